@@ -1,0 +1,61 @@
+"""Options and helpers shared by the commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from compiler.pipeline import Compilation, compile_path
+from compiler.render.console import make_console
+from compiler.render.findings_text import render_findings, summary_line
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CHANGES = 2
+
+
+def default_path() -> str:
+    return "ecosystem" if Path("ecosystem").is_dir() else "."
+
+
+def path_argument(func: F) -> F:
+    return click.argument(
+        "path",
+        required=False,
+        type=click.Path(path_type=Path),
+        metavar="[PATH]",
+    )(func)
+
+
+def env_option(func: F) -> F:
+    return click.option(
+        "--env",
+        "environment",
+        metavar="NAME",
+        default=None,
+        help="Environment whose overlays apply (default: the base, plus every environment "
+        "checked for errors).",
+    )(func)
+
+
+def resolve_path(path: Path | None) -> Path:
+    return path if path is not None else Path(default_path())
+
+
+def compile_for(path: Path | None, environment: str | None) -> Compilation:
+    return compile_path(resolve_path(path), environment, all_environments=environment is None)
+
+
+def print_findings_text(comp: Compilation, ok_message: str) -> None:
+    console = make_console()
+    render_findings(console, comp.findings)
+    line = summary_line(comp.findings)
+    if comp.ok:
+        console.print(f"[bold green]OK[/] {ok_message} [dim]({line})[/]")
+    else:
+        console.print(f"[bold red]FAILED[/] {line}")

@@ -1,0 +1,68 @@
+"""Shared building blocks of the engage/v1 models: frozen, unknown keys forbidden."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+
+class Model(BaseModel):
+    """Every model is immutable and refuses keys it does not know."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, strict=True)
+
+
+# A resource name, the key of a section entry; `name[instance]` is what for_each makes.
+NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,79}(\[[A-Za-z0-9_-]{1,80}\])?$"
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+# A Salesforce-style API name (objects, fields, data extension fields): no quotes,
+# brackets or punctuation can reach generated XML or SQL through one.
+API_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,79}$"
+ApiName = Annotated[str, StringConstraints(pattern=API_NAME_PATTERN)]
+# `system.Object`, e.g. crm.Contact or mc.retail_newsletter[brand_retail].
+OBJECT_KEY_PATTERN = (
+    r"^[A-Za-z][A-Za-z0-9_-]{0,79}\.[A-Za-z_][A-Za-z0-9_]{0,79}(\[[A-Za-z0-9_-]{1,80}\])?$"
+)
+ObjectKey = Annotated[str, StringConstraints(pattern=OBJECT_KEY_PATTERN)]
+# 15m, 1h, 24h, 7d, 30s.
+Duration = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,6}(s|m|h|d)$")]
+Code = Annotated[str, StringConstraints(pattern=r"^[EWI][0-9]{4}$")]
+Text = Annotated[str, StringConstraints(max_length=2000)]
+
+PersonalData = Literal["none", "personal", "sensitive"]
+Channel = Literal["email", "sms", "whatsapp", "push", "phone", "direct_mail", "social", "web"]
+
+
+class Suppress(Model):
+    """Silence one finding code on this resource, with a reason reviewers can read."""
+
+    code: Code = Field(description="The finding code to suppress, e.g. W9001.")
+    reason: Annotated[str, StringConstraints(min_length=3, max_length=500)] = Field(
+        description="Why this finding is accepted; shown with every suppressed finding."
+    )
+
+
+ForEach = list[Name] | Literal["*"]
+
+
+class Resource(Model):
+    """Fields every named resource accepts."""
+
+    description: Text = ""
+    labels: dict[ApiName, Text] = Field(default_factory=dict)
+    protected: bool = Field(
+        default=False, description="Refuse plans that would delete or replace this resource."
+    )
+    suppress: list[Suppress] = Field(default_factory=list)
+    for_each: ForEach | None = Field(
+        default=None,
+        description="Instantiate this definition once per business unit listed ('*' for all); "
+        "`${each}` in string values is the business unit's name, `${each.path}` one of its values.",
+    )
+
+
+def duration_seconds(value: str) -> int:
+    """'15m' → 900."""
+    unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}[value[-1]]
+    return int(value[:-1]) * unit

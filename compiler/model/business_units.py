@@ -1,0 +1,60 @@
+"""Brands and business units, mapped onto every cloud that has them (consideration 6)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from compiler.model.base import ApiName, Model, Name, PersonalData, Resource, Text
+
+Hostname = Annotated[
+    str,
+    StringConstraints(
+        max_length=253, pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+    ),
+]
+
+
+class CrmMapping(Model):
+    system: Name
+    division: Text | None = None
+    record_types: dict[ApiName, ApiName] = Field(
+        default_factory=dict, description="Record type used per object, e.g. Account: Business."
+    )
+
+
+class AccountEngagementMapping(Model):
+    system: Name
+    business_unit: Name
+
+
+class MarketingCloudMapping(Model):
+    system: Name
+    business_unit: Name
+
+
+class SocialStudioMapping(Model):
+    system: Name
+    workspace: Name
+
+
+class InteractionStudioMapping(Model):
+    system: Name
+    dataset: Name
+
+
+class BusinessUnit(Resource):
+    brand: Text
+    segment: Literal["b2b", "b2c", "both"]
+    region: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,12}(-[a-z0-9]{1,12})?$")] | None = (
+        None
+    )
+    personal_data: PersonalData = "personal"
+    crm: CrmMapping | None = None
+    account_engagement: AccountEngagementMapping | None = None
+    marketing_cloud: MarketingCloudMapping | None = None
+    social_studio: SocialStudioMapping | None = None
+    interaction_studio: InteractionStudioMapping | None = None
+    sending_domains: list[Hostname] = Field(default_factory=list)
+    web_domain: Hostname | None = None

@@ -1,0 +1,52 @@
+"""Marketing Cloud data extensions."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from compiler.model.base import ApiName, Model, Name, PersonalData, Resource, Text
+
+DeFieldType = Literal[
+    "Text", "Number", "Date", "Boolean", "EmailAddress", "Phone", "Decimal", "Locale"
+]
+
+
+class DeField(Model):
+    type: DeFieldType
+    length: int | None = Field(default=None, ge=1, le=4000)
+    precision: int | None = Field(default=None, ge=1, le=38)
+    scale: int | None = Field(default=None, ge=0, le=38)
+    primary_key: bool = False
+    required: bool = False
+    default: str | int | float | bool | None = None
+    personal_data: PersonalData = "none"
+    description: Text = ""
+
+
+class Sendable(Model):
+    field: ApiName = Field(description="The field related to the subscriber key.")
+    relates_to: Literal["subscriber_key"] = "subscriber_key"
+
+
+class Retention(Model):
+    period: int = Field(ge=1, le=100000)
+    unit: Literal["days", "weeks", "months", "years"] = "days"
+    delete: Literal["rows", "all"] = Field(
+        default="rows", description="Delete individual rows, or all rows and the data extension."
+    )
+
+
+class DataExtension(Resource):
+    business_unit: Name
+    name: Text = Field(default="", description="Display name; defaults to the resource name.")
+    external_key: Text = Field(default="", description="Customer key (36 characters at most).")
+    folder: Text = ""
+    fields: dict[ApiName, DeField]
+    sendable: Sendable | None = None
+    shared_with: list[Name] | Literal["*"] = Field(
+        default_factory=list, description="Business units this data extension is shared with."
+    )
+    retention: Retention | None = None
+    testable: bool = False

@@ -1,0 +1,81 @@
+"""Sync rules: what flows from where to where, field by field."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from compiler.model.base import ApiName, Channel, Model, Name, ObjectKey, Resource, Text
+
+Precedence = Literal["source_wins", "target_wins", "most_recent"]
+Transform = Literal[
+    "none",
+    "lower",
+    "upper",
+    "trim",
+    "truncate",
+    "e164",
+    "iso_country",
+    "to_date",
+    "to_number",
+    "to_boolean",
+    "invert",
+]
+Scalar = str | int | float | bool
+
+
+class FieldMapping(Model):
+    from_: ApiName | None = Field(default=None, alias="from", description="Source field.")
+    value: Scalar | None = Field(default=None, description="A constant instead of a source field.")
+    transform: list[Transform] | Transform = "none"
+    precedence: Precedence | None = None
+    values: dict[Text, Text] = Field(
+        default_factory=dict, description="Picklist value translation, source → target."
+    )
+
+
+class Condition(Model):
+    field: ApiName
+    op: Literal["eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "is_null", "not_null"] = "eq"
+    value: Scalar | list[Scalar] | None = None
+
+
+class Gate(Model):
+    """Which records may cross at all, e.g. only marketing-qualified prospects."""
+
+    marketing_qualified: bool = False
+    min_score: int | None = Field(default=None, ge=0)
+    min_grade: (
+        Literal["A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F"] | None
+    ) = None
+
+
+class Match(Model):
+    source: ApiName
+    target: ApiName
+
+
+class SyncRule(Resource):
+    integration: Name
+    source: ObjectKey = Field(description="system.Object, e.g. crm.Contact or mc.newsletter.")
+    target: ObjectKey
+    direction: Literal["one_way", "two_way"] = "one_way"
+    mode: Literal["insert", "update", "upsert"] = "upsert"
+    match: Match | None = None
+    fields: dict[ApiName, ApiName | FieldMapping] = Field(
+        description="Target field → source field, or a mapping with a transform or precedence."
+    )
+    precedence: Precedence | None = Field(
+        default=None, description="Default precedence for every field of this rule."
+    )
+    filter: list[Condition] = Field(default_factory=list)
+    gate: Gate | None = None
+    respect_consent: list[Channel] = Field(
+        default_factory=list,
+        description="Channels whose opted-out records this rule never selects.",
+    )
+    order_by: ApiName | None = Field(
+        default=None, description="Field deciding the most recent record among duplicates."
+    )
+    business_unit: Name | None = None

@@ -1,0 +1,101 @@
+"""Clouds and external systems, each with its region and what personal data it may hold."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from compiler.model.base import ApiName, Channel, Model, Name, PersonalData, Resource, Text
+
+Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,12}(-[a-z0-9]{1,12})?$")]
+
+
+class SystemBase(Resource):
+    region: Region = Field(description="Where the system keeps its data, e.g. eu, us, latam.")
+    personal_data: PersonalData = Field(
+        default="none",
+        description="The most sensitive class of personal data the system may hold.",
+    )
+    channels: list[Channel] = Field(
+        default_factory=list, description="The channels this system sends messages on."
+    )
+    vendor: Text = ""
+    owner: Text = ""
+
+
+class SalesforceSystem(SystemBase):
+    type: Literal["salesforce"]
+    products: list[Literal["sales_cloud", "service_cloud", "experience_cloud"]] = Field(
+        default_factory=lambda: ["sales_cloud"]
+    )
+    org_id: (
+        Annotated[str, StringConstraints(pattern=r"^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")] | None
+    ) = None
+    person_accounts: bool = Field(default=False, description="Person accounts are enabled.")
+    divisions: list[Text] = Field(default_factory=list)
+    record_types: dict[ApiName, list[ApiName]] = Field(
+        default_factory=dict,
+        description="Record types per object, e.g. Account: [Business, Person].",
+    )
+    standard_objects: list[ApiName] | None = Field(
+        default=None,
+        description="Standard objects this org uses; default: every object in engage's catalog.",
+    )
+    field_history: dict[ApiName, list[ApiName]] = Field(
+        default_factory=dict, description="Fields with history tracking, per object."
+    )
+
+
+class AccountEngagementBusinessUnit(Model):
+    id: (
+        Annotated[str, StringConstraints(pattern=r"^0Uv[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")] | None
+    ) = None
+    description: Text = ""
+
+
+class AccountEngagementSystem(SystemBase):
+    type: Literal["account_engagement"]
+    business_units: dict[Name, AccountEngagementBusinessUnit] = Field(default_factory=dict)
+
+
+class MarketingCloudBusinessUnit(Model):
+    mid: int | None = Field(default=None, ge=1, le=9_999_999_999)
+    parent: bool = False
+    description: Text = ""
+
+
+class MarketingCloudSystem(SystemBase):
+    type: Literal["marketing_cloud"]
+    business_units: dict[Name, MarketingCloudBusinessUnit] = Field(default_factory=dict)
+    subscriber_key: Text = Field(
+        default="", description="What the subscriber key holds, e.g. crm:Contact.Id."
+    )
+
+
+class SocialStudioSystem(SystemBase):
+    type: Literal["social_studio"]
+    workspaces: list[Name] = Field(default_factory=list)
+
+
+class InteractionStudioSystem(SystemBase):
+    type: Literal["interaction_studio"]
+    datasets: list[Name] = Field(default_factory=list)
+
+
+class ExternalSystem(SystemBase):
+    type: Literal["external"]
+    category: Literal[
+        "call_centre", "ecommerce", "erp", "billing", "csv_drop", "middleware", "martech", "other"
+    ]
+
+
+System = Annotated[
+    SalesforceSystem
+    | AccountEngagementSystem
+    | MarketingCloudSystem
+    | SocialStudioSystem
+    | InteractionStudioSystem
+    | ExternalSystem,
+    Field(discriminator="type"),
+]

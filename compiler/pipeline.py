@@ -1,0 +1,84 @@
+"""The facade that runs the front stages in order: load → assemble → model → resolve.
+
+`compile_path` returns everything a command needs; no stage here writes anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from compiler.assemble import assemble
+from compiler.diagnostics import Finding, has_errors, sort_findings
+from compiler.resolve import ResolvedEcosystem, resolve
+from compiler.source import ParseCache, SourceSet, load
+from compiler.spans import SpanIndex
+from compiler.validate import build_model
+from compiler.yamlparse import Limits
+
+
+@dataclass(frozen=True)
+class Compilation:
+    source: SourceSet
+    environment: str | None
+    environments: tuple[str, ...]
+    resolved: ResolvedEcosystem | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.resolved is not None and not has_errors(self.findings)
+
+
+def _compile_env(
+    source: SourceSet, environment: str | None
+) -> tuple[ResolvedEcosystem | None, tuple[str, ...], list[Finding]]:
+    result = assemble(source.documents, environment)
+    findings = list(result.findings)
+    if result.assembled is None:
+        return None, result.environments, findings
+    index = SpanIndex(result.assembled.spans)
+    model = build_model(result.assembled.value, index)
+    findings.extend(model.findings)
+    if model.ecosystem is None:
+        return None, result.environments, findings
+    resolved, ref_findings = resolve(
+        model.ecosystem,
+        index,
+        environment,
+        model.broken,
+        digest=source.digest,
+        value=result.assembled.value,
+    )
+    findings.extend(ref_findings)
+    return resolved, result.environments, findings
+
+
+def compile_source(source: SourceSet, environment: str | None = None) -> Compilation:
+    """Compile one environment (or the base, with None)."""
+    resolved, envs, findings = _compile_env(source, environment)
+    return Compilation(
+        source, environment, envs, resolved, tuple(sort_findings([*source.findings, *findings]))
+    )
+
+
+def compile_path(
+    path: Path | str,
+    environment: str | None = None,
+    *,
+    all_environments: bool = False,
+    limits: Limits | None = None,
+    cache: ParseCache | None = None,
+) -> Compilation:
+    """Load and compile. With all_environments, also compile every declared environment
+    and report the union of findings, so an overlay's mistakes are never missed."""
+    source = load(path, limits, cache)
+    first = compile_source(source, environment)
+    if not all_environments or environment is not None:
+        return first
+    findings = list(first.findings)
+    for env in first.environments:
+        findings.extend(compile_source(source, env).findings)
+    return Compilation(
+        source, None, first.environments, first.resolved, tuple(sort_findings(findings))
+    )

@@ -1,0 +1,1 @@
+"""Renderers: findings, plans and graphs to text, JSON, SARIF, markdown, Mermaid/DOT."""

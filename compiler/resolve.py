@@ -1,0 +1,649 @@
+"""Resolve stage: the typed Ecosystem → a ResolvedEcosystem where every name is checked.
+
+Each system gets its full object catalog (Salesforce standard objects, data extensions of a
+Marketing Cloud system, the synchronized `<Object>_Salesforce` objects Marketing Cloud
+Connect creates, declared objects), every reference is checked against it, and every
+miss is reported at its position, all in one run, with a suggestion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from compiler.catalog import standard_objects
+from compiler.diagnostics import Finding, code, make
+from compiler.model import RESOURCE_SECTIONS, Ecosystem
+from compiler.model.data_extensions import DataExtension, DeField
+from compiler.model.data_model import FieldDef, ObjectDef
+from compiler.model.sync import FieldMapping, SyncRule
+from compiler.spans import Path, SpanIndex
+from compiler.suggest import did_you_mean
+
+E_UNDECLARED = code(
+    "E2010",
+    "Reference to an undeclared resource",
+    "A system, business unit, object, data extension, user, integration, rule or group is "
+    "named but never declared, so nothing can be compiled against it.",
+    "Declare the resource, or fix the name (see the suggestion).",
+    suppressible=False,
+)
+E_UNDECLARED_FIELD = code(
+    "E2011",
+    "Reference to an undeclared field",
+    "The field does not exist on the object it is read from or written to; the platform "
+    "would reject the sync, or silently skip the field.",
+    "Declare the field under the object (or data extension), or fix the name.",
+    suppressible=False,
+)
+E_WRONG_KIND = code(
+    "E2012",
+    "Reference to the wrong kind of resource",
+    "The name exists but is the wrong kind here, e.g. a business unit with no Marketing Cloud "
+    "mapping used for a data extension, or a Marketing Cloud system used as the CRM.",
+    "Point the reference at a resource of the kind the message names.",
+    suppressible=False,
+)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field of any system, in one shape: Salesforce field or data extension field."""
+
+    name: str
+    type: str
+    platform: str  # "salesforce" | "marketing_cloud" | "account_engagement" | "external"
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    values: tuple[str, ...] = ()
+    restricted: bool = False
+    required: bool = False
+    primary_key: bool = False
+    external_id: bool = False
+    unique: bool = False
+    personal_data: str = "none"
+    system_of_record: str | None = None
+    references: str | None = None
+    path: tuple[str | int, ...] = ()
+
+    @classmethod
+    def from_field(cls, name: str, f: FieldDef, platform: str, path: Path) -> FieldSpec:
+        return cls(
+            name=name,
+            type=f.type,
+            platform=platform,
+            length=f.length,
+            precision=f.precision,
+            scale=f.scale,
+            values=tuple(f.values),
+            restricted=f.restricted,
+            required=f.required,
+            external_id=f.external_id,
+            unique=f.unique,
+            personal_data=f.personal_data,
+            system_of_record=f.system_of_record,
+            references=f.references,
+            path=tuple(path),
+        )
+
+    @classmethod
+    def from_de_field(cls, name: str, f: DeField, path: Path) -> FieldSpec:
+        length = f.length if f.length is not None else (50 if f.type == "Text" else None)
+        return cls(
+            name=name,
+            type=f.type,
+            platform="marketing_cloud",
+            length=length,
+            precision=f.precision,
+            scale=f.scale,
+            required=f.required or f.primary_key,
+            primary_key=f.primary_key,
+            personal_data=f.personal_data,
+            path=tuple(path),
+        )
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    """One object of one system with its complete field list."""
+
+    system: str
+    name: str
+    kind: str  # "standard" | "custom" | "data_extension" | "synchronized" | "system"
+    fields: Mapping[str, FieldSpec]
+    path: tuple[str | int, ...] = ()  # where it is declared (empty for catalog objects)
+    address: str = ""
+
+    def field_address(self, name: str) -> str:
+        return f"{self.system}:{self.name}.{name}"
+
+
+@dataclass(frozen=True)
+class ResolvedEcosystem:
+    ecosystem: Ecosystem
+    environment: str | None
+    index: SpanIndex
+    objects: Mapping[str, Mapping[str, ObjectSpec]]  # system → object name → spec
+    addresses: Mapping[str, tuple[str | int, ...]]  # resource address → path in the values
+    source_digest: str = ""
+    value: Mapping[str, Any] = field(default_factory=dict)
+
+    def object(self, key: str) -> ObjectSpec | None:
+        """`system.Object` → its spec."""
+        system, _, name = key.partition(".")
+        return self.objects.get(system, {}).get(name)
+
+    def span(self, path: Path, *, key: bool = False) -> Any:
+        return self.index.at(path, key=key)
+
+
+def address_of(section: str, name: str) -> str:
+    return f"{RESOURCE_SECTIONS[section]}.{name}"
+
+
+def _split(key: str) -> tuple[str, str]:
+    system, _, name = key.partition(".")
+    return system, name
+
+
+class _Resolver:
+    def __init__(
+        self, eco: Ecosystem, index: SpanIndex, broken: frozenset[tuple[str, str]]
+    ) -> None:
+        self.eco = eco
+        self.index = index
+        self.broken = broken
+        self.findings: list[Finding] = []
+        self.objects: dict[str, dict[str, ObjectSpec]] = {}
+
+    # ----------------------------------------------------------------- helpers
+    def _missing(
+        self,
+        what: str,
+        name: str,
+        candidates: Iterable[str],
+        path: Path,
+        *,
+        section: str = "",
+        where: str = "",
+    ) -> None:
+        if section and (section, name) in self.broken:
+            return  # already reported where it is declared
+        self.findings.append(
+            make(
+                E_UNDECLARED,
+                f"{what} {name!r} is not declared{where}{did_you_mean(name, candidates)}",
+                self.index.at(path),
+            )
+        )
+
+    def _wrong(self, message: str, path: Path) -> None:
+        self.findings.append(make(E_WRONG_KIND, message, self.index.at(path)))
+
+    def system(self, name: str, path: Path, *types: str) -> bool:
+        systems = self.eco.systems
+        if name not in systems:
+            self._missing("system", name, systems, path, section="systems")
+            return False
+        if types and systems[name].type not in types:
+            self._wrong(
+                f"system {name!r} is a {systems[name].type} system; expected {' or '.join(types)}",
+                path,
+            )
+            return False
+        return True
+
+    def named(self, section: str, what: str, name: str, path: Path) -> bool:
+        entries: Mapping[str, Any] = getattr(self.eco, section)
+        if name in entries:
+            return True
+        self._missing(what, name, entries, path, section=section)
+        return False
+
+    def obj(self, key: str, path: Path) -> ObjectSpec | None:
+        system, name = _split(key)
+        if system not in self.eco.systems:
+            self._missing("system", system, self.eco.systems, path, section="systems")
+            return None
+        found = self.objects.get(system, {}).get(name)
+        if found is None:
+            known = self.objects.get(system, {})
+            if ("data_extensions", name) in self.broken or ("objects", key) in self.broken:
+                return None
+            self.findings.append(
+                make(
+                    E_UNDECLARED,
+                    f"object {name!r} is not declared in system {system!r}"
+                    f"{did_you_mean(name, known)}",
+                    self.index.at(path),
+                )
+            )
+        return found
+
+    def fld(self, obj: ObjectSpec | None, name: str, path: Path) -> FieldSpec | None:
+        if obj is None:
+            return None
+        found = obj.fields.get(name)
+        if found is None:
+            self.findings.append(
+                make(
+                    E_UNDECLARED_FIELD,
+                    f"field {name!r} is not declared on {obj.system}.{obj.name}"
+                    f"{did_you_mean(name, obj.fields)}",
+                    self.index.at(path),
+                )
+            )
+        return found
+
+    # ------------------------------------------------------------- catalogs
+    def build_objects(self) -> None:
+        for name, system in self.eco.systems.items():
+            catalog: dict[str, ObjectSpec] = {}
+            std = standard_objects(system.type)
+            wanted = getattr(system, "standard_objects", None)
+            for oname, odef in std.items():
+                if wanted is not None and oname not in wanted:
+                    continue
+                catalog[oname] = self._spec(name, oname, odef, "standard", system.type, ())
+            self.objects[name] = catalog
+        for key, odef in self.eco.objects.items():
+            sname, oname = _split(key)
+            path = ("objects", key)
+            if sname not in self.eco.systems:
+                self._missing("system", sname, self.eco.systems, path, section="systems")
+                continue
+            stype = self.eco.systems[sname].type
+            if stype == "marketing_cloud":
+                self._wrong(f"{key}: Marketing Cloud objects are declared as data_extensions", path)
+                continue
+            base = self.objects[sname].get(oname)
+            spec = self._spec(sname, oname, odef, "standard" if base else "custom", stype, path)
+            if base is not None:
+                spec = ObjectSpec(
+                    sname, oname, "standard", {**base.fields, **spec.fields}, path, f"object.{key}"
+                )
+            self.objects[sname][oname] = spec
+        self._data_extensions()
+        self._synchronized()
+
+    @staticmethod
+    def _spec(
+        system: str, name: str, odef: ObjectDef, kind: str, platform: str, path: Path
+    ) -> ObjectSpec:
+        platform = platform if platform in ("salesforce", "account_engagement") else "external"
+        fields = {
+            fname: FieldSpec.from_field(fname, f, platform, (*path, "fields", fname))
+            for fname, f in odef.fields.items()
+        }
+        address = f"object.{system}.{name}" if path else ""
+        return ObjectSpec(system, name, kind, fields, tuple(path), address)
+
+    def _data_extensions(self) -> None:
+        units = self.eco.business_units
+        for name, de in self.eco.data_extensions.items():
+            path = ("data_extensions", name)
+            bu = units.get(de.business_unit)
+            if bu is None:
+                self._missing(
+                    "business unit",
+                    de.business_unit,
+                    units,
+                    (*path, "business_unit"),
+                    section="business_units",
+                )
+                continue
+            if bu.marketing_cloud is None:
+                self._wrong(
+                    f"business unit {de.business_unit!r} has no marketing_cloud mapping, so it "
+                    "cannot hold a data extension",
+                    (*path, "business_unit"),
+                )
+                continue
+            system = bu.marketing_cloud.system
+            if system not in self.objects:
+                continue
+            self.objects[system][name] = self._de_spec(system, name, de, path)
+
+    @staticmethod
+    def _de_spec(system: str, name: str, de: DataExtension, path: Path) -> ObjectSpec:
+        fields = {
+            fname: FieldSpec.from_de_field(fname, f, (*path, "fields", fname))
+            for fname, f in de.fields.items()
+        }
+        return ObjectSpec(
+            system, name, "data_extension", fields, tuple(path), f"data_extension.{name}"
+        )
+
+    def _synchronized(self) -> None:
+        for iname, integ in self.eco.integrations.items():
+            mcc = integ.marketing_cloud_connect
+            if mcc is None or integ.to not in self.objects or integ.from_ not in self.objects:
+                continue
+            crm = self.objects[integ.from_]
+            for oname, fnames in mcc.objects.items():
+                path = ("integrations", iname, "marketing_cloud_connect", "objects", oname)
+                source = crm.get(oname)
+                if source is None:
+                    self._missing("object", oname, crm, path, where=f" in system {integ.from_!r}")
+                    continue
+                fields: dict[str, FieldSpec] = {}
+                for i, fname in enumerate(fnames):
+                    spec = self.fld(source, fname, (*path, i))
+                    if spec is not None:
+                        fields[fname] = FieldSpec(**{**spec.__dict__, "path": (*path, i)})
+                if "Id" in source.fields:
+                    fields.setdefault("Id", source.fields["Id"])
+                sync_name = f"{oname}_Salesforce"
+                self.objects[integ.to][sync_name] = ObjectSpec(
+                    integ.to, sync_name, "synchronized", fields, path, f"integration.{iname}"
+                )
+
+    # ------------------------------------------------------------ references
+    def check(self) -> None:
+        self._ecosystem()
+        self._business_units()
+        self._objects()
+        self._data_extension_refs()
+        self._users()
+        self._integrations()
+        self._sync_rules()
+        self._dedupe()
+        self._consent()
+        self._governance()
+
+    def _ecosystem(self) -> None:
+        meta = self.eco.ecosystem
+        if meta.default_environment and meta.default_environment not in meta.environments:
+            self._missing(
+                "environment",
+                meta.default_environment,
+                meta.environments,
+                ("ecosystem", "default_environment"),
+            )
+        key = meta.data_model.subscriber_key
+        if key:
+            self.field_address(key, ("ecosystem", "data_model", "subscriber_key"))
+
+    def field_address(self, text: str, path: Path) -> FieldSpec | None:
+        """Check `system:Object.Field`."""
+        system, sep, rest = text.partition(":")
+        obj_name, dot, fname = rest.rpartition(".")
+        if not sep or not dot:
+            self._wrong(f"{text!r} is not a field address like crm:Contact.Id", path)
+            return None
+        return self.fld(self.obj(f"{system}.{obj_name}", path), fname, path)
+
+    def _business_units(self) -> None:
+        for name, bu in self.eco.business_units.items():
+            p = ("business_units", name)
+            if bu.crm and self.system(bu.crm.system, (*p, "crm", "system"), "salesforce"):
+                sf = self.eco.systems[bu.crm.system]
+                divisions = getattr(sf, "divisions", [])
+                if bu.crm.division and bu.crm.division not in divisions:
+                    self._missing(
+                        "division",
+                        bu.crm.division,
+                        divisions,
+                        (*p, "crm", "division"),
+                        where=f" in system {bu.crm.system!r}",
+                    )
+                declared_rts = getattr(sf, "record_types", {})
+                for obj, rt in bu.crm.record_types.items():
+                    rp = (*p, "crm", "record_types", obj)
+                    self.obj(f"{bu.crm.system}.{obj}", rp)
+                    if rt not in declared_rts.get(obj, []):
+                        self._missing(
+                            "record type",
+                            rt,
+                            declared_rts.get(obj, []),
+                            rp,
+                            where=f" for {bu.crm.system}.{obj}",
+                        )
+            ae = bu.account_engagement
+            if ae and self.system(
+                ae.system, (*p, "account_engagement", "system"), "account_engagement"
+            ):
+                units = getattr(self.eco.systems[ae.system], "business_units", {})
+                if ae.business_unit not in units:
+                    self._missing(
+                        "Account Engagement business unit",
+                        ae.business_unit,
+                        units,
+                        (*p, "account_engagement", "business_unit"),
+                        where=f" in system {ae.system!r}",
+                    )
+            mc = bu.marketing_cloud
+            if mc and self.system(mc.system, (*p, "marketing_cloud", "system"), "marketing_cloud"):
+                units = getattr(self.eco.systems[mc.system], "business_units", {})
+                if mc.business_unit not in units:
+                    self._missing(
+                        "Marketing Cloud business unit",
+                        mc.business_unit,
+                        units,
+                        (*p, "marketing_cloud", "business_unit"),
+                        where=f" in system {mc.system!r}",
+                    )
+            ss = bu.social_studio
+            if ss and self.system(ss.system, (*p, "social_studio", "system"), "social_studio"):
+                spaces = getattr(self.eco.systems[ss.system], "workspaces", [])
+                if ss.workspace not in spaces:
+                    self._missing(
+                        "Social Studio workspace",
+                        ss.workspace,
+                        spaces,
+                        (*p, "social_studio", "workspace"),
+                        where=f" in system {ss.system!r}",
+                    )
+            ist = bu.interaction_studio
+            if ist and self.system(
+                ist.system, (*p, "interaction_studio", "system"), "interaction_studio"
+            ):
+                sets = getattr(self.eco.systems[ist.system], "datasets", [])
+                if ist.dataset not in sets:
+                    self._missing(
+                        "Interaction Studio dataset",
+                        ist.dataset,
+                        sets,
+                        (*p, "interaction_studio", "dataset"),
+                        where=f" in system {ist.system!r}",
+                    )
+
+    def _objects(self) -> None:
+        for key, odef in self.eco.objects.items():
+            sname, _ = _split(key)
+            for fname, f in odef.fields.items():
+                fp = ("objects", key, "fields", fname)
+                if f.references:
+                    self.obj(f"{sname}.{f.references}", (*fp, "references"))
+                if f.system_of_record:
+                    self.system(f.system_of_record, (*fp, "system_of_record"))
+
+    def _data_extension_refs(self) -> None:
+        for name, de in self.eco.data_extensions.items():
+            p = ("data_extensions", name)
+            if isinstance(de.shared_with, list):
+                for i, bu in enumerate(de.shared_with):
+                    self.named("business_units", "business unit", bu, (*p, "shared_with", i))
+            if de.sendable and de.sendable.field not in de.fields:
+                self.findings.append(
+                    make(
+                        E_UNDECLARED_FIELD,
+                        f"sendable field {de.sendable.field!r} is not a field of data extension "
+                        f"{name!r}{did_you_mean(de.sendable.field, de.fields)}",
+                        self.index.at((*p, "sendable", "field")),
+                    )
+                )
+
+    def _users(self) -> None:
+        for name, user in self.eco.integration_users.items():
+            p = ("integration_users", name)
+            if not self.system(user.system, (*p, "system")):
+                continue
+            for oname, perm in user.permissions.items():
+                obj = self.obj(f"{user.system}.{oname}", (*p, "permissions", oname))
+                for fname in perm.fields:
+                    self.fld(obj, fname, (*p, "permissions", oname, "fields", fname))
+
+    def _integrations(self) -> None:
+        for name, integ in self.eco.integrations.items():
+            p = ("integrations", name)
+            self.system(integ.from_, (*p, "from"))
+            self.system(integ.to, (*p, "to"))
+            if integ.via:
+                self.system(integ.via, (*p, "via"))
+            if integ.user:
+                self.named("integration_users", "integration user", integ.user, (*p, "user"))
+            mcc = integ.marketing_cloud_connect
+            if mcc is not None:
+                self.system(integ.from_, (*p, "from"), "salesforce")
+                self.system(integ.to, (*p, "to"), "marketing_cloud")
+                for i, bu in enumerate(mcc.business_units):
+                    self.named(
+                        "business_units",
+                        "business unit",
+                        bu,
+                        (*p, "marketing_cloud_connect", "business_units", i),
+                    )
+            ae = integ.account_engagement
+            if ae is not None:
+                bp = (*p, "account_engagement", "business_unit")
+                if self.named("business_units", "business unit", ae.business_unit, bp):
+                    if self.eco.business_units[ae.business_unit].account_engagement is None:
+                        self._wrong(
+                            f"business unit {ae.business_unit!r} has no account_engagement mapping",
+                            bp,
+                        )
+                for i, rule in enumerate(ae.sharing_rules):
+                    crm = integ.from_ if self._is(integ.from_, "salesforce") else integ.to
+                    obj = self.obj(
+                        f"{crm}.{rule.object}", (*p, "account_engagement", "sharing_rules", i)
+                    )
+                    self.fld(
+                        obj, rule.field, (*p, "account_engagement", "sharing_rules", i, "field")
+                    )
+
+    def _is(self, system: str, stype: str) -> bool:
+        return system in self.eco.systems and self.eco.systems[system].type == stype
+
+    def _sync_rules(self) -> None:
+        for name, rule in self.eco.sync_rules.items():
+            self._sync_rule(name, rule)
+
+    def _sync_rule(self, name: str, rule: SyncRule) -> None:
+        p = ("sync_rules", name)
+        self.named("integrations", "integration", rule.integration, (*p, "integration"))
+        src = self.obj(rule.source, (*p, "source"))
+        dst = self.obj(rule.target, (*p, "target"))
+        if rule.business_unit:
+            self.named("business_units", "business unit", rule.business_unit, (*p, "business_unit"))
+        if rule.match:
+            self.fld(src, rule.match.source, (*p, "match", "source"))
+            self.fld(dst, rule.match.target, (*p, "match", "target"))
+        for target, mapping in rule.fields.items():
+            fp = (*p, "fields", target)
+            self.fld(dst, target, fp)
+            source = mapping if isinstance(mapping, str) else mapping.from_
+            if source is not None:
+                self.fld(src, source, fp if isinstance(mapping, str) else (*fp, "from"))
+            elif isinstance(mapping, FieldMapping) and mapping.value is None:
+                self._wrong(f"mapping of {target!r} has neither `from` nor `value`", fp)
+        for i, cond in enumerate(rule.filter):
+            self.fld(src, cond.field, (*p, "filter", i, "field"))
+        if rule.order_by:
+            self.fld(src, rule.order_by, (*p, "order_by"))
+
+    def _dedupe(self) -> None:
+        for name, mr in self.eco.matching_rules.items():
+            p = ("matching_rules", name)
+            if self.system(mr.system, (*p, "system")):
+                obj = self.obj(f"{mr.system}.{mr.object}", (*p, "object"))
+                for i, item in enumerate(mr.items):
+                    self.fld(obj, item.field, (*p, "items", i, "field"))
+        for name, dr in self.eco.duplicate_rules.items():
+            p = ("duplicate_rules", name)
+            if self.system(dr.system, (*p, "system")):
+                self.obj(f"{dr.system}.{dr.object}", (*p, "object"))
+                if dr.compare_object:
+                    self.obj(f"{dr.system}.{dr.compare_object}", (*p, "compare_object"))
+            if self.named(
+                "matching_rules", "matching rule", dr.matching_rule, (*p, "matching_rule")
+            ):
+                mr = self.eco.matching_rules[dr.matching_rule]
+                expected = dr.compare_object or dr.object
+                if mr.object != expected:
+                    self._wrong(
+                        f"matching rule {dr.matching_rule!r} matches {mr.object}, but this "
+                        f"duplicate rule compares against {expected}",
+                        (*p, "matching_rule"),
+                    )
+            for i, user in enumerate(dr.bypass):
+                self.named("integration_users", "integration user", user, (*p, "bypass", i))
+
+    def _consent(self) -> None:
+        consent = self.eco.consent
+        for channel, cc in consent.channels.items():
+            p = ("consent", "channels", channel)
+            self.system(cc.system_of_record, (*p, "system_of_record"))
+            if cc.purpose and cc.purpose not in consent.purposes:
+                self._missing("purpose", cc.purpose, consent.purposes, (*p, "purpose"))
+            for system, storage in cc.storage.items():
+                sp = (*p, "storage", system)
+                if self.system(system, sp):
+                    obj = self.obj(f"{system}.{storage.object}", (*sp, "object"))
+                    self.fld(obj, storage.field, (*sp, "field"))
+
+    def _governance(self) -> None:
+        gov = self.eco.governance
+        kinds = set(RESOURCE_SECTIONS.values()) | {"consent", "governance"}
+        envs = self.eco.ecosystem.environments
+        for name, policy in gov.policies.items():
+            p = ("governance", "policies", name)
+            for i, req in enumerate(policy.require):
+                if req.group not in gov.groups:
+                    self._missing("group", req.group, gov.groups, (*p, "require", i, "group"))
+            for i, kind in enumerate(policy.when.kinds):
+                if kind not in kinds:
+                    self._missing("resource kind", kind, kinds, (*p, "when", "kinds", i))
+            for i, bu in enumerate(policy.when.business_units):
+                self.named("business_units", "business unit", bu, (*p, "when", "business_units", i))
+            for i, env in enumerate(policy.when.environments):
+                if env not in envs:
+                    self._missing("environment", env, envs, (*p, "when", "environments", i))
+
+
+def _addresses(eco: Ecosystem) -> dict[str, tuple[str | int, ...]]:
+    out: dict[str, tuple[str | int, ...]] = {}
+    for section in RESOURCE_SECTIONS:
+        for name in getattr(eco, section):
+            out[address_of(section, name)] = (section, name)
+    for channel in eco.consent.channels:
+        out[f"consent.{channel}"] = ("consent", "channels", channel)
+    for group in eco.governance.groups:
+        out[f"group.{group}"] = ("governance", "groups", group)
+    return out
+
+
+def resolve(
+    eco: Ecosystem,
+    index: SpanIndex,
+    environment: str | None,
+    broken: frozenset[tuple[str, str]] = frozenset(),
+    *,
+    digest: str = "",
+    value: Mapping[str, Any] | None = None,
+) -> tuple[ResolvedEcosystem, list[Finding]]:
+    resolver = _Resolver(eco, index, broken)
+    resolver.build_objects()
+    resolver.check()
+    resolved = ResolvedEcosystem(
+        ecosystem=eco,
+        environment=environment,
+        index=index,
+        objects=resolver.objects,
+        addresses=_addresses(eco),
+        source_digest=digest,
+        value=value or {},
+    )
+    return resolved, resolver.findings

@@ -1,0 +1,362 @@
+"""Load stage: paths → Documents (plain values + span trees), with limits and a cache.
+
+An ecosystem is a folder: every `*.yaml` / `*.yml` file under it (recursively, in sorted
+order) is read, and any file may hold several documents. A document may also `include:`
+other files or globs, relative to itself; includes never leave the ecosystem folder.
+Parsed files are cached by the SHA-256 of their bytes, in memory and on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compiler import __version__
+from compiler.diagnostics import Finding, Related, Span, code, make
+from compiler.yamlparse import Limits, ParsedDocument, ParseProblem, SpanNode, parse_text
+
+E_SYNTAX = code(
+    "E0001",
+    "YAML syntax error",
+    "The file is not valid YAML, so nothing in it can be read.",
+    "Fix the YAML at the position shown; a YAML-aware editor highlights such errors.",
+    suppressible=False,
+)
+E_DUPLICATE_KEY = code(
+    "E0002",
+    "Duplicate key",
+    "YAML parsers disagree on which of two equal keys wins; engage refuses to guess.",
+    "Remove one of the two keys, or merge their contents.",
+    suppressible=False,
+)
+E_LIMIT = code(
+    "E0003",
+    "Input exceeds a loader limit",
+    "Oversize files, deep nesting and alias bombs are refused before they exhaust memory or time.",
+    "Split the file, flatten the nesting or drop the aliases; limits are set with "
+    "--max-file-bytes on the command line if a real ecosystem needs more.",
+    suppressible=False,
+)
+E_INCLUDE = code(
+    "E0004",
+    "Include outside the ecosystem or not found",
+    "Includes are resolved relative to the including file and must stay inside the "
+    "ecosystem folder, so that a review of the folder is a review of everything compiled.",
+    "Point the include at a file inside the ecosystem folder.",
+    suppressible=False,
+)
+E_CONSTRUCT = code(
+    "E0005",
+    "Unsupported YAML construct",
+    "Custom tags and collection keys have no meaning in the engage language.",
+    "Use plain scalars as keys and drop the tag.",
+    suppressible=False,
+)
+E_UNREADABLE = code(
+    "E0006",
+    "File cannot be read",
+    "The file is not UTF-8 text or cannot be opened.",
+    "Save the file as UTF-8 and check its permissions.",
+    suppressible=False,
+)
+E_NO_FILES = code(
+    "E0007",
+    "No ecosystem files",
+    "The path holds no .yaml or .yml file, so there is no ecosystem to compile.",
+    "Pass the folder that holds the ecosystem's YAML files, or run `engage init`.",
+    suppressible=False,
+)
+
+_KIND_CODES = {
+    "syntax": E_SYNTAX,
+    "limit": E_LIMIT,
+    "duplicate_key": E_DUPLICATE_KEY,
+    "tag": E_CONSTRUCT,
+    "key": E_CONSTRUCT,
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML document: its plain value and where every part of it sits."""
+
+    file: str
+    index: int
+    value: Any
+    spans: SpanNode
+
+    def span(self) -> Span:
+        s = self.spans
+        return Span(self.file, s.line, s.col, s.end_line, s.end_col)
+
+
+@dataclass(frozen=True)
+class SourceSet:
+    """Everything loaded from one ecosystem folder."""
+
+    root: Path
+    documents: tuple[Document, ...]
+    findings: tuple[Finding, ...]
+    digest: str
+    files: tuple[str, ...] = field(default=())
+
+
+def display_path(path: Path) -> str:
+    """How a file is named in findings: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+class ParseCache:
+    """Parsed files by content hash: in memory, and as JSON under a cache folder."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.memory: dict[str, list[tuple[Any, list[Any]]]] = {}
+
+    @classmethod
+    def default(cls) -> ParseCache:
+        if os.environ.get("ENGAGE_NO_CACHE"):
+            return cls(None)
+        base = os.environ.get("ENGAGE_CACHE_DIR") or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "engage"
+        )
+        return cls(Path(base) / "yaml")
+
+    def _file(self, digest: str) -> Path | None:
+        return self.folder / digest[:2] / f"{digest}.json" if self.folder else None
+
+    def get(self, digest: str) -> list[tuple[Any, list[Any]]] | None:
+        if digest in self.memory:
+            return self.memory[digest]
+        path = self._file(digest)
+        if path is None or not path.is_file():
+            return None
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            entry = [(d[0], d[1]) for d in raw]
+        except (OSError, ValueError, TypeError, IndexError, KeyError):
+            return None  # a damaged cache entry is simply a miss
+        self.memory[digest] = entry
+        return entry
+
+    def put(self, digest: str, docs: list[ParsedDocument]) -> None:
+        entry = [(d.value, d.spans.to_list()) for d in docs]
+        self.memory[digest] = entry
+        path = self._file(digest)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(entry, handle, separators=(",", ":"))
+            os.replace(tmp, path)
+        except (OSError, ValueError):
+            pass  # caching is an optimisation; a read-only home must not fail the run
+
+
+def _cache_key(data: bytes, limits: Limits) -> str:
+    h = hashlib.sha256()
+    h.update(f"engage-{__version__}-{limits}".encode())
+    h.update(data)
+    return h.hexdigest()
+
+
+def _problem_finding(problem: ParseProblem, file: str) -> Finding:
+    span = Span(file, problem.line, problem.col)
+    related: list[Related] = []
+    if problem.related_line:
+        related.append(
+            Related(Span(file, problem.related_line, problem.related_col), "first defined here")
+        )
+    return make(_KIND_CODES[problem.kind], problem.message, span, related=related)
+
+
+class Loader:
+    """Reads the files of one ecosystem, following includes, each file once."""
+
+    def __init__(self, root: Path, limits: Limits, cache: ParseCache) -> None:
+        self.root = root.resolve()
+        self.limits = limits
+        self.cache = cache
+        self.documents: list[Document] = []
+        self.findings: list[Finding] = []
+        self.seen: set[Path] = set()
+        self.hasher = hashlib.sha256()
+        self.files: list[str] = []
+
+    def load_file(self, path: Path) -> None:
+        real = path.resolve()
+        if real in self.seen:
+            return
+        self.seen.add(real)
+        file = display_path(path)
+        data = self._read(real, file)
+        if data is None:
+            return
+        self.files.append(file)
+        self.hasher.update(file.encode() + b"\0" + hashlib.sha256(data).digest())
+        parsed = self._parse(data, file)
+        for index, doc in enumerate(parsed):
+            self.documents.append(Document(file, index, doc.value, doc.spans))
+            self._follow_includes(real, doc)
+
+    def _read(self, real: Path, file: str) -> bytes | None:
+        try:
+            size = real.stat().st_size
+            if size > self.limits.max_file_bytes:
+                self.findings.append(
+                    make(
+                        E_LIMIT,
+                        f"the file is {size:,} bytes, over the limit of "
+                        f"{self.limits.max_file_bytes:,} bytes",
+                        Span(file, 1, 1),
+                    )
+                )
+                return None
+            return real.read_bytes()
+        except OSError as err:
+            self.findings.append(
+                make(E_UNREADABLE, f"cannot read the file: {err.strerror}", Span(file, 1, 1))
+            )
+            return None
+
+    def _parse(self, data: bytes, file: str) -> list[ParsedDocument]:
+        digest = _cache_key(data, self.limits)
+        cached = self.cache.get(digest)
+        if cached is not None:
+            return [ParsedDocument(v, SpanNode.from_list(file, s)) for v, s in cached]
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            self.findings.append(
+                make(
+                    E_UNREADABLE, f"the file is not UTF-8 text ({err.reason})", Span(file, line, 1)
+                )
+            )
+            return []
+        if "\0" in text:
+            self.findings.append(
+                make(
+                    E_UNREADABLE, "the file holds NUL characters: it is not text", Span(file, 1, 1)
+                )
+            )
+            return []
+        docs, problem = parse_text(text, file, self.limits)
+        if problem is not None:
+            self.findings.append(_problem_finding(problem, file))
+            return []
+        self.cache.put(digest, docs)
+        return docs
+
+    def _follow_includes(self, including: Path, doc: ParsedDocument) -> None:
+        if not isinstance(doc.value, dict) or "include" not in doc.value:
+            return
+        raw = doc.value["include"]
+        node = doc.spans.children["include"] if isinstance(doc.spans.children, dict) else doc.spans
+        items = raw if isinstance(raw, list) else [raw]
+        for i, item in enumerate(items):
+            inode = node.children[i] if isinstance(node.children, list) else node
+            span = Span(inode.file, inode.line, inode.col, inode.end_line, inode.end_col)
+            if not isinstance(item, str) or not item:
+                self.findings.append(
+                    make(E_INCLUDE, "an include must be a relative path or glob", span)
+                )
+                continue
+            for target in self._expand(including.parent, item, span):
+                self.load_file(target)
+
+    def _expand(self, base: Path, pattern: str, span: Span) -> list[Path]:
+        if Path(pattern).is_absolute():
+            self.findings.append(
+                make(E_INCLUDE, f"the include {pattern!r} is an absolute path", span)
+            )
+            return []
+        matches = (
+            sorted(base.glob(pattern)) if any(c in pattern for c in "*?[") else [base / pattern]
+        )
+        out: list[Path] = []
+        for match in matches:
+            real = match.resolve()
+            if not real.is_relative_to(self.root):
+                self.findings.append(
+                    make(
+                        E_INCLUDE,
+                        f"the include {pattern!r} leads outside the ecosystem folder "
+                        f"({self.root.as_posix()})",
+                        span,
+                    )
+                )
+                continue
+            if not real.is_file():
+                self.findings.append(
+                    make(E_INCLUDE, f"the include {pattern!r} names no file", span)
+                )
+                continue
+            out.append(match)
+        if not matches:
+            self.findings.append(make(E_INCLUDE, f"the include {pattern!r} matches no file", span))
+        return out
+
+
+def ecosystem_files(root: Path) -> list[Path]:
+    """The YAML files of a folder, sorted, skipping hidden folders."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                found.append(Path(dirpath) / name)
+    return found
+
+
+def load(
+    path: Path | str,
+    limits: Limits | None = None,
+    cache: ParseCache | None = None,
+) -> SourceSet:
+    """Load an ecosystem folder (or a single file and what it includes)."""
+    path = Path(path)
+    limits = limits or Limits()
+    cache = cache if cache is not None else ParseCache.default()
+    if path.is_dir():
+        root, entries = path, ecosystem_files(path)
+    else:
+        root, entries = path.parent, [path]
+    loader = Loader(root, limits, cache)
+    if not path.exists():
+        loader.findings.append(
+            make(
+                E_NO_FILES,
+                f"{display_path(path)} does not exist",
+                Span(display_path(path), 1, 1),
+                hint="Pass the folder that holds the ecosystem, e.g. `engage validate ecosystem/`.",
+            )
+        )
+    elif not entries:
+        loader.findings.append(
+            make(E_NO_FILES, "no .yaml or .yml files found", Span(display_path(path), 1, 1))
+        )
+    for entry in entries:
+        loader.load_file(entry)
+    return SourceSet(
+        root=root.resolve(),
+        documents=tuple(loader.documents),
+        findings=tuple(loader.findings),
+        digest=loader.hasher.hexdigest(),
+        files=tuple(loader.files),
+    )
+
+
+def iter_values(docs: Iterable[Document]) -> Iterable[Any]:
+    return (d.value for d in docs)

@@ -1,0 +1,424 @@
+"""YAML text → plain values and a span tree, straight from libyaml's event stream.
+
+ruamel.yaml's composer builds node objects in Python (and recurses, so a deeply nested
+document crashes it); its C parser (`_ruamel_yaml.CParser`) emits events about ten times
+faster than composing. We build plain values from the events in one pass and keep, beside
+each value, a `SpanNode` with its line and column. The same pass enforces the limits a
+hostile file could abuse: nesting depth, alias expansion, duplicate keys, unknown tags.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import events as ev
+from ruamel.yaml.error import MarkedYAMLError
+
+try:  # the C-accelerated parser: ruamel.yaml.clib
+    from _ruamel_yaml import CParser as _Parser
+
+    ACCELERATED = True
+except ImportError:  # pragma: no cover - the package depends on ruamel.yaml.clib
+    from ruamel.yaml.parser import Parser as _PyParser
+    from ruamel.yaml.reader import Reader as _Reader
+    from ruamel.yaml.scanner import Scanner as _Scanner
+
+    ACCELERATED = False
+
+    class _Parser:  # type: ignore[no-redef]
+        def __init__(self, text: str) -> None:
+            self.reader = _Reader(text, loader=self)
+            self.scanner = _Scanner(loader=self)
+            self.parser = _PyParser(loader=self)
+
+        def get_event(self) -> Any:
+            return self.parser.get_event()
+
+
+class SpanNode:
+    """Where one value sits: its own region, its key's position, and its children's nodes."""
+
+    __slots__ = ("children", "col", "end_col", "end_line", "file", "key_col", "key_line", "line")
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        col: int,
+        end_line: int,
+        end_col: int,
+        children: dict[str, SpanNode] | list[SpanNode] | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.col = col
+        self.end_line = end_line
+        self.end_col = end_col
+        self.key_line = 0
+        self.key_col = 0
+        self.children = children
+
+    def with_key(self, line: int, col: int) -> SpanNode:
+        self.key_line, self.key_col = line, col
+        return self
+
+    def copy(self) -> SpanNode:
+        """A deep copy, so that merges never alter a cached tree."""
+        kids: dict[str, SpanNode] | list[SpanNode] | None
+        if isinstance(self.children, dict):
+            kids = {k: v.copy() for k, v in self.children.items()}
+        elif isinstance(self.children, list):
+            kids = [v.copy() for v in self.children]
+        else:
+            kids = None
+        node = SpanNode(self.file, self.line, self.col, self.end_line, self.end_col, kids)
+        node.key_line, node.key_col = self.key_line, self.key_col
+        return node
+
+    def to_list(self) -> list[Any]:
+        kids: Any = None
+        if isinstance(self.children, dict):
+            kids = {k: v.to_list() for k, v in self.children.items()}
+        elif isinstance(self.children, list):
+            kids = [v.to_list() for v in self.children]
+        return [self.line, self.col, self.end_line, self.end_col, self.key_line, self.key_col, kids]
+
+    @classmethod
+    def from_list(cls, file: str, raw: list[Any]) -> SpanNode:
+        line, col, end_line, end_col, kl, kc, kids = raw
+        children: dict[str, SpanNode] | list[SpanNode] | None = None
+        if isinstance(kids, dict):
+            children = {k: cls.from_list(file, v) for k, v in kids.items()}
+        elif isinstance(kids, list):
+            children = [cls.from_list(file, v) for v in kids]
+        node = cls(file, line, col, end_line, end_col, children)
+        node.key_line, node.key_col = kl, kc
+        return node
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 8 * 1024 * 1024
+    max_depth: int = 64
+    max_nodes: int = 2_000_000
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """A problem found while parsing: kind is one of the loader's finding codes."""
+
+    kind: str  # "syntax" | "limit" | "duplicate_key" | "tag" | "key"
+    message: str
+    line: int
+    col: int
+    related_line: int = 0
+    related_col: int = 0
+
+
+@dataclass
+class ParsedDocument:
+    value: Any
+    spans: SpanNode
+
+
+class _Abort(Exception):
+    def __init__(self, problem: ParseProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+_INT = re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOATS = {
+    ".inf": math.inf,
+    "+.inf": math.inf,
+    "-.inf": -math.inf,
+    ".nan": math.nan,
+}
+_CONSTANTS: dict[str, Any] = {
+    "": None,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+_TAG = "tag:yaml.org,2002:"
+
+
+def _parse_int(text: str) -> int:
+    sign = -1 if text.startswith("-") else 1
+    body = text.lstrip("+-")
+    if body.startswith("0x"):
+        return sign * int(body[2:], 16)
+    if body.startswith("0o"):
+        return sign * int(body[2:], 8)
+    return sign * int(body)
+
+
+def resolve_plain(text: str) -> Any:
+    """YAML 1.2 core schema resolution of an unquoted scalar."""
+    if text in _CONSTANTS:
+        return _CONSTANTS[text]
+    first = text[0]
+    if first.isdigit() or first in "+-.":
+        if _INT.match(text):
+            return _parse_int(text)
+        if _FLOAT.match(text):
+            return float(text)
+        low = text.lower()
+        if low in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[low]
+    return text
+
+
+def _tagged(tag: str, text: str, line: int, col: int) -> Any:
+    name = tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+    try:
+        if name == "str":
+            return text
+        if name == "int":
+            return _parse_int(text)
+        if name == "float":
+            return float(text)
+        if name == "bool":
+            value = _CONSTANTS.get(text)
+            if isinstance(value, bool):
+                return value
+        if name == "null":
+            return None
+    except ValueError:
+        pass
+    raise _Abort(
+        ParseProblem(
+            "tag",
+            f"the tag {tag!r} is not supported here (value {text[:40]!r})",
+            line,
+            col,
+        )
+    )
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(_count(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_count(v) for v in value)
+    return 1
+
+
+class _Builder:
+    """Turns one file's event stream into ParsedDocuments."""
+
+    def __init__(self, file: str, limits: Limits) -> None:
+        self.file = file
+        self.limits = limits
+        self.nodes = 0
+        self.anchors: dict[str, tuple[Any, SpanNode, int]] = {}
+
+    def _budget(self, n: int, line: int, col: int) -> None:
+        self.nodes += n
+        if self.nodes > self.limits.max_nodes:
+            raise _Abort(
+                ParseProblem(
+                    "limit",
+                    f"the file expands to more than {self.limits.max_nodes:,} values "
+                    "(an alias bomb, or a file far larger than an ecosystem needs)",
+                    line,
+                    col,
+                )
+            )
+
+    def run(self, text: str) -> list[ParsedDocument]:
+        parser = _Parser(text)
+        docs: list[ParsedDocument] = []
+        # Stack entries: [container, span_children, start_line, start_col, anchor,
+        #                 pending_key, key_line, key_col, merges]
+        stack: list[list[Any]] = []
+        root: list[Any] = []
+        scalar_t, map_t, seq_t = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+        map_end, seq_end, alias_t = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
+        doc_start, doc_end, stream_end = (
+            ev.DocumentStartEvent,
+            ev.DocumentEndEvent,
+            ev.StreamEndEvent,
+        )
+        file = self.file
+        _none = object()
+        max_depth = self.limits.max_depth
+        while True:
+            event = parser.get_event()
+            et = type(event)
+            if et is scalar_t:
+                sm, em = event.start_mark, event.end_mark
+                line, col = sm.line + 1, sm.column + 1
+                self._budget(1, line, col)
+                text = event.value
+                if event.tag and event.tag != "!":
+                    value = _tagged(event.tag, text, line, col)
+                elif event.implicit[0] and not event.style:
+                    value = resolve_plain(text)
+                else:
+                    value = text
+                node = SpanNode(file, line, col, em.line + 1, em.column + 1)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, node, 1)
+                self._add(stack, root, value, node, line, col, _none)
+            elif et is map_t or et is seq_t:
+                if len(stack) >= max_depth:
+                    sm = event.start_mark
+                    raise _Abort(
+                        ParseProblem(
+                            "limit",
+                            f"values are nested more than {max_depth} levels deep",
+                            sm.line + 1,
+                            sm.column + 1,
+                        )
+                    )
+                sm = event.start_mark
+                container: Any = {} if et is map_t else []
+                kids: Any = {} if et is map_t else []
+                if event.tag and event.tag not in (_TAG + "map", _TAG + "seq", "!"):
+                    raise _Abort(
+                        ParseProblem(
+                            "tag",
+                            f"the tag {event.tag!r} is not supported here",
+                            sm.line + 1,
+                            sm.column + 1,
+                        )
+                    )
+                self._budget(1, sm.line + 1, sm.column + 1)
+                stack.append(
+                    [container, kids, sm.line + 1, sm.column + 1, event.anchor, _none, 0, 0, None]
+                )
+            elif et is map_end or et is seq_end:
+                frame = stack.pop()
+                container, kids, line, col, anchor, _, _, _, merges = frame
+                if merges:
+                    for mvalue, mnode in merges:
+                        for k, v in mvalue.items():
+                            if k not in container:
+                                container[k] = v
+                                kids[k] = mnode.children[k]  # type: ignore[index]
+                em = event.end_mark
+                node = SpanNode(file, line, col, em.line + 1, em.column + 1, kids)
+                if anchor:
+                    self.anchors[anchor] = (container, node, _count(container))
+                self._add(stack, root, container, node, line, col, _none)
+            elif et is alias_t:
+                sm = event.start_mark
+                line, col = sm.line + 1, sm.column + 1
+                found = self.anchors.get(event.anchor)
+                if found is None:
+                    raise _Abort(
+                        ParseProblem("syntax", f"unknown alias *{event.anchor}", line, col)
+                    )
+                value, anode, size = found
+                self._budget(size, line, col)
+                self._add(stack, root, value, anode, line, col, _none)
+            elif et is doc_start:
+                root = []
+                self.anchors = {}
+            elif et is doc_end:
+                if root:
+                    docs.append(ParsedDocument(root[0], root[1]))
+                else:
+                    docs.append(ParsedDocument(None, SpanNode(file, 1, 1, 1, 1)))
+            elif et is stream_end:
+                return docs
+
+    def _add(
+        self,
+        stack: list[list[Any]],
+        root: list[Any],
+        value: Any,
+        node: SpanNode,
+        line: int,
+        col: int,
+        none: object,
+    ) -> None:
+        if not stack:
+            root[:] = [value, node]
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+            frame[1].append(node)
+            return
+        pending = frame[5]
+        if pending is none:  # this value is a key
+            if isinstance(value, (dict, list)):
+                raise _Abort(
+                    ParseProblem(
+                        "key", "a mapping key must be a plain value, not a collection", line, col
+                    )
+                )
+            key = (
+                ""
+                if value is None
+                else str(value).lower()
+                if isinstance(value, bool)
+                else str(value)
+            )
+            if key in container:
+                prev = frame[1][key]
+                raise _Abort(
+                    ParseProblem(
+                        "duplicate_key",
+                        f"the key {key!r} appears twice in the same mapping",
+                        line,
+                        col,
+                        prev.key_line,
+                        prev.key_col,
+                    )
+                )
+            frame[5], frame[6], frame[7] = key, line, col
+            return
+        key, kline, kcol = pending, frame[6], frame[7]
+        frame[5] = none
+        if key == "<<":
+            merges = value if isinstance(value, list) else [value]
+            mnodes = node.children if isinstance(value, list) else [node]
+            if not all(isinstance(m, dict) for m in merges):
+                raise _Abort(
+                    ParseProblem(
+                        "syntax",
+                        "a merge key '<<' takes a mapping or a list of mappings",
+                        kline,
+                        kcol,
+                    )
+                )
+            frame[8] = (frame[8] or []) + list(zip(merges, mnodes, strict=True))
+            return
+        container[key] = value
+        if node.key_line:  # an alias shares its anchor's node: give this use its own key mark
+            node = node.copy()
+        frame[1][key] = node.with_key(kline, kcol)
+
+
+def parse_text(
+    text: str, file: str, limits: Limits
+) -> tuple[list[ParsedDocument], ParseProblem | None]:
+    """Parse every document of one file; on a problem, the documents before it and the problem."""
+    builder = _Builder(file, limits)
+    try:
+        return builder.run(text), None
+    except _Abort as abort:
+        return [], abort.problem
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = str(err.problem or err.context or "invalid YAML")
+        context = f" ({err.context})" if err.context and err.problem else ""
+        return [], ParseProblem("syntax", f"{problem}{context}", line, col)
+    except (ValueError, TypeError, UnicodeError, RecursionError) as err:
+        return [], ParseProblem("syntax", f"unreadable YAML: {err}", 1, 1)
