@@ -120,9 +120,9 @@ class _Assembler:
             return False
         env = doc.value.get("environment")
         if "environment" in doc.value and not (isinstance(env, str) and env):
-            span = _kids(doc.spans)["environment"]
+            env_node = _kids(doc.spans)["environment"]
             self.findings.append(
-                make(E_ENVIRONMENT, "`environment:` must name an environment", _key_span(span))
+                make(E_ENVIRONMENT, "`environment:` must name an environment", _key_span(env_node))
             )
             return False
         return True

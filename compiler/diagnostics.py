@@ -20,12 +20,12 @@ duplicates and feeds the generated pages under docs/rules/.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -139,7 +139,7 @@ class CodeRegistry:
     def get(self, code: str) -> CodeInfo:
         return self.codes[code]
 
-    def __iter__(self) -> Iterable[CodeInfo]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[CodeInfo]:
         return iter(sorted(self.codes.values(), key=lambda c: c.code))
 
 

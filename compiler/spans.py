@@ -24,9 +24,9 @@ class SpanIndex:
         node = self.root
         for part in path:
             kids = node.children
-            if (isinstance(kids, dict) and isinstance(part, str) and part in kids) or (
-                isinstance(kids, list) and isinstance(part, int) and 0 <= part < len(kids)
-            ):
+            if isinstance(kids, dict) and isinstance(part, str) and part in kids:
+                node = kids[part]
+            elif isinstance(kids, list) and isinstance(part, int) and 0 <= part < len(kids):
                 node = kids[part]
             else:
                 return node, False

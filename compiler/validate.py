@@ -133,9 +133,10 @@ def _real_path(loc: tuple[str | int, ...], root: Any) -> tuple[tuple[str | int, 
     labels: list[str] = []
     value = root
     for part in loc:
-        if (isinstance(value, dict) and isinstance(part, str) and part in value) or (
-            isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
-        ):
+        if isinstance(value, dict) and isinstance(part, str) and part in value:
+            path.append(part)
+            value = value[part]
+        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
             path.append(part)
             value = value[part]
         else:
@@ -175,7 +176,7 @@ def _classify(err_type: str) -> CodeInfo:
     return E_WRONG_TYPE
 
 
-def _describe(err: dict[str, Any], info: CodeInfo, path: tuple[str | int, ...], root: Any) -> str:
+def _describe(err: Any, info: CodeInfo, path: tuple[str | int, ...], root: Any) -> str:
     where = ".".join(str(p) for p in path) or "document"
     if info is E_UNKNOWN_KEY:
         key = str(path[-1])

@@ -307,7 +307,7 @@ class _Builder:
                         for k, v in mvalue.items():
                             if k not in container:
                                 container[k] = v
-                                kids[k] = mnode.children[k]  # type: ignore[index]
+                                kids[k] = mnode.children[k]
                 em = event.end_mark
                 node = SpanNode(file, line, col, em.line + 1, em.column + 1, kids)
                 if anchor:
@@ -397,7 +397,7 @@ class _Builder:
                         kcol,
                     )
                 )
-            frame[8] = (frame[8] or []) + list(zip(merges, mnodes, strict=True))
+            frame[8] = (frame[8] or []) + list(zip(merges, mnodes or [], strict=True))
             return
         container[key] = value
         if node.key_line:  # an alias shares its anchor's node: give this use its own key mark

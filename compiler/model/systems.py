@@ -27,7 +27,7 @@ class SystemBase(Resource):
 class SalesforceSystem(SystemBase):
     type: Literal["salesforce"]
     products: list[Literal["sales_cloud", "service_cloud", "experience_cloud"]] = Field(
-        default_factory=lambda: ["sales_cloud"]
+        default_factory=lambda: ["sales_cloud"]  # type: ignore[arg-type]
     )
     org_id: (
         Annotated[str, StringConstraints(pattern=r"^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")] | None

@@ -43,9 +43,8 @@ def _excerpt(console: Console, finding: Finding, sources: SourceLines) -> None:
         width = span.end_column - span.column
     console.print(f"{' ' * gutter} [dim]|[/]")
     console.print(f"[dim]{span.line} |[/] {escape(text)}")
-    console.print(
-        f"{' ' * gutter} [dim]|[/] {' ' * (span.column - 1)}[{_STYLE[finding.severity]}]{'^' * width}[/]"
-    )
+    marker = f"[{_STYLE[finding.severity]}]{'^' * width}[/]"
+    console.print(f"{' ' * gutter} [dim]|[/] {' ' * (span.column - 1)}{marker}")
 
 
 def render_finding(console: Console, finding: Finding, sources: SourceLines) -> None:
