@@ -82,6 +82,19 @@ def _kids(node: SpanNode) -> dict[str, SpanNode]:
     return node.children if isinstance(node.children, dict) else {}
 
 
+def _shallow(node: SpanNode) -> SpanNode:
+    """A node whose own children container may be extended without touching the original."""
+    kids = node.children
+    copied: dict[str, SpanNode] | list[SpanNode] | None = None
+    if isinstance(kids, dict):
+        copied = dict(kids)
+    elif isinstance(kids, list):
+        copied = list(kids)
+    out = SpanNode(node.file, node.line, node.col, node.end_line, node.end_col, copied)
+    out.key_line, out.key_col = node.key_line, node.key_col
+    return out
+
+
 def _key_span(node: SpanNode) -> Span:
     return Span(node.file, node.key_line or node.line, node.key_col or node.col)
 
@@ -149,37 +162,37 @@ class _Assembler:
         node: SpanNode,
         doc: Document,
     ) -> None:
-        if section in LIST_SECTIONS and isinstance(content, list) and section in value:
-            if isinstance(value[section], list):
-                value[section] = value[section] + content
-                merged = kids[section].copy()
-                if isinstance(merged.children, list) and isinstance(node.children, list):
-                    merged.children.extend(node.children)
-                kids[section] = merged
-                return
-        if section in RESOURCE_SECTIONS and isinstance(content, dict) and section in value:
-            existing = value[section]
-            if isinstance(existing, dict):
-                merged = kids[section].copy()
-                assert isinstance(merged.children, dict)
-                for name, entry in content.items():
-                    enode = _kids(node)[name]
-                    if name in existing:
-                        self._duplicate(
-                            f"{RESOURCE_SECTIONS[section]} {name!r}", enode, merged.children[name]
-                        )
-                        continue
-                    existing = {**existing, name: entry}
-                    merged.children[name] = enode
-                value[section] = existing
-                kids[section] = merged
-                return
-        if section in value:
-            what = f"the section {section!r}" if section in SINGLE_SECTIONS else f"{section!r}"
-            self._duplicate(what, node, kids[section])
+        """Add one document's section. Sections seen before are extended in place: the
+        containers are the assembler's own shallow copies, so no cached tree is altered."""
+        mergeable = (section in LIST_SECTIONS and isinstance(content, list)) or (
+            section in RESOURCE_SECTIONS and isinstance(content, dict)
+        )
+        if section not in value:
+            if mergeable:
+                content = type(content)(content)
+                node = _shallow(node)
+            value[section] = content
+            kids[section] = node
             return
-        value[section] = content
-        kids[section] = node
+        existing, enode = value[section], kids[section]
+        if mergeable and isinstance(content, list) and isinstance(existing, list):
+            existing.extend(content)
+            if isinstance(enode.children, list) and isinstance(node.children, list):
+                enode.children.extend(node.children)
+            return
+        if mergeable and isinstance(content, dict) and isinstance(existing, dict):
+            ekids = _kids(enode)
+            for name, entry in content.items():
+                entry_node = _kids(node)[name]
+                if name in existing:
+                    what = f"{RESOURCE_SECTIONS[section]} {name!r}"
+                    self._duplicate(what, entry_node, ekids[name])
+                    continue
+                existing[name] = entry
+                ekids[name] = entry_node
+            return
+        what = f"the section {section!r}" if section in SINGLE_SECTIONS else f"{section!r}"
+        self._duplicate(what, node, enode)
 
     def _duplicate(self, what: str, node: SpanNode, first: SpanNode) -> None:
         self.findings.append(
