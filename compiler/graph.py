@@ -1,0 +1,312 @@
+"""Graph stage: a ResolvedEcosystem → two networkx views of one ecosystem.
+
+* `resources`: the resource dependency graph. An edge u → v means "v depends on u": u must
+  exist before v is created (a data extension after its business unit, a sync rule after
+  its integration, its objects' owners and its business unit...). Plan and apply follow
+  `creation_order()`.
+* `dataflow`: the field-level data-flow graph. Nodes are field addresses
+  `system:Object.Field`; an edge source → target is one mapping of a sync rule (key: the
+  rule's address), or one field a Marketing Cloud Connect integration synchronises (key:
+  the integration's address). A two-way rule adds the reverse edge too.
+
+Cycles are found with strongly connected components first (linear), then one concrete
+cycle is extracted inside each non-trivial component only: `nx.find_cycle` on a large
+acyclic graph is orders of magnitude slower.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import networkx as nx
+
+from compiler.model.base import duration_seconds
+from compiler.model.integrations import Integration
+from compiler.model.sync import FieldMapping, SyncRule
+from compiler.resolve import ResolvedEcosystem
+
+Path = tuple[str | int, ...]
+
+
+class GraphCycleError(ValueError):
+    """The resource graph has a cycle, so no creation order exists."""
+
+    def __init__(self, cycles: list[list[str]]) -> None:
+        self.cycles = cycles
+        text = "; ".join(" -> ".join([*c, c[0]]) for c in cycles)
+        super().__init__(f"resource dependency cycle: {text}")
+
+
+@dataclass(frozen=True)
+class EcosystemGraph:
+    resources: nx.DiGraph
+    dataflow: nx.MultiDiGraph
+
+    def creation_order(self) -> list[str]:
+        """Every resource, dependencies first; ties broken by address (deterministic)."""
+        graph = self.resources
+        indegree = {node: graph.in_degree(node) for node in graph}
+        ready = [node for node, deg in indegree.items() if deg == 0]
+        heapq.heapify(ready)
+        order: list[str] = []
+        while ready:
+            node = heapq.heappop(ready)
+            order.append(node)
+            for succ in graph.successors(node):
+                indegree[succ] -= 1
+                if indegree[succ] == 0:
+                    heapq.heappush(ready, succ)
+        if len(order) != len(indegree):
+            raise GraphCycleError(find_cycles(graph))
+        return order
+
+    def dependencies(self, address: str) -> list[str]:
+        """What `address` depends on directly (must exist first), sorted."""
+        if address not in self.resources:
+            return []
+        return sorted(self.resources.predecessors(address))
+
+    def dependents(self, address: str) -> list[str]:
+        """What depends on `address` directly, sorted."""
+        if address not in self.resources:
+            return []
+        return sorted(self.resources.successors(address))
+
+
+# --------------------------------------------------------------------- cycles
+def find_cycles(graph: nx.DiGraph) -> list[list[str]]:
+    """One concrete cycle per non-trivial strongly connected component, sorted.
+
+    Each cycle is a list of nodes starting at the component's smallest node, without
+    repeating it at the end; a self-loop is a one-node cycle.
+    """
+    cycles: list[list[str]] = []
+    for component in nx.strongly_connected_components(graph):
+        start = min(component)
+        if len(component) == 1 and not graph.has_edge(start, start):
+            continue
+        cycles.append(shortest_cycle(graph, start, component))
+    return sorted(cycles)
+
+
+def shortest_cycle(graph: nx.DiGraph, start: str, within: Iterable[str]) -> list[str]:
+    """The shortest cycle through `start` staying inside `within` (BFS, sorted neighbours)."""
+    if graph.has_edge(start, start):
+        return [start]
+    allowed = set(within)
+    parent: dict[str, str] = {}
+    queue: deque[str] = deque()
+    for succ in sorted(graph.successors(start)):
+        if succ in allowed and succ not in parent:
+            parent[succ] = start
+            queue.append(succ)
+    while queue:
+        node = queue.popleft()
+        for succ in sorted(graph.successors(node)):
+            if succ == start:
+                return _unwind(parent, node, start)
+            if succ in allowed and succ not in parent:
+                parent[succ] = node
+                queue.append(succ)
+    return [start]  # unreachable for a strongly connected `within`
+
+
+def _unwind(parent: dict[str, str], last: str, start: str) -> list[str]:
+    path = [last]
+    while path[-1] != start:
+        path.append(parent[path[-1]])
+    path.reverse()
+    return path
+
+
+# ----------------------------------------------------------------- resources
+def owner_address(resolved: ResolvedEcosystem, key: str) -> str:
+    """The resource that owns `system.Object`: its data extension, declared object,
+    synchronising integration, or else the system itself."""
+    spec = resolved.object(key)
+    if spec is not None and spec.address and spec.address in resolved.addresses:
+        return spec.address
+    return f"system.{key.partition('.')[0]}"
+
+
+def _resource_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
+    """(dependency, dependent) pairs, possibly naming undeclared resources."""
+    eco = resolved.ecosystem
+    for name, bu in eco.business_units.items():
+        for mapping in (
+            bu.crm,
+            bu.account_engagement,
+            bu.marketing_cloud,
+            bu.social_studio,
+            bu.interaction_studio,
+        ):
+            if mapping is not None:
+                yield f"system.{mapping.system}", f"business_unit.{name}"
+    for key in eco.objects:
+        yield f"system.{key.partition('.')[0]}", f"object.{key}"
+    for name, de in eco.data_extensions.items():
+        yield f"business_unit.{de.business_unit}", f"data_extension.{name}"
+    for name, user in eco.integration_users.items():
+        yield f"system.{user.system}", f"integration_user.{name}"
+    for name, integ in eco.integrations.items():
+        yield from _integration_edges(name, integ)
+    for name, rule in eco.sync_rules.items():
+        yield from _sync_rule_edges(resolved, name, rule)
+    yield from _dedupe_edges(resolved)
+    for channel, cc in eco.consent.channels.items():
+        yield f"system.{cc.system_of_record}", f"consent.{channel}"
+        for system in cc.storage:
+            yield f"system.{system}", f"consent.{channel}"
+
+
+def _integration_edges(name: str, integ: Integration) -> Iterator[tuple[str, str]]:
+    me = f"integration.{name}"
+    for system in (integ.from_, integ.to, integ.via):
+        if system:
+            yield f"system.{system}", me
+    if integ.user:
+        yield f"integration_user.{integ.user}", me
+
+
+def _sync_rule_edges(
+    resolved: ResolvedEcosystem, name: str, rule: SyncRule
+) -> Iterator[tuple[str, str]]:
+    me = f"sync_rule.{name}"
+    yield f"integration.{rule.integration}", me
+    yield owner_address(resolved, rule.source), me
+    yield owner_address(resolved, rule.target), me
+    if rule.business_unit:
+        yield f"business_unit.{rule.business_unit}", me
+
+
+def _dedupe_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
+    eco = resolved.ecosystem
+    for name, mr in eco.matching_rules.items():
+        yield f"system.{mr.system}", f"matching_rule.{name}"
+    for name, dr in eco.duplicate_rules.items():
+        me = f"duplicate_rule.{name}"
+        yield f"system.{dr.system}", me
+        yield f"matching_rule.{dr.matching_rule}", me
+        for user in dr.bypass:
+            yield f"integration_user.{user}", me
+
+
+def build_resources(resolved: ResolvedEcosystem) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for address in sorted(resolved.addresses):
+        graph.add_node(
+            address, kind=address.partition(".")[0], path=tuple(resolved.addresses[address])
+        )
+    for dependency, dependent in _resource_edges(resolved):
+        if dependency in graph and dependent in graph and dependency != dependent:
+            graph.add_edge(dependency, dependent)
+    return graph
+
+
+# ------------------------------------------------------------------ data flow
+def schedule_seconds(integ: Integration | None) -> int | None:
+    """How often an integration runs: 0 for real time, None when unknown (cron, unset)."""
+    if integ is None:
+        return None
+    if integ.schedule.realtime:
+        return 0
+    if integ.schedule.every:
+        return duration_seconds(integ.schedule.every)
+    return None
+
+
+def transforms(mapping: str | FieldMapping) -> tuple[str, ...]:
+    if isinstance(mapping, str):
+        return ()
+    raw = [mapping.transform] if isinstance(mapping.transform, str) else mapping.transform
+    return tuple(t for t in raw if t != "none")
+
+
+class _FlowBuilder:
+    def __init__(self, resolved: ResolvedEcosystem) -> None:
+        self.resolved = resolved
+        self.graph = nx.MultiDiGraph()
+
+    def field_node(self, system: str, obj: str, field: str) -> str:
+        address = f"{system}:{obj}.{field}"
+        if address not in self.graph:
+            spec = self.resolved.objects.get(system, {}).get(obj)
+            kind = spec.kind if spec is not None else "unknown"
+            self.graph.add_node(address, system=system, object=obj, field=field, kind=kind)
+        return address
+
+    def sync_rule(self, name: str, rule: SyncRule) -> None:
+        ssys, _, sobj = rule.source.partition(".")
+        tsys, _, tobj = rule.target.partition(".")
+        integ = self.resolved.ecosystem.integrations.get(rule.integration)
+        base = {
+            "rule": f"sync_rule.{name}",
+            "integration": f"integration.{rule.integration}",
+            "schedule_seconds": schedule_seconds(integ),
+        }
+        for target in sorted(rule.fields):
+            mapping = rule.fields[target]
+            tnode = self.field_node(tsys, tobj, target)
+            source = mapping if isinstance(mapping, str) else mapping.from_
+            if source is None:
+                continue
+            snode = self.field_node(ssys, sobj, source)
+            precedence = rule.precedence if isinstance(mapping, str) else mapping.precedence
+            attrs = {
+                **base,
+                "transform": transforms(mapping),
+                "precedence": precedence or rule.precedence,
+                "path": ("sync_rules", name, "fields", target),
+            }
+            self.graph.add_edge(snode, tnode, key=base["rule"], direction="forward", **attrs)
+            if rule.direction == "two_way":
+                self.graph.add_edge(tnode, snode, key=base["rule"], direction="reverse", **attrs)
+
+    def connect(self, name: str, integ: Integration) -> None:
+        mcc = integ.marketing_cloud_connect
+        if mcc is None:
+            return
+        address = f"integration.{name}"
+        for obj in sorted(mcc.objects):
+            opath: Path = ("integrations", name, "marketing_cloud_connect", "objects", obj)
+            listed = [(field, (*opath, i)) for i, field in enumerate(mcc.objects[obj])]
+            if "Id" not in mcc.objects[obj]:
+                listed.append(("Id", opath))  # always synchronised, the record's key
+            for field, path in listed:
+                snode = self.field_node(integ.from_, obj, field)
+                tnode = self.field_node(integ.to, f"{obj}_Salesforce", field)
+                self.graph.add_edge(
+                    snode,
+                    tnode,
+                    key=address,
+                    rule=address,
+                    integration=address,
+                    transform=(),
+                    precedence="source_wins",
+                    path=path,
+                    schedule_seconds=schedule_seconds(integ),
+                    direction="forward",
+                )
+
+    def consent_fields(self) -> None:
+        for cc in self.resolved.ecosystem.consent.channels.values():
+            for system, storage in sorted(cc.storage.items()):
+                self.field_node(system, storage.object, storage.field)
+
+
+def build_dataflow(resolved: ResolvedEcosystem) -> nx.MultiDiGraph:
+    builder = _FlowBuilder(resolved)
+    eco = resolved.ecosystem
+    for name in sorted(eco.integrations):
+        builder.connect(name, eco.integrations[name])
+    for name in sorted(eco.sync_rules):
+        builder.sync_rule(name, eco.sync_rules[name])
+    builder.consent_fields()
+    return builder.graph
+
+
+def build_graph(resolved: ResolvedEcosystem) -> EcosystemGraph:
+    return EcosystemGraph(resources=build_resources(resolved), dataflow=build_dataflow(resolved))

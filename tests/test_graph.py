@@ -1,0 +1,138 @@
+"""The graph stage on real fixture files: dependency edges, order, data flow, cycles."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from compiler.graph import EcosystemGraph, GraphCycleError, build_graph, find_cycles
+from compiler.pipeline import compile_path
+
+BASE = Path(__file__).parent / "fixtures" / "rules" / "_base"
+
+
+def graph_of(path: Path) -> EcosystemGraph:
+    comp = compile_path(path)
+    assert comp.ok, [str(f.span) + " " + f.message for f in comp.findings]
+    assert comp.resolved is not None
+    return build_graph(comp.resolved)
+
+
+@pytest.fixture(scope="module")
+def base() -> EcosystemGraph:
+    return graph_of(BASE)
+
+
+def test_every_resource_is_a_node_with_kind_and_path(base: EcosystemGraph) -> None:
+    node = base.resources.nodes["data_extension.newsletter"]
+    assert node == {"kind": "data_extension", "path": ("data_extensions", "newsletter")}
+    assert "consent.email" in base.resources
+
+
+def test_dependencies_follow_the_declared_references(base: EcosystemGraph) -> None:
+    assert base.dependencies("sync_rule.contacts_to_newsletter") == [
+        "business_unit.retail",
+        "data_extension.newsletter",
+        "integration.mc_connect",  # owns mc.Contact_Salesforce, the rule's source
+        "integration.mc_queries",
+    ]
+    assert base.dependencies("business_unit.retail") == ["system.crm", "system.mc"]
+    assert base.dependencies("integration.mc_connect") == [
+        "integration_user.mc_connect_user",
+        "system.crm",
+        "system.mc",
+    ]
+    assert base.dependencies("consent.email") == ["system.crm", "system.mc"]
+    assert base.dependents("system.crm") == [
+        "business_unit.retail",
+        "consent.email",
+        "integration.mc_connect",
+        "integration_user.mc_connect_user",
+    ]
+    assert base.dependencies("no.such") == [] and base.dependents("no.such") == []
+
+
+def test_creation_order_puts_dependencies_first_and_breaks_ties_by_name(
+    base: EcosystemGraph,
+) -> None:
+    order = base.creation_order()
+    assert sorted(order) == sorted(base.resources)
+    position = {address: i for i, address in enumerate(order)}
+    for dependency, dependent in base.resources.edges:
+        assert position[dependency] < position[dependent]
+    assert order[0] == "system.crm"  # first of the two roots, by address
+
+
+def test_dataflow_edges_carry_rule_integration_and_schedule(base: EcosystemGraph) -> None:
+    flow = base.dataflow
+    data = flow.get_edge_data(
+        "mc:Contact_Salesforce.Email",
+        "mc:newsletter.EmailAddress",
+        "sync_rule.contacts_to_newsletter",
+    )
+    assert data["integration"] == "integration.mc_queries"
+    assert data["schedule_seconds"] == 3600
+    assert data["path"] == ("sync_rules", "contacts_to_newsletter", "fields", "EmailAddress")
+    connect = flow.get_edge_data(
+        "crm:Contact.Id", "mc:Contact_Salesforce.Id", "integration.mc_connect"
+    )
+    assert connect["schedule_seconds"] == 900  # Id is synchronised even when not listed
+    assert flow.nodes["mc:newsletter.OptedOut"] == {
+        "system": "mc",
+        "object": "newsletter",
+        "field": "OptedOut",
+        "kind": "data_extension",
+    }
+
+
+def test_two_way_rules_flow_both_ways(tmp_path: Path) -> None:
+    shutil.copytree(BASE, tmp_path / "eco")
+    (tmp_path / "eco" / "two_way.yaml").write_text(
+        "apiVersion: engage/v1\n"
+        "sync_rules:\n"
+        "  names_back:\n"
+        "    integration: mc_queries\n"
+        "    source: mc.newsletter\n"
+        "    target: mc._Subscribers\n"
+        "    direction: two_way\n"
+        "    precedence: source_wins\n"
+        "    fields: {EmailAddress: EmailAddress}\n",
+        encoding="utf-8",
+    )
+    flow = graph_of(tmp_path / "eco").dataflow
+    forward = flow.get_edge_data("mc:newsletter.EmailAddress", "mc:_Subscribers.EmailAddress")
+    reverse = flow.get_edge_data("mc:_Subscribers.EmailAddress", "mc:newsletter.EmailAddress")
+    assert forward["sync_rule.names_back"]["direction"] == "forward"
+    assert reverse["sync_rule.names_back"]["direction"] == "reverse"
+    assert reverse["sync_rule.names_back"]["precedence"] == "source_wins"
+
+
+def test_build_is_deterministic() -> None:
+    first, second = graph_of(BASE), graph_of(BASE)
+    assert list(first.resources.edges) == list(second.resources.edges)
+    assert list(first.dataflow.edges(keys=True, data=True)) == list(
+        second.dataflow.edges(keys=True, data=True)
+    )
+
+
+def test_find_cycles_reports_one_shortest_cycle_per_component() -> None:
+    graph = nx.DiGraph()
+    graph.add_edges_from([("b", "c"), ("c", "d"), ("d", "b"), ("c", "b")])  # one SCC
+    graph.add_edges_from([("x", "y"), ("y", "x"), ("z", "z"), ("p", "q")])
+    assert find_cycles(graph) == [["b", "c"], ["x", "y"], ["z"]]
+
+
+def test_find_cycles_on_a_large_acyclic_graph_finds_none() -> None:
+    graph = nx.DiGraph()
+    graph.add_edges_from((f"n{i}", f"n{i + 1}") for i in range(20000))
+    graph.add_edges_from((f"n{i}", f"n{i + 7}") for i in range(0, 20000, 3))
+    assert find_cycles(graph) == []
+
+
+def test_creation_order_refuses_a_cycle_and_names_it() -> None:
+    graph = nx.DiGraph([("a", "b"), ("b", "a"), ("root", "a")])
+    with pytest.raises(GraphCycleError, match="a -> b -> a"):
+        EcosystemGraph(graph, nx.MultiDiGraph()).creation_order()
