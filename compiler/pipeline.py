@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.assemble import assemble
-from compiler.diagnostics import Finding, has_errors, sort_findings
+from compiler.diagnostics import Finding, Span, has_errors, make, sort_findings
 from compiler.resolve import ResolvedEcosystem, resolve
-from compiler.source import ParseCache, SourceSet, load
+from compiler.source import E_NO_FILES, ParseCache, SourceSet, load
 from compiler.spans import SpanIndex
 from compiler.validate import build_model
 from compiler.yamlparse import Limits
@@ -30,12 +30,24 @@ class Compilation:
         return self.resolved is not None and not has_errors(self.findings)
 
 
+def _no_base_document(source: SourceSet) -> Finding:
+    file = source.files[0] if source.files else source.root.as_posix()
+    return make(
+        E_NO_FILES,
+        "the files hold no base document (only empty documents or environment overlays)",
+        Span(file, 1, 1),
+        hint="Add a document with `apiVersion: engage/v1` and an `ecosystem:` section.",
+    )
+
+
 def _compile_env(
     source: SourceSet, environment: str | None
 ) -> tuple[ResolvedEcosystem | None, tuple[str, ...], list[Finding]]:
     result = assemble(source.documents, environment)
     findings = list(result.findings)
     if result.assembled is None:
+        if not findings and not source.findings:
+            findings.append(_no_base_document(source))
         return None, result.environments, findings
     index = SpanIndex(result.assembled.spans)
     model = build_model(result.assembled.value, index)

@@ -199,6 +199,17 @@ class Loader:
         if real in self.seen:
             return
         self.seen.add(real)
+        if not real.is_relative_to(self.root):  # a symlink in the folder pointing outside it
+            link = f"{display_path(path.parent)}/{path.name}"
+            self.findings.append(
+                make(
+                    E_INCLUDE,
+                    f"{link} is a link to {real.as_posix()}, outside the ecosystem folder",
+                    Span(link, 1, 1),
+                    hint="Copy the file into the ecosystem folder instead of linking to it.",
+                )
+            )
+            return
         file = display_path(path)
         data = self._read(real, file)
         if data is None:
@@ -331,8 +342,10 @@ def load(
     cache = cache if cache is not None else ParseCache.default()
     if path.is_dir():
         root, entries = path, ecosystem_files(path)
+    elif path.exists():
+        root, entries = path.resolve().parent, [path]
     else:
-        root, entries = path.parent, [path]
+        root, entries = path.parent, []
     loader = Loader(root, limits, cache)
     if not path.exists():
         loader.findings.append(

@@ -1,0 +1,170 @@
+"""The event-based YAML reader: plain values, positions, YAML 1.2 scalars and its limits."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from compiler.yamlparse import Limits, ParseProblem, SpanNode, parse_text, resolve_plain
+
+
+def parse_one(text: str, limits: Limits | None = None) -> tuple[object, SpanNode]:
+    docs, problem = parse_text(text, "f.yaml", limits or Limits())
+    assert problem is None, problem
+    assert len(docs) == 1
+    return docs[0].value, docs[0].spans
+
+
+def problem_of(text: str, limits: Limits | None = None) -> ParseProblem:
+    docs, problem = parse_text(text, "f.yaml", limits or Limits())
+    assert problem is not None and docs == []
+    return problem
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("42", 42),
+        ("-7", -7),
+        ("0x1F", 31),
+        ("0o17", 15),
+        ("1.5e3", 1500.0),
+        ("-.5", -0.5),
+        ("true", True),
+        ("False", False),
+        ("~", None),
+        ("null", None),
+        ("yes", "yes"),  # YAML 1.2: no yes/no booleans (the Norway problem)
+        ("no", "no"),
+        ("1_000", "1_000"),
+        ("12:30", "12:30"),
+        ("crm:Contact.Email", "crm:Contact.Email"),
+    ],
+)
+def test_plain_scalars_resolve_by_the_yaml_1_2_core_schema(text: str, expected: object) -> None:
+    assert resolve_plain(text) == expected
+    assert type(resolve_plain(text)) is type(expected)
+
+
+def test_special_floats() -> None:
+    assert resolve_plain(".inf") == math.inf
+    assert resolve_plain("-.inf") == -math.inf
+    assert math.isnan(resolve_plain(".nan"))
+
+
+def test_quoted_scalars_stay_strings() -> None:
+    value, _ = parse_one("a: 'true'\nb: \"42\"\nc: |\n  12\n")
+    assert value == {"a": "true", "b": "42", "c": "12\n"}
+
+
+def test_standard_tags_convert_and_others_are_refused() -> None:
+    value, _ = parse_one(
+        "a: !!str 12\nb: !!int '7'\nc: !!float '1'\nd: !!bool 'true'\ne: !!null ''\n"
+    )
+    assert value == {"a": "12", "b": 7, "c": 1.0, "d": True, "e": None}
+    problem = problem_of("a: !!python/object:os.system ls\n")
+    assert (problem.kind, problem.line, problem.col) == ("tag", 1, 4)
+    problem = problem_of("a: !!int twelve\n")
+    assert (problem.kind, problem.line, problem.col) == ("tag", 1, 4)
+
+
+def test_every_value_and_key_has_its_position() -> None:
+    value, spans = parse_one("a: 1\nb:\n  - x\n  - {c: d}\n")
+    assert value == {"a": 1, "b": ["x", {"c": "d"}]}
+    assert isinstance(spans.children, dict)
+    a = spans.children["a"]
+    assert (a.line, a.col, a.key_line, a.key_col) == (1, 4, 1, 1)
+    b = spans.children["b"]
+    assert (b.key_line, b.key_col, b.line, b.col) == (2, 1, 3, 3)
+    assert isinstance(b.children, list)
+    c = b.children[1].children
+    assert isinstance(c, dict)
+    assert (c["c"].key_line, c["c"].key_col, c["c"].line, c["c"].col) == (4, 6, 4, 9)
+    assert (c["c"].end_line, c["c"].end_col) == (4, 10)
+
+
+def test_several_documents_in_one_file() -> None:
+    docs, problem = parse_text("a: 1\n---\nb: 2\n---\n", "f.yaml", Limits())
+    assert problem is None
+    assert [d.value for d in docs] == [{"a": 1}, {"b": 2}, None]
+    assert docs[1].spans.line == 3
+
+
+def test_keys_become_strings() -> None:
+    value, _ = parse_one("1: a\ntrue: b\n~: c\n1.5: d\n")
+    assert value == {"1": "a", "true": "b", "": "c", "1.5": "d"}
+
+
+def test_duplicate_key_names_both_places() -> None:
+    problem = problem_of("top:\n  name: a\n  other: 1\n  name: b\n")
+    assert (problem.kind, problem.line, problem.col) == ("duplicate_key", 4, 3)
+    assert (problem.related_line, problem.related_col) == (2, 3)
+
+
+def test_keys_that_differ_only_in_spelling_of_a_boolean_collide() -> None:
+    problem = problem_of("true: 1\nTrue: 2\n")
+    assert (problem.kind, problem.line, problem.col) == ("duplicate_key", 2, 1)
+
+
+def test_collection_keys_are_refused() -> None:
+    for text, line, col in (("? [a, b]\n: 1\n", 1, 3), ("{a: 1}: 2\n", 1, 1)):
+        problem = problem_of(text)
+        assert (problem.kind, problem.line, problem.col) == ("key", line, col)
+
+
+def test_aliases_and_merge_keys_expand() -> None:
+    value, spans = parse_one("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n")
+    assert value == {"base": {"x": 1, "y": 2}, "other": {"y": 3, "x": 1}}
+    assert isinstance(spans.children, dict)
+    other = spans.children["other"].children
+    assert isinstance(other, dict)
+    assert (other["y"].line, other["y"].col) == (4, 6)
+
+
+def test_alias_use_keeps_its_own_key_position() -> None:
+    _, spans = parse_one("a: &x {k: 1}\nb: *x\n")
+    assert isinstance(spans.children, dict)
+    assert (spans.children["a"].key_line, spans.children["b"].key_line) == (1, 2)
+
+
+def test_unknown_alias_and_bad_merge_are_syntax_problems() -> None:
+    problem = problem_of("a: *nope\n")
+    assert (problem.kind, problem.line, problem.col) == ("syntax", 1, 4)
+    problem = problem_of("a:\n  <<: 3\n")
+    assert (problem.kind, problem.line, problem.col) == ("syntax", 2, 3)
+
+
+def test_billion_laughs_stops_at_the_value_budget() -> None:
+    lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        refs = ", ".join([f"*l{i - 1}"] * 10)
+        lines.append(f"l{i}: &l{i} [{refs}]")
+    problem = problem_of("\n".join(lines) + "\n", Limits(max_nodes=100_000))
+    assert problem.kind == "limit"
+    assert "100,000" in problem.message
+    assert problem.line == 5  # l4 is the first level past 100,000 values
+
+
+def test_nesting_limit() -> None:
+    problem = problem_of("[" * 10_000)
+    assert (problem.kind, problem.line, problem.col) == ("limit", 1, 65)
+    value, _ = parse_one("[" * 64 + "]" * 64)
+    assert isinstance(value, list)
+    problem = problem_of("a:\n  b:\n    c: 1\n", Limits(max_depth=2))
+    assert (problem.kind, problem.line, problem.col) == ("limit", 3, 5)
+
+
+def test_syntax_error_position() -> None:
+    problem = problem_of("a: 1\nb: [x, y\nc: 2\n")
+    assert problem.kind == "syntax"
+    assert (problem.line, problem.col) == (3, 2)
+    assert "flow sequence" in problem.message
+
+
+def test_span_tree_round_trips_through_its_cache_form() -> None:
+    _, spans = parse_one("a: 1\nb:\n  - x\n  - {c: d}\n")
+    again = SpanNode.from_list("f.yaml", spans.to_list())
+    assert again.to_list() == spans.to_list()
+    copy = spans.copy()
+    assert copy.to_list() == spans.to_list() and copy is not spans
