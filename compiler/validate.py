@@ -127,10 +127,13 @@ def _allowed_keys(model: type[BaseModel]) -> list[str]:
     return sorted(info.alias or name for name, info in model.model_fields.items())
 
 
-def _real_path(loc: tuple[str | int, ...], root: Any) -> tuple[tuple[str | int, ...], list[str]]:
-    """Drop union branch labels from a pydantic loc, keeping only parts present in the data."""
+def _real_path(
+    loc: tuple[str | int, ...], root: Any
+) -> tuple[tuple[str | int, ...], list[tuple[str, Any]]]:
+    """Drop union branch labels from a pydantic loc, keeping only parts present in the data;
+    each label comes with the value it was checked against."""
     path: list[str | int] = []
-    labels: list[str] = []
+    labels: list[tuple[str, Any]] = []
     value = root
     for part in loc:
         if isinstance(value, dict) and isinstance(part, str) and part in value:
@@ -140,17 +143,20 @@ def _real_path(loc: tuple[str | int, ...], root: Any) -> tuple[tuple[str | int, 
             path.append(part)
             value = value[part]
         else:
-            labels.append(str(part))
+            labels.append((str(part), value))
     return tuple(path), labels
 
 
-def _keep(labels: list[str], value: Any) -> bool:
+def _keep(labels: list[tuple[str, Any]]) -> bool:
     """Of the errors a union produces, keep those of the branch the value's shape selects."""
-    for label in labels:
-        base = label.split("[")[0].lower()
+    for label, value in labels:
+        base = label.split("[")[0].lower().removeprefix("constrained-")
+        model = label[:1].isupper()
         if isinstance(value, dict) and base in _SCALAR_BRANCHES | {"list", "literal"}:
             return False
-        if not isinstance(value, (dict, list)) and label[:1].isupper():
+        if isinstance(value, list) and (model or base in _SCALAR_BRANCHES | {"literal"}):
+            return False
+        if not isinstance(value, (dict, list)) and (model or base == "list"):
             return False
     return True
 
@@ -201,17 +207,29 @@ def _describe(err: Any, info: CodeInfo, path: tuple[str | int, ...], root: Any) 
     return f"{where}: {msg[0].lower() + msg[1:]}"
 
 
+def _tag_path(err: Any, path: tuple[str | int, ...], root: Any) -> tuple[str | int, ...]:
+    """An unknown discriminator (`type: salesforse`) is reported at the `type` value."""
+    tag = str((err.get("ctx") or {}).get("discriminator", "")).strip("'")
+    value = _value_at(root, path)
+    return (*path, tag) if isinstance(value, dict) and tag in value else path
+
+
 def validation_findings(
     error: ValidationError, root: Any, index: SpanIndex, prefix: tuple[str | int, ...] = ()
 ) -> list[Finding]:
-    findings: list[Finding] = []
-    seen: set[tuple[str, tuple[str | int, ...]]] = set()
+    located = []
     for err in error.errors(include_url=False):
         loc = prefix + tuple(p for p in err["loc"] if p != "[key]")
         info = _classify(err["type"])
         path, labels = _real_path(loc[:-1] if info is E_MISSING else loc, root)
-        if labels and not _keep(labels, _value_at(root, path)):
-            continue
+        located.append((err, loc, info, path, labels))
+    # keep the union branches the values' shapes select; never drop every error
+    located = [e for e in located if not e[4] or _keep(e[4])] or located
+    findings: list[Finding] = []
+    seen: set[tuple[str, tuple[str | int, ...]]] = set()
+    for err, loc, info, path, _ in located:
+        if err["type"] == "union_tag_invalid":
+            path = _tag_path(err, path, root)
         if (info.code, path) in seen:
             continue
         seen.add((info.code, path))
@@ -278,7 +296,16 @@ def build_model(value: dict[str, Any], index: SpanIndex) -> ModelResult:
         except ValidationError as error:
             findings.extend(validation_findings(error, clean, index))
             bad = {e["loc"][0] for e in error.errors() if e["loc"]}
+            meta = _salvage_meta(clean.get("ecosystem"), error)
             clean = {k: v for k, v in clean.items() if k not in bad or k == "apiVersion"}
-            if "ecosystem" in bad or "ecosystem" not in clean:
-                clean["ecosystem"] = {"name": "(invalid)"}
+            clean["ecosystem"] = meta
     return ModelResult(None, frozenset(broken), tuple(findings))
+
+
+def _salvage_meta(meta: Any, error: ValidationError) -> dict[str, Any]:
+    """The valid keys of a broken `ecosystem:` section, so its environments still count."""
+    if not isinstance(meta, dict):
+        return {"name": "(invalid)"}
+    bad = {e["loc"][1] for e in error.errors() if len(e["loc"]) > 1 and e["loc"][0] == "ecosystem"}
+    kept = {k: v for k, v in meta.items() if k not in bad}
+    return kept if "name" in kept else {**kept, "name": "(invalid)"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -99,3 +100,25 @@ def engage(capsys: pytest.CaptureFixture[str]) -> RunEngage:
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+LANGUAGE_FIXTURES = Path(__file__).parent / "fixtures" / "language"
+FixtureEco = Callable[..., Path]
+
+
+@pytest.fixture
+def fixture_eco(tmp_path: Path) -> FixtureEco:
+    """The language fixture (every resource kind, valid) copied to ./eco, with some files
+    replaced or added: `fixture_eco({"consent.yaml": "..."})`; drop files with `drop=`."""
+
+    def make(files: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> Path:
+        root = tmp_path / "eco"
+        shutil.copytree(LANGUAGE_FIXTURES / "valid", root, dirs_exist_ok=True)
+        for name in drop:
+            (root / name).unlink()
+        for name, text in (files or {}).items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(dedent(text), encoding="utf-8")
+        return root
+
+    return make

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from compiler.model.base import ApiName, Channel, Duration, Model, Name, Text
 
@@ -14,8 +14,15 @@ class Purpose(Model):
     legal_basis: Literal["consent", "legitimate_interest", "contract"] = "consent"
 
 
+# An object of the storing system: a Salesforce object, a data extension (also one made by
+# for_each, `newsletter[brand]`) or a Marketing Cloud system view such as `_Subscribers`.
+ObjectName = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,79}(\[[A-Za-z0-9_-]{1,80}\])?$")
+]
+
+
 class Storage(Model):
-    object: ApiName = Field(description="Object or data extension holding the choice.")
+    object: ObjectName = Field(description="Object or data extension holding the choice.")
     field: ApiName
     polarity: Literal["opt_out", "opt_in", "status"] = Field(
         description="opt_out: true means opted out; opt_in: true means consented; "
