@@ -563,13 +563,16 @@ class _Resolver:
                     self.fld(obj, item.field, (*p, "items", i, "field"))
         for name, dr in self.eco.duplicate_rules.items():
             p = ("duplicate_rules", name)
+            compared = None
             if self.system(dr.system, (*p, "system")):
-                self.obj(f"{dr.system}.{dr.object}", (*p, "object"))
+                compared = self.obj(f"{dr.system}.{dr.object}", (*p, "object"))
                 if dr.compare_object:
-                    self.obj(f"{dr.system}.{dr.compare_object}", (*p, "compare_object"))
+                    compared = self.obj(
+                        f"{dr.system}.{dr.compare_object}", (*p, "compare_object")
+                    )
             if self.named(
                 "matching_rules", "matching rule", dr.matching_rule, (*p, "matching_rule")
-            ):
+            ) and compared is not None:  # an undeclared object is reported once, above
                 mr = self.eco.matching_rules[dr.matching_rule]
                 expected = dr.compare_object or dr.object
                 if mr.object != expected:
