@@ -58,8 +58,10 @@ class Emitted:
 
 ArtifactLike = Artifact | tuple[str, bytes, Collection[str]] | Emitted
 EmitFn = Callable[[ResolvedEcosystem], tuple[Sequence[ArtifactLike], list[Finding]]]
+# A deleted component: (path of the file that defined it, inside the target; type; name).
+Deletion = tuple[str, str, str]
 FinishFn = Callable[
-    [ResolvedEcosystem, Sequence[Emitted], Sequence[tuple[str, str]]],
+    [ResolvedEcosystem, Sequence[Emitted], Sequence[Deletion]],
     tuple[list[Emitted], list[Finding]],
 ]
 
@@ -254,15 +256,15 @@ def _select(run: _Run, target: str, arts: Sequence[Emitted]) -> list[Emitted]:
     return [a for a in arts if set(a.sources) & run.addresses or f"{target}/{a.path}" in touched]
 
 
-def _deleted_members(run: _Run, target: str) -> tuple[list[tuple[str, str]], set[str]]:
-    members: set[tuple[str, str]] = set()
+def _deleted_members(run: _Run, target: str) -> tuple[list[Deletion], set[str]]:
+    members: set[Deletion] = set()
     found: set[str] = set()
-    for entry in run.old.values():
+    for rel, entry in run.old.items():
         if entry.target != target:
             continue
         for mtype, name, owner in entry.members:
             if owner in run.deleted:
-                members.add((mtype, name))
+                members.add((rel.removeprefix(f"{target}/"), mtype, name))
                 found.add(owner)
     return sorted(members), found
 
@@ -415,6 +417,7 @@ __all__ = [
     "MANIFEST",
     "Artifact",
     "ArtifactLike",
+    "Deletion",
     "Emitted",
     "GenerateResult",
     "Member",

@@ -1,18 +1,42 @@
-"""Salesforce metadata in source format (sfdx project layout); filled in below."""
+"""Salesforce metadata in source format, deployable with the Salesforce CLI.
+
+Layout (one sfdx project; `salesforce/<system>/` per org when the ecosystem has several):
+
+    salesforce/sfdx-project.json
+    salesforce/manifest/package.xml            (+ destructiveChanges.xml after deletions)
+    salesforce/force-app/main/default/
+        duplicateRules/<Object>.<Rule>.duplicateRule-meta.xml
+        matchingRules/<Object>.matchingRule-meta.xml
+        permissionsets/<User>.permissionset-meta.xml
+        objects/<Object>/fields/<Field>.field-meta.xml
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from compiler.diagnostics import Finding
+from compiler.emit import Emitted
+from compiler.emit.salesforce import custom_fields, duplicate_rules, matching_rules, permission_sets
+from compiler.emit.salesforce.common import salesforce_systems
+from compiler.emit.salesforce.package import finish
 from compiler.resolve import ResolvedEcosystem
 
 
-def emit(resolved: ResolvedEcosystem) -> tuple[list[object], list[Finding]]:
-    return [], []
+def emit(resolved: ResolvedEcosystem) -> tuple[list[Emitted], list[Finding]]:
+    findings: list[Finding] = []
+    matching, more = matching_rules.matching_rule_names(resolved)
+    findings.extend(more)
+    duplicates, more = duplicate_rules.duplicate_rule_names(resolved)
+    findings.extend(more)
+    out: list[Emitted] = []
+    for arts, more in (
+        matching_rules.emit(resolved, matching),
+        duplicate_rules.emit(resolved, duplicates, matching),
+        permission_sets.emit(resolved, salesforce_systems(resolved)),
+        custom_fields.emit(resolved),
+    ):
+        out.extend(arts)
+        findings.extend(more)
+    return sorted(out, key=lambda a: a.path), findings
 
 
-def finish(
-    resolved: ResolvedEcosystem, selected: Sequence[object], deleted: Sequence[tuple[str, str]]
-) -> tuple[list[object], list[Finding]]:
-    return [], []
+__all__ = ["emit", "finish"]

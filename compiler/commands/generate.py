@@ -1,0 +1,84 @@
+"""`engage generate`: validate, then write the platform artifacts of every target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from compiler.commands.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    compile_for,
+    env_option,
+    path_argument,
+    print_findings_text,
+)
+from compiler.diagnostics import has_errors, sort_findings
+from compiler.emit import EMITTERS, GenerateResult
+from compiler.emit import generate as generate_files
+from compiler.render.console import make_console
+from compiler.render.findings_text import render_findings
+
+
+def _summary(result: GenerateResult) -> list[str]:
+    lines = []
+    changed = set(result.changed)
+    for target, files in sorted(result.by_target.items()):
+        n_changed = sum(1 for f in files if f in changed)
+        lines.append(f"  {target:<20} {len(files):>4} files ({n_changed} changed)")
+    if result.removed:
+        lines.append(f"  removed {len(result.removed)} files no longer generated:")
+        lines += [f"    {path}" for path in result.removed]
+    return lines
+
+
+@click.command()
+@path_argument
+@env_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="Folder to write into; one subfolder per target.",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    type=click.Choice([name for name, _ in EMITTERS]),
+    help="Generate only this target (repeatable; default: all).",
+)
+def generate(
+    path: Path | None, environment: str | None, out: Path, targets: tuple[str, ...]
+) -> int:
+    """Generate platform artifacts for the ecosystem in PATH (default: ./ecosystem).
+
+    \b
+    Validates first and writes nothing if the ecosystem is invalid. Then writes, under OUT:
+      salesforce/           sfdx project: duplicate and matching rules, permission sets,
+                            custom fields, manifest/package.xml
+      account_engagement/   connector-settings.md, the connector's settings sheet
+      marketing_cloud/      data extensions, query activities, automations
+      sync/                 SQL of the custom integrations
+    Output is deterministic; files no longer generated are removed. Exits 1 on errors.
+    """
+    comp = compile_for(path, environment)
+    if not comp.ok or comp.resolved is None:
+        print_findings_text(comp, "")
+        make_console(stderr=True).print("[bold red]nothing generated:[/] fix the errors above")
+        return EXIT_ERROR
+    console = make_console()
+    try:
+        result = generate_files(comp.resolved, out, targets=set(targets) or None)
+    except OSError as err:
+        make_console(stderr=True).print(f"[bold red]error:[/] cannot write to {out}: {err}")
+        return EXIT_ERROR
+    findings = sort_findings([*comp.findings, *result.findings])
+    render_findings(console, findings)
+    where = f" for environment {environment!r}" if environment else ""
+    console.print(f"generated {len(result.written)} files into {out}{where}:", highlight=False)
+    for line in _summary(result):
+        console.print(line, highlight=False, markup=False)
+    return EXIT_ERROR if has_errors(result.findings) else EXIT_OK
