@@ -1,0 +1,242 @@
+"""Apply stage: carry out a saved plan, recording each resource in state as it goes.
+
+Refuses, before touching anything: a plan for another lineage or an older serial, sources
+changed since the plan, missing approvals, a held lock, and a plan that no longer matches
+what its sources and state produce (a hand-edited file, or another engage version).
+
+Crash safety: the first write bumps the serial and leaves an `apply` marker in state;
+every change is then recorded with one atomic write, so a crash or kill at any point
+leaves a valid state holding exactly the changes made so far. The next plan continues
+from there (and regenerates the artifacts of the interrupted run).
+
+Artifacts: if `compiler.emit.generate` exists, the applied resources' files are generated
+into the output folder before the marker is cleared; otherwise apply records state only.
+
+Test hooks (honoured only with ENGAGE_TEST_HOOKS=1; documented in docs/plan-and-apply.md):
+ENGAGE_TEST_CRASH_AFTER=N exits abruptly after N recorded resources;
+ENGAGE_TEST_WAIT_FOR=PATH waits, holding the lock, until PATH exists.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import os
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compiler import __version__
+from compiler.plan.approvals import Approval, unmet
+from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.definition import Change, Plan
+from compiler.plan.errors import ApprovalError, StalePlanError
+from compiler.plan.resources import DesiredResource, desired_resources
+from compiler.plan.state import ApplyMarker, Backend, State, StateEntry, check_belongs
+from compiler.resolve import ResolvedEcosystem
+
+_AGAIN = "Run `engage plan --out ...` again and have the new plan approved."
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    applied: tuple[Change, ...]
+    lineage: str
+    serial: int
+    generated: Any = None  # compiler.emit.GenerateResult when artifacts were written
+    generation_available: bool = False
+    nothing_to_do: bool = False
+
+
+# ------------------------------------------------------------------ refusals
+def check_fresh(plan: Plan, state: State | None, where: str) -> None:
+    """The plan was computed against exactly this state."""
+    if state is not None:
+        check_belongs(state, where, plan.ecosystem, plan.environment)
+    lineage = state.lineage if state else None
+    serial = state.serial if state else 0
+    if plan.state.lineage != lineage:
+        was = plan.state.lineage or "no state at all"
+        now = f"lineage {lineage}" if lineage else "no state"
+        raise StalePlanError(
+            f"stale plan: it was computed against {was}, but {where} has {now}",
+            hint=f"The state was created, replaced or swapped since. {_AGAIN}",
+        )
+    if plan.state.serial != serial:
+        how = "someone applied since" if serial > plan.state.serial else "the state went back"
+        raise StalePlanError(
+            f"stale plan: it was computed against serial {plan.state.serial}, but {where} "
+            f"is at serial {serial} ({how})",
+            hint=_AGAIN,
+        )
+
+
+def check_sources(plan: Plan, resolved: ResolvedEcosystem) -> None:
+    if resolved.source_digest != plan.source.digest:
+        raise StalePlanError(
+            f"the sources in {plan.source.path} changed since the plan was made",
+            hint=f"Apply exactly what was reviewed: check out that commit, or {_AGAIN[0].lower()}"
+            f"{_AGAIN[1:]}",
+        )
+
+
+def check_approvals(plan: Plan, approvals: Sequence[Approval], void: int) -> None:
+    short = unmet(plan, approvals)
+    if not short:
+        return
+    parts = [
+        f"{req.policy} needs {n} more from {req.group} "
+        f"({', '.join(req.members) or 'nobody may approve'})"
+        for req, n in short
+    ]
+    voided = (
+        f"; {void} approval(s) given to an earlier version of this plan are void" if void else ""
+    )
+    raise ApprovalError(
+        "missing approvals: " + "; ".join(parts) + voided,
+        hint="Each approver runs `engage approve PLAN --as NAME` after reading the plan.",
+    )
+
+
+def check_matches(plan: Plan, resolved: ResolvedEcosystem, state: State | None) -> None:
+    """The plan is exactly what its sources and state produce now."""
+    again = build_plan(
+        PlanInputs(
+            resolved, state, plan.source.path, plan.state.location, frozenset(plan.assumed_empty)
+        )
+    )
+    if again.digest != plan.digest:
+        raise StalePlanError(
+            "the plan does not match what its sources and state produce (edited by hand, or "
+            "made by another engage version)",
+            hint=_AGAIN,
+        )
+
+
+# ----------------------------------------------------------------- test hooks
+def _hooks() -> bool:
+    return os.environ.get("ENGAGE_TEST_HOOKS") == "1"
+
+
+def _hook_wait() -> None:
+    path = os.environ.get("ENGAGE_TEST_WAIT_FOR")
+    if not (_hooks() and path):
+        return
+    deadline = time.monotonic() + 120
+    while not Path(path).exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _hook_crash(recorded: int) -> None:
+    limit = os.environ.get("ENGAGE_TEST_CRASH_AFTER")
+    if _hooks() and limit is not None and recorded >= int(limit):
+        os._exit(70)
+
+
+# ------------------------------------------------------------------ recording
+def _entry(res: DesiredResource) -> StateEntry:
+    return StateEntry(
+        kind=res.kind,
+        attributes=dict(res.attributes),
+        digest=res.digest,
+        dependencies=list(res.dependencies),
+        business_units=list(res.business_units),
+        sensitive=res.sensitive,
+    )
+
+
+def record(state: State, change: Change, desired: Mapping[str, DesiredResource]) -> State:
+    """State after one change: its entry written, moved or removed, and noted in the marker."""
+    resources = dict(state.resources)
+    if change.previous_address:
+        resources.pop(change.previous_address, None)
+    if change.action == "delete":
+        resources.pop(change.address, None)
+    else:
+        resources[change.address] = _entry(desired[change.address])
+    update: dict[str, Any] = {"resources": dict(sorted(resources.items()))}
+    if state.apply is not None:
+        marker = state.apply
+        update["apply"] = marker.model_copy(update={"recorded": [*marker.recorded, change.address]})
+    return state.model_copy(update=update)
+
+
+def _begin(plan: Plan, state: State | None) -> State:
+    if state is None:
+        state = State(
+            lineage=str(uuid.uuid4()),
+            serial=0,
+            ecosystem=plan.ecosystem,
+            environment=plan.environment,
+            engage_version=__version__,
+        )
+    marker = ApplyMarker(plan_digest=plan.digest, serial_from=state.serial)
+    return state.model_copy(update={"serial": state.serial + 1, "apply": marker})
+
+
+def _generate(
+    resolved: ResolvedEcosystem, out_dir: Path, written: Sequence[str], deleted: Sequence[str]
+) -> tuple[bool, Any]:
+    if importlib.util.find_spec("compiler.emit") is None:
+        return False, None
+    generate = getattr(importlib.import_module("compiler.emit"), "generate", None)
+    if generate is None:
+        return False, None
+    kwargs: dict[str, Any] = {"addresses": sorted(set(written))}
+    if "deleted" in inspect.signature(generate).parameters:
+        kwargs["deleted"] = sorted(set(deleted))
+    return True, generate(resolved, out_dir, **kwargs)
+
+
+def execute(
+    plan: Plan, resolved: ResolvedEcosystem, backend: Backend, state: State | None, out_dir: Path
+) -> ApplyResult:
+    """Carry out the (checked) plan: call with the state lock held."""
+    desired = desired_resources(resolved, {c.address: tuple(c.dependencies) for c in plan.changes})
+    backend.backup()
+    current = _begin(plan, state)
+    backend.write(current)
+    _hook_crash(0)
+    for count, change in enumerate(plan.changes, start=1):
+        current = record(current, change, desired)
+        backend.write(current)
+        _hook_crash(count)
+    pending = plan.interrupted_apply.recorded if plan.interrupted_apply else []
+    written = [c.address for c in plan.changes if c.action != "delete"] + list(pending)
+    deleted = [c.address for c in plan.changes if c.action == "delete"]
+    deleted += [c.previous_address for c in plan.changes if c.previous_address]
+    available, generated = _generate(resolved, out_dir, written, deleted)
+    final = current.model_copy(
+        update={"apply": None, "source_digest": plan.source.digest, "engage_version": __version__}
+    )
+    backend.write(final)
+    return ApplyResult(tuple(plan.changes), final.lineage, final.serial, generated, available)
+
+
+def apply_plan(
+    plan: Plan,
+    resolved: ResolvedEcosystem,
+    backend: Backend,
+    approvals: tuple[Sequence[Approval], int],
+    *,
+    out_dir: Path,
+    lock_timeout: float,
+    command: str,
+) -> ApplyResult:
+    """Check everything, then apply under the state lock. Raises a PlanError subclass."""
+    check_sources(plan, resolved)
+    check_fresh(plan, backend.read(), backend.location)
+    check_approvals(plan, *approvals)
+    with backend.lock(command, lock_timeout):
+        _hook_wait()
+        state = backend.read()
+        check_fresh(plan, state, backend.location)
+        check_matches(plan, resolved, state)
+        if not plan.has_changes:
+            lineage = state.lineage if state else ""
+            return ApplyResult((), lineage, state.serial if state else 0, nothing_to_do=True)
+        return execute(plan, resolved, backend, state, out_dir)

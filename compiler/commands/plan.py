@@ -1,0 +1,130 @@
+"""`engage plan`: desired resources vs. state → a plan to review, save, approve and apply.
+
+Exit codes (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 1 error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from compiler.commands.common import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_OK,
+    default_path,
+    path_argument,
+    print_findings_text,
+)
+from compiler.pipeline import Compilation, compile_path
+from compiler.plan.approvals import Approval
+from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.definition import Plan
+from compiler.plan.errors import PlanError
+from compiler.plan.planfile import save_plan
+from compiler.plan.state import LocalBackend, check_belongs, default_state_path
+from compiler.render.console import make_console
+from compiler.render.plan_json import render_json
+from compiler.render.plan_markdown import render_markdown
+from compiler.render.plan_text import render_text
+
+FORMATS = ("text", "markdown", "json")
+
+
+def report_error(err: PlanError) -> int:
+    """Print a refusal on stderr; the exit code of every refusal."""
+    click.echo(err.render(), err=True)
+    return EXIT_ERROR
+
+
+def print_plan(plan: Plan, fmt: str, given: Sequence[Approval] | None = None) -> None:
+    if fmt == "json":
+        click.echo(render_json(plan), nl=False)
+    elif fmt == "markdown":
+        click.echo(render_markdown(plan, given), nl=False)
+    else:
+        make_console().print(render_text(plan, given), end="")
+
+
+def compile_or_report(path: str, environment: str | None) -> Compilation | None:
+    comp = compile_path(Path(path), environment)
+    if comp.ok and comp.resolved is not None:
+        return comp
+    print_findings_text(comp, "")
+    click.echo("error: the ecosystem has errors; fix them before planning", err=True)
+    return None
+
+
+def _check_empty(plan_inputs: PlanInputs) -> None:
+    for address in sorted(plan_inputs.assume_empty):
+        if not address.startswith("data_extension."):
+            raise PlanError(
+                f"--assume-empty {address}: only data extensions can be declared empty",
+                hint="Pass the address of a data extension, e.g. data_extension.newsletter.",
+            )
+
+
+def make_plan(
+    source: str, environment: str | None, state_path: Path | None, empty: tuple[str, ...]
+) -> Plan | None:
+    comp = compile_or_report(source, environment)
+    if comp is None or comp.resolved is None:
+        return None
+    location = state_path or default_state_path(environment)
+    backend = LocalBackend(location)
+    state = backend.read()
+    if state is not None:
+        check_belongs(state, backend.location, comp.resolved.ecosystem.ecosystem.name, environment)
+    inputs = PlanInputs(comp.resolved, state, source, backend.location, frozenset(empty))
+    _check_empty(inputs)
+    return build_plan(inputs)
+
+
+@click.command()
+@path_argument
+@click.option("--env", "environment", metavar="NAME", help="Environment to plan (default: base).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the plan, e.g. plans/NAME.plan.json, for `engage approve` and `engage apply`.",
+)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="State file (default: .engage/state/<env or default>.json).",
+)
+@click.option(
+    "--assume-empty",
+    multiple=True,
+    metavar="ADDRESS",
+    help="Declare a data extension empty: its key and required fields may change in place.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+def plan(
+    path: Path | None,
+    environment: str | None,
+    out: Path | None,
+    state_path: Path | None,
+    assume_empty: tuple[str, ...],
+    fmt: str,
+) -> int:
+    """Show what applying the ecosystem in PATH would change (exit 0 none, 2 changes, 1 error)."""
+    source = (path or Path(default_path())).as_posix()
+    try:
+        made = make_plan(source, environment, state_path, assume_empty)
+    except PlanError as err:
+        return report_error(err)
+    if made is None:
+        return EXIT_ERROR
+    print_plan(made, fmt)
+    if out is not None:
+        save_plan(made, out)
+        click.echo(f"\nSaved the plan to {out}.", err=True)
+        if made.required_approvals:
+            click.echo(f"Approve it with: engage approve {out} --as NAME", err=True)
+        if made.has_changes:
+            click.echo(f"Apply it with:   engage apply {out}", err=True)
+    return EXIT_CHANGES if made.has_changes else EXIT_OK

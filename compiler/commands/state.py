@@ -1,0 +1,77 @@
+"""`engage state list|show`: what the state records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from compiler.commands.common import EXIT_ERROR, EXIT_OK
+from compiler.commands.plan import report_error
+from compiler.plan.errors import PlanError, StateError
+from compiler.plan.redact import redact
+from compiler.plan.state import LocalBackend, State, default_state_path
+
+
+def _state_options(func: click.decorators.FC) -> click.decorators.FC:
+    func = click.option(
+        "--state",
+        "state_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="State file (default: .engage/state/<env or default>.json).",
+    )(func)
+    return click.option("--env", "environment", metavar="NAME", help="Environment.")(func)
+
+
+def _read(state_path: Path | None, environment: str | None) -> State:
+    backend = LocalBackend(state_path or default_state_path(environment))
+    state = backend.read()
+    if state is None:
+        raise StateError(
+            f"no state at {backend.location}: nothing has been applied there yet",
+            hint="Pass --env or --state to read another state.",
+        )
+    return state
+
+
+@click.group()
+def state() -> None:
+    """Inspect the recorded state."""
+
+
+@state.command("list")
+@_state_options
+def list_(state_path: Path | None, environment: str | None) -> int:
+    """List every address recorded in state."""
+    try:
+        current = _read(state_path, environment)
+    except PlanError as err:
+        return report_error(err)
+    for address in sorted(current.resources):
+        click.echo(address)
+    if current.apply is not None:
+        click.echo(
+            f"# an apply was interrupted after recording {len(current.apply.recorded)} "
+            "resource(s); run `engage plan` to finish it",
+            err=True,
+        )
+    return EXIT_OK
+
+
+@state.command("show")
+@click.argument("address")
+@_state_options
+def show(address: str, state_path: Path | None, environment: str | None) -> int:
+    """Show one resource's recorded attributes as JSON."""
+    try:
+        current = _read(state_path, environment)
+    except PlanError as err:
+        return report_error(err)
+    entry = current.resources.get(address)
+    if entry is None:
+        click.echo(f"error: {address} is not in state (see `engage state list`)", err=True)
+        return EXIT_ERROR
+    shown, _ = redact({"address": address, **entry.model_dump(mode="json")})
+    click.echo(json.dumps(shown, indent=2, sort_keys=True, ensure_ascii=False))
+    return EXIT_OK

@@ -1,0 +1,169 @@
+"""Approvals: which changes need whose approval, and the records that give it.
+
+A governance policy matches a change when every criterion it sets matches (risks, kinds,
+actions and business units by intersection, environments by the plan's environment); it
+then requires `count` approvals from each named group. Who belongs to a group is taken as
+applied: when the group is already in state, only people in both the applied and the
+proposed membership count, so nobody can approve a plan that adds them to the committee.
+
+Approvals live beside the plan in `<plan>.approvals.json`, each bound to the plan's digest:
+a changed plan has another digest, and the approvals given to the old one are void.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from compiler.fsutil import write_atomic
+from compiler.model.governance import Governance, Policy
+from compiler.plan.canonical import pretty_json
+from compiler.plan.definition import Change, Plan, Requirement
+from compiler.plan.errors import ApprovalError
+from compiler.plan.redact import redact_text
+
+
+class Approval(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    plan_digest: str
+    at: str
+    groups: list[str]
+    comment: str = ""
+
+
+class ApprovalFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["engage-approvals"] = "engage-approvals"
+    format_version: Literal[1] = 1
+    plan_digest: str
+    approvals: list[Approval] = Field(default_factory=list)
+
+
+# ------------------------------------------------------------ requirements
+def _kind(address: str) -> str:
+    kind = address.split(".", 1)[0]
+    return "governance" if kind == "group" else kind
+
+
+def matches(policy: Policy, change: Change, environment: str | None) -> bool:
+    when = policy.when
+    checks = (
+        not when.risks or bool(set(when.risks) & set(change.risks)),
+        not when.kinds or _kind(change.address) in when.kinds,
+        not when.actions or change.action in when.actions,
+        not when.business_units or bool(set(when.business_units) & set(change.business_units)),
+        not when.environments or environment in when.environments,
+    )
+    return all(checks)
+
+
+def effective_members(
+    governance: Governance, applied: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """Group → members who may approve: proposed ∩ applied when the group is applied."""
+    out: dict[str, list[str]] = {}
+    for name, group in sorted(governance.groups.items()):
+        members = set(group.members)
+        if name in applied:
+            members &= set(applied[name])
+        out[name] = sorted(members)
+    return out
+
+
+def requirements(
+    governance: Governance,
+    changes: Iterable[Change],
+    environment: str | None,
+    members: Mapping[str, list[str]],
+) -> list[Requirement]:
+    changes = list(changes)
+    out: list[Requirement] = []
+    for name, policy in sorted(governance.policies.items()):
+        hit = sorted(c.address for c in changes if matches(policy, c, environment))
+        if not hit:
+            continue
+        for req in policy.require:
+            out.append(
+                Requirement(
+                    policy=name,
+                    description=policy.description,
+                    group=req.group,
+                    count=req.count,
+                    members=members.get(req.group, []),
+                    addresses=hit,
+                )
+            )
+    return out
+
+
+# ----------------------------------------------------------------- records
+def approvals_path(plan_path: Path) -> Path:
+    return Path(f"{plan_path}.approvals.json")
+
+
+def read_approvals(plan_path: Path) -> ApprovalFile | None:
+    path = approvals_path(plan_path)
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        return ApprovalFile.model_validate(data)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, ValidationError) as err:
+        raise ApprovalError(
+            f"{path} is not a valid approvals file: {str(err).splitlines()[0]}",
+            hint="Delete it and record the approvals again with `engage approve`.",
+        ) from None
+
+
+def valid_approvals(plan: Plan, record: ApprovalFile | None) -> tuple[list[Approval], int]:
+    """Approvals bound to this plan, and how many are void (given to another digest)."""
+    if record is None:
+        return [], 0
+    good = [a for a in record.approvals if a.plan_digest == plan.digest]
+    return good, len(record.approvals) - len(good)
+
+
+def add_approval(plan: Plan, plan_path: Path, name: str, comment: str) -> tuple[Approval, int]:
+    """Record NAME's approval of this exact plan; returns it and the count of void ones."""
+    groups = sorted(g for g, people in plan.approvers.items() if name in people)
+    if not groups:
+        listing = "; ".join(f"{g}: {', '.join(p) or 'nobody'}" for g, p in plan.approvers.items())
+        raise ApprovalError(
+            f"{name!r} is not a member of any governance group ({listing or 'none declared'})",
+            hint="Approve as a member of a group named in `governance.groups`.",
+        )
+    good, void = valid_approvals(plan, read_approvals(plan_path))
+    approval = Approval(
+        name=name,
+        plan_digest=plan.digest,
+        at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        groups=groups,
+        comment=redact_text(comment),
+    )
+    kept = [a for a in good if a.name != name]
+    record = ApprovalFile(plan_digest=plan.digest, approvals=[*kept, approval])
+    write_atomic(approvals_path(plan_path), pretty_json(record.model_dump(mode="json")))
+    return approval, void
+
+
+def missing(requirement: Requirement, approvals: Sequence[Approval]) -> int:
+    names = {a.name for a in approvals if a.name in requirement.members}
+    return max(0, requirement.count - len(names))
+
+
+def unmet(plan: Plan, approvals: Sequence[Approval]) -> list[tuple[Requirement, int]]:
+    """Requirements still short of approvals, with how many are missing."""
+    out = []
+    for req in plan.required_approvals:
+        short = missing(req, approvals)
+        if short:
+            out.append((req, short))
+    return out

@@ -1,0 +1,150 @@
+"""Build a Plan: desired resources vs. state → ordered changes with risks and approvals.
+
+Pure: reads nothing and writes nothing; the caller passes the resolved ecosystem, the state
+(or None when there is none yet) and where both came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from compiler import __version__
+from compiler.graph import GraphCycleError, build_graph
+from compiler.plan import approvals
+from compiler.plan.changes import change_for_delete, change_for_desired
+from compiler.plan.definition import (
+    Change,
+    InterruptedApply,
+    Plan,
+    SourceRef,
+    StateRef,
+    Summary,
+)
+from compiler.plan.errors import PlanError
+from compiler.plan.moves import resolve_moves
+from compiler.plan.order import order_changes
+from compiler.plan.planfile import seal
+from compiler.plan.protect import check_protected
+from compiler.plan.resources import DesiredResource, desired_resources
+from compiler.plan.state import State, StateEntry
+from compiler.resolve import ResolvedEcosystem
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    resolved: ResolvedEcosystem
+    state: State | None
+    source_path: str
+    state_location: str
+    assume_empty: frozenset[str] = field(default_factory=frozenset)
+
+
+def _desired(resolved: ResolvedEcosystem) -> tuple[dict[str, DesiredResource], list[str]]:
+    try:
+        graph = build_graph(resolved)
+        order = graph.creation_order()
+    except GraphCycleError as err:
+        raise PlanError(
+            str(err), hint="Run `engage check` to see the cycle and break it."
+        ) from None
+    deps = {a: tuple(graph.dependencies(a)) for a in resolved.addresses}
+    return desired_resources(resolved, deps), order
+
+
+def _changes(
+    inputs: PlanInputs, desired: Mapping[str, DesiredResource], recorded: Mapping[str, StateEntry]
+) -> list[Change]:
+    moves = resolve_moves(inputs.resolved, recorded)
+    out: list[Change] = []
+    for address, res in desired.items():
+        old = moves.get(address, address)
+        change = change_for_desired(res, recorded.get(old), old, old in inputs.assume_empty)
+        if change is not None:
+            out.append(change)
+    moved_away = set(moves.values())
+    for address, entry in sorted(recorded.items()):
+        if address not in desired and address not in moved_away:
+            out.append(change_for_delete(address, entry))
+    return out
+
+
+def _summary(changes: list[Change], desired: int) -> Summary:
+    count = {a: sum(c.action == a for c in changes) for a in ("create", "update", "replace")}
+    return Summary(
+        add=count["create"],
+        change=count["update"],
+        replace=count["replace"],
+        destroy=sum(c.action == "delete" for c in changes),
+        move=sum(c.previous_address is not None for c in changes),
+        unchanged=desired - sum(c.action != "delete" for c in changes),
+    )
+
+
+def _applied_groups(recorded: Mapping[str, StateEntry]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for address, entry in recorded.items():
+        members = entry.attributes.get("members")
+        if entry.kind == "group" and isinstance(members, list):
+            out[address.split(".", 1)[1]] = [str(m) for m in members]
+    return out
+
+
+def _with_policies(changes: list[Change], inputs: PlanInputs) -> list[Change]:
+    gov = inputs.resolved.ecosystem.governance
+    env = inputs.resolved.environment
+    return [
+        c.model_copy(
+            update={
+                "policies": [
+                    n for n, p in sorted(gov.policies.items()) if approvals.matches(p, c, env)
+                ]
+            }
+        )
+        for c in changes
+    ]
+
+
+def _production(resolved: ResolvedEcosystem) -> bool:
+    env = resolved.ecosystem.ecosystem.environments.get(resolved.environment or "")
+    return bool(env and env.production)
+
+
+def build_plan(inputs: PlanInputs) -> Plan:
+    resolved, state = inputs.resolved, inputs.state
+    recorded = dict(state.resources) if state is not None else {}
+    desired, creation = _desired(resolved)
+    changes = _changes(inputs, desired, recorded)
+    check_protected(resolved, changes, recorded, desired)
+    deps = {a: e.dependencies for a, e in recorded.items()}
+    changes = _with_policies(order_changes(changes, creation, deps), inputs)
+    members = approvals.effective_members(resolved.ecosystem.governance, _applied_groups(recorded))
+    plan = Plan(
+        engage_version=__version__,
+        ecosystem=resolved.ecosystem.ecosystem.name,
+        environment=resolved.environment,
+        production=_production(resolved),
+        source=SourceRef(path=inputs.source_path, digest=resolved.source_digest),
+        state=StateRef(
+            location=inputs.state_location,
+            lineage=state.lineage if state else None,
+            serial=state.serial if state else 0,
+        ),
+        summary=_summary(changes, len(desired)),
+        changes=changes,
+        required_approvals=approvals.requirements(
+            resolved.ecosystem.governance, changes, resolved.environment, members
+        ),
+        approvers=members,
+        interrupted_apply=_interrupted(state),
+        assumed_empty=sorted(inputs.assume_empty),
+    )
+    return seal(plan)
+
+
+def _interrupted(state: State | None) -> InterruptedApply | None:
+    if state is None or state.apply is None:
+        return None
+    return InterruptedApply(
+        plan_digest=state.apply.plan_digest, recorded=sorted(state.apply.recorded)
+    )

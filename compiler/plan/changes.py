@@ -1,0 +1,103 @@
+"""One Change per resource: create, update in place, replace, move, delete (or nothing)."""
+
+from __future__ import annotations
+
+from compiler.plan.definition import Action, AttributeChange, Change
+from compiler.plan.diff import AttributeDiff, diff_attributes
+from compiler.plan.replace import Verdict, judge
+from compiler.plan.resources import METADATA_KEYS, DesiredResource
+from compiler.plan.risk import assess
+from compiler.plan.state import StateEntry
+
+
+def _forces(diff: AttributeDiff, verdict: Verdict) -> bool:
+    for cost in verdict.replace:
+        if diff.path == cost.path or diff.path.startswith((cost.path + ".", cost.path + "[")):
+            return True
+        if cost.path.startswith(diff.path + "."):
+            return True
+    return False
+
+
+def _attributes(diffs: tuple[AttributeDiff, ...], verdict: Verdict) -> list[AttributeChange]:
+    return [
+        AttributeChange(
+            path=d.path,
+            op=d.op,
+            before=d.before,
+            after=d.after,
+            forces_replacement=_forces(d, verdict),
+            metadata=d.top in METADATA_KEYS,
+        )
+        for d in diffs
+    ]
+
+
+def _action(verdict: Verdict, diffs: tuple[AttributeDiff, ...]) -> Action:
+    if verdict.replace:
+        return "replace"
+    return "update" if diffs else "move"
+
+
+def change_for_desired(
+    res: DesiredResource, entry: StateEntry | None, old_address: str, empty: bool
+) -> Change | None:
+    """The change that makes `entry` (recorded at `old_address`) into `res`; None: no-op."""
+    before = entry.attributes if entry is not None else None
+    diffs = diff_attributes(before, res.attributes)
+    moved = old_address != res.address
+    if entry is not None and not diffs and not moved:
+        return None
+    verdict = judge(res.kind, before, res.attributes, empty=empty) if before else Verdict()
+    action: Action = "create" if entry is None else _action(verdict, diffs)
+    metadata_only = bool(diffs) and all(d.top in METADATA_KEYS for d in diffs)
+    found = assess(
+        address=res.address,
+        kind=res.kind,
+        action=action,
+        diffs=diffs,
+        verdict=verdict,
+        metadata_only=metadata_only and entry is not None,
+        after=res.attributes,
+    )
+    return Change(
+        address=res.address,
+        kind=res.kind,
+        action=action,
+        previous_address=old_address if moved else None,
+        risks=list(found.risks),
+        reasons=[c.reason for c in verdict.replace],
+        notes=list(found.notes),
+        metadata_only=metadata_only and entry is not None,
+        business_units=list(res.business_units),
+        dependencies=list(res.dependencies),
+        attributes=_attributes(diffs, verdict),
+        before_digest=entry.digest if entry is not None else None,
+        after_digest=res.digest,
+        sensitive=res.sensitive,
+    )
+
+
+def change_for_delete(address: str, entry: StateEntry) -> Change:
+    diffs = diff_attributes(entry.attributes, None)
+    found = assess(
+        address=address,
+        kind=entry.kind,
+        action="delete",
+        diffs=diffs,
+        verdict=Verdict(),
+        metadata_only=False,
+        after=None,
+    )
+    return Change(
+        address=address,
+        kind=entry.kind,
+        action="delete",
+        risks=list(found.risks),
+        notes=list(found.notes),
+        business_units=list(entry.business_units),
+        dependencies=list(entry.dependencies),
+        attributes=_attributes(diffs, Verdict()),
+        before_digest=entry.digest,
+        sensitive=entry.sensitive,
+    )

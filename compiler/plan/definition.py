@@ -1,0 +1,144 @@
+"""The Plan: what a saved plan file holds (format_version 1), as frozen pydantic models.
+
+`schemas/plan-v1.schema.json` is generated from these models (`compiler.plan.schema`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from compiler.model.governance import Risk
+
+PLAN_KIND = "engage-plan"
+PLAN_FORMAT = 1
+Action = Literal["create", "update", "replace", "delete", "move"]
+Op = Literal["add", "remove", "change"]
+# The order a reviewer reads risks in: what cannot be undone first.
+RISK_ORDER: tuple[str, ...] = (
+    "data_loss",
+    "destroy",
+    "consent",
+    "permissions",
+    "personal_data",
+    "duplicate_rules",
+)
+SYMBOLS: dict[str, str] = {
+    "create": "+",
+    "update": "~",
+    "replace": "-/+",
+    "delete": "-",
+    "move": ">",
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AttributeChange(_Frozen):
+    path: str = Field(description="Attribute path, e.g. fields.EmailAddress.length.")
+    op: Op
+    before: Any = None
+    after: Any = None
+    forces_replacement: bool = False
+    metadata: bool = Field(
+        default=False, description="Describes the resource only (description, labels...)."
+    )
+
+
+class Change(_Frozen):
+    address: str
+    kind: str
+    action: Action
+    previous_address: str | None = Field(
+        default=None, description="The address the resource had before a declared move."
+    )
+    risks: list[Risk] = Field(default_factory=list)
+    reasons: list[str] = Field(
+        default_factory=list, description="Why the resource must be replaced."
+    )
+    notes: list[str] = Field(
+        default_factory=list, description="What the risks mean here, one sentence each."
+    )
+    metadata_only: bool = False
+    business_units: list[str] = Field(default_factory=list)
+    dependencies: list[str] = Field(default_factory=list)
+    attributes: list[AttributeChange] = Field(default_factory=list)
+    before_digest: str | None = None
+    after_digest: str | None = None
+    sensitive: bool = Field(default=False, description="Some values were redacted.")
+    policies: list[str] = Field(
+        default_factory=list, description="Governance policies this change falls under."
+    )
+
+    @property
+    def symbol(self) -> str:
+        return SYMBOLS[self.action]
+
+
+class Summary(_Frozen):
+    add: int = 0
+    change: int = 0
+    replace: int = 0
+    destroy: int = 0
+    move: int = 0
+    unchanged: int = 0
+
+
+class SourceRef(_Frozen):
+    path: str
+    digest: str
+
+
+class StateRef(_Frozen):
+    backend: Literal["local"] = "local"
+    location: str
+    lineage: str | None = Field(description="None: computed against no state at all.")
+    serial: int = Field(ge=0)
+
+
+class Requirement(_Frozen):
+    policy: str
+    description: str = ""
+    group: str
+    count: int = Field(ge=1)
+    members: list[str] = Field(description="Who may approve: the group as applied.")
+    addresses: list[str] = Field(description="The changes that need this approval.")
+
+
+class InterruptedApply(_Frozen):
+    """A previous apply stopped midway; its recorded resources still need artifacts."""
+
+    plan_digest: str
+    recorded: list[str]
+
+
+class Plan(_Frozen):
+    kind: Literal["engage-plan"] = "engage-plan"
+    format_version: Literal[1] = 1
+    engage_version: str
+    ecosystem: str
+    environment: str | None
+    production: bool = False
+    source: SourceRef
+    state: StateRef
+    summary: Summary
+    changes: list[Change] = Field(description="In apply order: dependencies first.")
+    required_approvals: list[Requirement] = Field(default_factory=list)
+    approvers: dict[str, list[str]] = Field(
+        default_factory=dict, description="Every governance group → who may approve for it."
+    )
+    interrupted_apply: InterruptedApply | None = None
+    assumed_empty: list[str] = Field(
+        default_factory=list,
+        description="Data extensions declared empty (--assume-empty): key changes in place.",
+    )
+    digest: str = Field(
+        default="", description="sha256 of this document's canonical JSON without `digest`."
+    )
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes) or self.interrupted_apply is not None

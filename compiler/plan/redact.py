@@ -1,0 +1,91 @@
+"""Redaction: secret-looking values never reach plans, state or output.
+
+Two rules, applied to every attribute value before anything else sees it:
+- a scalar whose key looks secret (password, secret, token, api key, private key,
+  credential…), or a `value`/`default` under such a key, becomes REDACTED;
+- inside any string, an inline `password: hunter2` / `token=abc` is cut to
+  `password: (sensitive)`.
+Personal-data classes (`personal_data: sensitive`) describe data, they are not secrets.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+from typing import Any
+
+REDACTED = "(sensitive value)"
+_SECRET_WORDS = (
+    r"pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|private[_-]?key"
+    r"|access[_-]?key|client[_-]?secret|credentials?|auth[_-]?code|bearer|session[_-]?id"
+)
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_SECRET_NAMES = frozenset(
+    {
+        "password",
+        "passwd",
+        "passphrase",
+        "pwd",
+        "secret",
+        "token",
+        "credential",
+        "credentials",
+        "bearer",
+        "apikey",
+    }
+)
+_SECRET_PAIRS = frozenset(
+    {
+        ("api", "key"),
+        ("private", "key"),
+        ("access", "key"),
+        ("client", "secret"),
+        ("session", "id"),
+        ("auth", "code"),
+        ("signing", "key"),
+    }
+)
+_INLINE = re.compile(
+    rf"(?i)\b((?:{_SECRET_WORDS})\w*)(\s*[:=]\s*|\s+)(\"[^\"]*\"|'[^']*'|[^\s,;]+)"
+)
+_VALUE_KEYS = frozenset({"value", "default"})
+
+
+def secret_key(key: str) -> bool:
+    """Does this key name a secret? `ApiKey__c`, `client_secret`, `password` do; `Keyword` not."""
+    words = [w.lower() for w in _WORD.findall(key)]
+    if any(w in _SECRET_NAMES for w in words):
+        return True
+    return any(pair in _SECRET_PAIRS for pair in pairwise(words))
+
+
+def redact_text(text: str) -> str:
+    """Cut inline secrets out of free text (descriptions, messages)."""
+
+    def repl(match: re.Match[str]) -> str:
+        if match.group(2).strip() == "" and not match.group(1).lower().startswith("bearer"):
+            return match.group(0)
+        return f"{match.group(1)}{match.group(2)}{REDACTED}"
+
+    return _INLINE.sub(repl, text)
+
+
+def redact(value: Any, *, secret: bool = False) -> tuple[Any, bool]:
+    """Redacted copy of a JSON value, and whether anything was redacted."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        changed = False
+        for key, item in value.items():
+            inner = secret_key(key) or (secret and key in _VALUE_KEYS)
+            out[key], hit = redact(item, secret=inner)
+            changed = changed or hit
+        return out, changed
+    if isinstance(value, list):
+        pairs = [redact(item, secret=secret) for item in value]
+        return [p[0] for p in pairs], any(p[1] for p in pairs)
+    if secret and value is not None and not isinstance(value, bool):
+        return REDACTED, True
+    if isinstance(value, str):
+        cleaned = redact_text(value)
+        return cleaned, cleaned != value
+    return value, False

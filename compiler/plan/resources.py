@@ -1,0 +1,110 @@
+"""Desired resources: the resolved ecosystem as one redacted attribute dict per address.
+
+Every address of `resolved.addresses` becomes a `DesiredResource`: its kind (the address
+prefix), its attributes (the model dumped as JSON, aliases kept, `for_each` dropped since
+it is already expanded), the addresses it depends on, the business units it belongs to
+(what governance policies match on) and whether it is protected from deletion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from compiler.plan.canonical import digest
+from compiler.plan.redact import redact
+from compiler.resolve import ResolvedEcosystem
+
+# Attributes that describe a resource without changing what the platform does.
+METADATA_KEYS = frozenset({"description", "labels", "suppress", "protected"})
+_DROPPED = frozenset({"for_each"})
+
+
+@dataclass(frozen=True)
+class DesiredResource:
+    address: str
+    kind: str
+    attributes: Mapping[str, Any]
+    dependencies: tuple[str, ...] = ()
+    business_units: tuple[str, ...] = ()
+    path: tuple[str | int, ...] = ()
+    sensitive: bool = False
+
+    @property
+    def digest(self) -> str:
+        return digest(self.attributes)
+
+    @property
+    def protected(self) -> bool:
+        return bool(self.attributes.get("protected", False))
+
+
+def kind_of(address: str) -> str:
+    return address.split(".", 1)[0]
+
+
+def name_of(address: str) -> str:
+    return address.split(".", 1)[1] if "." in address else address
+
+
+def model_at(root: BaseModel, path: tuple[str | int, ...]) -> Any:
+    """Walk attribute and dict steps: ("consent", "channels", "email") → ChannelConsent."""
+    node: Any = root
+    for step in path:
+        node = node[step] if isinstance(node, dict) else getattr(node, str(step))
+    return node
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    data = model.model_dump(mode="json", by_alias=True, exclude_defaults=False)
+    return {k: v for k, v in data.items() if k not in _DROPPED}
+
+
+def _instance_unit(name: str) -> list[str]:
+    """`newsletter[brand_retail]` was made by for_each for business unit brand_retail."""
+    if name.endswith("]") and "[" in name:
+        return [name[name.index("[") + 1 : -1]]
+    return []
+
+
+def business_units_of(kind: str, name: str, attrs: Mapping[str, Any]) -> tuple[str, ...]:
+    units: list[str] = _instance_unit(name)
+    if kind == "business_unit":
+        units.append(name)
+    for key in ("business_unit",):
+        if isinstance(attrs.get(key), str):
+            units.append(attrs[key])
+    shared = attrs.get("shared_with")
+    if isinstance(shared, list):
+        units.extend(str(u) for u in shared)
+    mcc = attrs.get("marketing_cloud_connect")
+    if isinstance(mcc, dict):
+        units.extend(str(u) for u in mcc.get("business_units", []))
+    ae = attrs.get("account_engagement")
+    if kind == "integration" and isinstance(ae, dict):
+        units.append(str(ae.get("business_unit")))
+    return tuple(sorted(set(units)))
+
+
+def desired_resources(
+    resolved: ResolvedEcosystem, dependencies: Mapping[str, tuple[str, ...]]
+) -> dict[str, DesiredResource]:
+    """Address → DesiredResource, for every address of the resolved ecosystem."""
+    out: dict[str, DesiredResource] = {}
+    for address in sorted(resolved.addresses):
+        path = tuple(resolved.addresses[address])
+        attrs, sensitive = redact(dump(model_at(resolved.ecosystem, path)))
+        kind = kind_of(address)
+        out[address] = DesiredResource(
+            address=address,
+            kind=kind,
+            attributes=attrs,
+            dependencies=tuple(sorted(dependencies.get(address, ()))),
+            business_units=business_units_of(kind, name_of(address), attrs),
+            path=path,
+            sensitive=sensitive,
+        )
+    return out

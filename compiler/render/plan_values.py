@@ -1,0 +1,81 @@
+"""Shared wording of plan renderers: values, risk names, the summary line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from compiler.plan.definition import RISK_ORDER, Change, Plan
+from compiler.plan.redact import redact_text
+
+ACTION_WORDS = {
+    "create": "create",
+    "update": "update in place",
+    "replace": "destroy and then create replacement",
+    "delete": "destroy",
+    "move": "move to a new address",
+}
+RISK_WORDS = {
+    "data_loss": "data loss",
+    "destroy": "destroy",
+    "consent": "consent",
+    "permissions": "permissions",
+    "personal_data": "personal data",
+    "duplicate_rules": "duplicate rules",
+}
+
+
+def _compact(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _compact(x) for k, x in v.items() if x is not None and x not in ("", [], {})}
+    return v
+
+
+def value(v: Any) -> str:
+    """A value as one line of JSON (empty entries of mappings left out), secrets cut out once
+    more for good measure."""
+    return redact_text(json.dumps(_compact(v), sort_keys=True, ensure_ascii=False))
+
+
+def summary_line(plan: Plan) -> str:
+    s = plan.summary
+    return (
+        f"Plan: {s.add} to add, {s.change} to change, {s.replace} to replace, "
+        f"{s.destroy} to destroy."
+    )
+
+
+def risk_rank(change: Change) -> tuple[int, int]:
+    """Sort key: the most serious risk first, then the number of risks."""
+    ranks = [RISK_ORDER.index(r) for r in change.risks]
+    return (min(ranks) if ranks else len(RISK_ORDER), -len(ranks))
+
+
+def risky_first(changes: Iterable[Change]) -> list[Change]:
+    indexed = list(enumerate(changes))
+    risky = [(i, c) for i, c in indexed if c.risks]
+    risky.sort(key=lambda ic: (risk_rank(ic[1]), ic[0]))
+    return [c for _, c in risky]
+
+
+def risk_list(change: Change) -> str:
+    return ", ".join(RISK_WORDS[r] for r in change.risks)
+
+
+def headline(change: Change) -> str:
+    """`data_extension.x will be created`, Terraform's comment line."""
+    verb = {
+        "create": "will be created",
+        "update": "will be updated in place",
+        "replace": "must be replaced",
+        "delete": "will be destroyed",
+        "move": f"has moved from {change.previous_address}",
+    }[change.action]
+    moved = (
+        f" (moved from {change.previous_address})"
+        if change.previous_address and change.action != "move"
+        else ""
+    )
+    meta = " (metadata only)" if change.metadata_only else ""
+    return f"{change.address} {verb}{moved}{meta}"
