@@ -1,0 +1,79 @@
+"""Marketing Cloud target: the folder layout of a Marketing Cloud DevTools (mcdev) repository.
+
+    <system>/<business unit>/dataExtension/<Key>.dataExtension-meta.json
+    <system>/<business unit>/query/<Key>.query-meta.sql + <Key>.query-meta.json
+    <system>/<business unit>/automation/<Name>.automation-meta.json
+
+(`<system>/<business unit>` mirrors mcdev's `<credential>/<business unit>`.) Every query is
+checked against the T-SQL subset Marketing Cloud runs before it is written; a query that
+fails the check is an engage bug and is reported as one instead of being written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from compiler.diagnostics import Finding, make
+from compiler.emit import E_INTERNAL, Emitted
+from compiler.emit.marketing_cloud import queries as q
+from compiler.emit.marketing_cloud import tsql
+from compiler.emit.marketing_cloud.automations import automations
+from compiler.emit.marketing_cloud.data_extensions import dump, emit_data_extension
+from compiler.emit.marketing_cloud.names import DeInfo, data_extensions
+from compiler.resolve import ResolvedEcosystem
+
+
+def query_json(query: q.Query) -> dict[str, object]:
+    return {
+        "name": query.name,
+        "key": query.key,
+        "description": query.description,
+        "targetKey": query.target.key,
+        "targetUpdateTypeName": query.update_type,
+        "r__folder_Path": "Query",
+    }
+
+
+def query_files(query: q.Query) -> list[Emitted]:
+    base = f"{query.target.folder}/query/{query.key}.query-meta"
+    return [
+        Emitted(f"{base}.json", dump(query_json(query)), query.sources),
+        Emitted(f"{base}.sql", query.sql.encode("utf-8"), query.sources),
+    ]
+
+
+def build_queries(
+    resolved: ResolvedEcosystem, infos: dict[str, DeInfo]
+) -> tuple[list[q.Query], list[Finding]]:
+    out: list[q.Query] = []
+    findings: list[Finding] = []
+    for name, rule in sorted(resolved.ecosystem.sync_rules.items()):
+        if not q.is_query_rule(resolved, rule):
+            continue
+        query, found = q.build(resolved, infos, name, rule)
+        findings.extend(found)
+        if query is None:
+            continue
+        bad = tsql.problems(query.sql)
+        if bad:
+            message = f"query of sync rule {name!r} is not valid Marketing Cloud SQL: {bad[0]}"
+            findings.append(make(E_INTERNAL, message, None, address=f"sync_rule.{name}"))
+        else:
+            out.append(query)
+    return out, findings
+
+
+def emit(resolved: ResolvedEcosystem) -> tuple[Sequence[Emitted], list[Finding]]:
+    infos, findings = data_extensions(resolved)
+    artifacts = [
+        emit_data_extension(info, resolved.ecosystem.data_extensions[name])
+        for name, info in sorted(infos.items())
+    ]
+    queries, found = build_queries(resolved, infos)
+    findings.extend(found)
+    for query in queries:
+        artifacts.extend(query_files(query))
+    autos, found = automations(resolved, queries)
+    artifacts.extend(autos)
+    findings.extend(found)
+    return sorted(artifacts, key=lambda a: a.path), findings

@@ -1,0 +1,302 @@
+"""Sync rules that run inside Marketing Cloud, as SQL query activities.
+
+A rule whose source and target are objects of the same Marketing Cloud system, the target
+a data extension, becomes `query/<Key>.query-meta.sql` + `.query-meta.json` in the target's
+business unit. The SQL (T-SQL, built with sqlglot) selects the mapped fields, applies the
+rule's filters, never selects rows whose primary key is missing, suppresses opted-out
+subscribers, keeps one row per target primary key (the most recent by `order_by`) and cuts
+text to the target lengths; an `update` rule only touches rows already in the target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlglot import exp
+
+from compiler.diagnostics import Finding, code, make
+from compiler.emit.marketing_cloud import expressions as ex
+from compiler.emit.marketing_cloud.consent import ConsentTarget, suppressions
+from compiler.emit.marketing_cloud.names import DeInfo, flat_name, short_key, synchronized_name
+from compiler.emit.sql import (
+    alias,
+    and_all,
+    col,
+    condition,
+    desc,
+    ident,
+    literal,
+    number,
+    row_number,
+    unique,
+)
+from compiler.emit.sql import table as table_ref
+from compiler.model.sync import SyncRule
+from compiler.resolve import ObjectSpec, ResolvedEcosystem
+
+E_TARGET = code(
+    "E7802",
+    "Query activity cannot write its target",
+    "A query activity writes whole rows: every primary-key field of the target must be "
+    "mapped, and updating (`mode: update` or `upsert`) needs a primary key to match rows "
+    "by. Without them Marketing Cloud rejects the query when it runs, so it is not generated.",
+    "Map every primary-key field of the target data extension, or give it a primary key.",
+)
+E_SOURCE = code(
+    "E7803",
+    "Query source not readable from the target's business unit",
+    "A query activity runs in the business unit of its target and can read only that unit's "
+    "data extensions and those shared from the enterprise parent (as ENT.<name>).",
+    "Share the source data extension from the parent business unit with this one, or move "
+    "the target into the source's business unit.",
+)
+W_ORDER = code(
+    "W3801",
+    "Duplicates resolved in an arbitrary order",
+    "Several source records may map to one target primary key, and the rule declares no "
+    "`order_by`, so which record wins changes from run to run.",
+    "Declare `order_by:` (the source field that tells the most recent record).",
+)
+
+RANK = "engage_rank"
+INNER = "t"
+UPDATE_TYPE = {"insert": "Append", "update": "Update", "upsert": "Update"}
+
+
+@dataclass(frozen=True)
+class Query:
+    rule: str
+    key: str
+    name: str
+    description: str
+    target: DeInfo
+    sql: str
+    update_type: str
+    integration: str
+    reads: tuple[str, ...]  # resource names of data extensions the query reads
+    sources: tuple[str, ...]  # addresses the files derive from
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    resolved: ResolvedEcosystem
+    infos: dict[str, DeInfo]
+    name: str
+    rule: SyncRule
+    source: ObjectSpec
+    target: DeInfo
+    target_spec: ObjectSpec
+
+    def span(self, *path: str | int) -> Any:
+        return self.resolved.span(("sync_rules", self.name, *path))
+
+    def finding(self, info: Any, message: str, *path: str | int) -> Finding:
+        return make(info, message, self.span(*path), address=f"sync_rule.{self.name}")
+
+
+def is_query_rule(resolved: ResolvedEcosystem, rule: SyncRule) -> bool:
+    src, dst = resolved.object(rule.source), resolved.object(rule.target)
+    if src is None or dst is None or src.system != dst.system:
+        return False
+    system = resolved.ecosystem.systems.get(dst.system)
+    return system is not None and system.type == "marketing_cloud" and dst.kind == "data_extension"
+
+
+def reference(ctx: _Ctx, obj: str, as_alias: str) -> tuple[exp.Expr | None, str]:
+    """A table the query can read, or None and why not."""
+    spec = ctx.resolved.objects.get(ctx.target.system, {}).get(obj)
+    if spec is None:
+        return None, f"{obj!r} is not an object of {ctx.target.system!r}"
+    if spec.kind == "synchronized":
+        return table_ref(synchronized_name(ctx.resolved, spec.system, obj)[0], as_alias), ""
+    if spec.kind != "data_extension":
+        return table_ref(obj, as_alias), ""
+    info = ctx.infos.get(obj)
+    if info is None:
+        return None, f"data extension {obj!r} is not generated"
+    if info.business_unit == ctx.target.business_unit:
+        return table_ref(info.name, as_alias), ""
+    de = ctx.resolved.ecosystem.data_extensions[obj]
+    shared = de.shared_with == "*" or ctx.target.engage_unit in de.shared_with
+    if info.parent and shared:
+        return table_ref(info.name, as_alias, db="ENT"), ""
+    return None, (
+        f"data extension {obj!r} lives in business unit {info.business_unit!r} and is not "
+        f"shared from the parent with {ctx.target.engage_unit!r}"
+    )
+
+
+def _mapped(ctx: _Ctx) -> dict[str, exp.Expr]:
+    de = ctx.resolved.ecosystem.data_extensions[ctx.target.resource]
+    out: dict[str, exp.Expr] = {}
+    for target, mapping in ctx.rule.fields.items():
+        spec, field = ctx.target_spec.fields.get(target), de.fields.get(target)
+        if spec is None or field is None:
+            continue
+        source = ctx.source.fields.get(ex.source_field(mapping) or "")
+        out[target] = ex.mapped(mapping, field, spec.length, source)
+    return out
+
+
+def _lit(value: Any) -> exp.Expr:
+    return literal(value, bool_as_bit=True)
+
+
+def _where(ctx: _Ctx, mapped: dict[str, exp.Expr]) -> list[exp.Expr]:
+    conds = [condition(c, col(c.field, ex.SOURCE), lambda e, _v: e, _lit) for c in ctx.rule.filter]
+    de = ctx.resolved.ecosystem.data_extensions[ctx.target.resource]
+    for target, mapping in ctx.rule.fields.items():
+        field, spec = de.fields.get(target), ctx.target_spec.fields.get(target)
+        name = ex.source_field(mapping)
+        if field is None or spec is None or name is None:
+            continue
+        column = col(name, ex.SOURCE)
+        if field.required or field.primary_key:
+            conds.append(exp.not_(exp.Is(this=column, expression=exp.Null())))
+        source = ctx.source.fields.get(name)
+        if field.type == "EmailAddress" and spec.length and ex.longer(spec.length, source):
+            # A cut address would reach a stranger: over-long ones are left out instead.
+            conds.append(
+                exp.LTE(this=exp.Length(this=column.copy()), expression=number(spec.length))
+            )
+    return conds
+
+
+def _pk(ctx: _Ctx) -> list[str]:
+    return [n for n, f in ctx.target_spec.fields.items() if f.primary_key]
+
+
+def _unique_source(ctx: _Ctx, target: str) -> bool:
+    mapping = ctx.rule.fields[target]
+    name = ex.source_field(mapping)
+    spec = ctx.source.fields.get(name or "")
+    if spec is None or ex.transforms(mapping) or not isinstance(mapping, str):
+        return False
+    return spec.unique or spec.primary_key or spec.external_id or spec.type == "id" or name == "Id"
+
+
+def _exists_in_target(ctx: _Ctx, mapped: dict[str, exp.Expr]) -> exp.Expr:
+    """`mode: update`: only rows whose key is already in the target."""
+    links = [exp.EQ(this=col(k, "x"), expression=mapped[k].copy()) for k in _pk(ctx)]
+    sub = exp.select(number(1)).from_(table_ref(ctx.target.name, "x")).where(and_all(links))
+    return exp.Exists(this=sub)
+
+
+def _select(
+    ctx: _Ctx, mapped: dict[str, exp.Expr], where: list[exp.Expr]
+) -> tuple[exp.Select, list[Finding]]:
+    source, _ = reference(ctx, ctx.source.name, ex.SOURCE)
+    assert source is not None
+    columns = [alias(v, k) for k, v in mapped.items()]
+    keys = _pk(ctx)
+    if all(_unique_source(ctx, k) for k in keys):
+        return exp.select(*columns).from_(source).where(and_all(where)), []
+    findings: list[Finding] = []
+    if ctx.rule.order_by:
+        order = [desc(col(ctx.rule.order_by, ex.SOURCE))]
+    else:
+        order = [desc(mapped[k].copy()) for k in keys]
+        findings.append(
+            ctx.finding(
+                W_ORDER,
+                f"sync rule {ctx.name!r} may map several records to one {'/'.join(keys)} of "
+                f"{ctx.target.resource!r}, and declares no order_by",
+                "match",
+            )
+        )
+    rank = row_number([mapped[k].copy() for k in keys], order)
+    inner = exp.select(*columns, alias(rank, RANK)).from_(source).where(and_all(where))
+    derived = exp.Subquery(this=inner, alias=exp.TableAlias(this=ident(INNER)))
+    outer = exp.select(*[col(k, INNER) for k in mapped]).from_(derived)
+    return outer.where(exp.EQ(this=col(RANK, INNER), expression=number(1))), findings
+
+
+def _problems(ctx: _Ctx, mapped: dict[str, exp.Expr]) -> list[Finding]:
+    keys = _pk(ctx)
+    out: list[Finding] = []
+    if not keys and ctx.rule.mode != "insert":
+        out.append(
+            ctx.finding(
+                E_TARGET,
+                f"sync rule {ctx.name!r} updates {ctx.target.resource!r}, which has no "
+                "primary key; its query is not generated",
+                "mode" if "mode" in ctx.rule.model_fields_set else "target",
+            )
+        )
+    missing = [k for k in keys if k not in mapped]
+    if missing:
+        out.append(
+            ctx.finding(
+                E_TARGET,
+                f"sync rule {ctx.name!r} does not map primary key {', '.join(missing)} of "
+                f"{ctx.target.resource!r}; its query is not generated",
+                "fields",
+            )
+        )
+    _, why = reference(ctx, ctx.source.name, ex.SOURCE)
+    if why:
+        out.append(ctx.finding(E_SOURCE, f"sync rule {ctx.name!r}: {why}", "source"))
+    return out
+
+
+def _consent(ctx: _Ctx, mapped: dict[str, exp.Expr]) -> tuple[list[exp.Expr], list[Finding]]:
+    de = ctx.resolved.ecosystem.data_extensions[ctx.target.resource]
+    keys = _pk(ctx)
+    sub_field = de.sendable.field if de.sendable else (keys[0] if len(keys) == 1 else None)
+    target = ConsentTarget(
+        system=ctx.target.system,
+        source=ctx.source,
+        source_name=ctx.source.name,
+        target_name=ctx.target.resource,
+        mapped=mapped,
+        subscriber=mapped.get(sub_field) if sub_field else None,
+        table_for=lambda obj: reference(ctx, obj, "c")[0],
+    )
+    return suppressions(ctx.resolved, target, ctx.name, list(ctx.rule.respect_consent))
+
+
+def _reads(ctx: _Ctx) -> tuple[str, ...]:
+    return (ctx.source.name,) if ctx.source.kind == "data_extension" else ()
+
+
+def _addresses(ctx: _Ctx) -> tuple[str, ...]:
+    found = {f"sync_rule.{ctx.name}", ctx.target.address, f"integration.{ctx.rule.integration}"}
+    if ctx.source.address:
+        found.add(ctx.source.address)
+    return tuple(sorted(found))
+
+
+def build(
+    resolved: ResolvedEcosystem, infos: dict[str, DeInfo], name: str, rule: SyncRule
+) -> tuple[Query | None, list[Finding]]:
+    source, target_spec = resolved.object(rule.source), resolved.object(rule.target)
+    target = infos.get(target_spec.name) if target_spec else None
+    if source is None or target_spec is None or target is None:
+        return None, []
+    ctx = _Ctx(resolved, infos, name, rule, source, target, target_spec)
+    mapped = _mapped(ctx)
+    findings = _problems(ctx, mapped)
+    consent, consent_findings = _consent(ctx, mapped)
+    findings.extend(consent_findings)
+    if any(f.severity.value == "error" for f in findings):
+        return None, findings
+    where = unique(_where(ctx, mapped) + consent)
+    if rule.mode == "update":
+        where.append(_exists_in_target(ctx, mapped))
+    select, order_findings = _select(ctx, mapped, where)
+    key = short_key(flat_name(name))
+    query = Query(
+        rule=name,
+        key=key,
+        name=key,
+        description=rule.description.strip()
+        or f"engage sync rule {name}: {rule.source} → {rule.target}",
+        target=target,
+        sql=select.sql(dialect="tsql", pretty=True) + "\n",
+        update_type=UPDATE_TYPE[rule.mode],
+        integration=rule.integration,
+        reads=_reads(ctx),
+        sources=_addresses(ctx),
+    )
+    return query, findings + order_findings

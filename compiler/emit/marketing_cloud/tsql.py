@@ -1,0 +1,106 @@
+"""What a Marketing Cloud query activity accepts: one SELECT in a subset of T-SQL.
+
+Marketing Cloud wraps the query text in its own `INSERT INTO <target>` and runs it on SQL
+Server, with restrictions documented by Salesforce and well known from practice: a single
+SELECT statement (joins, WHERE, GROUP BY/HAVING, UNION, subqueries, CASE, window
+functions such as ROW_NUMBER()), and no variables (`DECLARE`, `@x`), no temporary tables
+(`#t`), no common table expressions (`WITH`), no `SELECT … INTO`, no INSERT / UPDATE /
+DELETE / MERGE / DDL, no procedures, and ORDER BY only beside TOP or inside OVER().
+
+`problems(sql)` parses the text with sqlglot's T-SQL dialect and walks the tree against an
+allowlist of node types and function names: anything not listed is a problem, so a new
+construct has to be added here on purpose.
+"""
+
+from __future__ import annotations
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+_NODES: tuple[type[exp.Expr], ...] = (
+    exp.Select, exp.From, exp.Join, exp.Where, exp.Group, exp.Having, exp.Union,
+    exp.Subquery, exp.Table, exp.TableAlias, exp.Alias, exp.Column, exp.Identifier,
+    exp.Star, exp.Literal, exp.Null, exp.Boolean, exp.Paren, exp.Neg,
+    exp.And, exp.Or, exp.Not, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE,
+    exp.In, exp.Is, exp.Like, exp.Between, exp.Exists,
+    exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod,
+    exp.Case, exp.If, exp.Window, exp.Order, exp.Ordered, exp.Limit, exp.DataType,
+    exp.DataTypeParam, exp.Var,
+)  # fmt: skip
+# Functions (by their T-SQL name) Marketing Cloud SQL supports and engage may generate.
+FUNCTIONS = frozenset(
+    {
+        "ROW_NUMBER", "LEFT", "RIGHT", "LEN", "LOWER", "UPPER", "LTRIM", "RTRIM", "REPLACE",
+        "SUBSTRING", "CHARINDEX", "CONCAT", "COALESCE", "ISNULL", "NULLIF", "CAST",
+        "CONVERT", "DATEADD", "DATEDIFF", "DATEPART", "GETDATE", "GETUTCDATE", "YEAR",
+        "MONTH", "DAY", "COUNT", "SUM", "MIN", "MAX", "AVG", "ABS", "ROUND",
+    }
+)  # fmt: skip
+_FUNCTION_NODES: dict[type[exp.Expr], str] = {
+    exp.RowNumber: "ROW_NUMBER", exp.Left: "LEFT", exp.Right: "RIGHT", exp.Length: "LEN",
+    exp.Lower: "LOWER", exp.Upper: "UPPER", exp.Trim: "LTRIM", exp.Replace: "REPLACE",
+    exp.Substring: "SUBSTRING", exp.Concat: "CONCAT", exp.Coalesce: "COALESCE",
+    exp.Nullif: "NULLIF", exp.Cast: "CAST", exp.Convert: "CONVERT", exp.DateAdd: "DATEADD",
+    exp.DateDiff: "DATEDIFF", exp.Count: "COUNT", exp.Sum: "SUM", exp.Min: "MIN",
+    exp.Max: "MAX", exp.Avg: "AVG", exp.Abs: "ABS", exp.Round: "ROUND",
+    exp.CurrentTimestamp: "GETDATE",
+}  # fmt: skip
+_WINDOWED = (exp.RowNumber,)
+
+
+def _node_problem(node: exp.Expr) -> str | None:
+    if isinstance(node, exp.With | exp.CTE):
+        return "common table expressions (WITH) are not supported"
+    if isinstance(node, exp.Into):
+        return "SELECT … INTO is not supported (the activity names the target)"
+    if isinstance(node, exp.Parameter | exp.Placeholder | exp.SessionParameter):
+        return f"variables are not supported: {node.sql('tsql')}"
+    if isinstance(node, exp.Table) and node.name.startswith("#"):
+        return f"temporary tables are not supported: {node.name}"
+    if isinstance(node, exp.Anonymous):
+        name = str(node.this).upper()
+        return None if name in FUNCTIONS else f"function {name} is not in the supported set"
+    if type(node) in _FUNCTION_NODES:
+        name = _FUNCTION_NODES[type(node)]
+        return None if name in FUNCTIONS else f"function {name} is not in the supported set"
+    if isinstance(node, _NODES):
+        return None
+    return f"{type(node).__name__} ({node.sql('tsql')[:60]}) is not in the supported set"
+
+
+def _window_problem(node: exp.Window) -> str | None:
+    if not isinstance(node.this, _WINDOWED):
+        return f"window function {node.this.sql('tsql')} is not supported"
+    if not node.args.get("order"):
+        return "ROW_NUMBER() needs ORDER BY inside OVER()"
+    return None
+
+
+def _order_problem(select: exp.Select) -> str | None:
+    if select.args.get("order") and not select.args.get("limit"):
+        return "ORDER BY is only allowed with TOP"
+    return None
+
+
+def problems(sql: str) -> list[str]:
+    """Why `sql` is not a query activity Marketing Cloud runs; empty when it is."""
+    try:
+        statements = [s for s in sqlglot.parse(sql, read="tsql") if s is not None]
+    except ParseError as err:
+        return [f"does not parse as T-SQL: {err}"]
+    if len(statements) != 1:
+        return [f"must be exactly one statement, found {len(statements)}"]
+    root = statements[0]
+    if not isinstance(root, exp.Select | exp.Union):
+        return [f"must be a SELECT, found {type(root).__name__}"]
+    found: list[str] = []
+    for node in root.walk():
+        problem = _node_problem(node)
+        if problem is None and isinstance(node, exp.Window):
+            problem = _window_problem(node)
+        if problem is None and isinstance(node, exp.Select):
+            problem = _order_problem(node)
+        if problem is not None:
+            found.append(problem)
+    return sorted(set(found))
