@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from compiler.assemble import assemble
+from compiler.assemble import E_PLACEHOLDER, assemble
 from compiler.diagnostics import Finding, Span, has_errors, make, sort_findings
 from compiler.resolve import ResolvedEcosystem, resolve
 from compiler.source import E_NO_FILES, ParseCache, SourceSet, load
@@ -51,7 +51,9 @@ def _compile_env(
         return None, result.environments, findings
     index = SpanIndex(result.assembled.spans)
     model = build_model(result.assembled.value, index)
-    findings.extend(model.findings)
+    # a placeholder that could not be replaced is reported once, not again by the schema
+    unreplaced = {f.span for f in findings if f.code == E_PLACEHOLDER.code}
+    findings.extend(f for f in model.findings if f.span not in unreplaced)
     if model.ecosystem is None:
         return None, result.environments, findings
     resolved, ref_findings = resolve(

@@ -210,7 +210,7 @@ class _Resolver:
         found = self.objects.get(system, {}).get(name)
         if found is None:
             known = self.objects.get(system, {})
-            if ("data_extensions", name) in self.broken or ("objects", key) in self.broken:
+            if self._declared_but_broken(key, name):
                 return None
             self.findings.append(
                 make(
@@ -221,6 +221,13 @@ class _Resolver:
                 )
             )
         return found
+
+    def _declared_but_broken(self, key: str, name: str) -> bool:
+        """Already reported where it is declared: a data extension or object that failed
+        validation, or the `<Object>_Salesforce` of a connector that did."""
+        if ("data_extensions", name) in self.broken or ("objects", key) in self.broken:
+            return True
+        return name.endswith("_Salesforce") and any(s == "integrations" for s, _ in self.broken)
 
     def fld(self, obj: ObjectSpec | None, name: str, path: Path) -> FieldSpec | None:
         if obj is None:
