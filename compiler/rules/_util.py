@@ -1,0 +1,75 @@
+"""Small helpers shared by rule modules: declaration paths, data-flow edge access."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from compiler.model import RESOURCE_SECTIONS
+from compiler.model.sync import FieldMapping
+from compiler.resolve import FieldSpec
+from compiler.rules.context import Context
+
+Path = tuple[str | int, ...]
+
+
+def declared(spec: FieldSpec | None) -> bool:
+    """True when the field is declared in the ecosystem (not only in engage's catalog)."""
+    return spec is not None and bool(spec.path) and spec.path[0] in RESOURCE_SECTIONS
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One data-flow edge, with what rules usually need from it."""
+
+    source: str
+    target: str
+    key: str
+    data: dict[str, Any]
+
+    @property
+    def path(self) -> Path:
+        path: Path = self.data["path"]
+        return path
+
+    @property
+    def reverse(self) -> bool:
+        return bool(self.data.get("direction") == "reverse")
+
+    @property
+    def rule_name(self) -> str | None:
+        kind, _, name = self.key.partition(".")
+        return name if kind == "sync_rule" else None
+
+    @property
+    def transforms(self) -> tuple[str, ...]:
+        value: tuple[str, ...] = self.data.get("transform", ())
+        return value
+
+    def mapping(self, ctx: Context) -> FieldMapping | str | None:
+        name = self.rule_name
+        if name is None:
+            return None
+        rule = ctx.eco.sync_rules.get(name)
+        return rule.fields.get(str(self.path[-1])) if rule is not None else None
+
+
+def flows(ctx: Context) -> Iterator[Flow]:
+    """Every data-flow edge, in a deterministic order."""
+    for source, target, key, data in ctx.graph.dataflow.edges(keys=True, data=True):
+        yield Flow(source, target, key, data)
+
+
+def object_path(ctx: Context, system: str, obj: str) -> Path:
+    """Where `system.Object` is declared, or the system when it comes from the catalog."""
+    spec = ctx.object(system, obj)
+    if spec is not None and spec.path:
+        return tuple(spec.path)
+    return ("systems", system)
+
+
+def field_path(ctx: Context, spec: FieldSpec | None, system: str) -> Path:
+    if spec is not None and declared(spec):
+        return tuple(spec.path)
+    return ("systems", system)

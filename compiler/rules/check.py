@@ -1,0 +1,81 @@
+"""`check` as a function: validate every environment, then analyze, suppress, baseline.
+
+The rules run only when validation found no error (rules assume every reference
+resolves). Without an explicit environment, the base and every declared environment are
+analyzed and the union of findings reported, so an overlay's conflicts are never missed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from compiler.diagnostics import Finding, sort_findings
+from compiler.graph import EcosystemGraph, build_graph
+from compiler.pipeline import Compilation, compile_source
+from compiler.rules import RULES, analyze
+from compiler.rules.platform import Limits
+from compiler.source import ParseCache, load
+from compiler.suppress import apply_baseline, apply_suppressions, suppression_findings
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    compilation: Compilation  # the base (or the --env) compilation
+    findings: tuple[Finding, ...]
+    analyzed: bool  # False when validation errors stopped the run before the rules
+    environments: tuple[str | None, ...]
+    graph: EcosystemGraph | None = None
+
+    @property
+    def resources(self) -> int:
+        resolved = self.compilation.resolved
+        return len(resolved.addresses) if resolved is not None else 0
+
+
+def rule_codes() -> frozenset[str]:
+    """Codes the rules emit: a suppression of another code is not judged unused here."""
+    return frozenset(info.code for item in RULES.values() for info in item.codes)
+
+
+def _analyze(
+    comp: Compilation, limits: Limits | None
+) -> tuple[list[Finding], set[tuple[str, int]], EcosystemGraph]:
+    assert comp.resolved is not None
+    graph = build_graph(comp.resolved)
+    raw = analyze(comp.resolved, graph, limits=limits)
+    marked, used = apply_suppressions(comp.resolved, raw)
+    return [*comp.findings, *marked], used, graph
+
+
+def check_path(
+    path: Path | str,
+    environment: str | None = None,
+    *,
+    limits: Limits | None = None,
+    baseline: set[tuple[str, str, str]] | None = None,
+    baseline_name: str = "",
+    cache: ParseCache | None = None,
+) -> CheckResult:
+    source = load(path, cache=cache)
+    first = compile_source(source, environment)
+    comps = [first]
+    if environment is None:
+        comps += [compile_source(source, env) for env in first.environments]
+    envs = tuple(c.environment for c in comps)
+    if not all(c.ok for c in comps):
+        invalid = sort_findings(f for c in comps for f in c.findings)
+        return CheckResult(first, tuple(invalid), False, envs)
+    findings: list[Finding] = []
+    used: set[tuple[str, int]] = set()
+    graph: EcosystemGraph | None = None
+    for comp in comps:
+        found, matched, built = _analyze(comp, limits)
+        findings += found
+        used |= matched
+        graph = graph or built
+    assert first.resolved is not None
+    findings += suppression_findings(first.resolved, used, judged=rule_codes())
+    if baseline is not None:
+        findings = apply_baseline(findings, baseline, baseline_name)
+    return CheckResult(first, tuple(sort_findings(findings)), True, envs, graph)

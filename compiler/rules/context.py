@@ -1,0 +1,135 @@
+"""What every rule sees: the resolved ecosystem, its graph, limits, and shared lookups.
+
+Lookups that several rules need (sync rules per object, integrations per user, field
+specs by address) are computed once, lazily, so the whole analysis stays linear.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+from typing import Any
+
+from compiler.diagnostics import CodeInfo, Finding, Related, Span, make
+from compiler.graph import EcosystemGraph
+from compiler.model import Ecosystem
+from compiler.model.sync import SyncRule
+from compiler.resolve import FieldSpec, ObjectSpec, ResolvedEcosystem
+from compiler.rules.platform import Limits
+
+PathT = Sequence[str | int]
+
+
+def split_field(address: str) -> tuple[str, str, str]:
+    """`crm:Contact.Email` → ("crm", "Contact", "Email")."""
+    system, _, rest = address.partition(":")
+    obj, _, name = rest.rpartition(".")
+    return system, obj, name
+
+
+class Context:
+    def __init__(
+        self, resolved: ResolvedEcosystem, graph: EcosystemGraph, limits: Limits | None = None
+    ) -> None:
+        self.resolved = resolved
+        self.graph = graph
+        self.limits = limits or Limits()
+
+    @property
+    def eco(self) -> Ecosystem:
+        return self.resolved.ecosystem
+
+    # ------------------------------------------------------------ positions
+    def span(self, path: PathT) -> Span:
+        span: Span = self.resolved.index.at(path)
+        return span
+
+    def key_span(self, path: PathT) -> Span:
+        span: Span = self.resolved.index.at(path, key=True)
+        return span
+
+    def related(self, path: PathT, message: str) -> Related:
+        return Related(self.span(path), message)
+
+    def finding(
+        self,
+        info: CodeInfo,
+        message: str,
+        path: PathT,
+        *,
+        address: str,
+        related: Iterable[tuple[PathT, str]] = (),
+        hint: str | None = None,
+    ) -> Finding:
+        return make(
+            info,
+            message,
+            self.span(path),
+            hint=hint,
+            related=[self.related(p, m) for p, m in related],
+            address=address,
+        )
+
+    # -------------------------------------------------------------- lookups
+    def object(self, system: str, name: str) -> ObjectSpec | None:
+        return self.resolved.objects.get(system, {}).get(name)
+
+    def field(self, address: str) -> FieldSpec | None:
+        system, obj, name = split_field(address)
+        spec = self.object(system, obj)
+        return spec.fields.get(name) if spec is not None else None
+
+    def value(self, path: PathT) -> Any:
+        """The raw YAML value at `path` (None when absent)."""
+        current: Any = self.resolved.value
+        for part in path:
+            if isinstance(current, Mapping) and part in current:
+                current = current[part]
+            elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+                current = current[part]
+            else:
+                return None
+        return current
+
+    @cached_property
+    def rules_by_target(self) -> Mapping[str, list[tuple[str, SyncRule]]]:
+        out: dict[str, list[tuple[str, SyncRule]]] = defaultdict(list)
+        for name in sorted(self.eco.sync_rules):
+            out[self.eco.sync_rules[name].target].append((name, self.eco.sync_rules[name]))
+        return out
+
+    @cached_property
+    def rules_by_source(self) -> Mapping[str, list[tuple[str, SyncRule]]]:
+        out: dict[str, list[tuple[str, SyncRule]]] = defaultdict(list)
+        for name in sorted(self.eco.sync_rules):
+            out[self.eco.sync_rules[name].source].append((name, self.eco.sync_rules[name]))
+        return out
+
+    @cached_property
+    def rules_by_integration(self) -> Mapping[str, list[tuple[str, SyncRule]]]:
+        out: dict[str, list[tuple[str, SyncRule]]] = defaultdict(list)
+        for name in sorted(self.eco.sync_rules):
+            out[self.eco.sync_rules[name].integration].append((name, self.eco.sync_rules[name]))
+        return out
+
+    @cached_property
+    def integrations_by_user(self) -> Mapping[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for name in sorted(self.eco.integrations):
+            user = self.eco.integrations[name].user
+            if user:
+                out[user].append(name)
+        return out
+
+    def object_of_de(self, name: str) -> ObjectSpec | None:
+        """The resolved object of data extension `name` (None if its unit has no MC)."""
+        de = self.eco.data_extensions.get(name)
+        unit = self.eco.business_units.get(de.business_unit) if de is not None else None
+        if unit is None or unit.marketing_cloud is None:
+            return None
+        return self.object(unit.marketing_cloud.system, name)
+
+    def system_type(self, name: str) -> str:
+        system = self.eco.systems.get(name)
+        return system.type if system is not None else ""

@@ -1,0 +1,248 @@
+"""Data-flow conflicts: two writers on one field, loops that make updates ping-pong,
+two-way syncs that never say which side wins."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+import networkx as nx
+
+from compiler.diagnostics import Finding, code
+from compiler.graph import find_cycles
+from compiler.rules._util import Flow, flows
+from compiler.rules.context import Context
+from compiler.rules.registry import rule
+
+E_TWO_WRITERS = code(
+    "E3001",
+    "Field written by two sources",
+    "Two mappings write the same field of the same record from different sources, and "
+    "neither a system of record on the field nor the mappings' precedence says which value "
+    "wins: the field flips between the two values on every sync, and reports disagree.",
+    "Declare `system_of_record` on the target field, or give every mapping a `precedence` "
+    "(at most one `source_wins`), or drop one of the mappings.",
+)
+E_CYCLE = code(
+    "E3002",
+    "Data-flow loop",
+    "Data flows round a loop on the same field (A → B → A, or a longer cycle) through "
+    "different sync rules, so every update travels back to where it came from and updates "
+    "ping-pong between the systems, burning API calls and overwriting fresh values.",
+    "Break the loop: make one of the rules one-way in the other direction, drop the "
+    "mapping that closes the loop, or replace the pair by one two-way rule with a precedence.",
+)
+W_TWO_WAY_NO_PRECEDENCE = code(
+    "W3003",
+    "Two-way sync without precedence",
+    "A two-way rule writes both sides; when a record changes on both sides between two "
+    "runs, nothing says which change is kept.",
+    "Set `precedence` on the rule (or on each mapping), or declare `system_of_record` on "
+    "the fields.",
+)
+
+_WINNERS = ("source_wins",)
+
+
+def _resolved_by_precedence(writers: list[Flow]) -> bool:
+    precedences = [w.data.get("precedence") for w in writers]
+    if any(p is None for p in precedences):
+        return False
+    return sum(p in _WINNERS for p in precedences) <= 1
+
+
+def _conflicting_pair(ctx: Context, writers: list[Flow]) -> tuple[Flow, Flow] | None:
+    """Two writers that can write the same record: unscoped, or of one business unit."""
+    by_unit: dict[str | None, list[Flow]] = defaultdict(list)
+    for w in writers:
+        by_unit[unit_of(ctx, w)].append(w)
+    if by_unit.get(None) and len(writers) > 1:
+        unscoped = by_unit[None][0]
+        other = next(w for w in writers if w is not unscoped)
+        return (
+            (unscoped, other)
+            if (unscoped.key, unscoped.path) <= (other.key, other.path)
+            else (other, unscoped)
+        )
+    for unit in sorted(u for u in by_unit if u is not None):
+        if len(by_unit[unit]) > 1:
+            return by_unit[unit][0], by_unit[unit][1]
+    return None
+
+
+@rule("two-writers", E_TWO_WRITERS)
+def two_writers(ctx: Context) -> Iterator[Finding]:
+    """A field written by several mappings with no system of record or precedence."""
+    writers: dict[str, list[Flow]] = defaultdict(list)
+    for flow in flows(ctx):
+        writers[flow.target].append(flow)
+    for target in sorted(writers):
+        found = sorted(writers[target], key=lambda f: (f.key, f.path, f.reverse))
+        if len(found) < 2:
+            continue
+        spec = ctx.field(target)
+        if (spec is not None and spec.system_of_record) or _resolved_by_precedence(found):
+            continue
+        pair = _conflicting_pair(ctx, found)
+        if pair is None:
+            continue
+        first, second = pair
+        yield ctx.finding(
+            E_TWO_WRITERS,
+            f"{target} is written by {second.key} (from {second.source}) and by {first.key} "
+            f"(from {first.source}); nothing says which value wins",
+            second.path,
+            address=second.key,
+            related=[
+                (w.path, f"also written by {w.key} from {w.source}")
+                for w in found
+                if w is not second
+            ],
+        )
+
+
+# -------------------------------------------------------------------- cycles
+class _Links:
+    """Two-way rules as undirected links; components joined by them act as one node."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.forest = nx.Graph()
+        self.closing: list[Flow] = []
+
+    def find(self, node: str) -> str:
+        root = node
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(node, node) != root:
+            self.parent[node], node = root, self.parent[node]
+        return root
+
+    def link(self, flow: Flow) -> None:
+        a, b = self.find(flow.source), self.find(flow.target)
+        if a == b:
+            self.closing.append(flow)  # the two-way links themselves close a loop
+            return
+        self.parent[max(a, b)] = min(a, b)
+        self.forest.add_edge(flow.source, flow.target, flow=flow)
+
+    def walk(self, start: str, end: str) -> list[Flow]:
+        if start == end:
+            return []
+        nodes = nx.shortest_path(self.forest, start, end)
+        out = []
+        for a, b in itertools.pairwise(nodes):
+            link: Flow = self.forest.edges[a, b]["flow"]
+            out.append(link if link.source == a else _reversed(link))
+        return out
+
+
+def _reversed(flow: Flow) -> Flow:
+    return Flow(flow.target, flow.source, flow.key, {**flow.data, "direction": "reverse"})
+
+
+def _two_way(ctx: Context, flow: Flow) -> bool:
+    name = flow.rule_name
+    return name is not None and ctx.eco.sync_rules[name].direction == "two_way"
+
+
+def _loops_in(ctx: Context, forward: list[Flow]) -> Iterator[list[Flow]]:
+    """One loop per cycle of the flows (two-way links contracted), as a list of flows."""
+    links = _Links()
+    one_way: list[Flow] = []
+    for flow in forward:
+        (links.link if _two_way(ctx, flow) else one_way.append)(flow)
+    for flow in links.closing:
+        yield [flow, *links.walk(flow.target, flow.source)]
+    contracted = nx.DiGraph()
+    chosen: dict[tuple[str, str], Flow] = {}
+    for flow in sorted(one_way, key=lambda f: (f.source, f.target, f.key)):
+        pair = (links.find(flow.source), links.find(flow.target))
+        chosen.setdefault(pair, flow)
+        contracted.add_edge(*pair)
+    for cycle in find_cycles(contracted):
+        hops = [chosen[(a, b)] for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)]
+        path: list[Flow] = []
+        for hop, following in zip(hops, [*hops[1:], hops[0]], strict=True):
+            path.append(hop)
+            path.extend(links.walk(hop.target, following.source))
+        yield path
+
+
+def unit_of(ctx: Context, flow: Flow) -> str | None:
+    """The business unit whose records a flow moves (None: every unit's)."""
+    name = flow.rule_name
+    return ctx.eco.sync_rules[name].business_unit if name is not None else None
+
+
+def _units(ctx: Context, flows_: Iterable[Flow]) -> set[str]:
+    return {u for u in (unit_of(ctx, f) for f in flows_) if u is not None}
+
+
+def _loops(ctx: Context) -> Iterator[list[Flow]]:
+    """Loops whose flows can move the same records: rules scoped to different business
+    units move disjoint records (a contact syncs to one business unit only), so a cycle
+    mixing them is re-examined unit by unit."""
+    forward = [f for f in flows(ctx) if not f.reverse]
+    component: dict[str, int] = {}
+    seen: set[frozenset[tuple[str, str, str]]] = set()
+    for loop in _loops_in(ctx, forward):
+        units = _units(ctx, loop)
+        candidates = [loop]
+        if len(units) > 1:
+            if not component:
+                for i, nodes in enumerate(nx.weakly_connected_components(ctx.graph.dataflow)):
+                    component.update(dict.fromkeys(nodes, i))
+            here = component[loop[0].source]
+            local = [f for f in forward if component[f.source] == here]
+            candidates = [
+                inner
+                for unit in sorted(units)
+                for inner in _loops_in(ctx, [f for f in local if unit_of(ctx, f) in (None, unit)])
+            ]
+        for found in candidates:
+            key = frozenset((f.key, f.source, f.target) for f in found)
+            if key not in seen and len(_units(ctx, found)) <= 1:
+                seen.add(key)
+                yield found
+
+
+@rule("data-flow-loops", E_CYCLE)
+def data_flow_loops(ctx: Context) -> Iterator[Finding]:
+    """Data-flow cycles on a field, reported with the cycle path."""
+    for loop in _loops(ctx):
+        start = min(range(len(loop)), key=lambda i: (loop[i].key, loop[i].path))
+        loop = loop[start:] + loop[:start]
+        text = " → ".join(f"{f.source} ({f.key})" for f in loop) + f" → {loop[0].source}"
+        yield ctx.finding(
+            E_CYCLE,
+            f"data flows in a loop: {text}; updates will ping-pong",
+            loop[0].path,
+            address=loop[0].key,
+            related=[(f.path, f"the loop continues: {f.source} → {f.target}") for f in loop[1:]],
+        )
+
+
+@rule("two-way-precedence", W_TWO_WAY_NO_PRECEDENCE)
+def two_way_precedence(ctx: Context) -> Iterator[Finding]:
+    """Two-way sync rules with a mapping that has no precedence."""
+    for name in sorted(ctx.eco.sync_rules):
+        sync = ctx.eco.sync_rules[name]
+        if sync.direction != "two_way" or sync.precedence is not None:
+            continue
+        tsys, _, tobj = sync.target.partition(".")
+        for target in sorted(sync.fields):
+            mapping = sync.fields[target]
+            if not isinstance(mapping, str) and mapping.precedence is not None:
+                continue
+            spec = ctx.field(f"{tsys}:{tobj}.{target}")
+            if spec is not None and spec.system_of_record:
+                continue
+            yield ctx.finding(
+                W_TWO_WAY_NO_PRECEDENCE,
+                f"two-way sync rule {name!r} maps {target!r} without a precedence",
+                ("sync_rules", name, "fields", target),
+                address=f"sync_rule.{name}",
+                related=[(("sync_rules", name, "direction"), "the rule is two-way here")],
+            )

@@ -1,0 +1,220 @@
+"""Duplicate and matching rules against what the integrations actually do, and the keys
+records are matched on across systems."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+
+from compiler.diagnostics import Finding, code
+from compiler.model.dedupe import DuplicateRule
+from compiler.model.sync import SyncRule
+from compiler.rules.context import Context
+from compiler.rules.registry import rule
+
+E_BLOCKS_INTEGRATION = code(
+    "E5001",
+    "Duplicate rule blocks an integration's writes",
+    "A duplicate rule whose action is Block applies to the integration user: every record "
+    "the connector inserts (or updates) that looks like a duplicate fails, and an API "
+    "client cannot save past a Block the way it can past an Alert.",
+    "Add the integration user to the rule's `bypass`, or make the action `allow` with an "
+    "alert/report.",
+)
+W_MATCH_NEVER_RECEIVED = code(
+    "W5002",
+    "Matching rule on a field the system never receives",
+    "The field's system of record is another system and no sync brings the value here, so "
+    "the field is blank on these records and the matching rule cannot match on it.",
+    "Sync the field into this object, or match on a field this system holds.",
+)
+W_KEYS_INCONSISTENT = code(
+    "W5003",
+    "Records matched on different keys",
+    "Sync rules writing the same object match records on different fields; the same "
+    "customer is found by one integration and duplicated by the other.",
+    "Match every sync into the object on the same key (an external id, the subscriber key).",
+)
+E_SUBSCRIBER_KEY = code(
+    "E5004",
+    "Subscriber key differs between clouds",
+    "The subscriber key is declared as one field, but a cloud or a sendable data extension "
+    "uses another (an email address instead of the contact id): the same person becomes "
+    "two subscribers, and unsubscribes and tracking no longer match the CRM record.",
+    "Use the declared subscriber key everywhere, or change the declaration.",
+)
+
+
+def _blocked(dr: DuplicateRule, mode: str) -> list[str]:
+    out = []
+    if dr.on_create.action == "block" and mode in ("insert", "upsert"):
+        out.append("on_create")
+    if dr.on_update.action == "block" and mode in ("update", "upsert"):
+        out.append("on_update")
+    return out
+
+
+def _writers(ctx: Context, dr: DuplicateRule) -> Iterator[tuple[str, str, str | None, str]]:
+    """(sync rule, mode, integration user, path key) of writes into the rule's object."""
+    obj = f"{dr.system}.{dr.object}"
+    for name, sync in ctx.rules_by_target.get(obj, []):
+        yield name, sync.mode, ctx.eco.integrations[sync.integration].user, "target"
+    for name, sync in ctx.rules_by_source.get(obj, []):
+        if sync.direction == "two_way":
+            yield name, "upsert", ctx.eco.integrations[sync.integration].user, "source"
+
+
+@rule("duplicate-rule-blocks-integration", E_BLOCKS_INTEGRATION)
+def blocks_integration(ctx: Context) -> Iterator[Finding]:
+    """Active Block duplicate rules that apply to an integration user's inserts or updates."""
+    for dr_name in sorted(ctx.eco.duplicate_rules):
+        dr = ctx.eco.duplicate_rules[dr_name]
+        if not dr.active:
+            continue
+        for sync_name, mode, user, side in _writers(ctx, dr):
+            if user is not None and user in dr.bypass:
+                continue
+            for action in _blocked(dr, mode):
+                who = f"integration user {user!r}" if user else "its integration (no user)"
+                yield ctx.finding(
+                    E_BLOCKS_INTEGRATION,
+                    f"duplicate rule {dr_name!r} blocks {action.removeprefix('on_')}s of "
+                    f"{dr.system}.{dr.object} by {who}, which sync rule {sync_name!r} "
+                    "performs",
+                    ("duplicate_rules", dr_name, action, "action"),
+                    address=f"duplicate_rule.{dr_name}",
+                    related=[(("sync_rules", sync_name, side), f"{sync_name!r} writes here")],
+                )
+
+
+@rule("matching-rule-fields", W_MATCH_NEVER_RECEIVED)
+def matching_fields(ctx: Context) -> Iterator[Finding]:
+    """Matching-rule fields mastered elsewhere that no sync brings into the system."""
+    flow = ctx.graph.dataflow
+    for mr_name in sorted(ctx.eco.matching_rules):
+        mr = ctx.eco.matching_rules[mr_name]
+        for i, item in enumerate(mr.items):
+            address = f"{mr.system}:{mr.object}.{item.field}"
+            spec = ctx.field(address)
+            if spec is None or not spec.system_of_record or spec.system_of_record == mr.system:
+                continue
+            if address in flow and flow.in_degree(address) > 0:
+                continue
+            yield ctx.finding(
+                W_MATCH_NEVER_RECEIVED,
+                f"matching rule {mr_name!r} matches on {address}, whose system of record is "
+                f"{spec.system_of_record!r}, but no sync brings it into {mr.system!r}",
+                ("matching_rules", mr_name, "items", i, "field"),
+                address=f"matching_rule.{mr_name}",
+                related=[(spec.path, "the field is declared here")],
+            )
+
+
+_CUSTOMER_OBJECTS = frozenset(("Contact", "Lead", "Account", "Individual", "Prospect"))
+
+
+def _customer_object(ctx: Context, key: str) -> bool:
+    """Objects that hold people, where matching on another key creates duplicates."""
+    system, _, name = key.partition(".")
+    spec = ctx.object(system, name)
+    if spec is not None and spec.kind == "data_extension":
+        return ctx.eco.data_extensions[name].sendable is not None
+    return name in _CUSTOMER_OBJECTS or name == "_Subscribers"
+
+
+def _dedupes(ctx: Context, target: str, sync: SyncRule) -> bool:
+    """True when the rule finds existing people by a key and creates them otherwise."""
+    if sync.match is None or sync.mode != "upsert" or not _customer_object(ctx, target):
+        return False
+    system, _, name = target.partition(".")
+    spec = ctx.field(f"{system}:{name}.{sync.match.target}")
+    return spec is None or spec.type != "id"
+
+
+@rule("match-keys", W_KEYS_INCONSISTENT)
+def match_keys(ctx: Context) -> Iterator[Finding]:
+    """Upserts of people into the same object that match them on different keys."""
+    for target in sorted(ctx.rules_by_target):
+        keyed = [(n, s) for n, s in ctx.rules_by_target[target] if _dedupes(ctx, target, s)]
+        if not keyed:
+            continue
+        first, first_rule = keyed[0]
+        assert first_rule.match is not None
+        for name, sync in keyed[1:]:
+            assert sync.match is not None
+            if sync.match.target == first_rule.match.target:
+                continue
+            yield ctx.finding(
+                W_KEYS_INCONSISTENT,
+                f"sync rule {name!r} matches {target} records on {sync.match.target!r}, "
+                f"but {first!r} matches them on {first_rule.match.target!r}",
+                ("sync_rules", name, "match", "target"),
+                address=f"sync_rule.{name}",
+                related=[(("sync_rules", first, "match", "target"), f"{first!r} matches here")],
+            )
+
+
+def _origins(ctx: Context, node: str, limit: int = 10000) -> tuple[set[str], bool]:
+    """Upstream fields of `node` (bounded BFS) and whether anything flows into it."""
+    flow = ctx.graph.dataflow
+    if node not in flow or flow.in_degree(node) == 0:
+        return set(), False
+    seen, queue = {node}, deque([node])
+    while queue and len(seen) < limit:
+        for pred in flow.predecessors(queue.popleft()):
+            if pred not in seen:
+                seen.add(pred)
+                queue.append(pred)
+    return seen, True
+
+
+def _declared_key(ctx: Context, system: str) -> tuple[str, tuple[str | int, ...]] | None:
+    mc = ctx.eco.systems.get(system)
+    own = getattr(mc, "subscriber_key", "")
+    if own:
+        return own, ("systems", system, "subscriber_key")
+    key = ctx.eco.ecosystem.data_model.subscriber_key
+    return (key, ("ecosystem", "data_model", "subscriber_key")) if key else None
+
+
+@rule("subscriber-key", E_SUBSCRIBER_KEY)
+def subscriber_key(ctx: Context) -> Iterator[Finding]:
+    """Clouds and sendable data extensions whose subscriber key is not the declared one."""
+    company = ctx.eco.ecosystem.data_model.subscriber_key
+    company_path = ("ecosystem", "data_model", "subscriber_key")
+    for name in sorted(ctx.eco.systems):
+        own = getattr(ctx.eco.systems[name], "subscriber_key", "")
+        if company and own and own != company:
+            yield ctx.finding(
+                E_SUBSCRIBER_KEY,
+                f"system {name!r} uses {own} as the subscriber key, the data model {company}",
+                ("systems", name, "subscriber_key"),
+                address=f"system.{name}",
+                related=[(company_path, "the data model's subscriber key")],
+            )
+    yield from _sendable_keys(ctx)
+
+
+def _sendable_keys(ctx: Context) -> Iterator[Finding]:
+    for name in sorted(ctx.eco.data_extensions):
+        de = ctx.eco.data_extensions[name]
+        spec = ctx.object_of_de(name)
+        if de.sendable is None or spec is None:
+            continue
+        declared = _declared_key(ctx, spec.system)
+        node = spec.field_address(de.sendable.field)
+        origins, fed = _origins(ctx, node)
+        if declared is None or not fed or declared[0] in origins:
+            continue
+        writer = sorted(ctx.graph.dataflow.in_edges(node, keys=True, data=True))[0]
+        yield ctx.finding(
+            E_SUBSCRIBER_KEY,
+            f"sendable data extension {name!r} relates {de.sendable.field!r} to the "
+            f"subscriber key, but fills it from {writer[0]}, not from {declared[0]}",
+            writer[3]["path"],
+            address=f"data_extension.{name}",
+            related=[
+                (("data_extensions", name, "sendable", "field"), "the subscriber relationship"),
+                (declared[1], "the declared subscriber key"),
+            ],
+        )

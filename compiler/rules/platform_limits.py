@@ -1,0 +1,224 @@
+"""Published platform limits and connector behaviour (numbers in compiler/rules/platform.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from compiler.diagnostics import Finding, code
+from compiler.model.sync import FieldMapping, SyncRule
+from compiler.rules.context import Context
+from compiler.rules.registry import rule
+
+E_EXTERNAL_KEY = code(
+    "E8005",
+    "Data extension external key too long",
+    "Marketing Cloud external keys (CustomerKey) hold at most 36 characters; a longer key "
+    "is refused when the data extension is created.",
+    "Shorten `external_key` (limit: --limit de_external_key_max).",
+)
+W_CONNECT_FIELDS = code(
+    "W8006",
+    "More synchronized fields than recommended",
+    "Marketing Cloud Connect synchronises about 20 fields per object comfortably; more slow "
+    "every refresh and delay what depends on it (limit: --limit mcc_fields_recommended).",
+    "Synchronise only the fields journeys and queries use.",
+)
+E_CONNECT_FIELDS = code(
+    "E8007",
+    "Too many synchronized fields",
+    "Marketing Cloud Connect synchronises at most 250 fields per object; the synchronized "
+    "data source cannot be saved beyond that (limit: --limit mcc_fields_max).",
+    "Synchronise fewer fields.",
+)
+E_DATE_KEY = code(
+    "E8008",
+    "Date field in a primary key",
+    "Marketing Cloud does not allow a Date field in a data extension's primary key.",
+    "Key the data extension on a Text or Number field; keep the date as a normal field.",
+)
+E_SHARING_RULES = code(
+    "E8009",
+    "Several marketing data sharing rules for one object",
+    "Account Engagement allows one equals-only marketing data sharing rule per object in a "
+    "business unit; a second one for the same object is refused.",
+    "Merge the conditions into one rule (a single field and value), e.g. a formula field.",
+)
+E_CONNECTORS = code(
+    "E8010",
+    "Several Account Engagement connectors for one business unit",
+    "An Account Engagement business unit has exactly one Salesforce connector.",
+    "Use one connector integration per Account Engagement business unit.",
+)
+W_CONNECTOR_FIELD_TYPE = code(
+    "W8011",
+    "Field the Account Engagement connector does not sync",
+    "Lookup and geolocation fields do not sync through the Account Engagement connector: "
+    "the mapping is silently ignored.",
+    "Map a text field holding the value (e.g. a formula field) instead.",
+)
+E_MOST_RECENT = code(
+    "E8012",
+    "Most-recently-updated sync behaviour not available",
+    "The Account Engagement connector offers 'use the most recently updated value' only for "
+    "the Opted Out field, and only with field history tracking on it in Salesforce; any "
+    "other field uses the Salesforce value or the Account Engagement value.",
+    "Use `source_wins` or `target_wins`, or enable field history on the opt-out field "
+    "(`field_history` on the Salesforce system).",
+)
+
+
+@rule("external-keys", E_EXTERNAL_KEY)
+def external_keys(ctx: Context) -> Iterator[Finding]:
+    """Data extension external keys longer than the platform allows."""
+    limit = ctx.limits.de_external_key_max
+    for name in sorted(ctx.eco.data_extensions):
+        key = ctx.eco.data_extensions[name].external_key
+        if len(key) > limit:
+            yield ctx.finding(
+                E_EXTERNAL_KEY,
+                f"external key of data extension {name!r} has {len(key)} characters; "
+                f"at most {limit} are allowed",
+                ("data_extensions", name, "external_key"),
+                address=f"data_extension.{name}",
+            )
+
+
+@rule("connect-field-count", W_CONNECT_FIELDS, E_CONNECT_FIELDS)
+def connect_fields(ctx: Context) -> Iterator[Finding]:
+    """Marketing Cloud Connect objects with more fields than recommended or allowed."""
+    limits = ctx.limits
+    for name in sorted(ctx.eco.integrations):
+        mcc = ctx.eco.integrations[name].marketing_cloud_connect
+        for obj, fields in sorted((mcc.objects if mcc else {}).items()):
+            count = len(fields)
+            if count <= limits.mcc_fields_recommended:
+                continue
+            over_max = count > limits.mcc_fields_max
+            yield ctx.finding(
+                E_CONNECT_FIELDS if over_max else W_CONNECT_FIELDS,
+                f"integration {name!r} synchronises {count} fields of {obj}; "
+                + (
+                    f"at most {limits.mcc_fields_max} are allowed"
+                    if over_max
+                    else f"about {limits.mcc_fields_recommended} are recommended"
+                ),
+                ("integrations", name, "marketing_cloud_connect", "objects", obj),
+                address=f"integration.{name}",
+            )
+
+
+@rule("date-primary-keys", E_DATE_KEY)
+def date_keys(ctx: Context) -> Iterator[Finding]:
+    """Date fields in data extension primary keys."""
+    for name in sorted(ctx.eco.data_extensions):
+        for fname, f in ctx.eco.data_extensions[name].fields.items():
+            if f.primary_key and f.type == "Date":
+                yield ctx.finding(
+                    E_DATE_KEY,
+                    f"primary key field {fname!r} of data extension {name!r} is a Date",
+                    ("data_extensions", name, "fields", fname, "type"),
+                    address=f"data_extension.{name}",
+                )
+
+
+@rule("account-engagement-sharing-rules", E_SHARING_RULES)
+def sharing_rules(ctx: Context) -> Iterator[Finding]:
+    """More marketing data sharing rules per object than Account Engagement allows."""
+    for name in sorted(ctx.eco.integrations):
+        ae = ctx.eco.integrations[name].account_engagement
+        seen: dict[str, list[int]] = defaultdict(list)
+        for i, sharing in enumerate(ae.sharing_rules if ae else []):
+            seen[sharing.object].append(i)
+            if len(seen[sharing.object]) > ctx.limits.ae_sharing_rules_per_object:
+                first = seen[sharing.object][0]
+                path = ("integrations", name, "account_engagement", "sharing_rules")
+                yield ctx.finding(
+                    E_SHARING_RULES,
+                    f"integration {name!r} declares another marketing data sharing rule for "
+                    f"{sharing.object}",
+                    (*path, i),
+                    address=f"integration.{name}",
+                    related=[((*path, first), "the first rule for this object")],
+                )
+
+
+@rule("account-engagement-connectors", E_CONNECTORS)
+def connectors(ctx: Context) -> Iterator[Finding]:
+    """Business units served by more Account Engagement connectors than allowed."""
+    seen: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(ctx.eco.integrations):
+        ae = ctx.eco.integrations[name].account_engagement
+        if ae is None:
+            continue
+        seen[ae.business_unit].append(name)
+        if len(seen[ae.business_unit]) > ctx.limits.ae_connectors_per_business_unit:
+            first = seen[ae.business_unit][0]
+            yield ctx.finding(
+                E_CONNECTORS,
+                f"integration {name!r} is another Account Engagement connector for business "
+                f"unit {ae.business_unit!r}",
+                ("integrations", name, "account_engagement", "business_unit"),
+                address=f"integration.{name}",
+                related=[
+                    (("integrations", first, "account_engagement", "business_unit"), "first one")
+                ],
+            )
+
+
+def _connector_rules(ctx: Context) -> Iterator[tuple[str, SyncRule]]:
+    for name in sorted(ctx.eco.integrations):
+        if ctx.eco.integrations[name].type == "account_engagement_connector":
+            yield from ctx.rules_by_integration.get(name, [])
+
+
+@rule("account-engagement-field-types", W_CONNECTOR_FIELD_TYPE)
+def connector_field_types(ctx: Context) -> Iterator[Finding]:
+    """Lookup and geolocation fields mapped through the Account Engagement connector."""
+    for name, sync in _connector_rules(ctx):
+        ssys, _, sobj = sync.source.partition(".")
+        tsys, _, tobj = sync.target.partition(".")
+        for target, mapping in sorted(sync.fields.items()):
+            source = mapping if isinstance(mapping, str) else mapping.from_
+            specs = [ctx.field(f"{tsys}:{tobj}.{target}")]
+            specs += [ctx.field(f"{ssys}:{sobj}.{source}")] if source else []
+            bad = sorted({s.type for s in specs if s and s.type in ("lookup", "geolocation")})
+            if bad:
+                yield ctx.finding(
+                    W_CONNECTOR_FIELD_TYPE,
+                    f"sync rule {name!r} maps a {bad[0]} field through the Account "
+                    "Engagement connector, which does not sync it",
+                    ("sync_rules", name, "fields", target),
+                    address=f"sync_rule.{name}",
+                )
+
+
+def _most_recent_ok(ctx: Context, sync: SyncRule, target: str, source: str | None) -> bool:
+    for key, fname in ((sync.source, source), (sync.target, target)):
+        system, _, obj = key.partition(".")
+        if ctx.system_type(system) != "salesforce" or fname is None:
+            continue
+        history = getattr(ctx.eco.systems[system], "field_history", {})
+        opt_out = fname in ("HasOptedOutOfEmail", "PersonHasOptedOutOfEmail")
+        return opt_out and fname in history.get(obj, [])
+    return False
+
+
+@rule("account-engagement-most-recent", E_MOST_RECENT)
+def most_recent(ctx: Context) -> Iterator[Finding]:
+    """`most_recent` precedence the Account Engagement connector cannot honour."""
+    for name, sync in _connector_rules(ctx):
+        for target, mapping in sorted(sync.fields.items()):
+            precedence = sync.precedence
+            source: str | None = mapping if isinstance(mapping, str) else None
+            if isinstance(mapping, FieldMapping):
+                precedence, source = mapping.precedence or sync.precedence, mapping.from_
+            if precedence != "most_recent" or _most_recent_ok(ctx, sync, target, source):
+                continue
+            yield ctx.finding(
+                E_MOST_RECENT,
+                f"sync rule {name!r} asks for the most recent value of {target!r}; the "
+                "connector offers that only for the opt-out field with field history",
+                ("sync_rules", name, "fields", target),
+                address=f"sync_rule.{name}",
+            )

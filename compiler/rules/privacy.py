@@ -1,0 +1,108 @@
+"""Personal data reaching a system, business unit or region not approved to hold it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compiler.diagnostics import Finding, code
+from compiler.resolve import FieldSpec
+from compiler.rules._util import Flow, flows
+from compiler.rules.context import Context
+from compiler.rules.registry import rule
+
+E_NOT_APPROVED = code(
+    "E8003",
+    "Personal data sent where it may not be held",
+    "A mapping carries personal (or sensitive) data into a system or business unit whose "
+    "`personal_data` class does not allow it: the data ends up where the privacy "
+    "assessment says it must not be.",
+    "Stop mapping the field, or raise the target's `personal_data` class after the privacy "
+    "review approves it.",
+)
+E_REGION = code(
+    "E8004",
+    "Personal data leaves its business unit's region",
+    "The business unit's customers' data is to stay in its region, but a mapping carries "
+    "their personal data into a system in another region.",
+    "Use a system in the business unit's region, or drop the personal fields from the flow.",
+)
+
+_RANK = {"none": 0, "personal": 1, "sensitive": 2}
+
+
+def _units(ctx: Context, flow: Flow) -> list[str]:
+    """Business units the records of this flow belong to."""
+    out: list[str] = []
+    name = flow.rule_name
+    if name is not None and ctx.eco.sync_rules[name].business_unit:
+        out.append(str(ctx.eco.sync_rules[name].business_unit))
+    for address in (flow.source, flow.target):
+        system, _, rest = address.partition(":")
+        obj = rest.rpartition(".")[0]
+        spec = ctx.object(system, obj)
+        if spec is not None and spec.kind == "data_extension":
+            out.append(ctx.eco.data_extensions[obj].business_unit)
+    return sorted(set(out))
+
+
+def _limits(ctx: Context, flow: Flow) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
+    """(what, allowed class, path of the declaration) for the flow's target."""
+    system = flow.target.partition(":")[0]
+    if system in ctx.eco.systems:
+        allowed = ctx.eco.systems[system].personal_data
+        yield f"system {system!r}", allowed, ("systems", system)
+    for unit in _units(ctx, flow):
+        if unit in ctx.eco.business_units:
+            allowed = ctx.eco.business_units[unit].personal_data
+            yield f"business unit {unit!r}", allowed, ("business_units", unit)
+
+
+def _personal(ctx: Context, flow: Flow) -> FieldSpec | None:
+    spec = ctx.field(flow.source)
+    return spec if spec is not None and spec.personal_data != "none" else None
+
+
+@rule("personal-data-class", E_NOT_APPROVED)
+def personal_class(ctx: Context) -> Iterator[Finding]:
+    """Personal data mapped into a system or business unit not approved for that class."""
+    for flow in flows(ctx):
+        spec = _personal(ctx, flow)
+        if spec is None:
+            continue
+        for what, allowed, path in _limits(ctx, flow):
+            if _RANK[spec.personal_data] <= _RANK[allowed]:
+                continue
+            yield ctx.finding(
+                E_NOT_APPROVED,
+                f"{flow.key} carries {spec.personal_data} data ({flow.source}) into "
+                f"{flow.target}, but {what} may hold {allowed} data only",
+                flow.path,
+                address=flow.key,
+                related=[(path, f"{what} is declared here")],
+            )
+
+
+@rule("personal-data-region", E_REGION)
+def personal_region(ctx: Context) -> Iterator[Finding]:
+    """Personal data of a business unit with a region flowing into another region."""
+    for flow in flows(ctx):
+        if _personal(ctx, flow) is None:
+            continue
+        system = ctx.eco.systems.get(flow.target.partition(":")[0])
+        if system is None:
+            continue
+        for unit in _units(ctx, flow):
+            region = ctx.eco.business_units[unit].region if unit in ctx.eco.business_units else None
+            if region is None or system.region == region:
+                continue
+            yield ctx.finding(
+                E_REGION,
+                f"{flow.key} carries personal data of business unit {unit!r} (region "
+                f"{region}) into {flow.target}, held in region {system.region}",
+                flow.path,
+                address=flow.key,
+                related=[
+                    (("business_units", unit, "region"), "the unit's region"),
+                    (("systems", flow.target.partition(":")[0], "region"), "the system's region"),
+                ],
+            )

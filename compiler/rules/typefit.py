@@ -1,0 +1,171 @@
+"""Mappings whose types, lengths or picklist values do not fit the target field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compiler.diagnostics import Finding, code
+from compiler.model.sync import FieldMapping
+from compiler.resolve import FieldSpec
+from compiler.rules._util import Flow, declared, flows
+from compiler.rules.context import Context
+from compiler.rules.registry import rule
+
+E_TYPE = code(
+    "E3004",
+    "Mapping types do not fit",
+    "The source field's type cannot be written into the target field (a date into a "
+    "number, free text into a checkbox, decimals into an integer): the platform rejects the "
+    "record or silently stores something else.",
+    "Map a field of a compatible type, or convert with a transform (`to_date`, "
+    "`to_number`, `to_boolean`).",
+)
+E_LENGTH = code(
+    "E3005",
+    "Mapping longer than its target",
+    "The source field can hold longer text than the target field: Salesforce rejects the "
+    "record (STRING_TOO_LONG) and Marketing Cloud imports and queries fail on the row.",
+    "Lengthen the target field, or add the `truncate` transform if losing the tail is acceptable.",
+)
+E_PICKLIST = code(
+    "E3006",
+    "Value unknown to a restricted picklist",
+    "A value the source can hold is not a value of the target's restricted picklist, so "
+    "every record carrying it is rejected.",
+    "Add the value to the target picklist, or translate it with the mapping's `values`.",
+)
+W_PICKLIST = code(
+    "W3007",
+    "Value unknown to a picklist",
+    "A value the source can hold is not among the target picklist's values; an "
+    "unrestricted picklist stores it, but reports, filters and automations keyed on the "
+    "known values miss the record.",
+    "Add the value to the target picklist, or translate it with the mapping's `values`.",
+)
+
+_FAMILY = {
+    **dict.fromkeys(
+        ("id", "text", "textarea", "long_text", "email", "phone", "url", "picklist"), "text"
+    ),
+    **dict.fromkeys(("multipicklist", "lookup", "Text", "EmailAddress", "Phone", "Locale"), "text"),
+    **dict.fromkeys(("checkbox", "Boolean"), "boolean"),
+    **dict.fromkeys(("number", "currency", "percent", "Number", "Decimal"), "number"),
+    **dict.fromkeys(("date", "datetime", "Date"), "date"),
+    "geolocation": "geolocation",
+}
+_CONVERTS = {"to_date": "date", "to_number": "number", "to_boolean": "boolean"}
+
+
+def _family(spec: FieldSpec, transforms: tuple[str, ...]) -> str:
+    family = _FAMILY.get(spec.type, "text")
+    for transform in transforms:
+        family = _CONVERTS.get(transform, family)
+    return family
+
+
+def _decimal(spec: FieldSpec) -> bool:
+    return spec.type in ("currency", "percent", "Decimal") or bool(spec.scale)
+
+
+def _type_problem(src: FieldSpec, dst: FieldSpec, transforms: tuple[str, ...]) -> str | None:
+    have, want = _family(src, transforms), _family(dst, ())
+    if "invert" in transforms and have != "boolean":
+        return f"`invert` needs a checkbox/boolean source, not {src.type}"
+    if have == "geolocation" or want == "geolocation":
+        return None if have == want else f"a {src.type} cannot be mapped to a {dst.type}"
+    if want not in ("text", have):
+        return f"a {src.type} cannot be written into a {dst.type} field"
+    if dst.type == "Number" and have == "number" and _decimal(src):
+        return f"a {src.type} with decimals into an integer Number field loses the decimals"
+    return None
+
+
+def _pair(ctx: Context, flow: Flow) -> tuple[FieldSpec, FieldSpec] | None:
+    src, dst = ctx.field(flow.source), ctx.field(flow.target)
+    return (src, dst) if src is not None and dst is not None else None
+
+
+def _related(flow: Flow, spec: FieldSpec) -> list[tuple[tuple[str | int, ...], str]]:
+    return [(spec.path, f"{flow.target} is declared here")] if declared(spec) else []
+
+
+@rule("mapping-types", E_TYPE)
+def mapping_types(ctx: Context) -> Iterator[Finding]:
+    """Mappings whose source and target types are incompatible."""
+    for flow in flows(ctx):
+        pair = _pair(ctx, flow)
+        problem = _type_problem(*pair, flow.transforms) if pair else None
+        if pair is None or problem is None:
+            continue
+        yield ctx.finding(
+            E_TYPE,
+            f"{flow.key} maps {flow.source} ({pair[0].type}) to {flow.target} "
+            f"({pair[1].type}): {problem}",
+            flow.path,
+            address=flow.key,
+            related=_related(flow, pair[1]),
+        )
+
+
+@rule("mapping-lengths", E_LENGTH)
+def mapping_lengths(ctx: Context) -> Iterator[Finding]:
+    """Text mappings whose source is longer than the target."""
+    for flow in flows(ctx):
+        pair = _pair(ctx, flow)
+        if pair is None or "truncate" in flow.transforms:
+            continue
+        src, dst = pair
+        if _family(dst, ()) != "text" or _family(src, flow.transforms) != "text":
+            continue
+        if src.length is None or dst.length is None or src.length <= dst.length:
+            continue
+        yield ctx.finding(
+            E_LENGTH,
+            f"{flow.key} writes {flow.source} (up to {src.length} characters) into "
+            f"{flow.target} ({dst.length} characters)",
+            flow.path,
+            address=flow.key,
+            related=_related(flow, dst),
+        )
+
+
+def _translation(ctx: Context, flow: Flow) -> dict[str, str]:
+    mapping = flow.mapping(ctx)
+    if not isinstance(mapping, FieldMapping):
+        return {}
+    values = dict(mapping.values)
+    return {v: k for k, v in values.items()} if flow.reverse else values
+
+
+def _unknown_values(ctx: Context, flow: Flow, src: FieldSpec, dst: FieldSpec) -> list[str]:
+    if not dst.values:
+        return []
+    translate = _translation(ctx, flow)
+    if src.values:
+        produced = {translate.get(v, v) for v in src.values}
+        return sorted(produced - set(dst.values))
+    if dst.restricted and _FAMILY.get(src.type) == "text" and not translate:
+        return [f"any text of {flow.source}"]
+    return []
+
+
+@rule("picklist-values", E_PICKLIST, W_PICKLIST)
+def picklist_values(ctx: Context) -> Iterator[Finding]:
+    """Values the source produces that the target picklist does not know."""
+    for flow in flows(ctx):
+        pair = _pair(ctx, flow)
+        if pair is None:
+            continue
+        unknown = _unknown_values(ctx, flow, *pair)
+        if not unknown:
+            continue
+        info = E_PICKLIST if pair[1].restricted else W_PICKLIST
+        kind = "restricted picklist" if pair[1].restricted else "picklist"
+        yield ctx.finding(
+            info,
+            f"{flow.key} can write {', '.join(map(repr, unknown))} into {flow.target}, "
+            f"which its {kind} does not know",
+            flow.path,
+            address=flow.key,
+            related=_related(flow, pair[1]),
+        )

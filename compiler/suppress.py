@@ -1,0 +1,190 @@
+"""Suppressions next to the resource, and the baseline file for adopting engage.
+
+A finding is suppressed when the resource named by its address carries a `suppress`
+entry with its code; the finding is kept, marked with the reason, counted and shown.
+Codes registered with suppressible=False stay active, and the attempt is reported.
+Suppressions that silence nothing are reported too, so they do not outlive their reason.
+
+The baseline lists accepted findings by code, address and a fingerprint of the message
+(never by line number, so edits elsewhere in a file do not invalidate it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from compiler.diagnostics import REGISTRY, Finding, Suppression, code, make
+from compiler.model.base import Suppress
+from compiler.resolve import ResolvedEcosystem
+
+E_UNSUPPRESSIBLE = code(
+    "E9901",
+    "Code that cannot be suppressed",
+    "Some findings (undeclared references, internal errors, ...) cannot be suppressed, "
+    "because the ecosystem cannot be compiled correctly while they stand.",
+    "Fix the finding instead, and remove the suppression.",
+    suppressible=False,
+)
+W_UNUSED_SUPPRESSION = code(
+    "W9902",
+    "Suppression that silences nothing",
+    "A suppression whose code no longer fires on its resource hides nothing today, but "
+    "would silently hide the next, unrelated finding with that code.",
+    "Remove the suppression.",
+)
+BASELINE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One `suppress:` item of one resource."""
+
+    address: str
+    index: int
+    suppress: Suppress
+    path: tuple[str | int, ...]
+
+
+def entries(resolved: ResolvedEcosystem) -> dict[str, list[Entry]]:
+    """Every resource's suppressions, by address."""
+    out: dict[str, list[Entry]] = {}
+    for address, path in sorted(resolved.addresses.items()):
+        if len(path) != 2:
+            continue  # consent channels and groups carry no suppressions
+        resource = getattr(resolved.ecosystem, str(path[0]), {}).get(path[1])
+        items = getattr(resource, "suppress", [])
+        if items:
+            out[address] = [
+                Entry(address, i, s, (*path, "suppress", i)) for i, s in enumerate(items)
+            ]
+    return out
+
+
+def _suppressible(code_: str) -> bool:
+    info = REGISTRY.codes.get(code_)
+    return info is None or info.suppressible
+
+
+def apply_suppressions(
+    resolved: ResolvedEcosystem, findings: Iterable[Finding]
+) -> tuple[list[Finding], set[tuple[str, int]]]:
+    """Mark suppressed findings; return them and the (address, index) entries that matched."""
+    table = entries(resolved)
+    used: set[tuple[str, int]] = set()
+    out: list[Finding] = []
+    for finding in findings:
+        match = next(
+            (e for e in table.get(finding.address, []) if e.suppress.code == finding.code), None
+        )
+        if match is None or finding.suppressed is not None:
+            out.append(finding)
+            continue
+        used.add((match.address, match.index))
+        if not _suppressible(finding.code):
+            out.append(finding)
+            continue
+        span = resolved.index.at(match.path)
+        out.append(replace(finding, suppressed=Suppression(match.suppress.reason, span)))
+    return out, used
+
+
+def suppression_findings(
+    resolved: ResolvedEcosystem,
+    used: set[tuple[str, int]],
+    *,
+    judged: frozenset[str] | None = None,
+) -> list[Finding]:
+    """Suppressions of unsuppressible codes, and suppressions that matched nothing
+    (only for codes in `judged`, when given: other stages' codes are judged there)."""
+    out: list[Finding] = []
+    for address, items in entries(resolved).items():
+        for entry in items:
+            span = resolved.index.at((*entry.path, "code"))
+            if not _suppressible(entry.suppress.code):
+                out.append(
+                    make(
+                        E_UNSUPPRESSIBLE,
+                        f"{entry.suppress.code} cannot be suppressed (on {address})",
+                        span,
+                        address=address,
+                    )
+                )
+            elif (address, entry.index) not in used and (
+                judged is None or entry.suppress.code in judged
+            ):
+                out.append(
+                    make(
+                        W_UNUSED_SUPPRESSION,
+                        f"the suppression of {entry.suppress.code} on {address} matches no finding",
+                        span,
+                        address=address,
+                    )
+                )
+    return out
+
+
+# ------------------------------------------------------------------- baseline
+def fingerprint(finding: Finding) -> str:
+    text = f"{finding.code}\0{finding.address}\0{finding.message}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def baseline_document(findings: Sequence[Finding]) -> str:
+    """The baseline file for these findings, deterministic: every suppressible finding
+    not suppressed in the YAML (so rewriting a baseline keeps what it already accepted)."""
+    items = sorted(
+        {
+            (f.code, f.address, fingerprint(f), f.message)
+            for f in findings
+            if _suppressible(f.code) and (f.suppressed is None or f.suppressed.span is None)
+        }
+    )
+    doc = {
+        "version": BASELINE_VERSION,
+        "tool": "engage",
+        "findings": [
+            {"code": c, "address": a, "fingerprint": fp, "message": m} for c, a, fp, m in items
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+class BaselineError(ValueError):
+    pass
+
+
+def load_baseline(path: Path) -> set[tuple[str, str, str]]:
+    """(code, address, fingerprint) of every accepted finding."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise BaselineError(f"{path}: cannot read the baseline: {err}") from err
+    except json.JSONDecodeError as err:
+        raise BaselineError(
+            f"{path}:{err.lineno}:{err.colno}: the baseline is not valid JSON: {err.msg}"
+        ) from err
+    if not isinstance(doc, dict) or doc.get("version") != BASELINE_VERSION:
+        raise BaselineError(
+            f"{path}: not an engage baseline (version {BASELINE_VERSION}); "
+            "write one with --write-baseline"
+        )
+    items = doc.get("findings")
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise BaselineError(f"{path}: `findings` must be a list of objects")
+    return {(str(i.get("code")), str(i.get("address")), str(i.get("fingerprint"))) for i in items}
+
+
+def apply_baseline(
+    findings: Iterable[Finding], accepted: set[tuple[str, str, str]], name: str
+) -> list[Finding]:
+    out = []
+    for f in findings:
+        key = (f.code, f.address, fingerprint(f))
+        if f.suppressed is None and key in accepted and _suppressible(f.code):
+            f = replace(f, suppressed=Suppression(f"accepted in the baseline {name}"))
+        out.append(f)
+    return out
