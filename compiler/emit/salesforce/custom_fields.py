@@ -1,13 +1,16 @@
 """Custom fields the ecosystem declares: `objects/<Object>/fields/<Field>.field-meta.xml`.
 
-Only `__c` fields of objects of a Salesforce system are generated (the platform's own
-fields already exist). Elements follow retrieved files: fullName first, then the rest in
+Only `__c` fields of objects of a Salesforce system are generated: the platform's own
+fields already exist, and so do fields with a namespace (`pi__score__c`), which the managed
+package that owns them installs. Elements follow retrieved files: fullName first, then the rest in
 alphabetical order (defaultValue, deleteConstraint, description, displayLocationInDecimal,
 externalId, label, length, precision, referenceTo, relationshipLabel, relationshipName,
 required, scale, trackHistory, type, unique, valueSet, visibleLines).
 """
 
 from __future__ import annotations
+
+import re
 
 from compiler.diagnostics import Finding, code
 from compiler.emit import Emitted
@@ -36,6 +39,13 @@ TYPES = {
     "geolocation": "Location",
 }
 NUMERIC = ("number", "currency", "percent")
+NAMESPACED = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,14}__[A-Za-z0-9_]+__c$")
+
+
+def is_generated(name: str) -> bool:
+    """A custom field of the org itself: `__c`, no managed-package namespace."""
+    return name.endswith("__c") and not NAMESPACED.match(name)
+
 
 E_FIELD_TYPE = code(
     "E8612",
@@ -152,7 +162,7 @@ def emit(resolved: ResolvedEcosystem) -> tuple[list[Emitted], list[Finding]]:
             continue
         address = f"object.{key}"
         for name, f in sorted(odef.fields.items()):
-            if not name.endswith("__c"):
+            if not is_generated(name):
                 continue
             field = _Field(resolved, key, name, f)
             problem = field.problem()

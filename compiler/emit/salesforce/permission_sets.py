@@ -7,8 +7,9 @@ allowEdit, allowRead, modifyAllRecords, object, viewAllRecords). `viewAllFields`
 out: API version 62.0 does not know it.
 
 Fields whose access no permission set can grant are left out of fieldPermissions (the
-platform refuses them on deploy): Id and audit fields, and fields required on every
-record, which the object permission already makes readable and writable.
+platform refuses them on deploy): Id, audit and system fields (IsPersonAccount), and
+fields required on every record, which the object permission already makes readable and
+writable.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ NOT_PERMISSIONABLE = frozenset(
         "SystemModstamp",
         "IsDeleted",
         "OwnerId",
+        "IsPersonAccount",
     }
 )
 OBJECT_FLAGS = (
