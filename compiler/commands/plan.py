@@ -57,6 +57,21 @@ def compile_or_report(path: str, environment: str | None) -> Compilation | None:
     return None
 
 
+def compile_default(path: str, environment: str | None) -> Compilation | None:
+    """Compile `environment`, or the ecosystem's default_environment when none is given."""
+    comp = compile_path(Path(path), environment)
+    default = None
+    if environment is None and comp.ok and comp.resolved is not None:
+        default = comp.resolved.ecosystem.ecosystem.default_environment
+    if default is not None:
+        return compile_or_report(path, default)
+    if comp.ok and comp.resolved is not None:
+        return comp
+    print_findings_text(comp, "")
+    click.echo("error: the ecosystem has errors; fix them before planning", err=True)
+    return None
+
+
 def _check_empty(plan_inputs: PlanInputs) -> None:
     for address in sorted(plan_inputs.assume_empty):
         if not address.startswith("data_extension."):
@@ -69,9 +84,10 @@ def _check_empty(plan_inputs: PlanInputs) -> None:
 def make_plan(
     source: str, environment: str | None, state_path: Path | None, empty: tuple[str, ...]
 ) -> Plan | None:
-    comp = compile_or_report(source, environment)
+    comp = compile_default(source, environment)
     if comp is None or comp.resolved is None:
         return None
+    environment = comp.resolved.environment
     location = state_path or default_state_path(environment)
     backend = LocalBackend(location)
     state = backend.read()
@@ -84,7 +100,12 @@ def make_plan(
 
 @click.command()
 @path_argument
-@click.option("--env", "environment", metavar="NAME", help="Environment to plan (default: base).")
+@click.option(
+    "--env",
+    "environment",
+    metavar="NAME",
+    help="Environment to plan (default: the ecosystem's default_environment, else the base).",
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -11,7 +11,7 @@ from compiler.commands.common import EXIT_ERROR, EXIT_OK
 from compiler.commands.plan import report_error
 from compiler.plan.errors import PlanError, StateError
 from compiler.plan.redact import redact
-from compiler.plan.state import LocalBackend, State, default_state_path
+from compiler.plan.state import DEFAULT_DIR, LocalBackend, State, default_state_path
 
 
 def _state_options(func: click.decorators.FC) -> click.decorators.FC:
@@ -19,13 +19,27 @@ def _state_options(func: click.decorators.FC) -> click.decorators.FC:
         "--state",
         "state_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="State file (default: .engage/state/<env or default>.json).",
+        help="State file (default: .engage/state/<env>.json, or the only state there).",
     )(func)
     return click.option("--env", "environment", metavar="NAME", help="Environment.")(func)
 
 
+def _pick(state_path: Path | None, environment: str | None) -> Path:
+    """--state, else --env's file, else the only state file there is."""
+    if state_path is not None or environment is not None:
+        return state_path or default_state_path(environment)
+    found = sorted(p for p in DEFAULT_DIR.glob("*.json") if p.name.count(".") == 1)
+    if len(found) > 1:
+        names = ", ".join(p.stem for p in found)
+        raise StateError(
+            f"there are several states in {DEFAULT_DIR.as_posix()} ({names})",
+            hint="Pick one with --env NAME (or --state PATH).",
+        )
+    return found[0] if found else default_state_path(None)
+
+
 def _read(state_path: Path | None, environment: str | None) -> State:
-    backend = LocalBackend(state_path or default_state_path(environment))
+    backend = LocalBackend(_pick(state_path, environment))
     state = backend.read()
     if state is None:
         raise StateError(

@@ -78,7 +78,8 @@ def _decimal(name: str, old: Fields, new: Fields) -> Iterator[Cost]:
 
 
 def _nullable(name: str, old: Fields, new: Fields) -> Iterator[Cost]:
-    if not _required(old[name]) and _required(new[name]):
+    becomes_key = bool(new[name].get("primary_key")) and not old[name].get("primary_key")
+    if not _required(old[name]) and _required(new[name]) and not becomes_key:  # key: see below
         yield Cost(
             "replace",
             f"fields.{name}.required",

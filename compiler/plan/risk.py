@@ -6,7 +6,8 @@ destroy          something on the platform is deleted (delete, or the first half
 consent          consent channels, what a system sends on, which opt-outs a rule respects
 permissions      integration users, who approves (groups), which users bypass duplicate rules
 duplicate_rules  matching and duplicate rules: what the CRM blocks or lets through
-personal_data    personal-data classes, regions, data extensions holding personal data
+personal_data    personal-data classes and regions changing; a new system, business unit or
+                 data extension that holds personal data
 A change touching only metadata (description, labels, suppressions, protection) carries none.
 """
 
@@ -53,7 +54,10 @@ def _path_risks(diffs: Iterable[AttributeDiff]) -> Iterator[str]:
                 yield risk
 
 
-def _personal(attrs: Mapping[str, Any] | None) -> bool:
+def _personal(kind: str, attrs: Mapping[str, Any] | None) -> bool:
+    """Does a new resource bring personal data somewhere new?"""
+    if kind in ("system", "business_unit"):
+        return bool((attrs or {}).get("personal_data", "none") != "none")
     fields = (attrs or {}).get("fields")
     if not isinstance(fields, dict):
         return False
@@ -99,7 +103,7 @@ def assess(
         risks.add(_KIND_RISKS[kind])
     if action in ("update", "replace"):
         risks.update(_path_risks(diffs))
-    if action == "create" and kind == "data_extension" and _personal(after):
+    if action == "create" and _personal(kind, after):
         risks.add("personal_data")
     ordered = tuple(r for r in RISK_ORDER if r in risks)
     return Assessment(ordered, tuple(notes))

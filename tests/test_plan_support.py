@@ -1,0 +1,100 @@
+"""Helpers shared by the plan, state, approve and apply tests (this module holds no tests).
+
+Every test runs in its own temporary folder (see conftest `_isolated`): `workspace()`
+copies the plan fixture ecosystem to ./ecosystem, the state goes to .engage/state/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from compiler.apply import execute
+from compiler.pipeline import compile_path
+from compiler.plan.approvals import add_approval
+from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.definition import Plan
+from compiler.plan.planfile import save_plan
+from compiler.plan.state import LocalBackend, State, default_state_path
+from compiler.resolve import ResolvedEcosystem
+from compiler.source import ParseCache
+
+BASIC = Path(__file__).parent / "fixtures" / "plan" / "basic"
+STATE = default_state_path("dev")  # the fixture's default_environment
+
+
+def workspace(source: Path = BASIC) -> Path:
+    root = Path("ecosystem")
+    shutil.copytree(source, root)
+    return root
+
+
+def edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append(file: Path, text: str) -> None:
+    file.write_text(file.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def resolve(root: Path = Path("ecosystem"), env: str | None = "dev") -> ResolvedEcosystem:
+    comp = compile_path(root, env, cache=ParseCache(None))
+    assert comp.ok and comp.resolved is not None, [str(f.message) for f in comp.findings]
+    return comp.resolved
+
+
+def backend(path: Path = STATE) -> LocalBackend:
+    return LocalBackend(path)
+
+
+def read_state(path: Path = STATE) -> State | None:
+    return backend(path).read()
+
+
+def make_plan(
+    root: Path = Path("ecosystem"),
+    env: str | None = "dev",
+    state_path: Path = STATE,
+    empty: frozenset[str] = frozenset(),
+) -> Plan:
+    resolved = resolve(root, env)
+    inputs = PlanInputs(
+        resolved, read_state(state_path), root.as_posix(), state_path.as_posix(), empty
+    )
+    return build_plan(inputs)
+
+
+def apply_now(root: Path = Path("ecosystem"), env: str | None = "dev") -> Plan:
+    """Plan and apply in-process (no approvals check): the state then matches the sources."""
+    plan = make_plan(root, env)
+    execute(plan, resolve(root, env), backend(), read_state(), Path("out"))
+    return plan
+
+
+def save_and_approve(plan: Plan, path: Path = Path("plans/p.plan.json")) -> Path:
+    """Save the plan and record exactly the approvals it requires."""
+    save_plan(plan, path)
+    for req in plan.required_approvals:
+        for name in req.members[: req.count]:
+            add_approval(plan, path, name, "")
+    return path
+
+
+def engage_process(
+    *args: str, env: dict[str, str] | None = None, **kwargs: object
+) -> subprocess.Popen[str]:
+    """Start the real CLI as a separate process (for locks, crashes and kills)."""
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "compiler.cli", *args],
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
