@@ -101,9 +101,16 @@ W_UNKNOWN_DELETION = code(
 
 
 # --------------------------------------------------------------------------- registry
+class _Absent(Exception):
+    """A target's module exists but does not provide its function yet."""
+
+
 def _lazy(module: str, attr: str = "emit") -> Callable[..., Any]:
     def run(*args: Any) -> Any:
-        return getattr(importlib.import_module(module), attr)(*args)
+        function = getattr(importlib.import_module(module), attr, None)
+        if function is None:
+            raise _Absent(f"{module}.{attr}")
+        return function(*args)
 
     run.__name__ = f"{module}.{attr}"
     return run
@@ -225,9 +232,12 @@ class _Run:
         return entry.aggregate or bool(set(entry.sources) & self.scope)
 
 
-def _emit_target(run: _Run, target: str, emit: EmitFn) -> list[Emitted]:
+def _emit_target(run: _Run, target: str, emit: EmitFn) -> list[Emitted] | None:
+    """The target's checked artifacts; None when the target is not available."""
     try:
         raw, findings = emit(run.resolved)
+    except _Absent:
+        return None
     except Exception as err:  # a generator bug must not take the other targets down
         run.findings.append(
             make(E_INTERNAL, f"generator {target!r} failed: {type(err).__name__}: {err}", None)
@@ -354,8 +364,11 @@ def generate(
     for target, emit in EMITTERS:
         if targets is not None and target not in targets:
             continue
+        emitted = _emit_target(run, target, emit)
+        if emitted is None:
+            continue
         ran.add(target)
-        selected = _select(run, target, _emit_target(run, target, emit))
+        selected = _select(run, target, emitted)
         arts, target_found = _finish(run, target, selected)
         found |= target_found
         entries = _entries(target, arts)
