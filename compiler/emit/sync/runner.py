@@ -1,0 +1,157 @@
+"""Run one rule's DuckDB sync code on an extract file: the engine behind `engage sync run`.
+
+The extract is read with DuckDB's CSV reader, every column as text, with the delimiter,
+encoding and header the integration's `file:` settings declare, and numbered in file order
+(`engage_row`). The generated statements then run unchanged; the accepted rows and the
+rejected rows (with their reason) are written as UTF-8 CSV files, each to a temporary file
+beside the target and renamed over it, so a failed run never leaves half a file behind.
+File names reach DuckDB only as bound parameters, never inside SQL text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from compiler.emit.sync.build import CHECKED, EXTRACT, REASON, SEPARATOR, SyncSql
+from compiler.emit.sync.spec import ROW, SyncSpec
+
+_READ = (
+    "read_csv($path, header = $header, delim = $delim, encoding = $encoding, "
+    "all_varchar = true{names})"
+)
+_DESCRIBE = "DESCRIBE SELECT * FROM " + _READ
+_LOAD = f"CREATE TEMPORARY TABLE {EXTRACT} AS SELECT ROW_NUMBER() OVER () AS {ROW}, * FROM {_READ}"
+_KEPT = re.compile(r" \(kept row [0-9]+\)$")
+
+
+class SyncRunError(Exception):
+    """Bad input for a sync run (missing file, wrong header, unreadable CSV): a message."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    read: int
+    accepted: int
+    rejected: int
+    reasons: dict[str, int] = field(default_factory=dict)  # e.g. "invalid_email:Email" → 12
+
+    @property
+    def filtered(self) -> int:
+        return self.read - self.accepted - self.rejected
+
+
+def _encoding(name: str) -> str:
+    return {"utf-8": "utf-8", "latin-1": "latin-1", "utf-16": "utf-16"}[name]
+
+
+def _first_line(err: Exception) -> str:
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    return " ".join(lines[:3]) if lines else type(err).__name__
+
+
+def _params(spec: SyncSpec, source: Path) -> tuple[str, dict[str, object]]:
+    params: dict[str, object] = {
+        "path": str(source),
+        "header": spec.file.header,
+        "delim": spec.file.delimiter,
+        "encoding": _encoding(spec.file.encoding),
+    }
+    if spec.file.header:
+        return "", params
+    params["names"] = list(spec.columns)
+    return ", names = $names", params
+
+
+def _execute(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object], source: Path
+) -> list[tuple[object, ...]]:
+    try:
+        return con.execute(sql, params).fetchall()
+    except duckdb.Error as err:
+        raise SyncRunError(f"{source}: cannot read the extract: {_first_line(err)}") from err
+
+
+def load(con: duckdb.DuckDBPyConnection, spec: SyncSpec, source: Path) -> None:
+    """Check the extract's header, then read it into `engage_extract`."""
+    if not source.is_file():
+        raise SyncRunError(f"{source}: no such file")
+    names, params = _params(spec, source)
+    described = _execute(con, _DESCRIBE.format(names=names), params, source)
+    check_header(spec, source, [str(row[0]) for row in described])
+    _execute(con, _LOAD.format(names=names), params, source)
+
+
+def check_header(spec: SyncSpec, source: Path, columns: list[str]) -> None:
+    present = {c.lower() for c in columns}
+    if ROW in present:
+        raise SyncRunError(f"{source}: column {ROW!r} is reserved for the row number")
+    missing = [c for c in spec.required_columns if c.lower() not in present]
+    if missing:
+        raise SyncRunError(
+            f"{source}: the header lacks column{'s' * (len(missing) > 1)} "
+            f"{', '.join(missing)}, which sync rule {spec.rule!r} reads from {spec.source}"
+        )
+
+
+def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
+    """COPY the query's rows to `target` atomically (temporary file, fsync, rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        con.execute(f"COPY ({query}) TO $out (HEADER, DELIMITER ',')", {"out": str(tmp)})
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _count(con: duckdb.DuckDBPyConnection, where: str) -> int:
+    row = con.execute(f"SELECT COUNT(*) FROM {CHECKED} WHERE {where}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _reasons(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    rows = con.execute(
+        f"SELECT {REASON}, COUNT(*) FROM {CHECKED} WHERE {REASON} IS NOT NULL GROUP BY 1"
+    ).fetchall()
+    counts: Counter[str] = Counter()
+    for reason, n in rows:
+        for part in str(reason).split(SEPARATOR):
+            counts[_KEPT.sub("", part)] += int(n)
+    return dict(sorted(counts.items()))
+
+
+def _distinct(paths: list[Path]) -> None:
+    resolved = [p.resolve() for p in paths]
+    if len(set(resolved)) != len(resolved):
+        raise SyncRunError("the input, --out and --rejects must be three different files")
+
+
+def run(spec: SyncSpec, sql: SyncSql, source: Path, out: Path, rejects: Path) -> RunResult:
+    _distinct([source, out, rejects])
+    con = duckdb.connect(":memory:")
+    try:
+        load(con, spec, source)
+        create, accepted, rejected = sql.duckdb
+        try:
+            con.execute(create)
+        except duckdb.Error as err:
+            raise SyncRunError(f"{source}: the sync code failed: {_first_line(err)}") from err
+        _copy(con, accepted, out)
+        _copy(con, rejected, rejects)
+        read = con.execute(f"SELECT COUNT(*) FROM {EXTRACT}").fetchone()
+        return RunResult(
+            read=int(read[0]) if read else 0,
+            accepted=_count(con, f"{REASON} IS NULL"),
+            rejected=_count(con, f"{REASON} IS NOT NULL"),
+            reasons=_reasons(con),
+        )
+    finally:
+        con.close()
