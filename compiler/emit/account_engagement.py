@@ -81,6 +81,11 @@ class Row:
     behaviour: str
     why: str
     rule: str
+    key: str  # the rule's `fields` key of this mapping
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return ("sync_rules", self.rule, "fields", self.key)
 
 
 class _Sheet:
@@ -117,7 +122,7 @@ class _Sheet:
         behaviour, why = self._decide(
             rule, precedence, ae_is_source, crm_key, crm_field, prospect, ae
         )
-        return Row(prospect, f"{crm_obj}.{crm_field}", behaviour, why, name)
+        return Row(prospect, f"{crm_obj}.{crm_field}", behaviour, why, name, target)
 
     def _decide(
         self,
@@ -146,7 +151,7 @@ class _Sheet:
     # ------------------------------------------------------------------ checks
     def check(self, row: Row, ae: str, crm_system: str) -> str:
         """The row's behaviour cell, flagging what the connector cannot do."""
-        path = ("sync_rules", row.rule, "fields")
+        path = row.path
         address = f"sync_rule.{row.rule}"
         if row.behaviour == UNDECIDED:
             self.flag(
@@ -186,7 +191,7 @@ class _Sheet:
                 self.flag(
                     W_CONFLICT,
                     f"prospect field {field_name}: the rules imply {', '.join(sorted(behaviours))}",
-                    ("sync_rules", first.rule, "fields"),
+                    first.path,
                     f"sync_rule.{first.rule}",
                 )
 
