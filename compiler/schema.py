@@ -30,8 +30,14 @@ def _close_pattern_properties(node: Any) -> None:
 
 
 def _drop_required(node: Any) -> Any:
+    """The overlay form of a schema: nothing required. An overlay may leave out a union's
+    `type`, so every branch may match: `oneOf` becomes `anyOf`, its discriminator goes."""
     if isinstance(node, dict):
-        return {k: _drop_required(v) for k, v in node.items() if k != "required"}
+        return {
+            "anyOf" if k == "oneOf" else k: _drop_required(v)
+            for k, v in node.items()
+            if k not in ("required", "discriminator")
+        }
     if isinstance(node, list):
         return [_drop_required(v) for v in node]
     return node

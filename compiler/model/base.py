@@ -10,7 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 class Model(BaseModel):
     """Every model is immutable and refuses keys it does not know."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, strict=True)
+    # Keys are validated by their alias only (`from`, `apiVersion`): the Python names
+    # (`from_`, `api_version`) are not part of the language and must be unknown keys.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_by_alias=True, validate_by_name=False, strict=True
+    )
 
 
 # A resource name, the key of a section entry; `name[instance]` is what for_each makes.
