@@ -212,7 +212,7 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
 def data_flow_loops(ctx: Context) -> Iterator[Finding]:
     """Data-flow cycles on a field, reported with the cycle path."""
     for loop in _loops(ctx):
-        start = min(range(len(loop)), key=lambda i: (loop[i].key, loop[i].path))
+        start = min(range(len(loop)), key=lambda i: (loop[i].rule_name is None, loop[i].key))
         loop = loop[start:] + loop[:start]
         text = " → ".join(f"{f.source} ({f.key})" for f in loop) + f" → {loop[0].source}"
         yield ctx.finding(

@@ -86,9 +86,7 @@ def _is_salesforce(ctx: Context, user: IntegrationUser) -> bool:
 def _write_side(needs: Needs, obj: str, sync: SyncRule, name: str, reverse: bool) -> None:
     need = needs.setdefault(obj, Need())
     base = ("sync_rules", name)
-    modes = ("create", "edit") if reverse else {
-        "insert": ("create",), "update": ("edit",), "upsert": ("create", "edit")
-    }[sync.mode]  # fmt: skip
+    modes = {"insert": ("create",), "update": ("edit",), "upsert": ("create", "edit")}[sync.mode]
     for access in modes:
         need.want(access, (*base, "mode"))
     for target, mapping in sync.fields.items():

@@ -1,0 +1,196 @@
+"""Every analysis rule on real fixture files: where it fires (code, file, line, column and
+the related positions of the other side) and a near-identical fixture where it stays silent.
+
+A case folder under tests/fixtures/rules/ holds only what differs from `_base/`: its files
+are copied over the base files (same name replaces, new name adds). Silent cases (and the
+base itself) must check completely clean, which also proves the rule does not misfire on
+the correct form of the same ecosystem.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from compiler.diagnostics import Finding
+from compiler.rules import RULES
+from compiler.rules.check import check_path
+from compiler.rules.platform import Limits
+
+ROOT = Path(__file__).parent / "fixtures" / "rules"
+Position = tuple[str, int, int]
+Expected = tuple[str, int, int, tuple[Position, ...]]
+
+
+def check_case(tmp_path: Path, case: str, limits: Limits | None = None) -> list[Finding]:
+    eco = tmp_path / "eco"
+    shutil.copytree(ROOT / "_base", eco)
+    if case != "_base":
+        for file in sorted((ROOT / case).iterdir()):
+            shutil.copy(file, eco / file.name)
+    result = check_path(eco, limits=limits)
+    assert result.analyzed, [f"{f.span} {f.message}" for f in result.findings]
+    return list(result.findings)
+
+
+def positions(findings: list[Finding], code: str) -> list[Expected]:
+    out = []
+    for f in findings:
+        if f.code != code:
+            continue
+        assert f.span is not None
+        related = tuple((Path(r.span.file).name, r.span.line, r.span.column) for r in f.related)
+        out.append((Path(f.span.file).name, f.span.line, f.span.column, related))
+    return out
+
+
+# (code, fires in, silent in, every finding of the code: (file, line, col, related positions))
+CASES: list[tuple[str, str, str, list[Expected]]] = [
+    (
+        "E3001",
+        "e3001_fires",
+        "e3001_silent",
+        [
+            ("case.yaml", 12, 22, (("sync.yaml", 10, 22),)),
+            ("case.yaml", 13, 21, (("sync.yaml", 11, 21),)),
+        ],
+    ),
+    (
+        "E3002",
+        "e3002_fires",
+        "e3002_silent",
+        [("sync.yaml", 12, 18, (("case.yaml", 12, 18), ("integrations.yaml", 11, 26)))],
+    ),
+    (
+        "W3003",
+        "w3003_fires",
+        "w3003_silent",
+        [
+            ("case.yaml", 18, 19, (("case.yaml", 14, 16),)),
+            ("case.yaml", 19, 17, (("case.yaml", 14, 16),)),
+        ],
+    ),
+    ("E3004", "e3004_fires", "e3004_silent", [("shop.yaml", 37, 15, (("shop.yaml", 25, 15),))]),
+    ("E3005", "e3005_fires", "e3005_silent", [("shop.yaml", 41, 12, (("shop.yaml", 28, 12),))]),
+    ("E3006", "e3006_fires", "e3006_silent", [("case.yaml", 17, 16, (("case.yaml", 6, 16),))]),
+    ("W3007", "w3007_fires", "e3006_silent", [("case.yaml", 17, 16, (("case.yaml", 6, 16),))]),
+    (
+        "W4001",
+        "w4001_fires",
+        "w4001_silent",
+        [("integrations.yaml", 7, 11, (("case.yaml", 3, 57), ("users.yaml", 4, 5)))],
+    ),
+    ("E4002", "e4002_fires", "writer_silent", [("case.yaml", 11, 9, (("case.yaml", 17, 5),))]),
+    ("E4003", "e4003_fires", "writer_silent", [("case.yaml", 11, 9, (("case.yaml", 23, 14),))]),
+    (
+        "W4004",
+        "w4004_fires",
+        "writer_silent",
+        [("case.yaml", 11, 9, ()), ("case.yaml", 13, 16, ())],
+    ),
+    ("E4005", "e4005_fires", "writer_silent", [("case.yaml", 11, 17, ())]),
+    ("E5001", "e5001_fires", "e5001_silent", [("case.yaml", 34, 25, (("case.yaml", 19, 13),))]),
+    ("W5002", "w5002_fires", "w5002_silent", [("case.yaml", 10, 21, (("case.yaml", 5, 22),))]),
+    ("W5003", "w5003_fires", "w5003_silent", [("case.yaml", 21, 36, (("case.yaml", 28, 33),))]),
+    (
+        "E5004",
+        "e5004_fires",
+        "_base",
+        [
+            ("case.yaml", 17, 22, (("case.yaml", 6, 23), ("systems.yaml", 12, 21))),
+            ("sync.yaml", 10, 22, (("data_extensions.yaml", 6, 23), ("systems.yaml", 12, 21))),
+            ("systems.yaml", 12, 21, (("ecosystem.yaml", 12, 21),)),
+        ],
+    ),
+    ("E6001", "e6001_fires", "_base", [("systems.yaml", 11, 23, ())]),
+    ("E6002", "e6002_fires", "_base", [("systems.yaml", 11, 23, (("consent.yaml", 13, 9),))]),
+    ("E6003", "e6003_fires", "_base", [("consent.yaml", 9, 13, (("consent.yaml", 8, 14),))]),
+    ("E6004", "e6004_fires", "_base", [("integrations.yaml", 17, 15, (("consent.yaml", 6, 24),))]),
+    ("E6005", "e6005_fires", "e6005_silent", [("consent.yaml", 9, 82, (("consent.yaml", 8, 14),))]),
+    ("E6006", "e6006_fires", "_base", [("sync.yaml", 13, 17, (("consent.yaml", 9, 13),))]),
+    ("E7001", "e7001_fires", "e7001_silent", [("units.yaml", 9, 23, (("units.yaml", 14, 23),))]),
+    ("W7002", "w7002_fires", "_base", [("units.yaml", 11, 5, ())]),
+    (
+        "E7003",
+        "e7003_fires",
+        "e7003_silent",
+        [("case.yaml", 11, 13, (("data_extensions.yaml", 4, 20), ("case.yaml", 13, 20)))],
+    ),
+    (
+        "E7004",
+        "e7004_fires",
+        "_base",
+        [("data_extensions.yaml", 6, 23, (("data_extensions.yaml", 9, 21),))],
+    ),
+    ("E7006", "e7006_fires", "_base", [("shop.yaml", 24, 7, (("shop.yaml", 32, 13),))]),
+    ("E7007", "e7007_fires", "_base", [("shop.yaml", 24, 73, ())]),
+    ("E7008", "e7008_fires", "_base", [("shop.yaml", 36, 7, (("shop.yaml", 24, 19),))]),
+    ("E8001", "e8001_fires", "e8001_silent", [("case.yaml", 8, 13, (("ecosystem.yaml", 5, 17),))]),
+    (
+        "E8002",
+        "e8002_fires",
+        "e8002_silent",
+        [("systems.yaml", 4, 5, (("ecosystem.yaml", 6, 20),))],
+    ),
+    (
+        "E8003",
+        "e8003_fires",
+        "_base",
+        [
+            ("integrations.yaml", 11, 19, (("systems.yaml", 8, 5),)),
+            ("integrations.yaml", 11, 26, (("systems.yaml", 8, 5),)),
+            ("sync.yaml", 11, 21, (("systems.yaml", 8, 5),)),
+            ("sync.yaml", 12, 18, (("systems.yaml", 8, 5),)),
+        ],
+    ),
+    (
+        "E8004",
+        "e8004_fires",
+        "_base",
+        [
+            ("sync.yaml", 11, 21, (("units.yaml", 6, 13), ("systems.yaml", 9, 13))),
+            ("sync.yaml", 12, 18, (("units.yaml", 6, 13), ("systems.yaml", 9, 13))),
+        ],
+    ),
+    ("E8005", "e8005_fires", "_base", [("shop.yaml", 22, 19, ())]),
+    ("W8006", "w8006_fires", "_base", [("integrations.yaml", 11, 18, ())]),
+    ("E8008", "e8008_fires", "_base", [("shop.yaml", 26, 22, ())]),
+    ("E8009", "e8009_fires", "ae_silent", [("case.yaml", 21, 11, (("case.yaml", 20, 11),))]),
+    ("E8010", "e8010_fires", "ae_silent", [("case.yaml", 27, 22, (("case.yaml", 17, 22),))]),
+    ("W8011", "w8011_fires", "w8011_silent", [("case.yaml", 32, 22, ())]),
+    ("E8012", "e8012_fires", "e8012_silent", [("case.yaml", 32, 18, ())]),
+    ("W9001", "w9001_fires", "_base", [("case.yaml", 4, 5, ())]),
+]
+
+
+@pytest.mark.parametrize(("code", "fires", "silent", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_rule_fires_at_the_cause_and_points_at_the_other_side(
+    tmp_path: Path, code: str, fires: str, silent: str, expected: list[Expected]
+) -> None:
+    findings = check_case(tmp_path, fires)
+    assert positions(findings, code) == expected
+    for f in findings:
+        assert f.hint and f.address, f  # every rule finding says how to fix it, and where
+
+
+@pytest.mark.parametrize("silent", sorted({c[2] for c in CASES}))
+def test_silent_fixtures_check_clean(tmp_path: Path, silent: str) -> None:
+    findings = check_case(tmp_path, silent)
+    assert [(f.code, f.message) for f in findings] == []
+
+
+def test_limits_are_configurable(tmp_path: Path) -> None:
+    strict = Limits().with_overrides({"mcc_fields_max": 20})
+    findings = check_case(tmp_path, "w8006_fires", strict)
+    assert positions(findings, "E8007") == [("integrations.yaml", 11, 18, ())]
+    assert positions(findings, "W8006") == []
+    with pytest.raises(ValueError, match="unknown limit 'nope'"):
+        Limits().with_overrides({"nope": 1})
+
+
+def test_every_registered_rule_code_has_a_firing_fixture() -> None:
+    covered = {c[0] for c in CASES} | {"E8007"}  # E8007: test_limits_are_configurable
+    codes = {info.code for rule in RULES.values() for info in rule.codes}
+    assert codes - covered == set()
