@@ -142,7 +142,9 @@ class ParseCache:
             return None
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            entry = [(d[0], d[1]) for d in raw]
+            if not isinstance(raw, dict) or raw.get("key") != digest:
+                return None  # not an entry this engage wrote for this content
+            entry = [(d[0], d[1]) for d in raw["docs"]]
         except (OSError, ValueError, TypeError, IndexError, KeyError):
             return None  # a damaged cache entry is simply a miss
         self.memory[digest] = entry
@@ -158,7 +160,7 @@ class ParseCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle, separators=(",", ":"))
+                json.dump({"key": digest, "docs": entry}, handle, separators=(",", ":"))
             os.replace(tmp, path)
         except (OSError, ValueError):
             pass  # caching is an optimisation; a read-only home must not fail the run
@@ -245,7 +247,10 @@ class Loader:
         digest = _cache_key(data, self.limits)
         cached = self.cache.get(digest)
         if cached is not None:
-            return [ParsedDocument(v, SpanNode.from_list(file, s)) for v, s in cached]
+            try:
+                return [ParsedDocument(v, SpanNode.from_list(file, s)) for v, s in cached]
+            except (TypeError, ValueError, AttributeError):
+                pass  # a damaged cache entry: parse the file again
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as err:

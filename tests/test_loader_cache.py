@@ -1,0 +1,142 @@
+"""The parse cache: parsed files by content hash, in memory and under ENGAGE_CACHE_DIR.
+
+No mocks: a hit is proven by planting a recognisable value in the cache file on disk and
+seeing it come back; a miss by seeing the new content come back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import RunEngage, WriteEco, where
+
+from compiler.pipeline import compile_path
+from compiler.source import ParseCache, load
+
+MINI = "apiVersion: engage/v1\necosystem: {name: cached}\n"
+
+
+def cache_files(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / ".cache" / "yaml").glob("*/*.json"))
+
+
+def plant(entry: Path, name: str) -> None:
+    """Rewrite a cache entry so that its ecosystem is called `name`."""
+    raw = json.loads(entry.read_text())
+    raw["docs"][0][0]["ecosystem"]["name"] = name
+    entry.write_text(json.dumps(raw))
+
+
+def names(root: Path) -> str:
+    (doc,) = load(root, cache=ParseCache.default()).documents
+    return str(doc.value["ecosystem"]["name"])
+
+
+def test_unchanged_content_is_read_from_the_cache(write_eco: WriteEco, tmp_path: Path) -> None:
+    root = write_eco({"main.yaml": MINI})
+    assert names(root) == "cached"
+    (entry,) = cache_files(tmp_path)
+    plant(entry, "from the cache")
+    assert names(root) == "from the cache"  # a new ParseCache: the disk entry was used
+
+
+def test_changed_content_misses(write_eco: WriteEco, tmp_path: Path) -> None:
+    root = write_eco({"main.yaml": MINI})
+    names(root)
+    (entry,) = cache_files(tmp_path)
+    plant(entry, "stale")
+    (root / "main.yaml").write_text(MINI.replace("cached", "changed"))
+    assert names(root) == "changed"
+    assert len(cache_files(tmp_path)) == 2
+
+
+def test_the_same_content_in_two_files_keeps_each_file_name(
+    write_eco: WriteEco, tmp_path: Path
+) -> None:
+    broken = "apiVersion: engage/v1\nsystems:\n  crm: {type: salesforce}\n"
+    root = write_eco({"main.yaml": MINI, "a.yaml": broken, "b/a.yaml": broken})
+    for _ in range(2):  # cold, then warm
+        comp = compile_path(root, cache=ParseCache.default())
+        assert [where(f) for f in comp.findings] == [
+            ("E1003", "eco/a.yaml", 3, 8),
+            ("E2001", "eco/b/a.yaml", 3, 3),
+        ]
+    assert len(cache_files(tmp_path)) == 2
+
+
+def test_a_corrupted_cache_file_is_a_miss(write_eco: WriteEco, tmp_path: Path) -> None:
+    root = write_eco({"main.yaml": MINI})
+    names(root)
+    (entry,) = cache_files(tmp_path)
+    key = entry.stem
+    damaged = [
+        "{not json",
+        "[]",
+        "\x00\xff",
+        "",
+        json.dumps({"key": key, "docs": [[1]]}),
+        json.dumps({"key": key, "docs": [[{}, [1, 2]]]}),  # a span tree of the wrong shape
+        json.dumps({"key": key, "docs": [[{}, [1, 1, 1, 1, 0, 0, {"a": 3}]]]}),
+        '{"key": "another", "docs": []}',  # an entry for other content
+    ]
+    for garbage in damaged:
+        entry.write_text(garbage, encoding="latin-1")
+        assert names(root) == "cached", garbage
+        assert compile_path(root, cache=ParseCache.default()).ok
+
+
+def test_an_unwritable_cache_folder_does_not_fail_the_run(
+    write_eco: WriteEco, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engage: RunEngage
+) -> None:
+    root = write_eco({"main.yaml": MINI})
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("ENGAGE_CACHE_DIR", str(blocker / "cache"))
+    assert names(root) == "cached"
+    assert engage("validate", str(root)).code == 0
+
+
+def test_a_read_only_cache_folder_does_not_fail_the_run(
+    write_eco: WriteEco, tmp_path: Path, engage: RunEngage
+) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    root = write_eco({"main.yaml": MINI})
+    cache = tmp_path / ".cache"
+    cache.mkdir()
+    cache.chmod(0o500)
+    try:
+        assert names(root) == "cached"
+        assert engage("validate", str(root)).code == 0
+        assert cache_files(tmp_path) == []
+    finally:
+        cache.chmod(0o700)
+
+
+def test_engage_no_cache_writes_nothing(
+    write_eco: WriteEco, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_eco({"main.yaml": MINI})
+    monkeypatch.setenv("ENGAGE_NO_CACHE", "1")
+    assert names(root) == "cached"
+    assert cache_files(tmp_path) == []
+
+
+def test_files_with_problems_are_not_cached(write_eco: WriteEco, tmp_path: Path) -> None:
+    root = write_eco({"main.yaml": MINI, "bad.yaml": "a: [\n"})
+    comp = compile_path(root, cache=ParseCache.default())
+    assert [f.code for f in comp.findings] == ["E0001"]
+    assert len(cache_files(tmp_path)) == 1
+
+
+def test_the_memory_cache_serves_a_second_load(write_eco: WriteEco) -> None:
+    root = write_eco({"main.yaml": MINI})
+    cache = ParseCache(None)
+    first = load(root, cache=cache)
+    assert len(cache.memory) == 1
+    second = load(root, cache=cache)
+    assert first.digest == second.digest
+    assert [d.value for d in first.documents] == [d.value for d in second.documents]
