@@ -15,6 +15,7 @@ def make_console(*, stderr: bool = False) -> Console:
     return Console(
         file=stream,
         no_color=no_color,
+        color_system=None if no_color else "auto",  # NO_COLOR: no bold or dim escapes either
         highlight=False,
         soft_wrap=True,
         emoji=False,
