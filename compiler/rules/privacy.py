@@ -75,7 +75,8 @@ def personal_class(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 E_NOT_APPROVED,
                 f"{flow.key} carries {spec.personal_data} data ({flow.source}) into "
-                f"{flow.target}, but {what} may hold {allowed} data only",
+                f"{flow.target}, but {what} may hold "
+                + ("no personal data" if allowed == "none" else f"{allowed} data only"),
                 flow.path,
                 address=flow.key,
                 related=[(path, f"{what} is declared here")],
