@@ -13,7 +13,8 @@ Artifacts: if `compiler.emit.generate` exists, the applied resources' files are 
 into the output folder before the marker is cleared; otherwise apply records state only.
 
 Test hooks (honoured only with ENGAGE_TEST_HOOKS=1; documented in docs/plan-and-apply.md):
-ENGAGE_TEST_CRASH_AFTER=N exits abruptly after N recorded resources;
+ENGAGE_TEST_CRASH_AFTER=N exits abruptly (status 70) after N recorded resources;
+ENGAGE_TEST_STEP_DELAY=SECONDS sleeps after each state write (so a test's kill lands midway);
 ENGAGE_TEST_WAIT_FOR=PATH waits, holding the lock, until PATH exists.
 """
 
@@ -131,10 +132,16 @@ def _hook_wait() -> None:
         time.sleep(0.02)
 
 
-def _hook_crash(recorded: int) -> None:
+def _hook_step(recorded: int) -> None:
+    """After each state write: crash on request, or slow down so a kill can land."""
+    if not _hooks():
+        return
     limit = os.environ.get("ENGAGE_TEST_CRASH_AFTER")
-    if _hooks() and limit is not None and recorded >= int(limit):
+    if limit is not None and recorded >= int(limit):
         os._exit(70)
+    delay = os.environ.get("ENGAGE_TEST_STEP_DELAY")
+    if delay:
+        time.sleep(float(delay))
 
 
 # ------------------------------------------------------------------ recording
@@ -200,11 +207,11 @@ def execute(
     backend.backup()
     current = _begin(plan, state)
     backend.write(current)
-    _hook_crash(0)
+    _hook_step(0)
     for count, change in enumerate(plan.changes, start=1):
         current = record(current, change, desired)
         backend.write(current)
-        _hook_crash(count)
+        _hook_step(count)
     pending = plan.interrupted_apply.recorded if plan.interrupted_apply else []
     written = [c.address for c in plan.changes if c.action != "delete"] + list(pending)
     deleted = [c.address for c in plan.changes if c.action == "delete"]
