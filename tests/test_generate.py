@@ -230,11 +230,19 @@ def test_deleting_one_matching_rule_rewrites_its_objects_file(tmp_path: Path) ->
 
 
 def test_deletion_unknown_to_the_manifest_is_reported(tmp_path: Path) -> None:
+    deleted = {
+        "duplicate_rule.gone",
+        "object.crm.Order__c",  # an object of the Salesforce org: had custom fields
+        "object.erp.Invoice",  # an external system's object: no Salesforce component
+        "data_extension.old",
+    }
     result = generate(
-        resolved(), tmp_path / "build", addresses=set(), deleted={"duplicate_rule.gone"}
+        resolved(), tmp_path / "build", addresses=set(), deleted=deleted, targets=MINE
     )
-    assert codes(list(result.findings)) == ["W9813"]
-    assert result.findings[0].address == "duplicate_rule.gone"
+    assert [(f.code, f.address) for f in result.findings] == [
+        ("W9813", "duplicate_rule.gone"),
+        ("W9813", "object.crm.Order__c"),
+    ]
     assert not (tmp_path / "build/salesforce/manifest/destructiveChanges.xml").exists()
 
 

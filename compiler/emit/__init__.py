@@ -381,7 +381,7 @@ def generate(
 
 def _report_unknown_deletions(run: _Run, found: set[str]) -> None:
     for address in sorted(run.deleted - found):
-        if address.split(".", 1)[0] in _SALESFORCE_KINDS:
+        if _names_salesforce_component(run.resolved, address):
             run.findings.append(
                 make(
                     W_UNKNOWN_DELETION,
@@ -393,8 +393,15 @@ def _report_unknown_deletions(run: _Run, found: set[str]) -> None:
             )
 
 
-# Resource kinds whose deletion deletes a Salesforce component.
-_SALESFORCE_KINDS = frozenset({"duplicate_rule", "matching_rule", "integration_user", "object"})
+def _names_salesforce_component(resolved: ResolvedEcosystem, address: str) -> bool:
+    """Whether a deleted resource surely had a Salesforce component (its own kind says so,
+    or it was an object of a Salesforce system); a deleted integration user's system is
+    not known any more, so it is not reported."""
+    kind, _, rest = address.partition(".")
+    if kind in ("duplicate_rule", "matching_rule"):
+        return True
+    system = resolved.ecosystem.systems.get(rest.partition(".")[0])
+    return kind == "object" and system is not None and system.type == "salesforce"
 
 
 def _commit(
