@@ -21,9 +21,11 @@ import duckdb
 from compiler.emit.sync.build import CHECKED, EXTRACT, REASON, SEPARATOR, SyncSql
 from compiler.emit.sync.spec import ROW, SyncSpec
 
+# Everything explicit: no sniffed header row skipping (skip = 0), no comment lines, the
+# standard CSV quote and escape; only the line ending is detected.
 _READ = (
     "read_csv($path, header = $header, delim = $delim, encoding = $encoding, "
-    "all_varchar = true{names})"
+    "all_varchar = true, skip = 0, quote = '\"', escape = '\"', comment = ''{names})"
 )
 _DESCRIBE = "DESCRIBE SELECT * FROM " + _READ
 _LOAD = f"CREATE TEMPORARY TABLE {EXTRACT} AS SELECT ROW_NUMBER() OVER () AS {ROW}, * FROM {_READ}"
@@ -55,6 +57,19 @@ def _first_line(err: Exception) -> str:
     return " ".join(lines[:3]) if lines else type(err).__name__
 
 
+def _csv_problem(err: Exception, spec: SyncSpec) -> str:
+    """DuckDB's CSV error in a sentence, without echoing the row (it may be personal data)."""
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    where = [line for line in lines if line.startswith(("CSV Error on Line", "Expected Number"))]
+    if where:
+        return " ".join(line.removeprefix("Invalid Input Error: ") for line in where)
+    return (
+        "its rows do not all have as many cells as the header, or it is not written with "
+        f"delimiter {spec.file.delimiter!r} and encoding {spec.file.encoding} as the "
+        "integration's `file:` settings declare"
+    )
+
+
 def _params(spec: SyncSpec, source: Path) -> tuple[str, dict[str, object]]:
     params: dict[str, object] = {
         "path": str(source),
@@ -69,12 +84,16 @@ def _params(spec: SyncSpec, source: Path) -> tuple[str, dict[str, object]]:
 
 
 def _execute(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object], source: Path
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict[str, object],
+    spec: SyncSpec,
+    source: Path,
 ) -> list[tuple[object, ...]]:
     try:
         return con.execute(sql, params).fetchall()
     except duckdb.Error as err:
-        raise SyncRunError(f"{source}: cannot read the extract: {_first_line(err)}") from err
+        raise SyncRunError(f"{source}: cannot read the extract: {_csv_problem(err, spec)}") from err
 
 
 def load(con: duckdb.DuckDBPyConnection, spec: SyncSpec, source: Path) -> None:
@@ -82,9 +101,9 @@ def load(con: duckdb.DuckDBPyConnection, spec: SyncSpec, source: Path) -> None:
     if not source.is_file():
         raise SyncRunError(f"{source}: no such file")
     names, params = _params(spec, source)
-    described = _execute(con, _DESCRIBE.format(names=names), params, source)
+    described = _execute(con, _DESCRIBE.format(names=names), params, spec, source)
     check_header(spec, source, [str(row[0]) for row in described])
-    _execute(con, _LOAD.format(names=names), params, source)
+    _execute(con, _LOAD.format(names=names), params, spec, source)
 
 
 def check_header(spec: SyncSpec, source: Path, columns: list[str]) -> None:
@@ -95,7 +114,8 @@ def check_header(spec: SyncSpec, source: Path, columns: list[str]) -> None:
     if missing:
         raise SyncRunError(
             f"{source}: the header lacks column{'s' * (len(missing) > 1)} "
-            f"{', '.join(missing)}, which sync rule {spec.rule!r} reads from {spec.source}"
+            f"{', '.join(missing)}, which sync rule {spec.rule!r} reads from {spec.source} "
+            f"(read with delimiter {spec.file.delimiter!r}, encoding {spec.file.encoding})"
         )
 
 
