@@ -22,6 +22,7 @@ from compiler.plan.state import LocalBackend, State, default_state_path
 from compiler.resolve import ResolvedEcosystem
 from compiler.source import ParseCache
 
+REPO = Path(__file__).parent.parent
 BASIC = Path(__file__).parent / "fixtures" / "plan" / "basic"
 STATE = default_state_path("dev")  # the fixture's default_environment
 

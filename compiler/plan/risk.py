@@ -106,4 +106,31 @@ def assess(
     if action == "create" and _personal(kind, after):
         risks.add("personal_data")
     ordered = tuple(r for r in RISK_ORDER if r in risks)
-    return Assessment(ordered, tuple(notes))
+    notes += [_explain(r, kind, action, address, diffs) for r in ordered if r != "data_loss"]
+    return Assessment(ordered, tuple(n for n in notes if n))
+
+
+def _tops(diffs: Iterable[AttributeDiff]) -> str:
+    return ", ".join(sorted({d.top for d in diffs}))
+
+
+def _explain(
+    risk: str, kind: str, action: str, address: str, diffs: tuple[AttributeDiff, ...]
+) -> str:
+    """One sentence on why this change carries `risk` (data loss has its own notes)."""
+    what = f" ({_tops(diffs)})" if action == "update" else ""
+    if risk == "destroy":
+        return f"{address} is deleted on the platform" if action == "delete" else ""
+    if risk == "consent":
+        if kind == "consent":
+            return f"how {address.split('.', 1)[1]} consent is kept or propagated changes{what}"
+        return f"which opt-outs are respected, or who sends on which channel, changes{what}"
+    if risk == "permissions":
+        if kind == "group":
+            return f"who may approve changes changes{what}"
+        return f"what an integration user may read, write or bypass changes{what}"
+    if risk == "duplicate_rules":
+        return f"what the CRM blocks or flags as a duplicate changes{what}"
+    if action == "create":
+        return f"a new {kind.replace('_', ' ')} that holds personal data"
+    return f"where personal data may go, or how it is classified, changes{what}"

@@ -107,6 +107,8 @@ def _details(index: int, c: Change) -> str:
     summary = f"<code>{html.escape(SYMBOLS[c.action])}</code> {index}. {_cell(headline(c))}{risks}"
     parts = ["<details>", f"<summary>{summary}</summary>", ""]
     parts += [f"- because {_cell(r)}" for r in c.reasons]
+    if c.reasons:
+        parts.append("")
     parts += [f"{fence}diff", *body, fence, "", "</details>", ""]
     return "\n".join(parts)
 
@@ -134,15 +136,15 @@ def render_markdown(plan: Plan, given: Sequence[Approval] | None = None, limit: 
         return head[: limit - len(footer) - len(cut)] + cut + footer
     if not plan.changes:
         return head + footer
-    sections = [_details(i, c) for i, c in enumerate(plan.changes, start=1)]
-    budget = (
-        limit - len(head) - len(footer) - len("#### Changes\n\n") - len(_trimmed(0, len(sections)))
-    )
+    total = len(plan.changes)
+    fixed = len(head) + len(footer) + len("#### Changes\n\n\n") + len(_trimmed(0, total))
+    budget = limit - fixed
     shown: list[str] = []
-    for section in sections:
+    for i, change in enumerate(plan.changes, start=1):
+        section = _details(i, change)
         if len(section) > budget:
             break
         shown.append(section)
         budget -= len(section)
-    note = _trimmed(len(shown), len(sections)) if len(shown) < len(sections) else ""
-    return head + "#### Changes\n\n" + "".join(shown) + note + footer
+    note = _trimmed(len(shown), total) if len(shown) < total else ""
+    return head + "#### Changes\n\n" + "".join(shown) + "\n" + note + footer
