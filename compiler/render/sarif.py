@@ -11,6 +11,7 @@ does not move when lines do.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,7 +50,7 @@ def _rule(info: CodeInfo) -> dict[str, Any]:
     markdown = f"**{info.title}** ({info.code})\n\n{info.rationale}\n\n**How to fix:** {info.hint}"
     return {
         "id": info.code,
-        "name": "".join(w.capitalize() for w in info.title.split() if w.isalnum()) or info.code,
+        "name": "".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", info.title)),
         "shortDescription": {"text": info.title},
         "fullDescription": {"text": info.rationale},
         "help": {"text": text, "markdown": markdown},
