@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import events as ev
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 try:  # the C-accelerated parser: ruamel.yaml.clib
     from _ruamel_yaml import CParser as _Parser
@@ -420,5 +421,16 @@ def parse_text(
         problem = str(err.problem or err.context or "invalid YAML")
         context = f" ({err.context})" if err.context and err.problem else ""
         return [], ParseProblem("syntax", f"{problem}{context}", line, col)
-    except (ValueError, TypeError, UnicodeError, RecursionError) as err:
+    except ReaderError as err:  # a character YAML forbids, e.g. a control character
+        line, col = _byte_position(text, err.position)
+        char = err.character
+        what = f"#x{char:04x}" if isinstance(char, int) else repr(char)
+        return [], ParseProblem("syntax", f"the character {what}: {err.reason}", line, col)
+    except (YAMLError, ValueError, TypeError, UnicodeError, RecursionError) as err:
         return [], ParseProblem("syntax", f"unreadable YAML: {err}", 1, 1)
+
+
+def _byte_position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a UTF-8 byte offset (libyaml counts bytes)."""
+    before = text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore")
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1

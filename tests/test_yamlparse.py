@@ -168,3 +168,11 @@ def test_span_tree_round_trips_through_its_cache_form() -> None:
     assert again.to_list() == spans.to_list()
     copy = spans.copy()
     assert copy.to_list() == spans.to_list() and copy is not spans
+
+
+def test_characters_yaml_forbids_are_located() -> None:
+    """libyaml reports a byte offset; the position is in characters on the right line."""
+    for text, line, col in (("a: 1\n\x01", 2, 1), ("😀😀: \x02", 1, 5), ("é: [\x7f]", 1, 5)):
+        problem = problem_of(text)
+        assert (problem.kind, problem.line, problem.col) == ("syntax", line, col)
+        assert "control characters are not allowed" in problem.message
