@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -56,21 +57,21 @@ def reasons(row: dict[str, str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sample() -> object:
+def sample() -> Any:
     return gen.generate(gen.SAMPLE_ROWS)
 
 
-def test_shipped_sample_is_the_generators_output(sample: object) -> None:
+def test_shipped_sample_is_the_generators_output(sample: Any) -> None:
     if not gen.SAMPLE.is_file():
         pytest.skip("the sample is not in this checkout")
     assert gen.SAMPLE.read_bytes() == gen.to_csv(sample)
 
 
-def test_sample_holds_every_kind_of_defect(sample: object) -> None:
-    counts = Counter(sample.defects)  # type: ignore[attr-defined]
+def test_sample_holds_every_kind_of_defect(sample: Any) -> None:
+    counts = Counter(sample.defects)
     for defect in [*gen.REASONS, "duplicate", "opted_out"]:
         assert counts[defect] >= 20, (defect, counts)
-    assert 2000 <= len(sample.rows) <= 5000  # type: ignore[attr-defined]
+    assert 2000 <= len(sample.rows) <= 5000
 
 
 @pytest.fixture(scope="module")
@@ -88,38 +89,38 @@ def run_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return out, proc.stdout
 
 
-def expected_rejects(sample: object) -> dict[int, list[str]]:
+def expected_rejects(sample: Any) -> dict[int, list[str]]:
     """engage_row (1-based) → the reasons the row must be rejected with."""
     out: dict[int, list[str]] = {}
-    for i, defect in enumerate(sample.defects):  # type: ignore[attr-defined]
+    for i, defect in enumerate(sample.defects):
         if defect in gen.REASONS:
             out[i + 1] = [gen.REASONS[defect]]
-    for earlier in sample.duplicate_of.values():  # type: ignore[attr-defined]
+    for earlier in sample.duplicate_of.values():
         out[earlier + 1] = ["duplicate:Customer_Number"]
     return out
 
 
 def test_rejects_are_exactly_the_injected_defects(
-    sample: object, run_sample: tuple[Path, str]
+    sample: Any, run_sample: tuple[Path, str]
 ) -> None:
     rejects = read_csv(run_sample[0] / "rejects.csv")
     got = {int(r["engage_row"]): reasons(r) for r in rejects}
     assert got == expected_rejects(sample)
 
 
-def test_duplicates_keep_the_later_row(sample: object, run_sample: tuple[Path, str]) -> None:
+def test_duplicates_keep_the_later_row(sample: Any, run_sample: tuple[Path, str]) -> None:
     rejects = {int(r["engage_row"]): r for r in read_csv(run_sample[0] / "rejects.csv")}
-    for later, earlier in sample.duplicate_of.items():  # type: ignore[attr-defined]
+    for later, earlier in sample.duplicate_of.items():
         assert rejects[earlier + 1]["engage_reason"].endswith(f"(kept row {later + 1})")
 
 
 def test_accepted_rows_are_every_other_row_normalised(
-    sample: object, run_sample: tuple[Path, str]
+    sample: Any, run_sample: tuple[Path, str]
 ) -> None:
     rows = read_csv(run_sample[0] / "rows.csv")
     rejected = expected_rejects(sample)
-    kept = [r for i, r in enumerate(sample.rows) if i + 1 not in rejected]  # type: ignore[attr-defined]
-    assert len(rows) == len(kept) == len(sample.rows) - len(rejected)  # type: ignore[attr-defined]
+    kept = [r for i, r in enumerate(sample.rows) if i + 1 not in rejected]
+    assert len(rows) == len(kept) == len(sample.rows) - len(rejected)
     assert [r["Customer_Number"] for r in rows] == [k[0] for k in kept]
     for row, raw in zip(rows, kept, strict=True):
         assert row["Email"] == raw[3].strip().lower()
@@ -131,18 +132,18 @@ def test_accepted_rows_are_every_other_row_normalised(
 
 
 def test_opted_out_customers_are_loaded_with_their_opt_out(
-    sample: object, run_sample: tuple[Path, str]
+    sample: Any, run_sample: tuple[Path, str]
 ) -> None:
     """The example rule does not respect consent: the master keeps everyone, flagged."""
     rows = read_csv(run_sample[0] / "rows.csv")
-    opted_out = sum(d == "opted_out" for d in sample.defects)  # type: ignore[attr-defined]
+    opted_out = sum(d == "opted_out" for d in sample.defects)
     assert Counter(r["Email_Opt_Out"] for r in rows)["true"] == opted_out
     assert {r["Email_Opt_Out"] for r in rows} == {"true", "false"}
 
 
-def test_printed_counts_match(sample: object, run_sample: tuple[Path, str]) -> None:
+def test_printed_counts_match(sample: Any, run_sample: tuple[Path, str]) -> None:
     rejected = expected_rejects(sample)
-    n = len(sample.rows)  # type: ignore[attr-defined]
+    n = len(sample.rows)
     first = run_sample[1].splitlines()[0]
     assert f"read {n} rows" in first
     assert f"{n - len(rejected)} accepted" in first
