@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,10 +54,14 @@ class Flow:
         return rule.fields.get(str(self.path[-1])) if rule is not None else None
 
 
-def flows(ctx: Context) -> Iterator[Flow]:
-    """Every data-flow edge, in a deterministic order."""
-    for source, target, key, data in ctx.graph.dataflow.edges(keys=True, data=True):
-        yield Flow(source, target, key, data)
+def flows(ctx: Context) -> list[Flow]:
+    """Every data-flow edge, in a deterministic order (built once per analysis)."""
+    cached: list[Flow] | None = ctx.memo.get("flows")
+    if cached is None:
+        edges = ctx.graph.dataflow.edges(keys=True, data=True)
+        cached = [Flow(source, target, key, data) for source, target, key, data in edges]
+        ctx.memo["flows"] = cached
+    return cached
 
 
 def object_path(ctx: Context, system: str, obj: str) -> Path:

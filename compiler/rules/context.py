@@ -35,6 +35,8 @@ class Context:
         self.resolved = resolved
         self.graph = graph
         self.limits = limits or Limits()
+        self.memo: dict[str, Any] = {}  # lookups rules share, built on first use
+        self._fields: dict[str, FieldSpec | None] = {}
 
     @property
     def eco(self) -> Ecosystem:
@@ -76,9 +78,11 @@ class Context:
         return self.resolved.objects.get(system, {}).get(name)
 
     def field(self, address: str) -> FieldSpec | None:
-        system, obj, name = split_field(address)
-        spec = self.object(system, obj)
-        return spec.fields.get(name) if spec is not None else None
+        if address not in self._fields:
+            system, obj, name = split_field(address)
+            spec = self.object(system, obj)
+            self._fields[address] = spec.fields.get(name) if spec is not None else None
+        return self._fields[address]
 
     def value(self, path: PathT) -> Any:
         """The raw YAML value at `path` (None when absent)."""
