@@ -37,6 +37,8 @@ def _report(result: ApplyResult, out_dir: Path) -> None:
             f"Artifacts: {len(gen.written)} file(s) generated in {out_dir} "
             f"({len(gen.changed)} changed, {len(gen.removed)} removed)."
         )
+        for finding in gen.findings:
+            click.echo(f"{finding.severity.value}[{finding.code}] {finding.message}", err=True)
 
 
 @click.command()
@@ -65,7 +67,7 @@ def apply(plan_file: Path, state_path: Path | None, out_dir: Path, lock_timeout:
     """Apply a saved PLAN: exit 0 when applied (or nothing to do), 1 when refused."""
     try:
         saved = load_plan(plan_file)
-        comp = compile_or_report(saved.source.path, saved.environment)
+        comp = compile_or_report(saved.source.path, saved.environment, "applying")
         if comp is None or comp.resolved is None:
             return EXIT_ERROR
         backend = LocalBackend(state_path or Path(saved.state.location))

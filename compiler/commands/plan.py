@@ -48,13 +48,18 @@ def print_plan(plan: Plan, fmt: str, given: Sequence[Approval] | None = None) ->
         make_console().print(render_text(plan, given), end="")
 
 
-def compile_or_report(path: str, environment: str | None) -> Compilation | None:
-    comp = compile_path(Path(path), environment)
+def _checked(comp: Compilation, path: str, doing: str) -> Compilation | None:
     if comp.ok and comp.resolved is not None:
         return comp
     print_findings_text(comp, "")
-    click.echo("error: the ecosystem has errors; fix them before planning", err=True)
+    click.echo(f"error: the ecosystem in {path} has errors; fix them before {doing}", err=True)
     return None
+
+
+def compile_or_report(
+    path: str, environment: str | None, doing: str = "planning"
+) -> Compilation | None:
+    return _checked(compile_path(Path(path), environment), path, doing)
 
 
 def compile_default(path: str, environment: str | None) -> Compilation | None:
@@ -65,11 +70,7 @@ def compile_default(path: str, environment: str | None) -> Compilation | None:
         default = comp.resolved.ecosystem.ecosystem.default_environment
     if default is not None:
         return compile_or_report(path, default)
-    if comp.ok and comp.resolved is not None:
-        return comp
-    print_findings_text(comp, "")
-    click.echo("error: the ecosystem has errors; fix them before planning", err=True)
-    return None
+    return _checked(comp, path, "planning")
 
 
 def _check_empty(plan_inputs: PlanInputs) -> None:
