@@ -79,6 +79,8 @@ def name_problem(name: str) -> str | None:
         return f"must be 1 to {MAX_NAME} characters"
     if name.startswith("_"):
         return "starts with '_', which Marketing Cloud reserves for system data views"
+    if name.startswith(("#", "@")):
+        return "starts with '#' or '@', which SQL reads as a temporary table or a variable"
     if any(not c.isprintable() for c in name):
         return "contains control characters"
     return None

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from compiler.diagnostics import Finding, code, make
+from compiler.diagnostics import Finding, code, has_errors, make
 from compiler.emit.marketing_cloud import expressions as ex
 from compiler.emit.marketing_cloud.consent import ConsentTarget, suppressions
 from compiler.emit.marketing_cloud.names import DeInfo, flat_name, short_key, synchronized_name
@@ -277,9 +277,11 @@ def build(
     ctx = _Ctx(resolved, infos, name, rule, source, target, target_spec)
     mapped = _mapped(ctx)
     findings = _problems(ctx, mapped)
+    if has_errors(findings):
+        return None, findings
     consent, consent_findings = _consent(ctx, mapped)
     findings.extend(consent_findings)
-    if any(f.severity.value == "error" for f in findings):
+    if has_errors(findings):
         return None, findings
     where = unique(_where(ctx, mapped) + consent)
     if rule.mode == "update":

@@ -56,8 +56,10 @@ def _node_problem(node: exp.Expr) -> str | None:
         return "SELECT … INTO is not supported (the activity names the target)"
     if isinstance(node, exp.Parameter | exp.Placeholder | exp.SessionParameter):
         return f"variables are not supported: {node.sql('tsql')}"
-    if isinstance(node, exp.Table) and node.name.startswith("#"):
-        return f"temporary tables are not supported: {node.name}"
+    if isinstance(node, exp.Identifier) and (
+        node.args.get("temporary") or node.name.startswith("#")
+    ):
+        return f"temporary tables are not supported: #{node.name.lstrip('#')}"
     if isinstance(node, exp.Anonymous):
         name = str(node.this).upper()
         return None if name in FUNCTIONS else f"function {name} is not in the supported set"

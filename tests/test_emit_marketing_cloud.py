@@ -1,0 +1,325 @@
+"""The Marketing Cloud generator: mcdev files, what the query activities select (run for
+real: the T-SQL transpiled by sqlglot to DuckDB, on tables holding the cases), automations,
+environment values and findings.
+
+Fixture: tests/fixtures/marketing_cloud/basic (a parent and a child business unit, Marketing
+Cloud Connect, three query rules, email consent in _Subscribers and in the CRM).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import sqlglot
+from conftest import WriteEco, compile_eco, locate, where
+
+from compiler.emit import Emitted
+from compiler.emit.marketing_cloud import emit, tsql
+from compiler.emit.marketing_cloud.automations import ical
+from compiler.model.integrations import Schedule
+from compiler.resolve import ResolvedEcosystem
+
+BASIC = Path(__file__).resolve().parent / "fixtures" / "marketing_cloud" / "basic"
+DE_KEYS = ["CustomerKey", "Name", "Description", "IsSendable", "IsTestable"]
+FIELD_KEYS = {"Name", "DefaultValue", "MaxLength", "Scale", "IsRequired", "IsPrimaryKey",
+              "FieldType"}  # fmt: skip
+
+
+def resolved_of(root: Path, env: str | None = None) -> ResolvedEcosystem:
+    comp = compile_eco(root, env)
+    assert comp.ok and comp.resolved is not None, [f.message for f in comp.findings]
+    return comp.resolved
+
+
+def files(root: Path = BASIC, env: str | None = None) -> dict[str, bytes]:
+    arts, findings = emit(resolved_of(root, env))
+    assert [f.message for f in findings] == []
+    return {a.path: a.content for a in arts}
+
+
+def doc(content: bytes) -> Any:
+    return json.loads(content)
+
+
+def test_mcdev_layout_and_determinism() -> None:
+    out = files()
+    assert sorted(out) == [
+        "mc/child/automation/engage_every_1_hours.automation-meta.json",
+        "mc/child/dataExtension/AUDIENCE.dataExtension-meta.json",
+        "mc/child/query/brand_audience.query-meta.json",
+        "mc/child/query/brand_audience.query-meta.sql",
+        "mc/parent/automation/engage_every_1_days_at_0230.automation-meta.json",
+        "mc/parent/dataExtension/MASTER.dataExtension-meta.json",
+        "mc/parent/dataExtension/SUMMARY.dataExtension-meta.json",
+        "mc/parent/query/build_master.query-meta.json",
+        "mc/parent/query/build_master.query-meta.sql",
+        "mc/parent/query/summarize.query-meta.json",
+        "mc/parent/query/summarize.query-meta.sql",
+    ]
+    assert files() == out
+
+
+def test_data_extension_has_mcdev_keys() -> None:
+    master = doc(files()["mc/parent/dataExtension/MASTER.dataExtension-meta.json"])
+    assert list(master)[:5] == DE_KEYS
+    assert master["CustomerKey"] == "MASTER" and master["Name"] == "Customer Master"
+    assert master["SendableDataExtensionField"] == {"Name": "Key"}
+    assert master["SendableSubscriberField"] == {"Name": "Subscriber Key"}
+    assert (master["DataRetentionPeriodLength"], master["c__dataRetentionPeriodUnitOfMeasure"]) == (
+        6,
+        "Months",
+    )
+    assert master["c__retentionPolicy"] == "individialRecords"  # sic: mcdev's spelling
+    assert master["r__folder_ContentType"] == "shared_dataextension"
+    assert master["r__folder_Path"] == "Shared Items/Shared Data Extensions/Customers"
+    for field in master["Fields"]:
+        assert set(field) <= FIELD_KEYS
+    key = master["Fields"][0]
+    assert key == {
+        "Name": "Key",
+        "DefaultValue": "",
+        "MaxLength": 20,
+        "IsRequired": True,
+        "IsPrimaryKey": True,
+        "FieldType": "Text",
+    }
+
+
+def test_decimal_boolean_and_plain_data_extension() -> None:
+    summary = doc(files()["mc/parent/dataExtension/SUMMARY.dataExtension-meta.json"])
+    fields = {f["Name"]: f for f in summary["Fields"]}
+    assert (fields["Amount"]["MaxLength"], fields["Amount"]["Scale"]) == (12, 2)
+    assert "MaxLength" not in fields["Seen"]
+    assert fields["Flag"]["DefaultValue"] == "False"
+    assert summary["IsSendable"] is False and "SendableDataExtensionField" not in summary
+    assert summary["r__folder_Path"] == "Data Extensions"
+    assert "DataRetentionPeriodLength" not in summary
+
+
+def test_query_json_has_mcdev_keys() -> None:
+    query = doc(files()["mc/parent/query/build_master.query-meta.json"])
+    assert list(query) == [
+        "name",
+        "key",
+        "description",
+        "targetKey",
+        "targetUpdateTypeName",
+        "r__folder_Path",
+    ]
+    assert (query["targetKey"], query["targetUpdateTypeName"]) == ("MASTER", "Update")
+
+
+def test_every_query_is_marketing_cloud_sql() -> None:
+    for path, content in files().items():
+        if path.endswith(".sql"):
+            assert tsql.problems(content.decode()) == [], path
+
+
+# ---------------------------------------------------------------- semantics on DuckDB
+CONTACTS = [
+    # id, Customer_Number__c, Email, FirstName, HasOptedOutOfEmail, LastModifiedDate, Segment, Score
+    ("1", "C1", "old@x.com", "Alexandrina", 0, "2024-01-01", "gold", 50),
+    ("2", "C1", "new@x.com", "Alexandrina", 0, "2024-02-01", "gold", 50),
+    ("3", "C2", "opt@x.com", "Bo", 1, "2024-01-01", "gold", 50),  # opted out in the CRM
+    ("4", "C3", "uns@x.com", "Cy", 0, "2024-01-01", "silver", 50),  # unsubscribed in MC
+    ("5", "C4", "low@x.com", "Di", 0, "2024-01-01", "gold", 5),  # score filter
+    ("6", "C5", "brz@x.com", "Ed", 0, "2024-01-01", "bronze", 50),  # segment filter
+    ("7", None, "nok@x.com", "Fy", 0, "2024-01-01", "gold", 50),  # no key
+    ("8", "C6", None, "Gu", 0, "2024-01-01", "gold", 50),  # no email (required)
+    ("9", "C7", "new7@x.com", "Hal", None, "2024-01-01", "silver", 10),  # no opt-out recorded
+    ("10", "C8", "nosub@x.com", "Ida", 0, "2024-01-01", "gold", 50),  # not a subscriber
+]
+SUBSCRIBERS = [("C1", "Active"), ("C2", "Active"), ("C3", "Unsubscribed"), ("C4", "Active"),
+               ("C5", "Active"), ("C6", "Active"), ("C7", "Active")]  # fmt: skip
+
+
+def run_on_duckdb(query: str, setup: list[str]) -> list[tuple[Any, ...]]:
+    con = duckdb.connect()
+    for statement in setup:
+        con.execute(statement)
+    sql = sqlglot.transpile(query, read="tsql", write="duckdb")[0]
+    return sorted(con.execute(sql).fetchall(), key=str)
+
+
+def contacts_setup(table: str = "Contact_Salesforce") -> list[str]:
+    con = [
+        f'CREATE TABLE "{table}" (Id TEXT, Customer_Number__c TEXT, Email TEXT, FirstName TEXT, '
+        "HasOptedOutOfEmail INT, LastModifiedDate DATE, Segment__c TEXT, Score__c INT)",
+        'CREATE TABLE "_Subscribers" (SubscriberKey TEXT, Status TEXT)',
+    ]
+    con += [f'INSERT INTO "{table}" VALUES {values(r)}' for r in CONTACTS]
+    con += [f'INSERT INTO "_Subscribers" VALUES {values(r)}' for r in SUBSCRIBERS]
+    return con
+
+
+def values(row: tuple[Any, ...]) -> str:
+    return "(" + ", ".join("NULL" if v is None else repr(v) for v in row) + ")"
+
+
+def test_query_selects_what_the_rule_means() -> None:
+    query = files()["mc/parent/query/build_master.query-meta.sql"].decode()
+    rows = run_on_duckdb(query, contacts_setup())
+    assert rows == [
+        ("C1", "new@x.com", "Alexandrin", 50, "GOLD"),  # most recent; cut to 10; upper
+        ("C7", "new7@x.com", "Hal", 10, "SILVER"),
+    ]
+
+
+def test_sandbox_reads_the_suffixed_synchronized_data_extension() -> None:
+    query = files(env="dev")["mc/parent/query/build_master.query-meta.sql"].decode()
+    assert "FROM [Contact_Salesforce_1] AS [s]" in query
+    rows = run_on_duckdb(query, contacts_setup("Contact_Salesforce_1"))
+    assert [r[0] for r in rows] == ["C1", "C7"]
+
+
+def test_environments_differ_only_in_environment_values() -> None:
+    base, dev = files(), files(env="dev")
+    assert sorted(base) == sorted(dev)
+    changed = [p for p in base if base[p] != dev[p]]
+    assert changed == ["mc/parent/query/build_master.query-meta.sql"]
+    assert (
+        base[changed[0]].replace(b"Contact_Salesforce", b"Contact_Salesforce_1") == dev[changed[0]]
+    )
+
+
+def test_shared_source_is_read_from_the_parent_and_update_only_touches_existing_rows() -> None:
+    out = files()
+    audience = out["mc/child/query/brand_audience.query-meta.sql"].decode()
+    assert "FROM ENT.[Customer Master] AS [s]" in audience
+    setup = [
+        "CREATE SCHEMA ENT",
+        'CREATE TABLE ENT."Customer Master" (Key TEXT, Email TEXT, Segment TEXT)',
+        "INSERT INTO ENT.\"Customer Master\" VALUES ('C1', 'a@x.com', 'GOLD'), "
+        "('C3', 'c@x.com', 'GOLD'), ('C2', 'b@x.com', 'SILVER')",
+        'CREATE TABLE "_Subscribers" (SubscriberKey TEXT, Status TEXT)',
+        "INSERT INTO \"_Subscribers\" VALUES ('C1', 'Active'), ('C3', 'Held')",
+    ]
+    assert run_on_duckdb(audience, setup) == [("C1", "a@x.com")]
+    summarize = out["mc/parent/query/summarize.query-meta.sql"].decode()
+    setup = [
+        'CREATE TABLE "Customer Master" (Key TEXT, Segment TEXT)',
+        "INSERT INTO \"Customer Master\" VALUES ('C1', 'GOLD'), ('C2', 'SILVER')",
+        'CREATE TABLE "summary" (Key TEXT)',
+        "INSERT INTO \"summary\" VALUES ('C2')",
+    ]
+    assert run_on_duckdb(summarize, setup) == [("C2", "SILVER", 0, 1)]
+
+
+# ---------------------------------------------------------------- automations
+def test_automation_steps_follow_the_data_flow() -> None:
+    nightly = doc(files()["mc/parent/automation/engage_every_1_days_at_0230.automation-meta.json"])
+    assert nightly["schedule"]["icalRecur"] == "FREQ=DAILY;INTERVAL=1;BYHOUR=2;BYMINUTE=30"
+    assert nightly["status"] == "PausedSchedule" and nightly["type"] == "scheduled"
+    steps = [[a["r__key"] for a in s["activities"]] for s in nightly["steps"]]
+    assert steps == [["build_master"], ["summarize"]]  # summarize reads what build_master writes
+    assert {a["r__type"] for s in nightly["steps"] for a in s["activities"]} == {"query"}
+
+
+@pytest.mark.parametrize(
+    ("schedule", "expected"),
+    [
+        ({"every": "15m"}, "FREQ=MINUTELY;INTERVAL=15"),
+        ({"every": "120m"}, "FREQ=HOURLY;INTERVAL=2"),
+        ({"every": "2d"}, "FREQ=DAILY;INTERVAL=2"),
+        ({"every": "90s"}, None),
+        ({"cron": "5 * * * *"}, "FREQ=HOURLY;INTERVAL=1;BYMINUTE=5"),
+        ({"cron": "0 6 * * 1,5"}, "FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,FR;BYHOUR=6;BYMINUTE=0"),
+        ({"cron": "*/5 * * * *"}, None),
+        ({"cron": "0 6 1 * *"}, None),
+        ({"realtime": True}, None),
+        ({}, None),
+    ],
+)
+def test_schedules_as_ical(schedule: dict[str, Any], expected: str | None) -> None:
+    assert ical(Schedule(**schedule)) == expected
+
+
+# ---------------------------------------------------------------- findings
+def basic(write_eco: WriteEco, old: str = "", new: str = "") -> tuple[Path, str]:
+    text = (BASIC / "ecosystem.yaml").read_text("utf-8")
+    if old:
+        assert old in text, old
+        text = text.replace(old, new)
+    return write_eco({"ecosystem.yaml": text}), text
+
+
+def emitted(root: Path) -> tuple[list[Emitted], list[Any]]:
+    arts, findings = emit(resolved_of(root))
+    return list(arts), findings
+
+
+def test_realtime_queries_are_left_out_of_automations(write_eco: WriteEco) -> None:
+    root, text = basic(write_eco, "schedule: {every: 1h}", "schedule: {realtime: true}")
+    arts, findings = emitted(root)
+    assert [f.code for f in findings] == ["W7804"]
+    assert where(findings[0])[2:] == locate(text, "{realtime: true}")
+    assert "mc/child/query/brand_audience.query-meta.sql" in [a.path for a in arts]
+    assert not any(a.path.startswith("mc/child/automation/") for a in arts)
+
+
+def test_no_usable_consent_storage_refuses_the_query(write_eco: WriteEco) -> None:
+    root, _ = basic(write_eco, "mc: {object: _Subscribers", "mc: {object: _MobileSubscribers")
+    arts, findings = emitted(root)
+    by_rule = {f.address: f.code for f in findings}
+    # build_master still suppresses with the synchronized CRM opt-out; brand_audience cannot.
+    assert by_rule == {"sync_rule.build_master": "W6802", "sync_rule.brand_audience": "E6801"}
+    assert "mc/child/query/brand_audience.query-meta.sql" not in [a.path for a in arts]
+
+
+def test_unmapped_primary_key_refuses_the_query(write_eco: WriteEco) -> None:
+    root, _ = basic(write_eco, "      Subscriber_Key: Key\n", "")
+    arts, findings = emitted(root)
+    assert [(f.code, f.address) for f in findings] == [("E7802", "sync_rule.brand_audience")]
+    assert not any("brand_audience" in a.path for a in arts)
+
+
+def test_unshared_source_refuses_the_query(write_eco: WriteEco) -> None:
+    root, text = basic(write_eco, "    shared_with: [brand]\n", "")
+    _, findings = emitted(root)
+    assert [f.code for f in findings] == ["E7803"]
+    assert where(findings[0])[2:] == locate(text, "mc.master\n    target: mc.audience")
+
+
+def test_missing_order_by_warns(write_eco: WriteEco) -> None:
+    root, text = basic(write_eco, "    order_by: LastModifiedDate\n", "")
+    arts, findings = emitted(root)
+    assert [f.code for f in findings] == ["W3801"]
+    assert where(findings[0])[2:] == locate(text, "{source: Customer_Number__c")
+    sql = {a.path: a.content for a in arts}["mc/parent/query/build_master.query-meta.sql"]
+    assert b"ORDER BY [s].[Customer_Number__c] DESC" in sql
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("../../etc/passwd", "may only hold"),
+        ("A" * 37, "longer than 36"),
+        ("KEY]]>", "may only hold"),
+        ("CON", "Windows reserves"),
+        (".hidden", "starts with a dot"),
+    ],
+)
+def test_unsafe_external_keys_are_refused(write_eco: WriteEco, key: str, problem: str) -> None:
+    root, text = basic(write_eco, "external_key: AUDIENCE", f"external_key: '{key}'")
+    arts, findings = emitted(root)
+    assert [f.code for f in findings] == ["E7801"]
+    assert problem in findings[0].message
+    assert where(findings[0])[2] == locate(text, f"external_key: '{key}'")[0]
+    assert not any("AUDIENCE" in a.path or key in a.path for a in arts)
+    assert not any(a.path.startswith("mc/child/query/") for a in arts)  # its query too
+
+
+@pytest.mark.parametrize(
+    ("name", "why"), [("_Subscribers", "reserves"), ("'#tmp'", "temporary table")]
+)
+def test_reserved_data_extension_names_are_refused(
+    write_eco: WriteEco, name: str, why: str
+) -> None:
+    root, _ = basic(write_eco, "name: Brand audience", f"name: {name}")
+    _, findings = emitted(root)
+    assert [f.code for f in findings] == ["E7801"]
+    assert why in findings[0].message
