@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import RunEngage
 from test_plan_support import apply_now, edit, workspace
+
+from compiler.model.governance import Policy
+from compiler.plan.approvals import matches
+from compiler.plan.definition import Change
 
 PLAN = "plans/p.plan.json"
 
@@ -122,3 +127,33 @@ def test_approving_a_tampered_plan_is_refused(engage: RunEngage) -> None:
     result = engage("approve", PLAN, "--as", "dpo")
     assert result.code == 1
     assert "was modified after engage wrote it" in result.err
+
+
+@pytest.mark.parametrize(
+    ("when", "change", "env", "hit"),
+    [
+        ({}, {}, None, True),
+        ({"risks": ["consent"]}, {"risks": ["consent", "destroy"]}, None, True),
+        ({"risks": ["consent"]}, {"risks": ["destroy"]}, None, False),
+        ({"kinds": ["data_extension"]}, {}, None, True),
+        ({"kinds": ["governance"]}, {"address": "group.committee"}, None, True),
+        ({"actions": ["delete"]}, {}, None, False),
+        ({"business_units": ["brand_a"]}, {"business_units": ["brand_a", "brand_b"]}, None, True),
+        ({"business_units": ["brand_c"]}, {"business_units": ["brand_a"]}, None, False),
+        ({"environments": ["prod"]}, {}, "prod", True),
+        ({"environments": ["prod"]}, {}, "dev", False),
+        ({"risks": ["consent"], "environments": ["prod"]}, {"risks": ["consent"]}, "dev", False),
+    ],
+)
+def test_policy_matching(
+    when: dict[str, list[str]], change: dict[str, object], env: str | None, hit: bool
+) -> None:
+    policy = Policy.model_validate({"when": when, "require": [{"group": "g"}]})
+    fields: dict[str, object] = {
+        "address": "data_extension.x",
+        "kind": "data_extension",
+        "action": "update",
+        **change,
+    }
+    fields["kind"] = str(fields["address"]).split(".", 1)[0]
+    assert matches(policy, Change.model_validate(fields), env) is hit
