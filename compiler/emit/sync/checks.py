@@ -77,11 +77,10 @@ def _format_problem(t: TargetColumn, v: exp.Expr) -> tuple[str, exp.Expr] | None
         return "invalid_decimal", exp.not_(matches(v, _decimal_re(t)))
     if t.type == "Locale":
         return "invalid_locale", exp.not_(matches(v, LOCALE_RE))
-    if t.type == "Date":
-        parsed = timestamp(v, european="to_date" in t.transforms)
-        return "invalid_date", exp.and_(exp.not_(is_null(v.copy())), is_null(parsed))
-    if t.type == "Boolean":
-        return "invalid_boolean", exp.and_(exp.not_(is_null(v.copy())), is_null(boolean(v)))
+    kinds = {"Date": "invalid_date", "Boolean": "invalid_boolean", "Number": "invalid_number"}
+    if t.type in kinds:
+        unparsed = exp.and_(exp.not_(is_null(v)), is_null(col(parsed_name(t))))
+        return kinds[t.type], unparsed
     return None
 
 
