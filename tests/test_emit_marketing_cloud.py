@@ -323,3 +323,17 @@ def test_reserved_data_extension_names_are_refused(
     _, findings = emitted(root)
     assert [f.code for f in findings] == ["E7801"]
     assert why in findings[0].message
+
+
+def test_two_queries_with_one_key_in_a_business_unit_are_refused(write_eco: WriteEco) -> None:
+    text = (BASIC / "ecosystem.yaml").read_text("utf-8")
+    block = text[text.index("  brand_audience:\n") : text.index("consent:\n")]
+    root = write_eco({"ecosystem.yaml": text.replace(block, block + block.replace(
+        "  brand_audience:", "  Brand_Audience:"))})  # fmt: skip
+    arts, findings = emitted(root)
+    assert [(f.code, f.address) for f in findings] == [("E7801", "sync_rule.brand_audience")]
+    assert "also the key of the query of 'Brand_Audience'" in findings[0].message
+    assert [a.path for a in arts if "/query/" in a.path and "child" in a.path] == [
+        "mc/child/query/Brand_Audience.query-meta.json",
+        "mc/child/query/Brand_Audience.query-meta.sql",
+    ]

@@ -19,7 +19,7 @@ from compiler.emit.marketing_cloud import queries as q
 from compiler.emit.marketing_cloud import tsql
 from compiler.emit.marketing_cloud.automations import automations
 from compiler.emit.marketing_cloud.data_extensions import dump, emit_data_extension
-from compiler.emit.marketing_cloud.names import DeInfo, data_extensions
+from compiler.emit.marketing_cloud.names import E_MC_NAME, DeInfo, data_extensions
 from compiler.resolve import ResolvedEcosystem
 
 
@@ -47,6 +47,7 @@ def build_queries(
 ) -> tuple[list[q.Query], list[Finding]]:
     out: list[q.Query] = []
     findings: list[Finding] = []
+    keys: dict[tuple[str, str], str] = {}
     for name, rule in sorted(resolved.ecosystem.sync_rules.items()):
         if not q.is_query_rule(resolved, rule):
             continue
@@ -54,13 +55,33 @@ def build_queries(
         findings.extend(found)
         if query is None:
             continue
-        bad = tsql.problems(query.sql)
-        if bad:
-            message = f"query of sync rule {name!r} is not valid Marketing Cloud SQL: {bad[0]}"
-            findings.append(make(E_INTERNAL, message, None, address=f"sync_rule.{name}"))
+        problem = _problem(resolved, query, keys)
+        if problem is not None:
+            findings.append(problem)
         else:
+            keys[(query.target.folder, query.key.lower())] = name
             out.append(query)
     return out, findings
+
+
+def _problem(
+    resolved: ResolvedEcosystem, query: q.Query, keys: dict[tuple[str, str], str]
+) -> Finding | None:
+    """Why a built query cannot be written: a key taken in its business unit, or SQL
+    outside Marketing Cloud's subset (an engage bug)."""
+    address = f"sync_rule.{query.rule}"
+    other = keys.get((query.target.folder, query.key.lower()))
+    if other is not None:
+        message = (
+            f"sync rule {query.rule!r}: its query key {query.key!r} is also the key of the "
+            f"query of {other!r} in business unit {query.target.business_unit!r}"
+        )
+        return make(E_MC_NAME, message, resolved.span(("sync_rules", query.rule)), address=address)
+    bad = tsql.problems(query.sql)
+    if bad:
+        message = f"query of sync rule {query.rule!r} is not valid Marketing Cloud SQL: {bad[0]}"
+        return make(E_INTERNAL, message, None, address=address)
+    return None
 
 
 def emit(resolved: ResolvedEcosystem) -> tuple[Sequence[Emitted], list[Finding]]:
