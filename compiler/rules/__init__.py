@@ -1,11 +1,14 @@
 """Analysis rules: the registry and every rule module (importing this registers all codes).
 
 `analyze(resolved)` builds the graph (unless given) and runs every rule; findings are
-not yet suppressed or sorted (see compiler.suppress and compiler.analysis).
+not yet suppressed or sorted (compiler.rules.check.check_path does the whole `check`).
+Importing this package also registers the suppression codes (compiler.suppress), so
+REGISTRY then holds every code `engage check` can emit.
 """
 
 from __future__ import annotations
 
+from compiler import suppress  # noqa: F401  (registers E9901, W9902)
 from compiler.diagnostics import Finding
 from compiler.graph import EcosystemGraph, build_graph
 from compiler.resolve import ResolvedEcosystem

@@ -13,8 +13,9 @@ from compiler.rules.registry import rule
 E_EXTERNAL_KEY = code(
     "E8005",
     "Data extension external key too long",
-    "Marketing Cloud external keys (CustomerKey) hold at most 36 characters; a longer key "
-    "is refused when the data extension is created.",
+    "Marketing Cloud documents a 36-character limit for data extension external keys "
+    "(CustomerKey): the API accepts a longer one, but the UI truncates it to 36 characters "
+    "and processes that look the data extension up by its key then fail.",
     "Shorten `external_key` (limit: --limit de_external_key_max).",
 )
 W_CONNECT_FIELDS = code(

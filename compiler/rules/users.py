@@ -129,12 +129,13 @@ def _sync_needs(needs: Needs, system: str, name: str, sync: SyncRule) -> None:
 
 
 def _sharing_needs(needs: Needs, name: str, integ: Integration) -> None:
-    """The Account Engagement connector user reads the marketing data sharing fields."""
+    """The Account Engagement connector user needs read and edit access to the field of a
+    marketing data sharing rule (Salesforce Help, "Configure Marketing Data Sharing Rules")."""
     ae = integ.account_engagement
     for i, sharing in enumerate(ae.sharing_rules if ae else []):
         path = ("integrations", name, "account_engagement", "sharing_rules", i, "field")
         needs.setdefault(sharing.object, Need()).want("read", path)
-        needs[sharing.object].want_field(sharing.field, "read", path)
+        needs[sharing.object].want_field(sharing.field, "edit", path)
 
 
 def user_needs(ctx: Context, user_name: str) -> Needs | None:
@@ -219,7 +220,8 @@ def _field_gaps(ctx: Context, user_name: str, obj: str, need: Need) -> Iterator[
     yield ctx.finding(
         E_FIELD_ACCESS,
         f"integration user {user_name!r} cannot access {', '.join(missing)} on "
-        f"{user.system}.{obj}: the sync skips these fields silently",
+        f"{user.system}.{obj}, which its integrations need (connectors skip fields they "
+        "cannot access, silently)",
         where if perm is not None else ("integration_users", user_name),
         address=f"integration_user.{user_name}",
         related=[(paths[0], f"{label} is needed here") for label, paths in missing.items()],
