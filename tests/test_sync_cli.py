@@ -159,3 +159,27 @@ def test_a_rule_without_sync_code_is_explained(tmp_path: Path) -> None:
     proc = sync_run(tmp_path, eco(tmp_path, text), extract)
     assert proc.returncode == 1
     assert "(integration type query) has no sync code" in proc.stderr
+
+
+def test_an_unwritable_output_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    extract = tmp_path / "x.csv"
+    extract.write_text(f"{HEADER}\n{ROW}\n", "utf-8")
+    (tmp_path / "file").write_text("not a folder", "utf-8")
+    proc = engage(
+        "sync", "run", "load", str(eco(tmp_path)), "--input", str(extract),
+        "--out", str(tmp_path / "file" / "rows.csv"), "--rejects", str(tmp_path / "rej.csv"),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert f"{tmp_path / 'file' / 'rows.csv'}: cannot write" in proc.stderr
+    no_traceback(proc)
+
+
+def test_an_empty_extract_gives_empty_outputs_with_headers(tmp_path: Path) -> None:
+    extract = tmp_path / "x.csv"
+    extract.write_text(f"\ufeff{HEADER}\n", "utf-8")  # with a byte-order mark
+    proc = sync_run(tmp_path, eco(tmp_path), extract)
+    assert proc.returncode == 0, proc.stderr
+    assert "read 0 rows" in proc.stdout
+    assert (tmp_path / "rows.csv").read_text("utf-8").startswith("Key,Email,Name,")
+    assert (tmp_path / "rejects.csv").read_text("utf-8").startswith("engage_row,id,email,")

@@ -10,6 +10,7 @@ File names reach DuckDB only as bound parameters, never inside SQL text.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections import Counter
@@ -121,15 +122,18 @@ def check_header(spec: SyncSpec, source: Path, columns: list[str]) -> None:
 
 def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
     """COPY the query's rows to `target` atomically (temporary file, fsync, rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         con.execute(f"COPY ({query}) TO $out (HEADER, DELIMITER ',')", {"out": str(tmp)})
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+    except (OSError, duckdb.IOException) as err:
+        raise SyncRunError(f"{target}: cannot write: {_first_line(err)}") from err
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def _count(con: duckdb.DuckDBPyConnection, where: str) -> int:
