@@ -55,6 +55,7 @@ def _register_optional() -> None:
         ("compiler.commands.generate", "generate"),
         ("compiler.commands.sync", "sync"),
         ("compiler.commands.rules", "rules"),
+        ("compiler.commands.docs", "docs"),
     ):
         try:
             mod = importlib.import_module(module)

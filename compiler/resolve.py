@@ -224,10 +224,12 @@ class _Resolver:
 
     def _declared_but_broken(self, key: str, name: str) -> bool:
         """Already reported where it is declared: a data extension or object that failed
-        validation, or the `<Object>_Salesforce` of a connector that did."""
+        validation, or the `<Object>_Salesforce` of a connector (or its system) that did."""
         if ("data_extensions", name) in self.broken or ("objects", key) in self.broken:
             return True
-        return name.endswith("_Salesforce") and any(s == "integrations" for s, _ in self.broken)
+        return name.endswith("_Salesforce") and any(
+            s in ("integrations", "systems") for s, _ in self.broken
+        )
 
     def fld(self, obj: ObjectSpec | None, name: str, path: Path) -> FieldSpec | None:
         if obj is None:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from compiler.diagnostics import CodeInfo, Finding, code, make
 from compiler.model import RESOURCE_SECTIONS, Ecosystem
 from compiler.spans import SpanIndex
-from compiler.suggest import did_you_mean
+from compiler.suggest import closest, did_you_mean
 
 E_UNKNOWN_KEY = code(
     "E1001",
@@ -214,6 +214,18 @@ def _tag_path(err: Any, path: tuple[str | int, ...], root: Any) -> tuple[str | i
     return (*path, tag) if isinstance(value, dict) and tag in value else path
 
 
+def _misspelt_required(located: list[Any]) -> set[tuple[tuple[str | int, ...], str]]:
+    """Missing keys that an unknown key of the same mapping misspells (`regoin` for
+    `region`): reported once, as the unknown key with its suggestion."""
+    unknown = [(e[3][:-1], str(e[3][-1])) for e in located if e[2] is E_UNKNOWN_KEY and e[3]]
+    out: set[tuple[tuple[str | int, ...], str]] = set()
+    for err, _, info, path, _ in located:
+        key = str(err["loc"][-1]) if err["loc"] else ""
+        if info is E_MISSING and any(p == path and closest(k, [key]) for p, k in unknown):
+            out.add((path, key))
+    return out
+
+
 def validation_findings(
     error: ValidationError, root: Any, index: SpanIndex, prefix: tuple[str | int, ...] = ()
 ) -> list[Finding]:
@@ -225,9 +237,12 @@ def validation_findings(
         located.append((err, loc, info, path, labels))
     # keep the union branches the values' shapes select; never drop every error
     located = [e for e in located if not e[4] or _keep(e[4])] or located
+    misspelt = _misspelt_required(located)
     findings: list[Finding] = []
     seen: set[tuple[str, tuple[str | int, ...]]] = set()
     for err, loc, info, path, _ in located:
+        if info is E_MISSING and (path, str(err["loc"][-1])) in misspelt:
+            continue
         if err["type"] == "union_tag_invalid":
             path = _tag_path(err, path, root)
         if (info.code, path) in seen:

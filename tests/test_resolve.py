@@ -311,3 +311,15 @@ def test_resolved_objects_and_addresses(fixture_eco: FixtureEco) -> None:
     span = r.index.at(r.addresses["sync_rule.csv_load"], key=True)
     text = (LANGUAGE_FIXTURES / "valid" / "sync.yaml").read_text()
     assert (span.file, span.line, span.column) == ("eco/sync.yaml", *locate(text, "csv_load"))
+
+
+def test_a_broken_system_hides_nothing_and_adds_no_noise(fixture_eco: FixtureEco) -> None:
+    """The CRM of the fixture is named by objects, users, connectors, sync rules, dedupe
+    rules and consent: one typo in it is one finding, not one per reference."""
+    root = fixture_eco()
+    text = (root / "systems.yaml").read_text().replace("    region: eu\n", "    regoin: eu\n", 1)
+    comp = compile_eco(fixture_eco({"systems.yaml": text}))
+    assert [where(f) for f in comp.findings] == [
+        ("E1001", "eco/systems.yaml", *locate(text, "regoin"))
+    ]
+    assert "did you mean 'region'?" in comp.findings[0].message

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import LANGUAGE_FIXTURES, RunEngage
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator, Draft202012Validator
 from pydantic import ValidationError
 
 from compiler.model import DocumentModel
@@ -144,7 +144,7 @@ def test_known_disagreements_still_disagree() -> None:
         assert schema_accepts(doc.value) != model_accepts(doc.value), doc.index
 
 
-@pytest.mark.parametrize("folder", [LANGUAGE_FIXTURES, REPO / "ecosystem"])
+@pytest.mark.parametrize("folder", [LANGUAGE_FIXTURES / "valid", DOCUMENTS, REPO / "ecosystem"])
 def test_overlay_documents_validate_against_the_schema(folder: Path) -> None:
     overlays = [d for d in documents(folder) if is_overlay(d)] if folder.is_dir() else []
     if folder.name == "ecosystem" and not overlays:
@@ -160,3 +160,16 @@ def test_overlay_with_a_mistake_is_refused_by_the_schema() -> None:
     overlay = {"apiVersion": "engage/v1", "environment": "sandbox", "systems": {"mc": {"x": 1}}}
     assert not schema_accepts(overlay)
     assert schema_accepts({**overlay, "systems": {"mc": {"region": "us"}}})
+
+
+def test_draft_07_validators_give_the_same_answers() -> None:
+    """yaml-language-server (editor completion) implements draft-07: the schema uses only
+    keywords that mean the same there, so an editor flags exactly what jsonschema does."""
+    schema = _ecma(copy.deepcopy(document_schema()))
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    Draft7Validator.check_schema(schema)
+    draft7 = Draft7Validator(schema)
+    folders = [LANGUAGE_FIXTURES / "valid", DOCUMENTS, REPO / "ecosystem"]
+    docs = [doc for folder in folders if folder.is_dir() for doc in documents(folder)]
+    assert len(docs) > 80
+    assert [d.index for d in docs if draft7.is_valid(d.value) != schema_accepts(d.value)] == []

@@ -64,6 +64,9 @@ SYSTEMS = [
          "{type", "E1003", "lacks the required key 'region'"),
     Case("x.yaml", H + "systems:\n  bad: {type: salesforce, regoin: eu, region: eu}\n",
          "regoin", "E1001", "did you mean 'region'?"),
+    # a misspelt required key is one finding, the unknown key, not also "region missing"
+    Case("x.yaml", H + "systems:\n  bad: {type: salesforce, regoin: eu}\n",
+         "regoin", "E1001", "did you mean 'region'?"),
     Case("x.yaml", H + "systems:\n  bad: {type: external, region: eu, category: erp, "
          "workspaces: [a]}\n", "workspaces", "E1001", "unknown key 'workspaces'"),
     Case("x.yaml", H + "systems:\n  bad: {type: salesforce, region: eu, org_id: 12}\n",
