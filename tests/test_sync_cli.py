@@ -183,3 +183,18 @@ def test_an_empty_extract_gives_empty_outputs_with_headers(tmp_path: Path) -> No
     assert "read 0 rows" in proc.stdout
     assert (tmp_path / "rows.csv").read_text("utf-8").startswith("Key,Email,Name,")
     assert (tmp_path / "rejects.csv").read_text("utf-8").startswith("engage_row,id,email,")
+
+
+def test_outputs_are_written_both_or_neither(tmp_path: Path) -> None:
+    extract = tmp_path / "x.csv"
+    extract.write_text(f"{HEADER}\n{ROW}\n", "utf-8")
+    (tmp_path / "rows.csv").write_text("previous rows\n", "utf-8")
+    (tmp_path / "file").write_text("not a folder", "utf-8")
+    proc = engage(
+        "sync", "run", "load", str(eco(tmp_path)), "--input", str(extract),
+        "--out", str(tmp_path / "rows.csv"), "--rejects", str(tmp_path / "file" / "rej.csv"),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert (tmp_path / "rows.csv").read_text("utf-8") == "previous rows\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["eco", "file", "rows.csv", "x.csv"]

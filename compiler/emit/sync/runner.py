@@ -120,20 +120,33 @@ def check_header(spec: SyncSpec, source: Path, columns: list[str]) -> None:
         )
 
 
+def _temporary(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+
+
 def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
-    """COPY the query's rows to `target` atomically (temporary file, fsync, rename)."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    """COPY the query's rows to a temporary file beside `target`, flushed to disk."""
+    tmp = _temporary(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         con.execute(f"COPY ({query}) TO $out (HEADER, DELIMITER ',')", {"out": str(tmp)})
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
     except (OSError, duckdb.IOException) as err:
         raise SyncRunError(f"{target}: cannot write: {_first_line(err)}") from err
+
+
+def _write_both(con: duckdb.DuckDBPyConnection, sql: SyncSql, out: Path, rejects: Path) -> None:
+    """Both files or neither: each is written in full before either replaces its target."""
+    try:
+        _copy(con, sql.duckdb[1], out)
+        _copy(con, sql.duckdb[2], rejects)
+        os.replace(_temporary(out), out)
+        os.replace(_temporary(rejects), rejects)
     finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+        for target in (out, rejects):
+            with contextlib.suppress(OSError):
+                _temporary(target).unlink(missing_ok=True)
 
 
 def _count(con: duckdb.DuckDBPyConnection, where: str) -> int:
@@ -163,13 +176,11 @@ def run(spec: SyncSpec, sql: SyncSql, source: Path, out: Path, rejects: Path) ->
     con = duckdb.connect(":memory:")
     try:
         load(con, spec, source)
-        create, accepted, rejected = sql.duckdb
         try:
-            con.execute(create)
+            con.execute(sql.duckdb[0])
         except duckdb.Error as err:
             raise SyncRunError(f"{source}: the sync code failed: {_first_line(err)}") from err
-        _copy(con, accepted, out)
-        _copy(con, rejected, rejects)
+        _write_both(con, sql, out, rejects)
         read = con.execute(f"SELECT COUNT(*) FROM {EXTRACT}").fetchone()
         return RunResult(
             read=int(read[0]) if read else 0,
