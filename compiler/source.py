@@ -116,11 +116,15 @@ def display_path(path: Path) -> str:
 
 
 class ParseCache:
-    """Parsed files by content hash: in memory, and as JSON under a cache folder."""
+    """Parsed files by content hash: in memory, and as JSON under a cache folder.
+
+    Span trees are never altered after parsing (later stages copy what they change), so
+    the memory cache hands out the very documents it stored, for the file they came from.
+    """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.memory: dict[str, list[tuple[Any, list[Any]]]] = {}
+        self.memory: dict[str, tuple[str, list[ParsedDocument]]] = {}
 
     @classmethod
     def default(cls) -> ParseCache:
@@ -134,9 +138,14 @@ class ParseCache:
     def _file(self, digest: str) -> Path | None:
         return self.folder / digest[:2] / f"{digest}.json" if self.folder else None
 
-    def get(self, digest: str) -> list[tuple[Any, list[Any]]] | None:
+    def get(self, digest: str, file: str) -> list[ParsedDocument] | None:
         if digest in self.memory:
-            return self.memory[digest]
+            owner, docs = self.memory[digest]
+            if owner == file:
+                return docs
+            return [
+                ParsedDocument(d.value, SpanNode.from_list(file, d.spans.to_list())) for d in docs
+            ]
         path = self._file(digest)
         if path is None or not path.is_file():
             return None
@@ -144,18 +153,18 @@ class ParseCache:
             raw = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(raw, dict) or raw.get("key") != digest:
                 return None  # not an entry this engage wrote for this content
-            entry = [(d[0], d[1]) for d in raw["docs"]]
-        except (OSError, ValueError, TypeError, IndexError, KeyError):
+            docs = [ParsedDocument(d[0], SpanNode.from_list(file, d[1])) for d in raw["docs"]]
+        except (OSError, ValueError, TypeError, IndexError, KeyError, AttributeError):
             return None  # a damaged cache entry is simply a miss
-        self.memory[digest] = entry
-        return entry
+        self.memory[digest] = (file, docs)
+        return docs
 
-    def put(self, digest: str, docs: list[ParsedDocument]) -> None:
-        entry = [(d.value, d.spans.to_list()) for d in docs]
-        self.memory[digest] = entry
+    def put(self, digest: str, file: str, docs: list[ParsedDocument]) -> None:
+        self.memory[digest] = (file, docs)
         path = self._file(digest)
         if path is None:
             return
+        entry = [(d.value, d.spans.to_list()) for d in docs]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
@@ -245,12 +254,9 @@ class Loader:
 
     def _parse(self, data: bytes, file: str) -> list[ParsedDocument]:
         digest = _cache_key(data, self.limits)
-        cached = self.cache.get(digest)
+        cached = self.cache.get(digest, file)
         if cached is not None:
-            try:
-                return [ParsedDocument(v, SpanNode.from_list(file, s)) for v, s in cached]
-            except (TypeError, ValueError, AttributeError):
-                pass  # a damaged cache entry: parse the file again
+            return cached
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as err:
@@ -272,7 +278,7 @@ class Loader:
         if problem is not None:
             self.findings.append(_problem_finding(problem, file))
             return []
-        self.cache.put(digest, docs)
+        self.cache.put(digest, file, docs)
         return docs
 
     def _follow_includes(self, including: Path, doc: ParsedDocument) -> None:
