@@ -12,6 +12,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import WriteEco
 
 from compiler.emit.sync import compile_rule
 from compiler.emit.sync.runner import RunResult, run
@@ -211,3 +212,28 @@ def test_spec_reads_only_the_columns_it_needs(resolved: ResolvedEcosystem) -> No
     spec, _, _ = compile_rule(resolved, "load")
     assert isinstance(spec, SyncSpec)
     assert set(spec.required_columns) == set(COLUMNS)
+
+
+@pytest.mark.parametrize(
+    ("condition", "kept"),
+    [
+        ("{field: kind, op: eq}", ["B"]),  # eq without a value: empty (NULL) only
+        ("{field: kind, op: ne}", ["A", "C"]),
+        ("{field: kind, op: in, value: []}", []),
+        ("{field: kind, op: not_in, value: []}", ["A", "B", "C"]),
+        ("{field: kind, op: gt}", []),
+        ("{field: kind, value: [x, y]}", ["A", "C"]),  # eq with a list: in
+        ("{field: kind, op: not_in, value: [x]}", ["C"]),  # NULL is in no list, nor out of one
+        ("{field: kind, op: is_null}", ["B"]),
+    ],
+)
+def test_filters_mean_what_sql_means(
+    write_eco: WriteEco, tmp_path: Path, condition: str, kept: list[str]
+) -> None:
+    text = (TYPED / "ecosystem.yaml").read_text("utf-8")
+    text = text.replace("      - {field: kind, op: ne, value: test}\n", f"      - {condition}\n")
+    comp = compile_path(write_eco({"ecosystem.yaml": text}), None, cache=ParseCache(None))
+    assert comp.ok and comp.resolved is not None, [f.message for f in comp.findings]
+    rows = [{"id": "A", "kind": "x"}, {"id": "B", "kind": ""}, {"id": "C", "kind": "y"}]
+    _, accepted, _ = sync(comp.resolved, tmp_path, rows)
+    assert [r["Key"] for r in accepted] == kept

@@ -99,7 +99,8 @@ def condition(
 
     `coerce(column, sample)` turns the column into something comparable with the literal
     (a cast for text extracts, the column itself where it is typed); `lit` writes a value.
-    `eq` with a list behaves as `in`; `ne` with a list as `not_in`.
+    `eq` with a list behaves as `in`; `ne` with a list as `not_in`; see `_without_value`
+    for a filter with no value.
     """
     if cond.op == "is_null":
         return exp.Is(this=column, expression=exp.Null())
@@ -107,12 +108,24 @@ def condition(
         return exp.not_(exp.Is(this=column, expression=exp.Null()))
     values = _values(cond)
     if not values:
-        raise ValueError(f"filter on {cond.field!r} with op {cond.op!r} needs a value")
+        return _without_value(cond, column)
     target = coerce(column, values[0])
     if cond.op in ("in", "not_in") or (cond.op in ("eq", "ne") and len(values) > 1):
         member = exp.In(this=target, expressions=[lit(v) for v in values])
         return exp.not_(member) if cond.op in ("not_in", "ne") else member
     return _COMPARE[cond.op](this=target, expression=lit(values[0]))
+
+
+def _without_value(cond: Condition, column: exp.Expr) -> exp.Expr:
+    """What SQL itself means by a filter with no value: `eq`/`ne` null are null tests; nothing
+    is `in` an empty list and everything is `not_in` it; a comparison with NULL holds for no
+    row. Written as `1 = 0` / `1 = 1`, which every dialect reads."""
+    if cond.op == "eq":
+        return exp.Is(this=column, expression=exp.Null())
+    if cond.op == "ne":
+        return exp.not_(exp.Is(this=column, expression=exp.Null()))
+    holds = cond.op == "not_in"
+    return exp.EQ(this=number(1), expression=number(1 if holds else 0))
 
 
 def row_number(partition: Sequence[exp.Expr], order: Sequence[exp.Ordered]) -> exp.Window:
