@@ -12,8 +12,15 @@ class Model(BaseModel):
 
     # Keys are validated by their alias only (`from`, `apiVersion`): the Python names
     # (`from_`, `api_version`) are not part of the language and must be unknown keys.
+    # Infinite and NaN floats (`.inf`, `.nan` in YAML) mean nothing in an ecosystem and
+    # would reach generated SQL; they are refused like any other wrong value.
     model_config = ConfigDict(
-        frozen=True, extra="forbid", validate_by_alias=True, validate_by_name=False, strict=True
+        frozen=True,
+        extra="forbid",
+        validate_by_alias=True,
+        validate_by_name=False,
+        strict=True,
+        allow_inf_nan=False,
     )
 
 
