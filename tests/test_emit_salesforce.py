@@ -351,14 +351,15 @@ def test_permission_sets_grant_exactly_what_the_sync_rules_need() -> None:
     ae = permissions(xml_of(files, "permissionsets/ae_user.permissionset-meta.xml"))
     # prospects_to_leads upserts Lead (create + edit) and writes four fields, two of which
     # (LastName, Company) are required on every lead and take no field permission;
-    # prospect_opt_out writes the opt-out; the sharing rule reads Brand__c.
+    # prospect_opt_out writes the opt-out; the marketing data sharing rule's field takes
+    # read and edit (Salesforce Help, "Configure Marketing Data Sharing Rules").
     assert ae == (
         {"Lead": {"read", "create", "edit"}},
         {
             "Lead.Email": "edit",
             "Lead.FirstName": "edit",
             "Lead.HasOptedOutOfEmail": "edit",
-            "Lead.Brand__c": "read",
+            "Lead.Brand__c": "edit",
         },
     )
     erp = permissions(xml_of(files, "permissionsets/erp_user.permissionset-meta.xml"))

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
+from compiler.access import UserAccess, all_access
 from compiler.diagnostics import CodeInfo, Finding, Related, Span, make
 from compiler.graph import EcosystemGraph
 from compiler.model import Ecosystem
@@ -125,6 +126,11 @@ class Context:
             if user:
                 out[user].append(name)
         return out
+
+    @cached_property
+    def access(self) -> Mapping[str, UserAccess]:
+        """What every integration user needs (compiler.access), per user."""
+        return all_access(self.resolved)
 
     def object_of_de(self, name: str) -> ObjectSpec | None:
         """The resolved object of data extension `name` (None if its unit has no MC)."""

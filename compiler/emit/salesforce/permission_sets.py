@@ -1,6 +1,12 @@
 """Least-privilege permission sets: `permissionsets/<User>.permissionset-meta.xml`.
 
-One per integration user of a Salesforce org, granting exactly `access.required_access`.
+One per integration user of a Salesforce org, granting what `compiler.access` says the
+user needs (the same need the analysis checks the declared `permissions` against), closed
+under the platform's implications: Create/Edit/View All → Read, Delete → Read + Edit,
+Modify All → everything; a field's Edit → its Read. Delete, View All and Modify All are
+never derived: they are granted only where the user's `permissions` declare them. Other
+declared access is *not* granted: `permissions` records what the user holds today, which
+the analysis compares with the need (W4004 flags the excess).
 Elements in the order retrieved files use: description, fieldPermissions (editable, field,
 readable), hasActivationRequired, label, objectPermissions (allowCreate, allowDelete,
 allowEdit, allowRead, modifyAllRecords, object, viewAllRecords). `viewAllFields` is left
@@ -14,27 +20,26 @@ writable.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from compiler.access import UserAccess, all_access, integrations_of, takes_field_permission
 from compiler.diagnostics import Finding
 from compiler.emit import Emitted
 from compiler.emit.salesforce import xml
-from compiler.emit.salesforce.access import Access, integrations_of, required_access
 from compiler.emit.salesforce.common import clipped, source_path
 from compiler.emit.salesforce.names import Named, developer_names
-from compiler.resolve import ObjectSpec, ResolvedEcosystem
+from compiler.model.integrations import IntegrationUser
+from compiler.resolve import ResolvedEcosystem
 
-NOT_PERMISSIONABLE = frozenset(
-    {
-        "Id",
-        "CreatedDate",
-        "CreatedById",
-        "LastModifiedDate",
-        "LastModifiedById",
-        "SystemModstamp",
-        "IsDeleted",
-        "OwnerId",
-        "IsPersonAccount",
-    }
-)
+IMPLIES = {
+    "create": ("read",),
+    "edit": ("read",),
+    "view_all": ("read",),
+    "delete": ("read", "edit"),
+    "modify_all": ("read", "edit", "delete", "view_all"),
+}
+ELEVATED = ("delete", "view_all", "modify_all")
 OBJECT_FLAGS = (
     ("allowCreate", "create"),
     ("allowDelete", "delete"),
@@ -44,11 +49,39 @@ OBJECT_FLAGS = (
 )
 
 
-def permissionable(spec: ObjectSpec | None, name: str) -> bool:
-    if spec is None or name not in spec.fields or name in NOT_PERMISSIONABLE:
-        return False
-    field = spec.fields[name]
-    return field.type != "id" and not field.required
+@dataclass(frozen=True)
+class Grant:
+    """What the permission set grants: closed object operations, field levels."""
+
+    objects: Mapping[str, frozenset[str]]
+    fields: Mapping[tuple[str, str], str]
+    sources: frozenset[str]
+
+
+def close(operations: Iterable[str]) -> frozenset[str]:
+    out = set(operations)
+    for op in list(out):
+        out.update(IMPLIES.get(op, ()))
+    return frozenset(out)
+
+
+def grant(access: UserAccess, user: IntegrationUser) -> Grant:
+    """The need, plus the elevated operations `permissions` declare, closed; a field's need
+    makes its object readable."""
+    objects: dict[str, set[str]] = {
+        obj: set(need.operations) for obj, need in access.objects.items()
+    }
+    fields: dict[tuple[str, str], str] = {}
+    for obj, need in access.objects.items():
+        if need.fields:
+            objects[obj].add("read")
+        fields.update({(obj, name): need.level(name) for name in need.fields})
+    for obj, perm in user.permissions.items():
+        elevated = [op for op in perm.object if op in ELEVATED]
+        if elevated:
+            objects.setdefault(obj, set()).update(elevated)
+    closed = {obj: close(ops) for obj, ops in objects.items()}
+    return Grant(closed, fields, access.sources)
 
 
 def _description(resolved: ResolvedEcosystem, user_name: str) -> str:
@@ -64,7 +97,7 @@ def _description(resolved: ResolvedEcosystem, user_name: str) -> str:
 
 
 def render(
-    resolved: ResolvedEcosystem, user_name: str, access: Access
+    resolved: ResolvedEcosystem, user_name: str, access: Grant
 ) -> tuple[bytes, list[Finding]]:
     user = resolved.ecosystem.integration_users[user_name]
     catalog = resolved.objects.get(user.system, {})
@@ -78,7 +111,7 @@ def render(
         clipped(resolved, description, 255, (*path, "description"), "description", findings),
     )
     for (obj, name), level in sorted(access.fields.items()):
-        if obj in access.objects and permissionable(catalog.get(obj), name):
+        if obj in access.objects and takes_field_permission(catalog.get(obj), name):
             element = xml.add(root, "fieldPermissions")
             xml.add(element, "editable", level == "edit")
             xml.add(element, "field", f"{obj}.{name}")
@@ -104,9 +137,10 @@ def emit(resolved: ResolvedEcosystem, systems: list[str]) -> tuple[list[Emitted]
         if user.system in systems
     ]
     names, findings = developer_names(resolved, entries, max_length=80)
+    needs = all_access(resolved)
     out: list[Emitted] = []
     for user_name in sorted(names):
-        access = required_access(resolved, user_name)
+        access = grant(needs[user_name], users[user_name])
         content, more = render(resolved, user_name, access)
         findings.extend(more)
         dev = names[user_name]
