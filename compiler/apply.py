@@ -5,16 +5,19 @@ changed since the plan, missing approvals, a held lock, and a plan that no longe
 what its sources and state produce (a hand-edited file, or another engage version).
 
 Crash safety: the first write bumps the serial and leaves an `apply` marker in state;
-every change is then recorded with one atomic write, so a crash or kill at any point
-leaves a valid state holding exactly the changes made so far. The next plan continues
-from there (and regenerates the artifacts of the interrupted run).
+every change is then appended (and fsync'd) to the state's journal, and the journal is
+folded into the state with one atomic write at the end. A crash or kill at any point
+leaves a valid state (the state file plus its journal, replayed when read) holding exactly
+the changes made so far. The next plan continues from there (and regenerates the
+artifacts of the interrupted run, deletions included).
 
 Artifacts: if `compiler.emit.generate` exists, the applied resources' files are generated
 into the output folder before the marker is cleared; otherwise apply records state only.
 
 Test hooks (honoured only with ENGAGE_TEST_HOOKS=1; documented in docs/plan-and-apply.md):
 ENGAGE_TEST_CRASH_AFTER=N exits abruptly (status 70) after N recorded resources;
-ENGAGE_TEST_STEP_DELAY=SECONDS sleeps after each state write (so a test's kill lands midway);
+ENGAGE_TEST_STEP_DELAY=SECONDS sleeps after each recorded change (so a test's kill lands
+midway);
 ENGAGE_TEST_WAIT_FOR=PATH waits, holding the lock, until PATH exists.
 """
 
@@ -36,8 +39,16 @@ from compiler.plan.approvals import Approval, unmet
 from compiler.plan.builder import PlanInputs, build_plan
 from compiler.plan.definition import Change, Plan
 from compiler.plan.errors import ApprovalError, StalePlanError
+from compiler.plan.journal import JournalHeader, JournalRecord
 from compiler.plan.resources import DesiredResource, desired_resources
-from compiler.plan.state import ApplyMarker, Backend, State, StateEntry, check_belongs
+from compiler.plan.state import (
+    ApplyMarker,
+    Backend,
+    State,
+    StateEntry,
+    check_belongs,
+    with_records,
+)
 from compiler.resolve import ResolvedEcosystem
 
 _AGAIN = "Run `engage plan --out ...` again and have the new plan approved."
@@ -156,20 +167,17 @@ def _entry(res: DesiredResource) -> StateEntry:
     )
 
 
-def record(state: State, change: Change, desired: Mapping[str, DesiredResource]) -> State:
-    """State after one change: its entry written, moved or removed, and noted in the marker."""
-    resources = dict(state.resources)
-    if change.previous_address:
-        resources.pop(change.previous_address, None)
-    if change.action == "delete":
-        resources.pop(change.address, None)
-    else:
-        resources[change.address] = _entry(desired[change.address])
-    update: dict[str, Any] = {"resources": dict(sorted(resources.items()))}
-    if state.apply is not None:
-        marker = state.apply
-        update["apply"] = marker.model_copy(update={"recorded": [*marker.recorded, change.address]})
-    return state.model_copy(update=update)
+def journal_record(change: Change, desired: Mapping[str, DesiredResource]) -> JournalRecord:
+    """How one change is recorded: the entry now at its address (None when deleted)."""
+    entry = None
+    if change.action != "delete":
+        entry = _entry(desired[change.address]).model_dump(mode="json")
+    return JournalRecord(
+        address=change.address,
+        action=change.action,
+        previous_address=change.previous_address,
+        entry=entry,
+    )
 
 
 def _begin(plan: Plan, state: State | None) -> State:
@@ -199,23 +207,49 @@ def _generate(
     return True, generate(resolved, out_dir, **kwargs)
 
 
+def _record_all(
+    plan: Plan, backend: Backend, begun: State, desired: Mapping[str, DesiredResource]
+) -> State:
+    """Append every change to the journal (each on disk before the next); the state after."""
+    assert begun.apply is not None
+    header = JournalHeader(
+        lineage=begun.lineage, serial=begun.serial, plan_digest=begun.apply.plan_digest
+    )
+    records: list[JournalRecord] = []
+    with backend.journal(header) as journal:
+        for count, change in enumerate(plan.changes, start=1):
+            record = journal_record(change, desired)
+            journal.append(record)
+            records.append(record)
+            _hook_step(count)
+    return with_records(begun, records)
+
+
+def _touched(plan: Plan, current: State) -> tuple[list[str], list[str]]:
+    """Addresses whose artifacts to write, and those removed: this apply's and those of an
+    interrupted apply it finishes."""
+    assert current.apply is not None
+    deleted = set(current.apply.deleted)
+    if plan.interrupted_apply is not None:
+        deleted.update(plan.interrupted_apply.deleted)
+        pending = plan.interrupted_apply.recorded
+    else:
+        pending = []
+    written = {c.address for c in plan.changes if c.action != "delete"} | set(pending)
+    return sorted(written - deleted), sorted(deleted)
+
+
 def execute(
     plan: Plan, resolved: ResolvedEcosystem, backend: Backend, state: State | None, out_dir: Path
 ) -> ApplyResult:
     """Carry out the (checked) plan: call with the state lock held."""
     desired = desired_resources(resolved, {c.address: tuple(c.dependencies) for c in plan.changes})
-    backend.backup()
-    current = _begin(plan, state)
-    backend.write(current)
+    backend.backup(state)
+    begun = _begin(plan, state)
+    backend.write(begun)
     _hook_step(0)
-    for count, change in enumerate(plan.changes, start=1):
-        current = record(current, change, desired)
-        backend.write(current)
-        _hook_step(count)
-    pending = plan.interrupted_apply.recorded if plan.interrupted_apply else []
-    written = [c.address for c in plan.changes if c.action != "delete"] + list(pending)
-    deleted = [c.address for c in plan.changes if c.action == "delete"]
-    deleted += [c.previous_address for c in plan.changes if c.previous_address]
+    current = _record_all(plan, backend, begun, desired)
+    written, deleted = _touched(plan, current)
     available, generated = _generate(resolved, out_dir, written, deleted)
     final = current.model_copy(
         update={"apply": None, "source_digest": plan.source.digest, "engage_version": __version__}

@@ -146,5 +146,7 @@ def _interrupted(state: State | None) -> InterruptedApply | None:
     if state is None or state.apply is None:
         return None
     return InterruptedApply(
-        plan_digest=state.apply.plan_digest, recorded=sorted(state.apply.recorded)
+        plan_digest=state.apply.plan_digest,
+        recorded=sorted(state.apply.recorded),
+        deleted=sorted(state.apply.deleted),
     )

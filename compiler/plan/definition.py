@@ -113,6 +113,9 @@ class InterruptedApply(_Frozen):
 
     plan_digest: str
     recorded: list[str]
+    deleted: list[str] = Field(
+        default_factory=list, description="Addresses it removed: deleted or moved away."
+    )
 
 
 class Plan(_Frozen):

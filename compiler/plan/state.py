@@ -7,17 +7,19 @@
  "resources": {"data_extension.x": {"kind", "attributes", "digest", "dependencies", ...}}}
 ```
 
-The local backend keeps it in one JSON file, replaced atomically (write, fsync, rename) on
-every write, with the previous serial kept in `<file>.backup`. Corrupt files (bad JSON,
-a missing key, an entry whose digest does not match its attributes) and foreign files
-(another tool's state, another ecosystem's) are refused with what to do.
+The local backend keeps it in one JSON file, replaced atomically (write, fsync, rename),
+with the previous serial kept in `<file>.backup`. During an apply each recorded change is
+appended to `<file>.journal` (see `journal`) and folded in at the end; reading replays a
+journal a crash left behind. Corrupt files (bad JSON, a missing key, an entry whose digest
+does not match its attributes) and foreign files (another tool's state, another
+ecosystem's) are refused with what to do.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -26,6 +28,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from compiler.fsutil import write_atomic
 from compiler.plan.canonical import digest, pretty_json
 from compiler.plan.errors import StateError
+from compiler.plan.journal import (
+    JournalHeader,
+    JournalRecord,
+    JournalWriter,
+    journal_path,
+    open_journal,
+    read_journal,
+    remove_journal,
+)
 from compiler.plan.lock import state_lock
 
 STATE_KIND = "engage-state"
@@ -52,6 +63,9 @@ class ApplyMarker(_Frozen):
     plan_digest: str
     serial_from: int
     recorded: list[str] = Field(default_factory=list)
+    deleted: list[str] = Field(
+        default_factory=list, description="Addresses removed so far: deleted or moved away."
+    )
 
 
 class State(_Frozen):
@@ -76,14 +90,16 @@ def default_state_path(environment: str | None) -> Path:
 
 # ------------------------------------------------------------------ reading
 def _foreign(data: Any, where: str) -> StateError | None:
+    point = "Point --state at the engage state file, or move this file away."
     if not isinstance(data, dict):
-        return StateError(f"{where} is not an engage state file (it holds no JSON object)")
+        return StateError(
+            f"{where} is not an engage state file (it holds no JSON object)", hint=point
+        )
     if "terraform_version" in data:
-        return StateError(f"{where} is a Terraform state, not an engage state")
+        return StateError(f"{where} is a Terraform state, not an engage state", hint=point)
     if data.get("kind") != STATE_KIND:
         return StateError(
-            f'{where} is not an engage state file (no `"kind": "{STATE_KIND}"`)',
-            hint="Point --state at the engage state file, or move this file away.",
+            f'{where} is not an engage state file (no `"kind": "{STATE_KIND}"`)', hint=point
         )
     version = data.get("format_version")
     if isinstance(version, int) and version > FORMAT_VERSION:
@@ -94,25 +110,24 @@ def _foreign(data: Any, where: str) -> StateError | None:
     return None
 
 
-def _check_digests(state: State, where: str) -> None:
+def _check_digests(state: State, where: str, restore: str) -> None:
     for address, entry in sorted(state.resources.items()):
         if digest(entry.attributes) != entry.digest:
             raise StateError(
                 f"{where} is corrupt: the entry for {address} does not match its digest "
                 "(edited by hand, or damaged)",
-                hint=f"Restore {where}.backup, or undo the manual edit.",
+                hint=f"Undo the manual edit. {restore}",
             )
 
 
-def parse_state(text: str, where: str) -> State:
-    """Text → State, or a StateError saying what is wrong and what to do."""
+def parse_state(text: str, where: str, restore: str = "") -> State:
+    """Text → State, or a StateError saying what is wrong and what to do (`restore`: how to
+    get a good state back, when the caller knows)."""
+    restore = restore or f"Restore it from {where}.backup (the previous serial)."
     try:
         data = json.loads(text)
     except ValueError as err:
-        raise StateError(
-            f"{where} is corrupt: not valid JSON ({err})",
-            hint=f"Restore it from {where}.backup (the previous serial).",
-        ) from None
+        raise StateError(f"{where} is corrupt: not valid JSON ({err})", hint=restore) from None
     foreign = _foreign(data, where)
     if foreign is not None:
         raise foreign
@@ -121,11 +136,8 @@ def parse_state(text: str, where: str) -> State:
     except ValidationError as err:
         first = err.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
-        raise StateError(
-            f"{where} is corrupt: {loc}: {first['msg']}",
-            hint=f"Restore it from {where}.backup (the previous serial).",
-        ) from None
-    _check_digests(state, where)
+        raise StateError(f"{where} is corrupt: {loc}: {first['msg']}", hint=restore) from None
+    _check_digests(state, where, restore)
     return state
 
 
@@ -144,6 +156,60 @@ def check_belongs(state: State, where: str, ecosystem: str, environment: str | N
         )
 
 
+# ------------------------------------------------------------------ journal
+def fold(
+    resources: dict[str, StateEntry], recorded: list[str], deleted: list[str], rec: JournalRecord
+) -> None:
+    """Apply one recorded change to mutable copies of the resources and the marker lists."""
+    if rec.previous_address:
+        resources.pop(rec.previous_address, None)
+        deleted.append(rec.previous_address)
+    if rec.entry is None:
+        resources.pop(rec.address, None)
+        deleted.append(rec.address)
+    else:
+        resources[rec.address] = StateEntry.model_validate(rec.entry)
+    recorded.append(rec.address)
+
+
+def with_records(state: State, records: Sequence[JournalRecord]) -> State:
+    """The state after `records`, noted in its apply marker (which must be present)."""
+    assert state.apply is not None
+    resources = dict(state.resources)
+    recorded, deleted = list(state.apply.recorded), list(state.apply.deleted)
+    for rec in records:
+        fold(resources, recorded, deleted, rec)
+    marker = state.apply.model_copy(
+        update={"recorded": list(dict.fromkeys(recorded)), "deleted": sorted(set(deleted))}
+    )
+    return state.model_copy(update={"resources": dict(sorted(resources.items())), "apply": marker})
+
+
+def replay(
+    state: State, header: JournalHeader, records: Sequence[JournalRecord], where: str
+) -> State:
+    """The state with the journal of its unfinished apply replayed; a stale journal (of
+    another apply, or of one already folded in) changes nothing."""
+    marker = state.apply
+    if marker is None:
+        return state
+    if (header.lineage, header.serial, header.plan_digest) != (
+        state.lineage,
+        state.serial,
+        marker.plan_digest,
+    ):
+        return state
+    try:
+        replayed = with_records(state, records)
+    except ValidationError as err:
+        raise StateError(
+            f"{where}.journal is corrupt: {err.errors()[0]['msg']}",
+            hint=f"Restore {where}.backup and remove the journal, then run `engage plan`.",
+        ) from None
+    _check_digests(replayed, f"{where} (with its journal)", f"Restore {where}.backup.")
+    return replayed
+
+
 # ------------------------------------------------------------------ backends
 class Backend(Protocol):
     """Where state lives. The local file is the default; others share this interface."""
@@ -155,12 +221,24 @@ class Backend(Protocol):
 
     def write(self, state: State) -> None: ...
 
-    def backup(self) -> None: ...
+    def backup(self, state: State | None) -> None: ...
+
+    def journal(self, header: JournalHeader) -> AbstractContextManager[JournalWriter]: ...
 
     def lock(self, command: str, timeout: float) -> Any: ...
 
 
+def _cannot(doing: str, where: str, err: OSError) -> StateError:
+    return StateError(
+        f"cannot {doing} {where}: {err.strerror or err}",
+        hint="Check that its folder exists and this user may write there, and that the disk "
+        "is not full; or point --state at another file.",
+    )
+
+
 class LocalBackend:
+    """One JSON file, its `.backup`, `.journal` (during an apply) and `.lock`."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
 
@@ -168,26 +246,67 @@ class LocalBackend:
     def location(self) -> str:
         return self.path.as_posix()
 
+    @property
+    def backup_path(self) -> Path:
+        return Path(f"{self.path}.backup")
+
     def read(self) -> State | None:
-        """The state, or None when no state has been written yet."""
+        """The state (with the journal of an interrupted apply replayed), or None when no
+        state has been written yet."""
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError) as err:
-            raise StateError(f"{self.location} cannot be read: {err}") from None
-        return parse_state(text, self.location)
+        except UnicodeDecodeError:
+            raise StateError(
+                f"{self.location} is not an engage state file (it is not UTF-8 text)",
+                hint=self._restore_hint(),
+            ) from None
+        except OSError as err:
+            raise StateError(
+                f"{self.location} cannot be read: {err.strerror or err}",
+                hint="Point --state at the state file (it must be a readable file).",
+            ) from None
+        state = parse_state(text, self.location, self._restore_hint())
+        journal = read_journal(journal_path(self.path), self.backup_path.as_posix())
+        if journal is None:
+            return state
+        return replay(state, *journal, self.location)
+
+    def _restore_hint(self) -> str:
+        backup = self.backup_path.as_posix()
+        if self.backup_path.is_file():
+            return f"Restore it from {backup} (the state before the last apply)."
+        return (
+            f"There is no {backup} to restore: recover the file from your own copies, or "
+            "delete it if nothing was ever applied with it."
+        )
 
     def write(self, state: State) -> None:
-        write_atomic(self.path, state.to_json())
-
-    def backup(self) -> None:
-        """Keep the current file as `<file>.backup` before the first write of an apply."""
+        """Replace the state (atomically); a journal beside it is folded in, so removed."""
         try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
+            write_atomic(self.path, state.to_json())
+            remove_journal(journal_path(self.path))
+        except OSError as err:
+            raise _cannot("write the state", self.location, err) from None
+
+    def backup(self, state: State | None) -> None:
+        """Keep `state` (the one an apply starts from) as `<file>.backup`."""
+        if state is None:
             return
-        write_atomic(Path(f"{self.path}.backup"), data)
+        try:
+            write_atomic(self.backup_path, state.to_json())
+        except OSError as err:
+            raise _cannot("write the backup", self.backup_path.as_posix(), err) from None
+
+    @contextmanager
+    def journal(self, header: JournalHeader) -> Iterator[JournalWriter]:
+        path = journal_path(self.path)
+        try:
+            with open_journal(path, header) as writer:
+                yield writer
+        except OSError as err:
+            raise _cannot("write the journal", path.as_posix(), err) from None
 
     @contextmanager
     def lock(self, command: str, timeout: float) -> Iterator[None]:
