@@ -85,6 +85,13 @@ SYSTEMS = [
          "1bad", "E1005", "the name '1bad' is not a valid name"),
     Case("x.yaml", H + "systems:\n  bad: [salesforce]\n",
          "[sales", "E1002", "systems.bad"),
+    Case("x.yaml", H + "systems:\n  bad:\n    type: account_engagement\n    region: eu\n"
+         "    business_units:\n      b2b: {id: 0Uv12}\n", "0Uv12", "E1005",
+         "business_units.b2b.id"),
+    Case("x.yaml", H + "systems:\n  bad: {type: interaction_studio, region: eu, datasets: "
+         "web}\n", "web}", "E1002", "systems.bad.datasets"),
+    Case("x.yaml", H + "systems:\n  bad: {type: social_studio, region: eu, workspaces: "
+         "[ok, 'not ok']}\n", "'not ok'", "E1005", "systems.bad.workspaces.1"),
 ]  # fmt: skip
 
 BUSINESS_UNITS = [
