@@ -7,7 +7,10 @@
 * `dataflow`: the field-level data-flow graph. Nodes are field addresses
   `system:Object.Field`; an edge source → target is one mapping of a sync rule (key: the
   rule's address), or one field a Marketing Cloud Connect integration synchronises (key:
-  the integration's address). A two-way rule adds the reverse edge too.
+  the integration's address). A two-way rule adds the reverse edge too, with the same
+  `mode` (an `update` rule never inserts on either side) and its precedence read from the
+  other side: `precedence` on an edge is about that edge's source and target, so the
+  reverse edge of a `source_wins` rule says `target_wins` (the rule's source still wins).
 
 Cycles are found with strongly connected components first (linear), then one concrete
 cycle is extracted inside each non-trivial component only: `nx.find_cycle` on a large
@@ -218,6 +221,16 @@ def schedule_seconds(integ: Integration | None) -> int | None:
     return None
 
 
+REVERSED_PRECEDENCE = {"source_wins": "target_wins", "target_wins": "source_wins"}
+
+
+def reverse_precedence(precedence: str | None) -> str | None:
+    """A rule's precedence as the reverse flow of a two-way rule reads it: `source_wins`
+    means the rule's source wins, which on the reverse flow (target → source) is the
+    flow's target; `most_recent` reads the same both ways."""
+    return REVERSED_PRECEDENCE.get(precedence, precedence) if precedence else precedence
+
+
 def transforms(mapping: str | FieldMapping) -> tuple[str, ...]:
     if isinstance(mapping, str):
         return ()
@@ -255,15 +268,25 @@ class _FlowBuilder:
                 continue
             snode = self.field_node(ssys, sobj, source)
             precedence = rule.precedence if isinstance(mapping, str) else mapping.precedence
+            precedence = precedence or rule.precedence
             attrs = {
                 **base,
                 "transform": transforms(mapping),
-                "precedence": precedence or rule.precedence,
                 "path": ("sync_rules", name, "fields", target),
+                "mode": rule.mode,
             }
-            self.graph.add_edge(snode, tnode, key=base["rule"], direction="forward", **attrs)
+            self.graph.add_edge(
+                snode, tnode, key=base["rule"], direction="forward", precedence=precedence, **attrs
+            )
             if rule.direction == "two_way":
-                self.graph.add_edge(tnode, snode, key=base["rule"], direction="reverse", **attrs)
+                self.graph.add_edge(
+                    tnode,
+                    snode,
+                    key=base["rule"],
+                    direction="reverse",
+                    precedence=reverse_precedence(precedence),
+                    **attrs,
+                )
 
     def connect(self, name: str, integ: Integration) -> None:
         mcc = integ.marketing_cloud_connect

@@ -8,7 +8,13 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from compiler.graph import EcosystemGraph, GraphCycleError, build_graph, find_cycles
+from compiler.graph import (
+    EcosystemGraph,
+    GraphCycleError,
+    build_graph,
+    find_cycles,
+    reverse_precedence,
+)
 from compiler.pipeline import compile_path
 
 BASE = Path(__file__).parent / "fixtures" / "rules" / "_base"
@@ -98,6 +104,7 @@ def test_two_way_rules_flow_both_ways(tmp_path: Path) -> None:
         "    source: mc.newsletter\n"
         "    target: mc._Subscribers\n"
         "    direction: two_way\n"
+        "    mode: update\n"
         "    precedence: source_wins\n"
         "    fields: {EmailAddress: EmailAddress}\n",
         encoding="utf-8",
@@ -107,7 +114,27 @@ def test_two_way_rules_flow_both_ways(tmp_path: Path) -> None:
     reverse = flow.get_edge_data("mc:_Subscribers.EmailAddress", "mc:newsletter.EmailAddress")
     assert forward["sync_rule.names_back"]["direction"] == "forward"
     assert reverse["sync_rule.names_back"]["direction"] == "reverse"
-    assert reverse["sync_rule.names_back"]["precedence"] == "source_wins"
+    # the rule's source (the newsletter) wins both ways: on the reverse flow it is the target
+    assert forward["sync_rule.names_back"]["precedence"] == "source_wins"
+    assert reverse["sync_rule.names_back"]["precedence"] == "target_wins"
+    # an update rule never inserts, on the reverse flow either
+    assert forward["sync_rule.names_back"]["mode"] == reverse["sync_rule.names_back"]["mode"]
+    assert reverse["sync_rule.names_back"]["mode"] == "update"
+
+
+@pytest.mark.parametrize(
+    ("declared", "reverse"),
+    [
+        ("source_wins", "target_wins"),
+        ("target_wins", "source_wins"),
+        ("most_recent", "most_recent"),
+        (None, None),
+    ],
+)
+def test_reverse_precedence_reads_the_declaration_from_the_other_side(
+    declared: str | None, reverse: str | None
+) -> None:
+    assert reverse_precedence(declared) == reverse
 
 
 def test_build_is_deterministic() -> None:

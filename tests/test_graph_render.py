@@ -63,6 +63,7 @@ def test_dot_and_json() -> None:
         "direction": "forward",
         "integration": "integration.shop_feed",
         "key": "sync_rule.shop_loyalty",
+        "mode": "upsert",
         "path": ["sync_rules", "shop_loyalty", "fields", "Points"],
         "precedence": None,
         "rule": "sync_rule.shop_loyalty",

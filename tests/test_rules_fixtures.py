@@ -57,6 +57,20 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
             ("case.yaml", 13, 21, (("sync.yaml", 11, 21),)),
         ],
     ),
+    # two-way: the reverse flow reads the precedence from the other side
+    (
+        "E3001",
+        "e3001_reverse_fires",
+        "e3001_reverse_silent",
+        [("case.yaml", 18, 14, (("sync.yaml", 12, 21),))],
+    ),
+    # the Account Engagement connector syncs a prospect with one lead or contact only
+    (
+        "E3001",
+        "e3001_ae_fires",
+        "e3001_ae_silent",
+        [("case.yaml", 33, 18, (("case.yaml", 43, 18),))],
+    ),
     (
         "E3002",
         "e3002_fires",
@@ -92,6 +106,13 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ),
     ("E4005", "e4005_fires", "writer_silent", [("case.yaml", 11, 17, ())]),
     ("E5001", "e5001_fires", "e5001_silent", [("case.yaml", 34, 25, (("case.yaml", 19, 13),))]),
+    # two-way: the reverse flow writes with the rule's mode (an update rule never inserts)
+    (
+        "E5001",
+        "e5001_reverse_fires",
+        "e5001_reverse_silent",
+        [("case.yaml", 38, 25, (("case.yaml", 20, 13),))],
+    ),
     ("W5002", "w5002_fires", "w5002_silent", [("case.yaml", 10, 21, (("case.yaml", 5, 22),))]),
     ("W5003", "w5003_fires", "w5003_silent", [("case.yaml", 21, 36, (("case.yaml", 28, 33),))]),
     (
@@ -165,7 +186,9 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
 ]
 
 
-@pytest.mark.parametrize(("code", "fires", "silent", "expected"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("code", "fires", "silent", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
 def test_rule_fires_at_the_cause_and_points_at_the_other_side(
     tmp_path: Path, code: str, fires: str, silent: str, expected: list[Expected]
 ) -> None:

@@ -12,7 +12,7 @@ import networkx as nx
 from compiler.diagnostics import Finding, code
 from compiler.graph import find_cycles
 from compiler.rules._util import Flow, flows
-from compiler.rules.context import Context
+from compiler.rules.context import Context, split_field
 from compiler.rules.registry import rule
 
 E_TWO_WRITERS = code(
@@ -45,29 +45,42 @@ W_TWO_WAY_NO_PRECEDENCE = code(
 _WINNERS = ("source_wins",)
 
 
-def _resolved_by_precedence(writers: list[Flow]) -> bool:
-    precedences = [w.data.get("precedence") for w in writers]
-    if any(p is None for p in precedences):
+def _unresolved(a: Flow, b: Flow) -> bool:
+    """Nothing decides between two writers: one has no precedence, or both claim to win."""
+    pa, pb = a.data.get("precedence"), b.data.get("precedence")
+    return pa is None or pb is None or (pa in _WINNERS and pb in _WINNERS)
+
+
+def _one_to_one(ctx: Context, a: Flow, b: Flow) -> bool:
+    """Flows of one Account Engagement connector from different Salesforce objects: the
+    connector keeps a one-to-one relationship between a prospect and one lead, contact or
+    person account (Salesforce Help, "Considerations for Accounts That Allow Multiple
+    Prospects with the Same Email Address"), so they never write the same prospect."""
+    if a.rule_name is None or b.rule_name is None:
         return False
-    return sum(p in _WINNERS for p in precedences) <= 1
+    integration = ctx.eco.sync_rules[a.rule_name].integration
+    if ctx.eco.sync_rules[b.rule_name].integration != integration:
+        return False
+    if ctx.eco.integrations[integration].type != "account_engagement_connector":
+        return False
+    return split_field(a.source)[:2] != split_field(b.source)[:2]
+
+
+def _same_records(ctx: Context, a: Flow, b: Flow) -> bool:
+    """Two writers that can write the same record: unscoped or of one business unit, and
+    not kept apart by the Account Engagement connector's one-to-one sync."""
+    ua, ub = unit_of(ctx, a), unit_of(ctx, b)
+    if ua is not None and ub is not None and ua != ub:
+        return False
+    return not _one_to_one(ctx, a, b)
 
 
 def _conflicting_pair(ctx: Context, writers: list[Flow]) -> tuple[Flow, Flow] | None:
-    """Two writers that can write the same record: unscoped, or of one business unit."""
-    by_unit: dict[str | None, list[Flow]] = defaultdict(list)
-    for w in writers:
-        by_unit[unit_of(ctx, w)].append(w)
-    if by_unit.get(None) and len(writers) > 1:
-        unscoped = by_unit[None][0]
-        other = next(w for w in writers if w is not unscoped)
-        return (
-            (unscoped, other)
-            if (unscoped.key, unscoped.path) <= (other.key, other.path)
-            else (other, unscoped)
-        )
-    for unit in sorted(u for u in by_unit if u is not None):
-        if len(by_unit[unit]) > 1:
-            return by_unit[unit][0], by_unit[unit][1]
+    """The first two writers (in order) that write the same record with nothing deciding."""
+    for i, first in enumerate(writers):
+        for second in writers[i + 1 :]:
+            if _unresolved(first, second) and _same_records(ctx, first, second):
+                return first, second
     return None
 
 
@@ -82,7 +95,7 @@ def two_writers(ctx: Context) -> Iterator[Finding]:
         if len(found) < 2:
             continue
         spec = ctx.field(target)
-        if (spec is not None and spec.system_of_record) or _resolved_by_precedence(found):
+        if spec is not None and spec.system_of_record:
             continue
         pair = _conflicting_pair(ctx, found)
         if pair is None:

@@ -60,8 +60,8 @@ def _writers(ctx: Context, dr: DuplicateRule) -> Iterator[tuple[str, str, str | 
     for name, sync in ctx.rules_by_target.get(obj, []):
         yield name, sync.mode, ctx.eco.integrations[sync.integration].user, "target"
     for name, sync in ctx.rules_by_source.get(obj, []):
-        if sync.direction == "two_way":
-            yield name, "upsert", ctx.eco.integrations[sync.integration].user, "source"
+        if sync.direction == "two_way":  # the reverse flow writes with the rule's mode too
+            yield name, sync.mode, ctx.eco.integrations[sync.integration].user, "source"
 
 
 @rule("duplicate-rule-blocks-integration", E_BLOCKS_INTEGRATION)
