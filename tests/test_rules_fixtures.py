@@ -115,6 +115,19 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ),
     ("W5002", "w5002_fires", "w5002_silent", [("case.yaml", 10, 21, (("case.yaml", 5, 22),))]),
     ("W5003", "w5003_fires", "w5003_silent", [("case.yaml", 21, 36, (("case.yaml", 28, 33),))]),
+    # only records one origin reaches: unrelated callers, calls and social posts stay silent
+    (
+        "W5003",
+        "w5003_connected_fires",
+        "w5003_unrelated_silent",
+        [("case.yaml", 25, 33, (("case.yaml", 40, 36),))],
+    ),
+    (
+        "W5003",
+        "w5003_fires",
+        "w5003_cases_silent",
+        [("case.yaml", 21, 36, (("case.yaml", 28, 33),))],
+    ),
     (
         "E5004",
         "e5004_fires",

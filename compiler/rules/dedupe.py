@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
+import networkx as nx
+
 from compiler.diagnostics import Finding, code
 from compiler.model.dedupe import DuplicateRule
 from compiler.model.sync import SyncRule
@@ -31,8 +33,9 @@ W_MATCH_NEVER_RECEIVED = code(
 W_KEYS_INCONSISTENT = code(
     "W5003",
     "Records matched on different keys",
-    "Sync rules writing the same object match records on different fields; the same "
-    "customer is found by one integration and duplicated by the other.",
+    "Sync rules upsert the same records (their sources share an origin through sync "
+    "rules) into one object but match them on different fields; the same customer is found "
+    "by one integration and duplicated by the other.",
     "Match every sync into the object on the same key (an external id, the subscriber key).",
 )
 E_SUBSCRIBER_KEY = code(
@@ -110,48 +113,92 @@ def matching_fields(ctx: Context) -> Iterator[Finding]:
             )
 
 
-_CUSTOMER_OBJECTS = frozenset(("Contact", "Lead", "Account", "Individual", "Prospect"))
-
-
-def _customer_object(ctx: Context, key: str) -> bool:
-    """Objects that hold people, where matching on another key creates duplicates."""
-    system, _, name = key.partition(".")
-    spec = ctx.object(system, name)
-    if spec is not None and spec.kind == "data_extension":
-        return ctx.eco.data_extensions[name].sendable is not None
-    return name in _CUSTOMER_OBJECTS or name == "_Subscribers"
-
-
 def _dedupes(ctx: Context, target: str, sync: SyncRule) -> bool:
-    """True when the rule finds existing people by a key and creates them otherwise."""
-    if sync.match is None or sync.mode != "upsert" or not _customer_object(ctx, target):
+    """True when the rule finds existing records by a key and creates them otherwise."""
+    if sync.match is None or sync.mode != "upsert":
         return False
     system, _, name = target.partition(".")
     spec = ctx.field(f"{system}:{name}.{sync.match.target}")
     return spec is None or spec.type != "id"
 
 
+def _object_flows(ctx: Context) -> nx.DiGraph:
+    """The data flow between objects (`system.Object`), from the field-level graph: which
+    object's records reach which object (two-way rules and Marketing Cloud Connect too)."""
+    graph: nx.DiGraph | None = ctx.memo.get("object_flows")
+    if graph is None:
+        graph = nx.DiGraph()
+        nodes = ctx.graph.dataflow.nodes
+        for u, v in ctx.graph.dataflow.edges():
+            a, b = nodes[u], nodes[v]
+            graph.add_edge(f"{a['system']}.{a['object']}", f"{b['system']}.{b['object']}")
+        ctx.memo["object_flows"] = graph
+    return graph
+
+
+def _record_origins(ctx: Context, key: str, limit: int = 10000) -> frozenset[str]:
+    """`key` and every object whose records reach it through sync rules (bounded BFS)."""
+    memo: dict[str, frozenset[str]] = ctx.memo.setdefault("record_origins", {})
+    if key not in memo:
+        graph = _object_flows(ctx)
+        seen, queue = {key}, deque([key])
+        while queue and len(seen) < limit:
+            node = queue.popleft()
+            for pred in graph.predecessors(node) if node in graph else ():
+                if pred not in seen:
+                    seen.add(pred)
+                    queue.append(pred)
+        memo[key] = frozenset(seen)
+    return memo[key]
+
+
+def _same_records(ctx: Context, a: SyncRule, b: SyncRule) -> bool:
+    """Two rules carry the same records when their sources share an origin (one object's
+    records reach both, through sync rules) and they are not scoped to different business
+    units (a record syncs to one unit only). Call-centre cases and social cases written
+    into one Case object are different records, matched on different keys by design."""
+    if a.business_unit and b.business_unit and a.business_unit != b.business_unit:
+        return False
+    return a.source == b.source or bool(
+        _record_origins(ctx, a.source) & _record_origins(ctx, b.source)
+    )
+
+
 @rule("match-keys", W_KEYS_INCONSISTENT)
 def match_keys(ctx: Context) -> Iterator[Finding]:
-    """Upserts of people into the same object that match them on different keys."""
+    """Upserts of the same records into one object that match them on different keys."""
     for target in sorted(ctx.rules_by_target):
         keyed = [(n, s) for n, s in ctx.rules_by_target[target] if _dedupes(ctx, target, s)]
-        if not keyed:
+        if len({s.match.target for _, s in keyed if s.match is not None}) < 2:
             continue
-        first, first_rule = keyed[0]
-        assert first_rule.match is not None
-        for name, sync in keyed[1:]:
+        for i, (name, sync) in enumerate(keyed):
             assert sync.match is not None
-            if sync.match.target == first_rule.match.target:
-                continue
-            yield ctx.finding(
-                W_KEYS_INCONSISTENT,
-                f"sync rule {name!r} matches {target} records on {sync.match.target!r}, "
-                f"but {first!r} matches them on {first_rule.match.target!r}",
-                ("sync_rules", name, "match", "target"),
-                address=f"sync_rule.{name}",
-                related=[(("sync_rules", first, "match", "target"), f"{first!r} matches here")],
+            other = next(
+                (
+                    (n, o)
+                    for n, o in keyed[:i]
+                    if o.match is not None
+                    and o.match.target != sync.match.target
+                    and _same_records(ctx, o, sync)
+                ),
+                None,
             )
+            if other is not None:
+                yield _key_finding(ctx, target, name, sync, *other)
+
+
+def _key_finding(
+    ctx: Context, target: str, name: str, sync: SyncRule, first: str, first_rule: SyncRule
+) -> Finding:
+    assert sync.match is not None and first_rule.match is not None
+    return ctx.finding(
+        W_KEYS_INCONSISTENT,
+        f"sync rule {name!r} matches {target} records on {sync.match.target!r}, "
+        f"but {first!r} matches the same records on {first_rule.match.target!r}",
+        ("sync_rules", name, "match", "target"),
+        address=f"sync_rule.{name}",
+        related=[(("sync_rules", first, "match", "target"), f"{first!r} matches here")],
+    )
 
 
 def _origins(ctx: Context, node: str, limit: int = 10000) -> tuple[set[str], bool]:
