@@ -39,8 +39,8 @@ E_LIMIT = code(
     "E0003",
     "Input exceeds a loader limit",
     "Oversize files, deep nesting and alias bombs are refused before they exhaust memory or time.",
-    "Split the file, flatten the nesting or drop the aliases; limits are set with "
-    "--max-file-bytes on the command line if a real ecosystem needs more.",
+    "Split the file, flatten the nesting or drop the aliases. The limits (8 MiB per file, "
+    "64 levels of nesting, 2,000,000 values per file) are far above what an ecosystem needs.",
     suppressible=False,
 )
 E_INCLUDE = code(

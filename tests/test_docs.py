@@ -161,3 +161,23 @@ def test_getting_started_shows_what_engage_really_prints(
     run = engage("validate")
     assert run.code == 1
     assert run.out == shown
+
+
+def test_every_option_a_hint_names_exists() -> None:
+    """A hint that says `--some-option` must name an option some command really has."""
+    import_everything()
+    from compiler.cli import cli
+
+    options = {
+        opt
+        for command in cli.commands.values()
+        for param in command.params
+        for opt in getattr(param, "opts", [])
+    }
+    named = {
+        (info.code, opt)
+        for info in REGISTRY
+        for opt in re.findall(r"(?<![\w-])--[a-z][a-z-]+", info.hint + " " + info.rationale)
+    }
+    assert named, "the check found no option at all: the pattern is wrong"
+    assert sorted((code, opt) for code, opt in named if opt not in options) == []
