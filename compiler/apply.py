@@ -11,8 +11,9 @@ leaves a valid state (the state file plus its journal, replayed when read) holdi
 the changes made so far. The next plan continues from there (and regenerates the
 artifacts of the interrupted run, deletions included).
 
-Artifacts: if `compiler.emit.generate` exists, the applied resources' files are generated
-into the output folder before the marker is cleared; otherwise apply records state only.
+Artifacts (`apply_artifacts`): the applied resources' files are computed and the output
+folder checked before anything is recorded (generation errors refuse the apply), then
+written after the changes are recorded and before the marker is cleared.
 
 Test hooks (honoured only with ENGAGE_TEST_HOOKS=1; documented in docs/plan-and-apply.md):
 ENGAGE_TEST_CRASH_AFTER=N exits abruptly (status 70) after N recorded resources;
@@ -23,9 +24,6 @@ ENGAGE_TEST_WAIT_FOR=PATH waits, holding the lock, until PATH exists.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import inspect
 import os
 import time
 import uuid
@@ -35,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler import __version__
+from compiler.apply_artifacts import prepare_artifacts, write_artifacts
 from compiler.plan.approvals import Approval, unmet
 from compiler.plan.builder import PlanInputs, build_plan
 from compiler.plan.definition import Change, Plan
@@ -193,20 +192,6 @@ def _begin(plan: Plan, state: State | None) -> State:
     return state.model_copy(update={"serial": state.serial + 1, "apply": marker})
 
 
-def _generate(
-    resolved: ResolvedEcosystem, out_dir: Path, written: Sequence[str], deleted: Sequence[str]
-) -> tuple[bool, Any]:
-    if importlib.util.find_spec("compiler.emit") is None:
-        return False, None
-    generate = getattr(importlib.import_module("compiler.emit"), "generate", None)
-    if generate is None:
-        return False, None
-    kwargs: dict[str, Any] = {"addresses": sorted(set(written))}
-    if "deleted" in inspect.signature(generate).parameters:
-        kwargs["deleted"] = sorted(set(deleted))
-    return True, generate(resolved, out_dir, **kwargs)
-
-
 def _record_all(
     plan: Plan, backend: Backend, begun: State, desired: Mapping[str, DesiredResource]
 ) -> State:
@@ -225,37 +210,25 @@ def _record_all(
     return with_records(begun, records)
 
 
-def _touched(plan: Plan, current: State) -> tuple[list[str], list[str]]:
-    """Addresses whose artifacts to write, and those removed: this apply's and those of an
-    interrupted apply it finishes."""
-    assert current.apply is not None
-    deleted = set(current.apply.deleted)
-    if plan.interrupted_apply is not None:
-        deleted.update(plan.interrupted_apply.deleted)
-        pending = plan.interrupted_apply.recorded
-    else:
-        pending = []
-    written = {c.address for c in plan.changes if c.action != "delete"} | set(pending)
-    return sorted(written - deleted), sorted(deleted)
-
-
 def execute(
     plan: Plan, resolved: ResolvedEcosystem, backend: Backend, state: State | None, out_dir: Path
 ) -> ApplyResult:
     """Carry out the (checked) plan: call with the state lock held."""
     desired = desired_resources(resolved, {c.address: tuple(c.dependencies) for c in plan.changes})
+    pending = prepare_artifacts(plan, resolved, out_dir)  # refusals: nothing changed yet
     backend.backup(state)
     begun = _begin(plan, state)
     backend.write(begun)
     _hook_step(0)
     current = _record_all(plan, backend, begun, desired)
-    written, deleted = _touched(plan, current)
-    available, generated = _generate(resolved, out_dir, written, deleted)
+    generated = None if pending is None else write_artifacts(pending, current.serial)
     final = current.model_copy(
         update={"apply": None, "source_digest": plan.source.digest, "engage_version": __version__}
     )
     backend.write(final)
-    return ApplyResult(tuple(plan.changes), final.lineage, final.serial, generated, available)
+    return ApplyResult(
+        tuple(plan.changes), final.lineage, final.serial, generated, pending is not None
+    )
 
 
 def apply_plan(

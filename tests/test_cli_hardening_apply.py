@@ -7,15 +7,22 @@ appears, and that the message says what is wrong and what to do.
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import time
 from pathlib import Path
 
+import pytest
 from conftest import RunEngage
 from lxml import etree
 from test_plan_support import (
+    STATE,
+    append,
     apply_now,
     edit,
     engage_process,
     make_plan,
+    read_state,
     save_and_approve,
     workspace,
 )
@@ -24,6 +31,7 @@ PLAN = Path("plans/p.plan.json")
 HOOKS = {"ENGAGE_TEST_HOOKS": "1"}
 NS = {"m": "http://soap.sforce.com/2006/04/metadata"}
 DESTRUCTIVE = Path("out/salesforce/manifest/destructiveChanges.xml")
+JOURNAL = Path(f"{STATE}.journal")
 
 
 def no_crash(text: str) -> None:
@@ -68,3 +76,184 @@ def test_a_delete_recorded_before_a_crash_still_reaches_destructive_changes(
     result = engage("apply", PLAN.as_posix())
     assert result.code == 0, result.err
     assert destructive_members() == {"DuplicateRule": ["Contact.contact_email"]}
+
+
+# ------------------------------------------------------------- artifacts
+LONG_LABEL = "A label far longer than the forty characters a field label may have"
+
+
+def add_contact_field(root: Path, spec: str) -> None:
+    """Declare a custom field on the CRM's Contact (generation derives a file from it)."""
+    append(root / "data.yaml", f"objects:\n  crm.Contact:\n    fields:\n      Note__c: {spec}\n")
+
+
+def test_generation_errors_refuse_the_apply_before_anything_changes(engage: RunEngage) -> None:
+    root = workspace()
+    add_contact_field(root, "{type: text, length: 300}")  # valid YAML, no such Salesforce field
+    save_and_approve(make_plan())
+    result = engage("apply", PLAN.as_posix())
+    assert result.code == 1
+    no_crash(result.err)
+    assert "error[E8612]" in result.err and "ecosystem/data.yaml:" in result.err
+    assert "nothing was applied" in result.err
+    assert "engage plan" in result.err  # what to do next
+    assert read_state() is None and not Path("out").exists()
+
+
+def test_generation_warnings_are_shown_with_their_position(engage: RunEngage) -> None:
+    root = workspace()
+    add_contact_field(root, f"{{type: text, length: 20, label: {LONG_LABEL}}}")
+    save_and_approve(make_plan())
+    result = engage("apply", PLAN.as_posix())
+    assert result.code == 0, result.err
+    assert "warning[W8610]" in result.err
+    assert "--> ecosystem/data.yaml:" in result.err  # file:line:column, like engage generate
+
+
+def test_an_out_dir_that_cannot_be_written_is_refused_before_anything_changes(
+    engage: RunEngage,
+) -> None:
+    workspace()
+    Path("afile").write_text("not a folder\n", encoding="utf-8")
+    save_and_approve(make_plan())
+    result = engage("apply", PLAN.as_posix(), "--out-dir", "afile/out")
+    assert result.code == 1
+    no_crash(result.err)
+    assert "afile/out" in result.err and "--out-dir" in result.err
+    assert "nothing was applied" in result.err
+    assert read_state() is None
+
+
+def test_a_file_where_the_artifacts_need_a_folder_is_refused_before_anything_changes(
+    engage: RunEngage,
+) -> None:
+    workspace()
+    Path("out").mkdir()
+    Path("out/salesforce").write_text("in the way\n", encoding="utf-8")
+    save_and_approve(make_plan())
+    result = engage("apply", PLAN.as_posix())
+    assert result.code == 1
+    no_crash(result.err)
+    assert "out/salesforce" in result.err and "is a file" in result.err
+    assert read_state() is None
+
+
+def wait_for_journal(proc: subprocess.Popen[str], lines: int) -> None:
+    """Wait until the apply in `proc` has recorded `lines - 1` changes."""
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if JOURNAL.exists() and JOURNAL.read_text(encoding="utf-8").count("\n") >= lines:
+            return
+        time.sleep(0.01)
+    raise AssertionError(proc.communicate())
+
+
+def test_artifacts_failing_after_recording_keep_the_apply_unfinished(engage: RunEngage) -> None:
+    """Something that appears in the way while the apply records (after its checks): the
+    state keeps the changes and the marker, and the next plan finishes the apply."""
+    workspace()
+    save_and_approve(make_plan())
+    proc = engage_process("apply", PLAN.as_posix(), env={**HOOKS, "ENGAGE_TEST_STEP_DELAY": "0.2"})
+    wait_for_journal(proc, 2)
+    Path("out").mkdir(exist_ok=True)
+    Path("out/salesforce").write_text("in the way\n", encoding="utf-8")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    no_crash(err)
+    assert "out/salesforce" in err
+    assert "the state records the changes" in err and "engage plan" in err
+    state = read_state()
+    assert state is not None and state.apply is not None and len(state.resources) == 13
+    Path("out/salesforce").unlink()
+    again = make_plan()
+    assert again.changes == [] and again.interrupted_apply is not None
+    save_and_approve(again)
+    result = engage("apply", PLAN.as_posix())
+    assert result.code == 0, result.err
+    assert Path("out/salesforce/manifest/package.xml").is_file()
+    state = read_state()
+    assert state is not None and state.apply is None
+
+
+# ------------------------------------------------------------- options, lock, signals
+def test_a_lock_timeout_that_is_not_a_number_of_seconds_is_a_usage_error(
+    engage: RunEngage,
+) -> None:
+    workspace()
+    save_and_approve(make_plan())
+    for value in ("nan", "-1", "soon"):
+        result = engage("apply", PLAN.as_posix(), "--lock-timeout", value)
+        assert result.code == 1, value
+        no_crash(result.err)
+        assert "--lock-timeout" in result.err
+    assert read_state() is None
+
+
+def test_a_lock_that_cannot_be_taken_is_a_refusal_naming_it(engage: RunEngage) -> None:
+    workspace()
+    save_and_approve(make_plan())
+    Path(f"{STATE}.lock").mkdir(parents=True)  # in the way of the lock file
+    result = engage("apply", PLAN.as_posix())
+    assert result.code == 1
+    no_crash(result.err)
+    assert f"{STATE}.lock" in result.err and "hint:" in result.err
+    assert read_state() is None
+
+
+def test_ctrl_c_mid_apply_says_what_was_recorded_and_what_to_do() -> None:
+    workspace()
+    save_and_approve(make_plan())
+    proc = engage_process("apply", PLAN.as_posix(), env={**HOOKS, "ENGAGE_TEST_STEP_DELAY": "0.2"})
+    wait_for_journal(proc, 3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    no_crash(err)
+    state = read_state()
+    assert state is not None and state.apply is not None
+    done = len(state.apply.recorded)
+    assert f"interrupted after recording {done} of 13 change(s)" in err
+    assert "engage plan" in err
+    assert make_plan().interrupted_apply is not None
+
+
+# ------------------------------------------------------------- reporting
+def test_the_summary_counts_moves(engage: RunEngage) -> None:
+    root = workspace()
+    apply_now()
+    edit(root / "data.yaml", "  orders:\n", "  purchases:\n")
+    append(
+        root / "data.yaml",
+        "moved:\n  - {from: data_extension.orders, to: data_extension.purchases}\n",
+    )
+    save_and_approve(make_plan())
+    result = engage("apply", PLAN.as_posix())
+    assert result.code == 0, result.err
+    assert "0 added, 0 changed, 0 replaced, 0 destroyed, 1 moved." in result.out
+
+
+def test_apply_from_another_folder_says_where_to_run_it(
+    engage: RunEngage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace()
+    save_and_approve(make_plan())
+    Path("elsewhere").mkdir()
+    monkeypatch.chdir("elsewhere")
+    result = engage("apply", f"../{PLAN.as_posix()}")
+    assert result.code == 1
+    no_crash(result.err)
+    assert "ecosystem" in result.err and "folder where `engage plan` ran" in result.err
+    assert "E0007" not in result.err  # not reported as a broken ecosystem
+
+
+def test_a_state_of_another_environment_is_refused_with_a_hint_apply_can_follow(
+    engage: RunEngage,
+) -> None:
+    workspace()
+    apply_now()
+    save_and_approve(make_plan(env="prod", state_path=Path(".engage/state/prod.json")))
+    result = engage("apply", PLAN.as_posix(), "--state", STATE.as_posix())
+    assert result.code == 1
+    assert "is the state of environment 'dev', not 'prod'" in result.err
+    assert "--env" not in result.err  # apply has no --env
+    assert ".engage/state/prod.json" in result.err

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -11,22 +13,34 @@ import click
 from compiler.apply import ApplyResult, apply_plan
 from compiler.commands.common import EXIT_ERROR, EXIT_OK
 from compiler.commands.plan import compile_or_report, report_error
+from compiler.diagnostics import Finding, sort_findings
 from compiler.plan.approvals import read_approvals, valid_approvals
-from compiler.plan.errors import PlanError
+from compiler.plan.definition import Plan
+from compiler.plan.errors import GenerationError, PlanError
 from compiler.plan.planfile import load_plan
 from compiler.plan.state import LocalBackend
+from compiler.render.console import make_console
+from compiler.render.findings_text import render_findings
+
+EXIT_INTERRUPTED = 130
+
+
+def _print_findings(findings: Sequence[Finding]) -> None:
+    if findings:
+        render_findings(make_console(stderr=True), sort_findings(list(findings)))
 
 
 def _report(result: ApplyResult, out_dir: Path) -> None:
     if result.nothing_to_do:
         click.echo("No changes. Nothing to apply.")
         return
-    counts = {a: sum(c.action == a for c in result.applied) for a in ("create", "update")}
+    count = {a: sum(c.action == a for c in result.applied) for a in ("create", "update")}
     replaced = sum(c.action == "replace" for c in result.applied)
     destroyed = sum(c.action == "delete" for c in result.applied)
+    moved = sum(c.previous_address is not None for c in result.applied)
     click.echo(
-        f"Apply complete! Resources: {counts['create']} added, {counts['update']} changed, "
-        f"{replaced} replaced, {destroyed} destroyed."
+        f"Apply complete! Resources: {count['create']} added, {count['update']} changed, "
+        f"{replaced} replaced, {destroyed} destroyed" + (f", {moved} moved." if moved else ".")
     )
     click.echo(f"State: serial {result.serial}, lineage {result.lineage}.")
     if not result.generation_available:
@@ -37,8 +51,43 @@ def _report(result: ApplyResult, out_dir: Path) -> None:
             f"Artifacts: {len(gen.written)} file(s) generated in {out_dir} "
             f"({len(gen.changed)} changed, {len(gen.removed)} removed)."
         )
-        for finding in gen.findings:
-            click.echo(f"{finding.severity.value}[{finding.code}] {finding.message}", err=True)
+        _print_findings(gen.findings)
+
+
+def _lock_timeout(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    if math.isnan(value):
+        raise click.BadParameter("must be a number of seconds (0 or more)")
+    return value
+
+
+def _check_sources_here(saved: Plan, plan_file: Path) -> None:
+    """The plan names its sources relative to where `engage plan` ran."""
+    if not Path(saved.source.path).exists():
+        raise PlanError(
+            f"the plan's sources {saved.source.path!r} do not exist here ({Path.cwd()}); "
+            f"{plan_file} names them relative to the folder where `engage plan` ran",
+            hint="Run `engage apply` from that folder (in CI: the repository's root).",
+        )
+
+
+def _interrupted(backend: LocalBackend, saved: Plan) -> int:
+    """Ctrl-C: say what the state holds now, and how to finish."""
+    try:
+        state = backend.read()
+    except PlanError:
+        state = None
+    if state is None or state.apply is None or state.apply.plan_digest != saved.digest:
+        click.echo("interrupted: nothing was applied.", err=True)
+        return EXIT_INTERRUPTED
+    click.echo(
+        f"interrupted after recording {len(state.apply.recorded)} of {len(saved.changes)} "
+        f"change(s): the state {backend.location} is valid (serial {state.serial}) and notes "
+        "the unfinished apply.\n"
+        "  hint: Run `engage plan --out ...`, have it approved and apply it: it plans what "
+        "is left and writes the artifacts.",
+        err=True,
+    )
+    return EXIT_INTERRUPTED
 
 
 @click.command()
@@ -61,26 +110,34 @@ def _report(result: ApplyResult, out_dir: Path) -> None:
     type=click.FloatRange(min=0),
     default=30.0,
     show_default=True,
+    callback=_lock_timeout,
     help="Seconds to wait for another apply to release the state lock.",
 )
 def apply(plan_file: Path, state_path: Path | None, out_dir: Path, lock_timeout: float) -> int:
     """Apply a saved PLAN: exit 0 when applied (or nothing to do), 1 when refused."""
     try:
         saved = load_plan(plan_file)
+        _check_sources_here(saved, plan_file)
         comp = compile_or_report(saved.source.path, saved.environment, "applying")
         if comp is None or comp.resolved is None:
             return EXIT_ERROR
         backend = LocalBackend(state_path or Path(saved.state.location))
         given = valid_approvals(saved, read_approvals(plan_file))
-        result = apply_plan(
-            saved,
-            comp.resolved,
-            backend,
-            given,
-            out_dir=out_dir,
-            lock_timeout=lock_timeout,
-            command=shlex.join(["engage", *sys.argv[1:]]),
-        )
+        try:
+            result = apply_plan(
+                saved,
+                comp.resolved,
+                backend,
+                given,
+                out_dir=out_dir,
+                lock_timeout=lock_timeout,
+                command=shlex.join(["engage", *sys.argv[1:]]),
+            )
+        except KeyboardInterrupt:
+            return _interrupted(backend, saved)
+    except GenerationError as err:
+        _print_findings(err.findings)
+        return report_error(err)
     except PlanError as err:
         return report_error(err)
     _report(result, out_dir)

@@ -15,7 +15,7 @@ from compiler.commands.common import (
     print_findings_text,
 )
 from compiler.diagnostics import has_errors, sort_findings
-from compiler.emit import EMITTERS, GenerateResult
+from compiler.emit import EMITTERS, GenerateResult, OutputError
 from compiler.emit import generate as generate_files
 from compiler.render.console import make_console
 from compiler.render.findings_text import render_findings
@@ -31,6 +31,11 @@ def _summary(result: GenerateResult) -> list[str]:
         lines.append(f"  removed {len(result.removed)} files no longer generated:")
         lines += [f"    {path}" for path in result.removed]
     return lines
+
+
+def _refuse(message: str) -> int:
+    click.echo(f"error: {message}", err=True)
+    return EXIT_ERROR
 
 
 @click.command()
@@ -72,9 +77,15 @@ def generate(
     console = make_console()
     try:
         result = generate_files(comp.resolved, out, targets=set(targets) or None)
+    except OutputError as err:
+        return _refuse(f"{err.message}\n  hint: {err.hint} Nothing was written.")
     except OSError as err:
-        make_console(stderr=True).print(f"[bold red]error:[/] cannot write to {out}: {err}")
-        return EXIT_ERROR
+        return _refuse(
+            f"cannot write to {out.as_posix()}: {err.strerror or err}"
+            + (f" ({err.filename})" if err.filename else "")
+            + "\n  hint: Check the folder's permissions and free space, then generate again "
+            "(files written so far are complete; the rest were not written)."
+        )
     findings = sort_findings([*comp.findings, *result.findings])
     render_findings(console, findings)
     where = f" for environment {environment!r}" if environment else ""

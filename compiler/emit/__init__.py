@@ -30,6 +30,8 @@ import hashlib
 import importlib
 import importlib.util
 import json
+import os
+import tempfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -297,17 +299,67 @@ def _finish(run: _Run, target: str, selected: list[Emitted]) -> tuple[list[Emitt
     )
 
 
+class OutputError(Exception):
+    """The output folder cannot take the generated files: nothing was written."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
 def _inside(out_dir: Path, rel: str) -> Path | None:
     root = out_dir.resolve()
     target = (out_dir / rel).resolve()
     return target if target.is_relative_to(root) and target != root else None
 
 
+def _in_the_way(out_dir: Path, rel: str) -> str | None:
+    """Why `rel` cannot be written under `out_dir` (a file where a folder must be, a
+    folder where the file must be, a link leading outside), or None."""
+    shown = (out_dir / rel).as_posix()
+    if _inside(out_dir, rel) is None:
+        return f"{shown} leads outside {out_dir.as_posix()} (through a symbolic link)"
+    parent = out_dir
+    for part in Path(rel).parts[:-1]:
+        parent = parent / part
+        if parent.exists() and not parent.is_dir():
+            return f"{parent.as_posix()} is a file, but generated files go inside it"
+    if (out_dir / rel).is_dir():
+        return f"{shown} is a folder, but engage generates a file there"
+    return None
+
+
+def check_output(out_dir: Path, rels: Iterable[str]) -> None:
+    """Raise OutputError unless `out_dir` can take every one of `rels` (and the manifest)."""
+    fix = "Remove what is in the way, or pass another output folder."
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir.as_posix()} is a file, not a folder", fix)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=out_dir, prefix=".engage-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise OutputError(
+            f"cannot write into {out_dir.as_posix()}: {err.strerror or err}",
+            "Check that the folder can be created and written by this user, or pass another "
+            "output folder.",
+        ) from None
+    for rel in sorted({MANIFEST, *rels}):
+        problem = _in_the_way(out_dir, rel)
+        if problem is not None:
+            raise OutputError(problem, fix)
+
+
 def _write(out_dir: Path, rel: str, content: bytes) -> bool:
     """Write unless the file already holds exactly these bytes; True when written."""
     target = _inside(out_dir, rel)
     if target is None:
-        raise ValueError(f"{rel!r} resolves outside {out_dir}")
+        raise OutputError(
+            f"{(out_dir / rel).as_posix()} leads outside {out_dir.as_posix()}",
+            "Remove the symbolic link, or pass another output folder.",
+        )
     if target.is_file() and target.read_bytes() == content:
         return False
     write_atomic(target, content)
@@ -334,20 +386,35 @@ def _entries(target: str, arts: Iterable[Emitted]) -> dict[str, Entry]:
     }
 
 
-def generate(
+@dataclass(frozen=True)
+class Prepared:
+    """Every target's files, computed and not yet written (see `prepare`)."""
+
+    run: _Run
+    entries: Mapping[str, Entry]
+    contents: Mapping[str, bytes]
+    by_target: Mapping[str, tuple[str, ...]]
+    ran: frozenset[str]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(self.run.findings)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(sorted(self.contents))
+
+
+def prepare(
     resolved: ResolvedEcosystem,
     out_dir: Path,
     addresses: Collection[str] | None = None,
     deleted: Collection[str] = (),
     *,
     targets: Collection[str] | None = None,
-) -> GenerateResult:
-    """Generate every target's files under `out_dir` (see the module docstring).
-
-    `addresses` limits the run to artifacts of those resources (plus the files describing
-    the selection); `deleted` names resources a plan deletes: their files are removed and
-    their Salesforce components listed in destructiveChanges.xml.
-    """
+) -> Prepared:
+    """Compute what `generate` would write (reading only the manifest): its findings can
+    refuse a run before anything changes, and `write_prepared` then writes it."""
     old, findings = read_manifest(out_dir)
     run = _Run(
         resolved,
@@ -376,7 +443,40 @@ def generate(
         contents.update({f"{target}/{a.path}": a.content for a in arts})
         by_target[target] = tuple(sorted(entries))
     _report_unknown_deletions(run, found)
-    return _commit(run, out_dir, new, contents, by_target, ran)
+    return Prepared(run, new, contents, by_target, frozenset(ran))
+
+
+def write_prepared(prepared: Prepared, out_dir: Path) -> GenerateResult:
+    """Write what `prepare` computed: checked first (OutputError, nothing written), then
+    file by file (an OSError midway leaves the files written so far)."""
+    check_output(out_dir, prepared.paths)
+    return _commit(
+        prepared.run,
+        out_dir,
+        dict(prepared.entries),
+        prepared.contents,
+        prepared.by_target,
+        set(prepared.ran),
+    )
+
+
+def generate(
+    resolved: ResolvedEcosystem,
+    out_dir: Path,
+    addresses: Collection[str] | None = None,
+    deleted: Collection[str] = (),
+    *,
+    targets: Collection[str] | None = None,
+) -> GenerateResult:
+    """Generate every target's files under `out_dir` (see the module docstring).
+
+    `addresses` limits the run to artifacts of those resources (plus the files describing
+    the selection); `deleted` names resources a plan deletes: their files are removed and
+    their Salesforce components listed in destructiveChanges.xml. Raises OutputError when
+    the folder cannot take the files (nothing written), OSError when a write fails.
+    """
+    prepared = prepare(resolved, out_dir, addresses, deleted, targets=targets)
+    return write_prepared(prepared, out_dir)
 
 
 def _report_unknown_deletions(run: _Run, found: set[str]) -> None:
@@ -441,6 +541,11 @@ __all__ = [
     "Emitted",
     "GenerateResult",
     "Member",
+    "OutputError",
+    "Prepared",
+    "check_output",
     "generate",
     "normalize",
+    "prepare",
+    "write_prepared",
 ]

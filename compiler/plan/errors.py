@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compiler.diagnostics import Span
+from compiler.diagnostics import Finding, Span
 
 
 class PlanError(Exception):
@@ -34,3 +34,16 @@ class StalePlanError(PlanError):
 
 class ApprovalError(PlanError):
     """The plan lacks approvals its changes require, or an approver is not allowed."""
+
+
+class GenerationError(PlanError):
+    """Generating the plan's artifacts reports errors: the apply is refused before it starts.
+    `findings` are the generation's findings, shown (with their positions) before it."""
+
+    def __init__(self, message: str, hint: str, findings: tuple[Finding, ...]) -> None:
+        super().__init__(message, hint)
+        self.findings = findings
+
+
+class ArtifactsError(PlanError):
+    """The changes are recorded, but their artifacts could not be written."""

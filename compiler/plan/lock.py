@@ -55,9 +55,9 @@ def state_lock(state_path: Path, command: str, timeout: float) -> Iterator[None]
     """Hold the lock of `state_path` for the duration of the block, or raise LockError."""
     lock_path = Path(f"{state_path}.lock")
     info_path = Path(f"{state_path}.lock.json")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(lock_path), timeout=timeout)
     try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(lock_path), timeout=timeout)
         lock.acquire(timeout=timeout)
     except Timeout:
         raise LockError(
@@ -65,10 +65,27 @@ def state_lock(state_path: Path, command: str, timeout: float) -> Iterator[None]
             hint="Wait for that apply to finish and try again (--lock-timeout waits longer). "
             "The lock is an OS lock: it is released as soon as its process ends.",
         ) from None
+    except OSError as err:
+        raise _cannot_lock(lock_path, err) from None
     try:
-        write_atomic(info_path, json.dumps(owner_info(command), indent=2) + "\n")
+        _write_owner(info_path, command)
         yield
     finally:
-        with suppress(FileNotFoundError):
+        with suppress(OSError):
             info_path.unlink()
         lock.release()
+
+
+def _cannot_lock(path: Path, err: OSError) -> LockError:
+    return LockError(
+        f"cannot take the state lock {path.as_posix()}: {err.strerror or err}",
+        hint="The lock is a file beside the state: check that its folder is writable by this "
+        "user and that nothing else (a folder?) has its name.",
+    )
+
+
+def _write_owner(info_path: Path, command: str) -> None:
+    try:
+        write_atomic(info_path, json.dumps(owner_info(command), indent=2) + "\n")
+    except OSError as err:
+        raise _cannot_lock(info_path, err) from None

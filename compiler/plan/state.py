@@ -152,7 +152,8 @@ def check_belongs(state: State, where: str, ecosystem: str, environment: str | N
         raise StateError(
             f"{where} is the state of environment {state.environment or 'default'!r}, "
             f"not {environment or 'default'!r}",
-            hint="Pass the matching --env, or point --state at this environment's state.",
+            hint=f"Point --state at the state of environment {environment or 'default'!r} "
+            f"(by default {default_state_path(environment).as_posix()}).",
         )
 
 

@@ -1,0 +1,97 @@
+"""Apply's artifacts: what a plan's changes generate, checked before and written after.
+
+Before anything is recorded, the files of the plan's changes (and of an interrupted apply
+it finishes) are computed and the output folder checked: generation errors, or a folder
+that cannot take the files, refuse the apply while nothing has changed. After the changes
+are recorded, the files are written; a failure then (a full disk, something that appeared
+in the way) leaves the apply unfinished in state, so the next plan finishes it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from compiler.diagnostics import Severity, has_errors
+from compiler.plan.definition import Plan
+from compiler.plan.errors import ArtifactsError, GenerationError, PlanError
+from compiler.resolve import ResolvedEcosystem
+
+_REPLAN = "run `engage plan --out ...` again and have the new plan approved"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Artifacts computed for an apply, not yet written (None: no emit stage here)."""
+
+    prepared: Any  # compiler.emit.Prepared
+    out_dir: Path
+
+
+def _emit() -> ModuleType | None:
+    try:
+        module = importlib.import_module("compiler.emit")
+    except ImportError:
+        return None
+    return module if hasattr(module, "prepare") else None
+
+
+def touched(plan: Plan) -> tuple[list[str], list[str]]:
+    """Addresses whose artifacts to write, and those removed (deleted or moved away): the
+    plan's, and those of an interrupted apply it finishes."""
+    deleted = {c.address for c in plan.changes if c.action == "delete"}
+    deleted |= {c.previous_address for c in plan.changes if c.previous_address}
+    written = {c.address for c in plan.changes if c.action != "delete"}
+    if plan.interrupted_apply is not None:
+        deleted |= set(plan.interrupted_apply.deleted)
+        written |= set(plan.interrupted_apply.recorded)
+    return sorted(written - deleted), sorted(deleted)
+
+
+def prepare_artifacts(plan: Plan, resolved: ResolvedEcosystem, out_dir: Path) -> Pending | None:
+    """Compute and check the plan's artifacts; raise a refusal while nothing has changed."""
+    emit = _emit()
+    if emit is None:
+        return None
+    written, deleted = touched(plan)
+    prepared = emit.prepare(resolved, out_dir, written, deleted)
+    if has_errors(prepared.findings):
+        errors = sum(f.severity is Severity.ERROR for f in prepared.findings)
+        raise GenerationError(
+            f"generating the artifacts of this plan reports {errors} error(s) (above); "
+            "nothing was applied",
+            hint=f"Fix them in the ecosystem (`engage generate` shows the same), then {_REPLAN}.",
+            findings=prepared.findings,
+        )
+    try:
+        emit.check_output(out_dir, prepared.paths)
+    except emit.OutputError as err:
+        raise PlanError(
+            f"--out-dir: {err.message}; nothing was applied",
+            hint=f"{err.hint} Then apply the same plan again.",
+        ) from None
+    return Pending(prepared, out_dir)
+
+
+def write_artifacts(pending: Pending, serial: int) -> Any:
+    """Write the computed artifacts (the changes are recorded, as state `serial`)."""
+    emit = _emit()
+    assert emit is not None
+    try:
+        return emit.write_prepared(pending.prepared, pending.out_dir)
+    except (OSError, emit.OutputError) as err:
+        what = err.message if isinstance(err, emit.OutputError) else _os_error(err)
+        raise ArtifactsError(
+            f"the state records the changes (serial {serial}), but their artifacts could not "
+            f"be written: {what}",
+            hint="Fix that, then run `engage plan --out ...`: the plan notes the unfinished "
+            "apply, and applying it writes the artifacts.",
+        ) from None
+
+
+def _os_error(err: OSError) -> str:
+    where = f"{err.filename}: " if err.filename else ""
+    return f"{where}{err.strerror or err}"
