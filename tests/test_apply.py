@@ -17,6 +17,7 @@ from test_plan_support import (
     backend,
     edit,
     engage_process,
+    in_own_folder,  # noqa: F401 (autouse fixture)
     make_plan,
     read_state,
     resolve,

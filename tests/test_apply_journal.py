@@ -18,6 +18,7 @@ from test_plan_support import (
     apply_now,
     edit,
     engage_process,
+    in_own_folder,  # noqa: F401 (autouse fixture)
     make_plan,
     read_state,
     resolve,

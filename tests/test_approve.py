@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 from conftest import RunEngage
-from test_plan_support import apply_now, edit, workspace
+from test_plan_support import (
+    apply_now,
+    edit,
+    in_own_folder,  # noqa: F401 (autouse fixture)
+    workspace,
+)
 
 from compiler.model.governance import Policy
 from compiler.plan.approvals import matches

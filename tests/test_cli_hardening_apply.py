@@ -21,6 +21,7 @@ from test_plan_support import (
     apply_now,
     edit,
     engage_process,
+    in_own_folder,  # noqa: F401 (autouse fixture)
     make_plan,
     read_state,
     save_and_approve,

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 from conftest import RunEngage
-from test_plan_support import append, apply_now, edit, make_plan, read_state, workspace
+from test_plan_support import (
+    append,
+    apply_now,
+    edit,
+    in_own_folder,  # noqa: F401 (autouse fixture)
+    make_plan,
+    read_state,
+    workspace,
+)
 
 from compiler.plan.definition import Change, Plan
 from compiler.plan.errors import PlanError

@@ -20,7 +20,16 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_plan_support import REPO, append, backend, edit, make_plan, read_state, resolve
+from test_plan_support import (
+    REPO,
+    append,
+    backend,
+    edit,
+    in_own_folder,  # noqa: F401 (autouse fixture)
+    make_plan,
+    read_state,
+    resolve,
+)
 
 from compiler.apply import execute
 from compiler.plan.definition import Plan

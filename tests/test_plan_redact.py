@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 from conftest import RunEngage
-from test_plan_support import edit, read_state, save_and_approve, workspace
+from test_plan_support import (
+    edit,
+    in_own_folder,  # noqa: F401 (autouse fixture)
+    read_state,
+    save_and_approve,
+    workspace,
+)
 
 from compiler.plan.planfile import load_plan
 from compiler.plan.redact import REDACTED, redact, redact_text, secret_key

@@ -6,7 +6,14 @@ import json
 
 import jsonschema
 from conftest import RunEngage
-from test_plan_support import REPO, apply_now, edit, make_plan, workspace
+from test_plan_support import (
+    REPO,
+    apply_now,
+    edit,
+    in_own_folder,  # noqa: F401 (autouse fixture)
+    make_plan,
+    workspace,
+)
 
 from compiler.plan.definition import AttributeChange, Change, Plan, SourceRef, StateRef, Summary
 from compiler.plan.planfile import seal

@@ -1,7 +1,8 @@
 """Helpers shared by the plan, state, approve and apply tests (this module holds no tests).
 
-Every test runs in its own temporary folder (see conftest `_isolated`): `workspace()`
-copies the plan fixture ecosystem to ./ecosystem, the state goes to .engage/state/.
+Every test runs in its own temporary folder: each test module imports the autouse fixture
+`in_own_folder` from here (so it holds whatever conftest does). `workspace()` copies the
+plan fixture ecosystem to ./ecosystem, the state goes to .engage/state/.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from compiler.apply import execute
 from compiler.pipeline import compile_path
@@ -21,6 +25,15 @@ from compiler.plan.planfile import save_plan
 from compiler.plan.state import LocalBackend, State, default_state_path
 from compiler.resolve import ResolvedEcosystem
 from compiler.source import ParseCache
+
+
+@pytest.fixture(autouse=True)
+def in_own_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Run in the test's own folder (plans, state and out/ are relative), no colour."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path
+
 
 REPO = Path(__file__).parent.parent
 BASIC = Path(__file__).parent / "fixtures" / "plan" / "basic"

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 from conftest import RunEngage
-from test_plan_support import STATE, apply_now, edit, read_state, workspace
+from test_plan_support import (
+    STATE,
+    apply_now,
+    edit,
+    in_own_folder,  # noqa: F401 (autouse fixture)
+    read_state,
+    workspace,
+)
 
 from compiler.plan.errors import StateError
 from compiler.plan.state import LocalBackend

@@ -5,6 +5,7 @@ Exit codes (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from compiler.render.console import make_console
 from compiler.render.plan_json import render_json
 from compiler.render.plan_markdown import render_markdown
 from compiler.render.plan_text import render_text
+from compiler.suggest import did_you_mean
 
 FORMATS = ("text", "markdown", "json")
 
@@ -74,11 +76,22 @@ def compile_default(path: str, environment: str | None) -> Compilation | None:
 
 
 def _check_empty(plan_inputs: PlanInputs) -> None:
+    """Only data extensions declared or in state can be declared empty (a typo would
+    silently assume nothing)."""
+    known = {a for a in plan_inputs.resolved.addresses if a.startswith("data_extension.")}
+    if plan_inputs.state is not None:
+        known |= {a for a in plan_inputs.state.resources if a.startswith("data_extension.")}
     for address in sorted(plan_inputs.assume_empty):
         if not address.startswith("data_extension."):
             raise PlanError(
                 f"--assume-empty {address}: only data extensions can be declared empty",
                 hint="Pass the address of a data extension, e.g. data_extension.newsletter.",
+            )
+        if address not in known:
+            raise PlanError(
+                f"--assume-empty {address}: no such data extension, declared or in state"
+                + did_you_mean(address, known),
+                hint="Pass the address of a data extension (see `engage state list`).",
             )
 
 
@@ -143,10 +156,14 @@ def plan(
         return EXIT_ERROR
     print_plan(made, fmt)
     if out is not None:
-        save_plan(made, out)
+        try:
+            save_plan(made, out)
+        except PlanError as err:
+            return report_error(err)
+        shown = shlex.quote(str(out))
         click.echo(f"\nSaved the plan to {out}.", err=True)
         if made.required_approvals:
-            click.echo(f"Approve it with: engage approve {out} --as NAME", err=True)
+            click.echo(f"Approve it with: engage approve {shown} --as NAME", err=True)
         if made.has_changes:
-            click.echo(f"Apply it with:   engage apply {out}", err=True)
+            click.echo(f"Apply it with:   engage apply {shown}", err=True)
     return EXIT_CHANGES if made.has_changes else EXIT_OK

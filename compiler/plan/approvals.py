@@ -109,17 +109,42 @@ def approvals_path(plan_path: Path) -> Path:
     return Path(f"{plan_path}.approvals.json")
 
 
+_SHORTER = "Check its permissions, and give the plan a shorter file name if it is too long."
+
+
 def read_approvals(plan_path: Path) -> ApprovalFile | None:
     path = approvals_path(plan_path)
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-        return ApprovalFile.model_validate(data)
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, ValidationError) as err:
+    except OSError as err:
         raise ApprovalError(
-            f"{path} is not a valid approvals file: {str(err).splitlines()[0]}",
-            hint="Delete it and record the approvals again with `engage approve`.",
+            f"cannot read the approvals file {path}: {err.strerror or err}", hint=_SHORTER
+        ) from None
+    except UnicodeDecodeError as err:
+        raise _invalid(path, err) from None
+    try:
+        data: Any = json.loads(text)
+        return ApprovalFile.model_validate(data)
+    except (ValueError, ValidationError) as err:
+        raise _invalid(path, err) from None
+
+
+def _invalid(path: Path, err: Exception) -> ApprovalError:
+    return ApprovalError(
+        f"{path} is not a valid approvals file: {str(err).splitlines()[0]}",
+        hint="Delete it and record the approvals again with `engage approve`.",
+    )
+
+
+def _write_record(plan_path: Path, record: ApprovalFile) -> None:
+    path = approvals_path(plan_path)
+    try:
+        write_atomic(path, pretty_json(record.model_dump(mode="json")))
+    except OSError as err:
+        raise ApprovalError(
+            f"cannot record the approval in {path}: {err.strerror or err}", hint=_SHORTER
         ) from None
 
 
@@ -150,7 +175,7 @@ def add_approval(plan: Plan, plan_path: Path, name: str, comment: str) -> tuple[
     )
     kept = [a for a in good if a.name != name]
     record = ApprovalFile(plan_digest=plan.digest, approvals=[*kept, approval])
-    write_atomic(approvals_path(plan_path), pretty_json(record.model_dump(mode="json")))
+    _write_record(plan_path, record)
     return approval, void
 
 

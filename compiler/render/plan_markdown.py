@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from compiler.plan.approvals import Approval, missing
 from compiler.plan.definition import SYMBOLS, AttributeChange, Change, Plan
 from compiler.render.plan_text import expand
-from compiler.render.plan_values import headline, risk_list, risky_first, summary_line, value
+from compiler.render.plan_values import (
+    headline,
+    interrupted_line,
+    risk_list,
+    risky_first,
+    summary_line,
+    value,
+)
 
 LIMIT = 65_536
 _ROW_BUDGET = 100  # risk rows shown at most before "... and N more"
@@ -46,6 +53,10 @@ def _head(plan: Plan) -> list[str]:
     lines += [f"**{summary_line(plan)}**", ""]
     if not plan.has_changes:
         return [*lines, f"No changes: {s.unchanged} resources up to date.", ""]
+    if plan.interrupted_apply is not None:
+        lines += [f"> {_cell(interrupted_line(plan))}", ""]
+    if not plan.changes:
+        return lines
     lines += ["| action | count |", "|---|---:|"]
     for label, n in (
         ("`+` create", s.add),

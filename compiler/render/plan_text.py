@@ -15,6 +15,7 @@ from compiler.plan.definition import SYMBOLS, AttributeChange, Change, Plan
 from compiler.render.plan_values import (
     ACTION_WORDS,
     headline,
+    interrupted_line,
     risk_list,
     risky_first,
     summary_line,
@@ -135,10 +136,7 @@ def _footer(plan: Plan) -> list[str]:
     if plan.summary.move:
         lines.append(f"{plan.summary.move} resource(s) move to a new address; nothing is lost.")
     if plan.interrupted_apply is not None:
-        lines.append(
-            f"A previous apply was interrupted after recording "
-            f"{len(plan.interrupted_apply.recorded)} resource(s); applying this plan finishes it."
-        )
+        lines.append(interrupted_line(plan))
     return lines
 
 
@@ -151,9 +149,10 @@ def render_text(plan: Plan, given: Sequence[Approval] | None = None) -> str:
             f"({plan.summary.unchanged} resources up to date)."
         )
         return "\n".join(lines) + "\n"
-    lines += _legend(plan) + _risks(plan)
-    lines.append("engage will perform the following actions, in this order:")
-    lines.append("")
+    if plan.changes:
+        lines += _legend(plan) + _risks(plan)
+        lines.append("engage will perform the following actions, in this order:")
+        lines.append("")
     for i, change in enumerate(plan.changes, start=1):
         lines += _change(i, change)
     lines += _footer(plan) + _approvals(plan, given)

@@ -46,6 +46,17 @@ def summary_line(plan: Plan) -> str:
     )
 
 
+def interrupted_line(plan: Plan) -> str:
+    """What finishing an interrupted apply means ('' when there is none)."""
+    if plan.interrupted_apply is None:
+        return ""
+    return (
+        f"A previous apply was interrupted after recording "
+        f"{len(plan.interrupted_apply.recorded)} resource(s); applying this plan finishes it "
+        "(it writes their artifacts and clears the state's apply marker)."
+    )
+
+
 def risk_rank(change: Change) -> tuple[int, int]:
     """Sort key: the most serious risk first, then the number of risks."""
     ranks = [RISK_ORDER.index(r) for r in change.risks]

@@ -1,0 +1,183 @@
+"""Hardening of `engage plan`, `show`, `approve` and `state`: bad input on every option.
+
+Each test runs the real CLI on real files and checks the exit code, that no traceback or
+internal error appears, and that the message names the file and says what to do.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+from conftest import RunEngage
+from test_plan_support import (
+    STATE,
+    apply_now,
+    edit,
+    engage_process,
+    in_own_folder,  # noqa: F401 (autouse fixture)
+    make_plan,
+    save_and_approve,
+    workspace,
+)
+
+PLAN = Path("plans/p.plan.json")
+HOOKS = {"ENGAGE_TEST_HOOKS": "1"}
+
+
+def no_crash(text: str) -> None:
+    assert "Traceback" not in text and "internal error" not in text, text
+
+
+def refused(result_code: int, err: str, *needles: str) -> None:
+    """Exit 1, no crash, a hint, and every needle in the message."""
+    assert result_code == 1, err
+    no_crash(err)
+    assert "hint:" in err, err
+    for needle in needles:
+        assert needle in err, (needle, err)
+
+
+# ------------------------------------------------------------------ engage plan --out
+@pytest.mark.parametrize("where", ["afile/p.plan.json", "afile/deeper/p.plan.json"])
+def test_a_plan_that_cannot_be_saved_is_a_refusal(engage: RunEngage, where: str) -> None:
+    workspace()
+    Path("afile").write_text("a file\n", encoding="utf-8")
+    Path("plans").mkdir()
+    result = engage("plan", "--out", where)
+    refused(result.code, result.err, where, "cannot save the plan")
+
+
+def test_a_plan_name_as_long_as_the_file_system_allows_is_saved(engage: RunEngage) -> None:
+    """The temporary file beside it must not need a longer name than the plan itself."""
+    workspace()
+    name = "p" * 245 + ".json"  # 250 characters: allowed almost everywhere (limit 255)
+    result = engage("plan", "--out", name)
+    assert result.code == 2, result.err
+    assert Path(name).is_file()
+
+
+def test_the_suggested_commands_can_be_pasted_into_a_shell(engage: RunEngage) -> None:
+    workspace()
+    out = "plans dir/ünïcode plan.json"
+    result = engage("plan", "--out", out)
+    assert result.code == 2, result.err
+    assert f"engage approve {shlex.quote(out)} --as NAME" in result.err
+    assert f"engage apply {shlex.quote(out)}" in result.err
+
+
+# ------------------------------------------------------------------ --assume-empty
+def test_assume_empty_of_an_unknown_data_extension_is_refused(engage: RunEngage) -> None:
+    workspace()
+    result = engage("plan", "--assume-empty", "data_extension.newsleter")
+    refused(result.code, result.err, "data_extension.newsleter", "data_extension.newsletter")
+
+
+def test_assume_empty_of_a_data_extension_only_in_state_is_accepted(engage: RunEngage) -> None:
+    root = workspace()
+    apply_now()
+    edit(root / "data.yaml", "  orders:\n", "  orders_v2:\n")
+    result = engage("plan", "--assume-empty", "data_extension.orders")
+    assert result.code == 2, result.err
+
+
+# ------------------------------------------------------------------ interrupted applies
+def test_a_plan_that_only_finishes_an_interrupted_apply_reads_well(engage: RunEngage) -> None:
+    workspace()
+    plan = make_plan()
+    save_and_approve(plan)
+    proc = engage_process(
+        "apply", PLAN.as_posix(), env={**HOOKS, "ENGAGE_TEST_CRASH_AFTER": str(len(plan.changes))}
+    )
+    proc.communicate(timeout=60)
+    assert proc.returncode == 70
+    text = engage("plan")
+    assert text.code == 2
+    assert "symbols:" not in text.out  # no empty legend
+    assert "following actions" not in text.out  # no empty list of actions
+    assert "A previous apply was interrupted after recording 13 resource(s)" in text.out
+    markdown = engage("plan", "--format", "markdown")
+    assert markdown.code == 2
+    assert "interrupted after recording 13 resource(s)" in markdown.out
+    assert "| `+` create | 0 |" not in markdown.out  # no table of zeros
+
+
+# ------------------------------------------------------------------ saved plan files
+def _saved_plan(engage: RunEngage) -> None:
+    workspace()
+    assert engage("plan", "--out", PLAN.as_posix()).code == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"", "is empty"),
+        (b'{"kind": "engage-plan", "form', "is not valid JSON"),
+        (b"\xff\xfe\x00garbage", "is not an engage plan (not UTF-8 text)"),
+        (b"[1, 2]", "is not an engage plan file"),
+        (b'{"kind": "engage-plan", "format_version": 1}', "is not a valid plan"),
+        (b'{"kind": "engage-plan", "format_version": 7}', "has plan format 7"),
+    ],
+)
+@pytest.mark.parametrize("command", ["show", "approve", "apply"])
+def test_a_damaged_plan_file_is_refused_with_what_to_do(
+    engage: RunEngage, content: bytes, needle: str, command: str
+) -> None:
+    _saved_plan(engage)
+    PLAN.write_bytes(content)
+    extra = ("--as", "dpo") if command == "approve" else ()
+    result = engage(command, PLAN.as_posix(), *extra)
+    refused(result.code, result.err, PLAN.as_posix(), needle, "engage plan")
+
+
+@pytest.mark.parametrize("command", ["show", "approve", "apply"])
+def test_a_missing_plan_file_is_refused_with_what_to_do(engage: RunEngage, command: str) -> None:
+    workspace()
+    extra = ("--as", "dpo") if command == "approve" else ()
+    result = engage(command, "plans/nope.plan.json", *extra)
+    refused(result.code, result.err, "plans/nope.plan.json", "does not exist", "engage plan --out")
+
+
+def test_approvals_that_cannot_be_recorded_are_a_refusal(engage: RunEngage) -> None:
+    workspace()
+    name = "p" * 236 + ".json"  # the plan fits, its `.approvals.json` sidecar does not
+    assert engage("plan", "--out", name).code == 2
+    result = engage("approve", name, "--as", "dpo")
+    refused(result.code, result.err, ".approvals.json", "shorter")
+
+
+# ------------------------------------------------------------------ state
+def test_corrupt_state_hints_restore_only_from_a_backup_that_exists(engage: RunEngage) -> None:
+    workspace()
+    STATE.parent.mkdir(parents=True)
+    STATE.write_text("{broken", encoding="utf-8")
+    result = engage("plan")
+    refused(result.code, result.err, "is corrupt", f"There is no {STATE.as_posix()}.backup")
+    Path(f"{STATE}.backup").write_text("{}", encoding="utf-8")
+    result = engage("plan")
+    refused(result.code, result.err, f"Restore it from {STATE.as_posix()}.backup")
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [(b"[]", "no JSON object"), (b"42", "no JSON object"), (b"\xff\xfe", "not UTF-8 text")],
+)
+@pytest.mark.parametrize("command", [("plan",), ("state", "list"), ("state", "show", "x.y")])
+def test_state_of_the_wrong_shape_is_refused_with_what_to_do(
+    engage: RunEngage, content: bytes, needle: str, command: tuple[str, ...]
+) -> None:
+    workspace()
+    STATE.parent.mkdir(parents=True)
+    STATE.write_bytes(content)
+    result = engage(*command, "--state", STATE.as_posix())
+    refused(result.code, result.err, STATE.as_posix(), needle)
+
+
+def test_state_commands_on_a_folder_say_so(engage: RunEngage) -> None:
+    workspace()
+    Path("somewhere").mkdir()
+    for command in (("plan",), ("state", "list")):
+        result = engage(*command, "--state", "somewhere")
+        assert result.code == 1 and "is a directory" in result.err
+        no_crash(result.err)
