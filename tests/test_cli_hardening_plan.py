@@ -7,6 +7,7 @@ internal error appears, and that the message names the file and says what to do.
 from __future__ import annotations
 
 import shlex
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,15 @@ def test_state_commands_on_a_folder_say_so(engage: RunEngage) -> None:
         result = engage(*command, "--state", "somewhere")
         assert result.code == 1 and "is a directory" in result.err
         no_crash(result.err)
+
+
+# ------------------------------------------------------------------ reading the plan
+def test_risk_sentences_read_as_sentences(engage: RunEngage) -> None:
+    workspace()  # creates governance groups, integration users, consent channels
+    result = engage("plan")
+    assert result.code == 2
+    notes = [n for c in make_plan().changes for n in c.notes]
+    assert any("approval group" in n for n in notes)
+    for note in notes:
+        words = note.split()
+        assert all(a != b for a, b in pairwise(words)), note

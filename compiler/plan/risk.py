@@ -127,7 +127,7 @@ def _explain(
         return f"which opt-outs are respected, or who sends on which channel, changes{what}"
     if risk == "permissions":
         if kind == "group":
-            return f"who may approve changes changes{what}"
+            return f"who belongs to this approval group changes{what}"
         return f"what an integration user may read, write or bypass changes{what}"
     if risk == "duplicate_rules":
         return f"what the CRM blocks or flags as a duplicate changes{what}"
