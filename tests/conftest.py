@@ -20,7 +20,9 @@ WriteEco = Callable[[dict[str, str]], Path]
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every test runs in its own folder, with its own parse cache and no colour."""
+    """Every test runs in its own folder (findings name files like eco/main.yaml; state
+    and plans written to relative paths stay there), with its own parse cache, no colour.
+    Tests across the suite rely on this: keep it."""
     monkeypatch.setenv("ENGAGE_CACHE_DIR", str(tmp_path / ".cache"))
     monkeypatch.delenv("ENGAGE_NO_CACHE", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -28,12 +30,18 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     yield
 
 
+@pytest.fixture
+def in_tmp(tmp_path: Path) -> Path:
+    """The test's own folder, which is also the working directory."""
+    return tmp_path
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
 @pytest.fixture
-def write_eco(tmp_path: Path) -> WriteEco:
+def write_eco(tmp_path: Path, in_tmp: Path) -> WriteEco:
     """Write {relative path: YAML text} under ./eco and return the folder."""
 
     def write(files: dict[str, str]) -> Path:
@@ -85,7 +93,7 @@ RunEngage = Callable[..., Run]
 
 
 @pytest.fixture
-def engage(capsys: pytest.CaptureFixture[str]) -> RunEngage:
+def engage(capsys: pytest.CaptureFixture[str], in_tmp: Path) -> RunEngage:
     """Run the real entry point in-process: `engage("validate", "eco")` → exit code and output."""
 
     def run(*argv: str) -> Run:
@@ -107,7 +115,7 @@ FixtureEco = Callable[..., Path]
 
 
 @pytest.fixture
-def fixture_eco(tmp_path: Path) -> FixtureEco:
+def fixture_eco(tmp_path: Path, in_tmp: Path) -> FixtureEco:
     """The language fixture (every resource kind, valid) copied to ./eco, with some files
     replaced or added: `fixture_eco({"consent.yaml": "..."})`; drop files with `drop=`."""
 
