@@ -194,3 +194,19 @@ def test_risk_sentences_read_as_sentences(engage: RunEngage) -> None:
     for note in notes:
         words = note.split()
         assert all(a != b for a, b in pairwise(words)), note
+
+
+def test_void_approvals_are_reported_by_show_and_by_plan_out(engage: RunEngage) -> None:
+    """The docs promise that every command says when approvals became void."""
+    root = workspace()
+    assert engage("plan", "--out", PLAN.as_posix()).code == 2
+    assert engage("approve", PLAN.as_posix(), "--as", "dpo").code == 0
+    edit(root / "integrations.yaml", "max_propagation: 1h", "max_propagation: 2h")
+    replaced = engage("plan", "--out", PLAN.as_posix())
+    assert replaced.code == 2
+    assert "1 approval(s) given to the plan this file held before are void" in replaced.err
+    for fmt in ("text", "markdown", "json"):
+        shown = engage("show", PLAN.as_posix(), "--format", fmt)
+        assert shown.code == 0
+        assert "1 approval(s) given to an earlier version of this plan are void" in shown.err
+    assert engage("show", PLAN.as_posix(), "--format", "json").out.startswith("{")

@@ -20,7 +20,7 @@ from compiler.commands.common import (
     print_findings_text,
 )
 from compiler.pipeline import Compilation, compile_path
-from compiler.plan.approvals import Approval
+from compiler.plan.approvals import Approval, read_approvals, valid_approvals
 from compiler.plan.builder import PlanInputs, build_plan
 from compiler.plan.definition import Plan
 from compiler.plan.errors import PlanError
@@ -112,6 +112,20 @@ def make_plan(
     return build_plan(inputs)
 
 
+def _void_note(made: Plan, out: Path) -> None:
+    """Approvals recorded beside `out` for the plan it held before no longer count."""
+    try:
+        _, void = valid_approvals(made, read_approvals(out))
+    except PlanError:
+        return  # a damaged approvals file: approve and apply say so
+    if void:
+        click.echo(
+            f"{void} approval(s) given to the plan this file held before are void: this plan "
+            "needs its own.",
+            err=True,
+        )
+
+
 @click.command()
 @path_argument
 @click.option(
@@ -162,6 +176,7 @@ def plan(
             return report_error(err)
         shown = shlex.quote(str(out))
         click.echo(f"\nSaved the plan to {out}.", err=True)
+        _void_note(made, out)
         if made.required_approvals:
             click.echo(f"Approve it with: engage approve {shown} --as NAME", err=True)
         if made.has_changes:

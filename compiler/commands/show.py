@@ -20,8 +20,12 @@ def show(plan_file: Path, fmt: str) -> int:
     """Print a saved plan, with the approvals recorded for it so far."""
     try:
         saved = load_plan(plan_file)
-        given, _void = valid_approvals(saved, read_approvals(plan_file))
+        given, void = valid_approvals(saved, read_approvals(plan_file))
     except PlanError as err:
         return report_error(err)
     print_plan(saved, fmt, given)
+    if void:
+        click.echo(
+            f"{void} approval(s) given to an earlier version of this plan are void.", err=True
+        )
     return EXIT_OK
