@@ -13,7 +13,8 @@ For every sync rule of an integration the user runs:
     rule never inserts on either side) and Edit on each field mapped from.
 A Marketing Cloud Connect user reads every field its synchronized objects list; an Account
 Engagement connector user needs Read on the object and Read + Edit on the field of each
-marketing data sharing rule (Salesforce Help, "Configure Marketing Data Sharing Rules").
+marketing data sharing rule (Salesforce Help, "Configure Marketing Data Sharing Rules"),
+and Create on Lead when the connector creates leads (`creates_leads`, the default).
 
 Every need keeps the YAML paths that cause it, so a finding can point at them. Operations
 are the direct needs only (no implications: Create does not add Read here); fields some
@@ -85,6 +86,7 @@ def takes_field_permission(spec: ObjectSpec | None, name: str) -> bool:
 @dataclass
 class _Builder:
     system: str
+    salesforce: bool
     operations: dict[str, dict[str, list[Path]]] = field(default_factory=dict)
     fields: dict[str, dict[str, dict[str, list[Path]]]] = field(default_factory=dict)
     sources: set[str] = field(default_factory=set)
@@ -191,6 +193,8 @@ def _connector(b: _Builder, name: str, integ: Integration) -> None:
                 b.fld(obj, fname, "read", (*path, i))
     ae = integ.account_engagement
     if ae is not None and b.system in (integ.from_, integ.to):
+        if ae.creates_leads and b.salesforce:
+            b.op("Lead", "create", ("integrations", name, "account_engagement", "creates_leads"))
         for i, sharing in enumerate(ae.sharing_rules):
             path = ("integrations", name, "account_engagement", "sharing_rules", i, "field")
             b.op(sharing.object, "read", path)
@@ -217,7 +221,9 @@ def _index(eco: Ecosystem) -> _Index:
 
 
 def _user(eco: Ecosystem, index: _Index, user_name: str) -> UserAccess:
-    b = _Builder(eco.integration_users[user_name].system)
+    system = eco.integration_users[user_name].system
+    found = eco.systems.get(system)
+    b = _Builder(system, found is not None and found.type == "salesforce")
     b.sources.add(f"integration_user.{user_name}")
     complete = True
     integrations = index.integrations_by_user.get(user_name, [])

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from compiler.model.base import duration_seconds
 from compiler.model.integrations import Integration
 from compiler.model.sync import FieldMapping, SyncRule
 from compiler.resolve import ResolvedEcosystem
+from compiler.schedule import schedule_seconds
 
 Path = tuple[str | int, ...]
 
@@ -210,17 +210,6 @@ def build_resources(resolved: ResolvedEcosystem) -> nx.DiGraph:
 
 
 # ------------------------------------------------------------------ data flow
-def schedule_seconds(integ: Integration | None) -> int | None:
-    """How often an integration runs: 0 for real time, None when unknown (cron, unset)."""
-    if integ is None:
-        return None
-    if integ.schedule.realtime:
-        return 0
-    if integ.schedule.every:
-        return duration_seconds(integ.schedule.every)
-    return None
-
-
 REVERSED_PRECEDENCE = {"source_wins": "target_wins", "target_wins": "source_wins"}
 
 

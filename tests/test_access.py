@@ -130,3 +130,13 @@ def test_an_update_rule_needs_no_create_on_its_reverse_side(tmp_path: Path) -> N
     set_permissions(root, generated)
     (finding,) = [f for f in checked(root).findings if f.code in ACCESS_CODES]
     assert finding.code == "W4004" and "holds create on crm.Contact" in finding.message
+
+
+def test_a_connector_that_creates_leads_needs_create_on_lead(tmp_path: Path) -> None:
+    result = checked(ecosystem(tmp_path, "e5001_leads_silent"))
+    assert result.findings == ()
+    assert result.compilation.resolved is not None
+    access = all_access(result.compilation.resolved)["ae_user"]
+    creates = ("integrations", "ae_connector", "account_engagement", "creates_leads")
+    assert access.objects["Lead"].operations == {"create": (creates,)}
+    assert not access.complete  # no sync rules: what else the connector does is unknown

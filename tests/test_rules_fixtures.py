@@ -196,6 +196,24 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ("W8011", "w8011_fires", "w8011_silent", [("case.yaml", 32, 22, ())]),
     ("E8012", "e8012_fires", "e8012_silent", [("case.yaml", 32, 18, ())]),
     ("W9001", "w9001_fires", "_base", [("case.yaml", 4, 5, ())]),
+    # a cron expression engage cannot read
+    ("E3008", "e3008_fires", "e6004_cron_silent", [("integrations.yaml", 18, 22, ())]),
+    # the Account Engagement connector creates leads (by default)
+    (
+        "E5001",
+        "e5001_leads_fires",
+        "e5001_leads_silent",
+        [("case.yaml", 34, 25, (("case.yaml", 21, 22),))],
+    ),
+    # a cron schedule waits its longest interval (weekdays only: over the weekend)
+    (
+        "E6004",
+        "e6004_cron_fires",
+        "e6004_cron_silent",
+        [("integrations.yaml", 18, 15, (("consent.yaml", 6, 24),))],
+    ),
+    ("E7009", "e7009_fires", "e7009_silent", [("case.yaml", 21, 7, (("case.yaml", 8, 23),))]),
+    ("W8013", "w8013_fires", "_base", [("integrations.yaml", 14, 54, (("users.yaml", 4, 5),))]),
 ]
 
 
@@ -222,6 +240,8 @@ def test_limits_are_configurable(tmp_path: Path) -> None:
     findings = check_case(tmp_path, "w8006_fires", strict)
     assert positions(findings, "E8007") == [("integrations.yaml", 11, 18, ())]
     assert positions(findings, "W8006") == []
+    roomy = Limits().with_overrides({"mcc_business_units_per_user": 12})
+    assert positions(check_case(tmp_path / "roomy", "w8013_fires", roomy), "W8013") == []
     with pytest.raises(ValueError, match="unknown limit 'nope'"):
         Limits().with_overrides({"nope": 1})
 

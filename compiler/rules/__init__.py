@@ -21,6 +21,7 @@ from compiler.rules import (  # noqa: F401  (imported to register their rules an
     hygiene,
     platform_limits,
     privacy,
+    schedules,
     typefit,
     units,
     users,

@@ -38,6 +38,16 @@ E_KEY_NOT_FILLED = code(
     "Map the primary-key field in the sync rule's `fields`.",
 )
 
+E_SUBSCRIBER_NOT_FILLED = code(
+    "E7009",
+    "Sendable data extension rows without a subscriber",
+    "The sync rule adds rows to a sendable data extension without filling the field that "
+    "relates a row to the subscriber key: the rows are refused (the field is required) or "
+    "cannot be sent to, so the people they hold never receive the send.",
+    "Map the sendable field (`sendable.field`) in the sync rule's `fields`, from the "
+    "declared subscriber key.",
+)
+
 _SUBSCRIBER_TYPES = ("Text", "EmailAddress", "Number")
 
 
@@ -111,4 +121,39 @@ def _nullable(ctx: Context, name: str, de: DataExtension) -> Iterator[Finding]:
                 f"primary key {key!r} of data extension {name!r} is declared not required",
                 path,
                 address=f"data_extension.{name}",
+            )
+
+
+def _inserting_writers(ctx: Context, key: str) -> Iterator[tuple[str, set[str], bool]]:
+    """(rule, fields it fills in `key`, forward?) of the rules that add rows to `key`:
+    insert/upsert rules into it, and two-way insert/upsert rules reading it (their reverse
+    flow fills the fields mapped from)."""
+    for name, sync in ctx.rules_by_target.get(key, []):
+        if sync.mode != "update":
+            yield name, set(sync.fields), True
+    for name, sync in ctx.rules_by_source.get(key, []):
+        if sync.direction == "two_way" and sync.mode != "update":
+            filled = {m if isinstance(m, str) else (m.from_ or "") for m in sync.fields.values()}
+            yield name, filled, False
+
+
+@rule("sendable-subscriber-filled", E_SUBSCRIBER_NOT_FILLED)
+def subscriber_filled(ctx: Context) -> Iterator[Finding]:
+    """Sync rules that add rows to a sendable data extension without its subscriber field."""
+    for name in sorted(ctx.eco.data_extensions):
+        de = ctx.eco.data_extensions[name]
+        spec = ctx.object_of_de(name)
+        if de.sendable is None or spec is None:
+            continue
+        field = de.sendable.field
+        for rule_name, filled, forward in _inserting_writers(ctx, f"{spec.system}.{name}"):
+            if field in filled or (forward and field in _keys(de)):
+                continue  # a primary key a rule leaves unfilled is E7008
+            yield ctx.finding(
+                E_SUBSCRIBER_NOT_FILLED,
+                f"sync rule {rule_name!r} adds rows to sendable data extension {name!r} "
+                f"without filling {field!r}, the field related to the subscriber key",
+                ("sync_rules", rule_name, "fields"),
+                address=f"sync_rule.{rule_name}",
+                related=[(("data_extensions", name, "sendable", "field"), "the relationship")],
             )

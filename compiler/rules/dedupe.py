@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -19,9 +20,11 @@ E_BLOCKS_INTEGRATION = code(
     "Duplicate rule blocks an integration's writes",
     "A duplicate rule whose action is Block applies to the integration user: every record "
     "the connector inserts (or updates) that looks like a duplicate fails, and an API "
-    "client cannot save past a Block the way it can past an Alert.",
+    "client cannot save past a Block the way it can past an Alert. This includes the "
+    "leads an Account Engagement connector creates (it does by default).",
     "Add the integration user to the rule's `bypass`, or make the action `allow` with an "
-    "alert/report.",
+    "alert/report (or set `creates_leads: false` on a connector that should not create "
+    "leads).",
 )
 W_MATCH_NEVER_RECEIVED = code(
     "W5002",
@@ -57,36 +60,83 @@ def _blocked(dr: DuplicateRule, mode: str) -> list[str]:
     return out
 
 
-def _writers(ctx: Context, dr: DuplicateRule) -> Iterator[tuple[str, str, str | None, str]]:
-    """(sync rule, mode, integration user, path key) of writes into the rule's object."""
-    obj = f"{dr.system}.{dr.object}"
+@dataclass(frozen=True)
+class _Writer:
+    """Something that writes records into a duplicate rule's object, as an integration."""
+
+    what: str  # "sync rule 'x'", "integration 'y'"
+    mode: str
+    user: str | None
+    path: tuple[str | int, ...]
+    note: str
+
+
+def _sync_writers(ctx: Context, obj: str) -> Iterator[_Writer]:
     for name, sync in ctx.rules_by_target.get(obj, []):
-        yield name, sync.mode, ctx.eco.integrations[sync.integration].user, "target"
+        user = ctx.eco.integrations[sync.integration].user
+        path = ("sync_rules", name, "target")
+        yield _Writer(f"sync rule {name!r}", sync.mode, user, path, f"{name!r} writes here")
     for name, sync in ctx.rules_by_source.get(obj, []):
         if sync.direction == "two_way":  # the reverse flow writes with the rule's mode too
-            yield name, sync.mode, ctx.eco.integrations[sync.integration].user, "source"
+            user = ctx.eco.integrations[sync.integration].user
+            path = ("sync_rules", name, "source")
+            yield _Writer(f"sync rule {name!r}", sync.mode, user, path, f"{name!r} writes here")
+
+
+def _inserts_leads(ctx: Context, integration: str, obj: str) -> bool:
+    rules = ctx.rules_by_integration.get(integration, [])
+    return any(s.target == obj and s.mode in ("insert", "upsert") for _, s in rules)
+
+
+def _connector_writers(ctx: Context, system: str, obj: str) -> Iterator[_Writer]:
+    """Account Engagement connectors that create leads in `system` (they do by default),
+    unless one of their sync rules already reports the insert."""
+    if obj.partition(".")[2] != "Lead":
+        return
+    for name in sorted(ctx.eco.integrations):
+        integ = ctx.eco.integrations[name]
+        ae = integ.account_engagement
+        if ae is None or not ae.creates_leads or system not in (integ.from_, integ.to):
+            continue
+        if not _inserts_leads(ctx, name, obj):
+            path = ("integrations", name, "account_engagement", "creates_leads")
+            note = "the connector creates leads here"
+            what = f"integration {name!r}, an Account Engagement connector that creates leads,"
+            yield _Writer(what, "insert", integ.user, path, note)
+
+
+def _writers(ctx: Context, dr: DuplicateRule) -> Iterator[_Writer]:
+    """Every integration write into the rule's object."""
+    obj = f"{dr.system}.{dr.object}"
+    yield from _sync_writers(ctx, obj)
+    yield from _connector_writers(ctx, dr.system, obj)
 
 
 @rule("duplicate-rule-blocks-integration", E_BLOCKS_INTEGRATION)
 def blocks_integration(ctx: Context) -> Iterator[Finding]:
-    """Active Block duplicate rules that apply to an integration user's inserts or updates."""
+    """Active Block duplicate rules that apply to an integration user's inserts or updates,
+    by sync rules (both flows of a two-way rule) or an Account Engagement connector that
+    creates leads."""
     for dr_name in sorted(ctx.eco.duplicate_rules):
         dr = ctx.eco.duplicate_rules[dr_name]
         if not dr.active:
             continue
-        for sync_name, mode, user, side in _writers(ctx, dr):
-            if user is not None and user in dr.bypass:
+        for writer in _writers(ctx, dr):
+            if writer.user is not None and writer.user in dr.bypass:
                 continue
-            for action in _blocked(dr, mode):
-                who = f"integration user {user!r}" if user else "its integration (no user)"
+            for action in _blocked(dr, writer.mode):
+                who = (
+                    f"integration user {writer.user!r}"
+                    if writer.user
+                    else "its integration (no user)"
+                )
                 yield ctx.finding(
                     E_BLOCKS_INTEGRATION,
                     f"duplicate rule {dr_name!r} blocks {action.removeprefix('on_')}s of "
-                    f"{dr.system}.{dr.object} by {who}, which sync rule {sync_name!r} "
-                    "performs",
+                    f"{dr.system}.{dr.object} by {who}, which {writer.what} performs",
                     ("duplicate_rules", dr_name, action, "action"),
                     address=f"duplicate_rule.{dr_name}",
-                    related=[(("sync_rules", sync_name, side), f"{sync_name!r} writes here")],
+                    related=[(writer.path, writer.note)],
                 )
 
 

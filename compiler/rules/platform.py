@@ -20,6 +20,11 @@ class Limits:
     ae_connectors_per_business_unit: int = 1
     # Account Engagement: marketing data sharing rules per object per business unit.
     ae_sharing_rules_per_object: int = 1
+    # Marketing Cloud Connect: business units one connector user serves. Not a published
+    # figure: Salesforce Help on multi-org and on assigning business units to the Marketing
+    # Cloud Connect API user names none. 10 is engage's planning default; set the figure
+    # of your account with --limit mcc_business_units_per_user=N.
+    mcc_business_units_per_user: int = 10
 
     def with_overrides(self, pairs: dict[str, int]) -> Limits:
         known = {f.name for f in fields(self)}

@@ -32,6 +32,16 @@ E_CONNECT_FIELDS = code(
     "data source cannot be saved beyond that (limit: --limit mcc_fields_max).",
     "Synchronise fewer fields.",
 )
+W_CONNECT_UNITS = code(
+    "W8013",
+    "Marketing Cloud Connect user serving many business units",
+    "One Marketing Cloud Connect connector user serves a limited number of business units: "
+    "its business unit access decides which units the CRM can use, and every unit's "
+    "synchronized data sources and sends run through it. engage's bound is a planning "
+    "default, not a published figure (limit: --limit mcc_business_units_per_user).",
+    "Split the business units between connector users (one Marketing Cloud Connect "
+    "integration each), or set the figure your account has with --limit.",
+)
 E_DATE_KEY = code(
     "E8008",
     "Date field in a primary key",
@@ -223,3 +233,40 @@ def most_recent(ctx: Context) -> Iterator[Finding]:
                 ("sync_rules", name, "fields", target),
                 address=f"sync_rule.{name}",
             )
+
+
+def _units_by_user(ctx: Context) -> dict[str, list[tuple[str, int, str]]]:
+    """Per connector user, the business units its Marketing Cloud Connect integrations
+    serve: (integration, index, unit), first mention of each unit only."""
+    out: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    seen: dict[str, set[str]] = defaultdict(set)
+    for name in sorted(ctx.eco.integrations):
+        integ = ctx.eco.integrations[name]
+        mcc = integ.marketing_cloud_connect
+        if mcc is None or integ.user is None:
+            continue
+        for i, unit in enumerate(mcc.business_units):
+            if unit not in seen[integ.user]:
+                seen[integ.user].add(unit)
+                out[integ.user].append((name, i, unit))
+    return out
+
+
+@rule("connect-user-business-units", W_CONNECT_UNITS)
+def connect_user_units(ctx: Context) -> Iterator[Finding]:
+    """Marketing Cloud Connect users serving more business units than the limit."""
+    limit = ctx.limits.mcc_business_units_per_user
+    for user, units in sorted(_units_by_user(ctx).items()):
+        if len(units) <= limit:
+            continue
+        name, i, unit = units[limit]
+        path = ("integrations", name, "marketing_cloud_connect", "business_units")
+        yield ctx.finding(
+            W_CONNECT_UNITS,
+            f"connector user {user!r} serves {len(units)} business units through Marketing "
+            f"Cloud Connect, more than the {limit} one connector user serves; {unit!r} is the "
+            "first beyond",
+            (*path, i),
+            address=f"integration.{name}",
+            related=[(("integration_users", user), "the connector user")],
+        )
