@@ -68,6 +68,13 @@ def check_fresh(plan: Plan, state: State | None, where: str) -> None:
     """The plan was computed against exactly this state."""
     if state is not None:
         check_belongs(state, where, plan.ecosystem, plan.environment)
+    if state is not None and state.apply is not None and state.apply.plan_digest == plan.digest:
+        raise StalePlanError(
+            f"stale plan: its apply was interrupted after recording "
+            f"{len(state.apply.recorded)} change(s); {where} notes it",
+            hint="Run `engage plan --out ...`: the new plan holds what is left (and writes the "
+            "interrupted apply's artifacts); have it approved and apply it.",
+        )
     lineage = state.lineage if state else None
     serial = state.serial if state else 0
     if plan.state.lineage != lineage:

@@ -258,3 +258,18 @@ def test_a_state_of_another_environment_is_refused_with_a_hint_apply_can_follow(
     assert "is the state of environment 'dev', not 'prod'" in result.err
     assert "--env" not in result.err  # apply has no --env
     assert ".engage/state/prod.json" in result.err
+
+
+def test_reapplying_the_plan_whose_apply_was_interrupted_says_how_to_finish(
+    engage: RunEngage,
+) -> None:
+    workspace()
+    save_and_approve(make_plan())
+    proc = engage_process("apply", PLAN.as_posix(), env={**HOOKS, "ENGAGE_TEST_CRASH_AFTER": "3"})
+    proc.communicate(timeout=60)
+    assert proc.returncode == 70
+    result = engage("apply", PLAN.as_posix())
+    assert result.code == 1
+    assert "someone applied since" not in result.err
+    assert "stale plan: its apply was interrupted after recording 3 change(s)" in result.err
+    assert "engage plan --out" in result.err
