@@ -210,3 +210,19 @@ def test_void_approvals_are_reported_by_show_and_by_plan_out(engage: RunEngage) 
         assert shown.code == 0
         assert "1 approval(s) given to an earlier version of this plan are void" in shown.err
     assert engage("show", PLAN.as_posix(), "--format", "json").out.startswith("{")
+
+
+def test_a_protected_replace_points_at_the_protected_flag(engage: RunEngage) -> None:
+    root = workspace()
+    edit(root / "data.yaml", "  orders:\n", "  orders:\n    protected: true\n")
+    apply_now()
+    edit(
+        root / "data.yaml",
+        "Amount: {type: Decimal, precision: 18, scale: 2}",
+        "Amount: {type: Number}",
+    )
+    result = engage("plan")
+    lines = (root / "data.yaml").read_text(encoding="utf-8").splitlines()
+    line = lines.index("    protected: true") + 1
+    assert result.code == 1
+    assert f"error: ecosystem/data.yaml:{line}:16: data_extension.orders is protected" in result.err

@@ -42,7 +42,9 @@ def check_protected(
         why = f" ({'; '.join(c.reasons)})" if c.reasons else ""
         lines.append(f"{c.address} is protected and this plan would {c.action} it{why}")
     first = desired.get(hits[0].address)
-    span = resolved.index.at(first.path) if first is not None else None
+    span = None
+    if first is not None:  # the `protected: true` that refuses it, else the resource
+        span = resolved.index.at((*first.path, "protected"))
     raise PlanError(
         "; ".join(lines),
         hint="Keep the resource (restore its declaration, or declare a `moved:` entry if it "
