@@ -226,3 +226,13 @@ def test_a_protected_replace_points_at_the_protected_flag(engage: RunEngage) -> 
     line = lines.index("    protected: true") + 1
     assert result.code == 1
     assert f"error: ecosystem/data.yaml:{line}:16: data_extension.orders is protected" in result.err
+
+
+def test_state_commands_refuse_a_file_of_another_environment(engage: RunEngage) -> None:
+    workspace()
+    apply_now()
+    prod = Path(".engage/state/prod.json")
+    prod.write_bytes(STATE.read_bytes())  # the dev state, under prod's name
+    for command in (("state", "list"), ("state", "show", "consent.email")):
+        result = engage(*command, "--env", "prod")
+        refused(result.code, result.err, "is the state of environment 'dev', not 'prod'")

@@ -11,7 +11,13 @@ from compiler.commands.common import EXIT_ERROR, EXIT_OK
 from compiler.commands.plan import report_error
 from compiler.plan.errors import PlanError, StateError
 from compiler.plan.redact import redact
-from compiler.plan.state import DEFAULT_DIR, LocalBackend, State, default_state_path
+from compiler.plan.state import (
+    DEFAULT_DIR,
+    LocalBackend,
+    State,
+    check_belongs,
+    default_state_path,
+)
 
 
 def _state_options(func: click.decorators.FC) -> click.decorators.FC:
@@ -46,6 +52,8 @@ def _read(state_path: Path | None, environment: str | None) -> State:
             f"no state at {backend.location}: nothing has been applied there yet",
             hint="Pass --env or --state to read another state.",
         )
+    if environment is not None:
+        check_belongs(state, backend.location, state.ecosystem, environment)
     return state
 
 
