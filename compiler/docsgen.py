@@ -30,7 +30,13 @@ import compiler
 from compiler.diagnostics import REGISTRY, CodeInfo, Finding, Span
 from compiler.fsutil import write_atomic
 from compiler.model import DocumentModel
-from compiler.model.base import API_NAME_PATTERN, NAME_PATTERN, OBJECT_KEY_PATTERN, Resource
+from compiler.model.base import (
+    API_NAME_PATTERN,
+    NAME_PATTERN,
+    OBJECT_KEY_PATTERN,
+    Resource,
+    or_template,
+)
 from compiler.model.systems import SystemBase
 from compiler.pipeline import compile_path
 from compiler.render.findings_text import SourceLines, render_finding
@@ -44,6 +50,11 @@ _PATTERNS = {
     NAME_PATTERN: "name",
     API_NAME_PATTERN: "API name",
     OBJECT_KEY_PATTERN: "object key (`system.Object`)",
+    or_template(NAME_PATTERN): "name (or a `${each…}` placeholder)",
+    or_template(API_NAME_PATTERN): "API name (or a `${each…}` placeholder)",
+    or_template(
+        OBJECT_KEY_PATTERN
+    ): "object key (`system.Object`, or with a `${each…}` placeholder)",
     r"^[0-9]{1,6}(s|m|h|d)$": "duration (`30s`, `15m`, `1h`, `7d`)",
     r"^[EWI][0-9]{4}$": "finding code",
     r"^[a-z]{2,12}(-[a-z0-9]{1,12})?$": "region code (`eu`, `us`, `eu-west1`)",

@@ -52,6 +52,7 @@ def _compile_env(
     index = SpanIndex(result.assembled.spans)
     model = build_model(result.assembled.value, index)
     # a placeholder that could not be replaced is reported once, not again by the schema
+    # or as a reference to an undeclared name
     unreplaced = {f.span for f in findings if f.code == E_PLACEHOLDER.code}
     findings.extend(f for f in model.findings if f.span not in unreplaced)
     if model.ecosystem is None:
@@ -64,7 +65,7 @@ def _compile_env(
         digest=source.digest,
         value=result.assembled.value,
     )
-    findings.extend(ref_findings)
+    findings.extend(f for f in ref_findings if f.span not in unreplaced)
     return resolved, result.environments, findings
 
 

@@ -36,6 +36,20 @@ OBJECT_KEY_PATTERN = (
     r"^[A-Za-z][A-Za-z0-9_-]{0,79}\.[A-Za-z_][A-Za-z0-9_]{0,79}(\[[A-Za-z0-9_-]{1,80}\])?$"
 )
 ObjectKey = Annotated[str, StringConstraints(pattern=OBJECT_KEY_PATTERN)]
+# Values (not keys) may instead hold a `${each...}` placeholder inside a for_each
+# definition, so editors validating templates against the schema accept them; assemble
+# replaces every placeholder before the models see the value, and reports (E2004) any it
+# cannot replace, so no placeholder survives into a compiled ecosystem.
+TEMPLATE_ALTERNATIVE = r"\$\{each(\.[A-Za-z0-9_-]+)*\}"
+
+
+def or_template(pattern: str) -> str:
+    return f"(?:{pattern})|{TEMPLATE_ALTERNATIVE}"
+
+
+NameRef = Annotated[str, StringConstraints(pattern=or_template(NAME_PATTERN))]
+ApiNameRef = Annotated[str, StringConstraints(pattern=or_template(API_NAME_PATTERN))]
+ObjectRef = Annotated[str, StringConstraints(pattern=or_template(OBJECT_KEY_PATTERN))]
 # 15m, 1h, 24h, 7d, 30s.
 Duration = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,6}(s|m|h|d)$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[EWI][0-9]{4}$")]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from compiler.model.base import ApiName, Model, Name, PersonalData, Resource, Text
+from compiler.model.base import ApiName, ApiNameRef, Model, NameRef, PersonalData, Resource, Text
 
 Hostname = Annotated[
     str,
@@ -17,31 +17,31 @@ Hostname = Annotated[
 
 
 class CrmMapping(Model):
-    system: Name
+    system: NameRef
     division: Text | None = None
-    record_types: dict[ApiName, ApiName] = Field(
+    record_types: dict[ApiName, ApiNameRef] = Field(
         default_factory=dict, description="Record type used per object, e.g. Account: Business."
     )
 
 
 class AccountEngagementMapping(Model):
-    system: Name
-    business_unit: Name
+    system: NameRef
+    business_unit: NameRef
 
 
 class MarketingCloudMapping(Model):
-    system: Name
-    business_unit: Name
+    system: NameRef
+    business_unit: NameRef
 
 
 class SocialStudioMapping(Model):
-    system: Name
-    workspace: Name
+    system: NameRef
+    workspace: NameRef
 
 
 class InteractionStudioMapping(Model):
-    system: Name
-    dataset: Name
+    system: NameRef
+    dataset: NameRef
 
 
 class BusinessUnit(Resource):

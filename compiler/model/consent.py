@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from compiler.model.base import ApiName, Channel, Duration, Model, Name, Text
+from compiler.model.base import ApiNameRef, Channel, Duration, Model, Name, NameRef, Text
 
 
 class Purpose(Model):
@@ -23,7 +23,7 @@ ObjectName = Annotated[
 
 class Storage(Model):
     object: ObjectName = Field(description="Object or data extension holding the choice.")
-    field: ApiName
+    field: ApiNameRef
     polarity: Literal["opt_out", "opt_in", "status"] = Field(
         description="opt_out: true means opted out; opt_in: true means consented; "
         "status: a value from opted_in_values / opted_out_values."
@@ -36,8 +36,8 @@ class Storage(Model):
 
 
 class ChannelConsent(Model):
-    system_of_record: Name
-    purpose: Name | None = None
+    system_of_record: NameRef
+    purpose: NameRef | None = None
     max_propagation: Duration = Field(
         default="24h", description="Longest time an opt-out may take to reach every sender."
     )

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from compiler.model.base import ApiName, Model, Name, PersonalData, Resource, Text
+from compiler.model.base import ApiName, ApiNameRef, Model, NameRef, PersonalData, Resource, Text
 
 FieldType = Literal[
     "id",
@@ -42,9 +42,9 @@ class FieldDef(Model):
     required: bool = False
     unique: bool = False
     external_id: bool = False
-    references: ApiName | None = Field(default=None, description="Target object of a lookup.")
+    references: ApiNameRef | None = Field(default=None, description="Target object of a lookup.")
     personal_data: PersonalData = "none"
-    system_of_record: Name | None = Field(
+    system_of_record: NameRef | None = Field(
         default=None, description="The system whose value wins when several write this field."
     )
     format: Literal["email", "phone_e164", "iso_country", "postal_code", "url"] | None = Field(
@@ -58,5 +58,5 @@ class ObjectDef(Resource):
 
     label: Text = ""
     fields: dict[ApiName, FieldDef] = Field(default_factory=dict)
-    record_types: list[ApiName] = Field(default_factory=list)
+    record_types: list[ApiNameRef] = Field(default_factory=list)
     personal_data: PersonalData | None = None

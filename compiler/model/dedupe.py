@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from compiler.model.base import ApiName, Model, Name, Resource, Text
+from compiler.model.base import ApiNameRef, Model, NameRef, Resource, Text
 
 Method = Literal[
     "exact",
@@ -23,14 +23,14 @@ Method = Literal[
 
 
 class MatchItem(Model):
-    field: ApiName
+    field: ApiNameRef
     method: Method = "exact"
     blank: Literal["match_blanks", "null_not_allowed"] = "null_not_allowed"
 
 
 class MatchingRule(Resource):
-    system: Name
-    object: ApiName
+    system: NameRef
+    object: ApiNameRef
     label: Text = ""
     items: list[MatchItem] = Field(min_length=1, max_length=10)
     boolean_filter: Text | None = None
@@ -44,16 +44,16 @@ class RuleAction(Model):
 
 
 class DuplicateRule(Resource):
-    system: Name
-    object: ApiName
+    system: NameRef
+    object: ApiNameRef
     label: Text = ""
-    matching_rule: Name
-    compare_object: ApiName | None = Field(
+    matching_rule: NameRef
+    compare_object: ApiNameRef | None = Field(
         default=None, description="Cross-object rule: compare records of `object` against these."
     )
     on_create: RuleAction = Field(default_factory=RuleAction)
     on_update: RuleAction = Field(default_factory=RuleAction)
-    bypass: list[Name] = Field(
+    bypass: list[NameRef] = Field(
         default_factory=list, description="Integration users this rule does not apply to."
     )
     active: bool = True

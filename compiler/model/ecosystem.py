@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from compiler.model.base import Model, Name, Text
+from compiler.model.base import Model, Name, NameRef, Text
 
 
 class Environment(Model):
@@ -36,5 +36,5 @@ class EcosystemMeta(Model):
     description: Text = ""
     owners: list[Text] = Field(default_factory=list)
     environments: dict[Name, Environment] = Field(default_factory=dict)
-    default_environment: Name | None = None
+    default_environment: NameRef | None = None
     data_model: DataModelPolicy = Field(default_factory=DataModelPolicy)

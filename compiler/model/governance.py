@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from compiler.model.base import Model, Name, Text
+from compiler.model.base import Model, Name, NameRef, Text
 
 Risk = Literal["data_loss", "consent", "permissions", "duplicate_rules", "destroy", "personal_data"]
 Action = Literal["create", "update", "replace", "delete", "move"]
@@ -14,19 +14,19 @@ Action = Literal["create", "update", "replace", "delete", "move"]
 
 class Group(Model):
     description: Text = ""
-    members: list[Name] = Field(min_length=1)
+    members: list[NameRef] = Field(min_length=1)
 
 
 class PolicyMatch(Model):
     risks: list[Risk] = Field(default_factory=list)
-    kinds: list[Name] = Field(default_factory=list)
+    kinds: list[NameRef] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
-    business_units: list[Name] = Field(default_factory=list)
-    environments: list[Name] = Field(default_factory=list)
+    business_units: list[NameRef] = Field(default_factory=list)
+    environments: list[NameRef] = Field(default_factory=list)
 
 
 class Requirement(Model):
-    group: Name
+    group: NameRef
     count: int = Field(default=1, ge=1, le=20)
 
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from compiler.model.base import ApiName, Duration, Model, Name, Resource, Text
+from compiler.model.base import ApiName, ApiNameRef, Duration, Model, NameRef, Resource, Text
 
 Access = Literal["read", "create", "edit", "delete", "view_all", "modify_all"]
 
@@ -17,7 +17,7 @@ class ObjectPermission(Model):
 
 
 class IntegrationUser(Resource):
-    system: Name
+    system: NameRef
     licence: Literal[
         "salesforce_integration",
         "salesforce",
@@ -38,21 +38,21 @@ class Schedule(Model):
 
 
 class MarketingCloudConnect(Model):
-    objects: dict[ApiName, list[ApiName]] = Field(
+    objects: dict[ApiName, list[ApiNameRef]] = Field(
         description="Objects to synchronise and their fields; each becomes <Object>_Salesforce."
     )
-    business_units: list[Name] = Field(default_factory=list)
+    business_units: list[NameRef] = Field(default_factory=list)
     suffix: Text = Field(default="", description="Synchronized data extension suffix, e.g. _1.")
 
 
 class SharingRule(Model):
     object: Literal["Lead", "Contact", "Opportunity", "Campaign"]
-    field: ApiName
+    field: ApiNameRef
     value: Text
 
 
 class AccountEngagementConnector(Model):
-    business_unit: Name = Field(description="The engage business unit this connector serves.")
+    business_unit: NameRef = Field(description="The engage business unit this connector serves.")
     creates_leads: bool = True
     sharing_rules: list[SharingRule] = Field(default_factory=list)
     sync_opt_out: bool = True
@@ -77,10 +77,10 @@ class Integration(Resource):
         "csv_import",
         "api",
     ]
-    from_: Name = Field(alias="from")
-    to: Name
-    user: Name | None = None
-    via: Name | None = Field(default=None, description="A middleware system this runs through.")
+    from_: NameRef = Field(alias="from")
+    to: NameRef
+    user: NameRef | None = None
+    via: NameRef | None = Field(default=None, description="A middleware system this runs through.")
     schedule: Schedule = Field(default_factory=Schedule)
     marketing_cloud_connect: MarketingCloudConnect | None = None
     account_engagement: AccountEngagementConnector | None = None

@@ -6,7 +6,16 @@ from typing import Literal
 
 from pydantic import Field
 
-from compiler.model.base import ApiName, Channel, Model, Name, ObjectKey, Resource, Text
+from compiler.model.base import (
+    ApiName,
+    ApiNameRef,
+    Channel,
+    Model,
+    NameRef,
+    ObjectRef,
+    Resource,
+    Text,
+)
 
 Precedence = Literal["source_wins", "target_wins", "most_recent"]
 Transform = Literal[
@@ -26,7 +35,7 @@ Scalar = str | int | float | bool
 
 
 class FieldMapping(Model):
-    from_: ApiName | None = Field(default=None, alias="from", description="Source field.")
+    from_: ApiNameRef | None = Field(default=None, alias="from", description="Source field.")
     value: Scalar | None = Field(default=None, description="A constant instead of a source field.")
     transform: list[Transform] | Transform = "none"
     precedence: Precedence | None = None
@@ -36,7 +45,7 @@ class FieldMapping(Model):
 
 
 class Condition(Model):
-    field: ApiName
+    field: ApiNameRef
     op: Literal["eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "is_null", "not_null"] = "eq"
     value: Scalar | list[Scalar] | None = None
 
@@ -52,18 +61,18 @@ class Gate(Model):
 
 
 class Match(Model):
-    source: ApiName
-    target: ApiName
+    source: ApiNameRef
+    target: ApiNameRef
 
 
 class SyncRule(Resource):
-    integration: Name
-    source: ObjectKey = Field(description="system.Object, e.g. crm.Contact or mc.newsletter.")
-    target: ObjectKey
+    integration: NameRef
+    source: ObjectRef = Field(description="system.Object, e.g. crm.Contact or mc.newsletter.")
+    target: ObjectRef
     direction: Literal["one_way", "two_way"] = "one_way"
     mode: Literal["insert", "update", "upsert"] = "upsert"
     match: Match | None = None
-    fields: dict[ApiName, ApiName | FieldMapping] = Field(
+    fields: dict[ApiName, ApiNameRef | FieldMapping] = Field(
         description="Target field → source field, or a mapping with a transform or precedence."
     )
     precedence: Precedence | None = Field(
@@ -75,7 +84,7 @@ class SyncRule(Resource):
         default_factory=list,
         description="Channels whose opted-out records this rule never selects.",
     )
-    order_by: ApiName | None = Field(
+    order_by: ApiNameRef | None = Field(
         default=None, description="Field deciding the most recent record among duplicates."
     )
-    business_unit: Name | None = None
+    business_unit: NameRef | None = None

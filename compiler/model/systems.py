@@ -6,7 +6,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from compiler.model.base import ApiName, Channel, Model, Name, PersonalData, Resource, Text
+from compiler.model.base import (
+    ApiName,
+    ApiNameRef,
+    Channel,
+    Model,
+    Name,
+    NameRef,
+    PersonalData,
+    Resource,
+    Text,
+)
 
 Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,12}(-[a-z0-9]{1,12})?$")]
 
@@ -34,15 +44,15 @@ class SalesforceSystem(SystemBase):
     ) = None
     person_accounts: bool = Field(default=False, description="Person accounts are enabled.")
     divisions: list[Text] = Field(default_factory=list)
-    record_types: dict[ApiName, list[ApiName]] = Field(
+    record_types: dict[ApiName, list[ApiNameRef]] = Field(
         default_factory=dict,
         description="Record types per object, e.g. Account: [Business, Person].",
     )
-    standard_objects: list[ApiName] | None = Field(
+    standard_objects: list[ApiNameRef] | None = Field(
         default=None,
         description="Standard objects this org uses; default: every object in engage's catalog.",
     )
-    field_history: dict[ApiName, list[ApiName]] = Field(
+    field_history: dict[ApiName, list[ApiNameRef]] = Field(
         default_factory=dict, description="Fields with history tracking, per object."
     )
 
@@ -75,12 +85,12 @@ class MarketingCloudSystem(SystemBase):
 
 class SocialStudioSystem(SystemBase):
     type: Literal["social_studio"]
-    workspaces: list[Name] = Field(default_factory=list)
+    workspaces: list[NameRef] = Field(default_factory=list)
 
 
 class InteractionStudioSystem(SystemBase):
     type: Literal["interaction_studio"]
-    datasets: list[Name] = Field(default_factory=list)
+    datasets: list[NameRef] = Field(default_factory=list)
 
 
 class ExternalSystem(SystemBase):
