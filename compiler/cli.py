@@ -6,6 +6,8 @@ Exit codes: 0 success / no changes, 1 error (bad input, findings at --fail-on, r
 
 from __future__ import annotations
 
+import gc
+import importlib
 import os
 import sys
 import traceback
@@ -13,12 +15,49 @@ import traceback
 import click
 
 from compiler import __version__
-from compiler.commands.init import init
-from compiler.commands.schema import schema
-from compiler.commands.validate import validate
+
+# name → module; each module defines a click command of the same name. Commands are
+# imported only when used, so `engage validate` does not pay for DuckDB, sqlglot or lxml.
+COMMANDS: dict[str, str] = {
+    "validate": "compiler.commands.validate",
+    "check": "compiler.commands.check",
+    "graph": "compiler.commands.graph",
+    "plan": "compiler.commands.plan",
+    "show": "compiler.commands.show",
+    "approve": "compiler.commands.approve",
+    "apply": "compiler.commands.apply",
+    "state": "compiler.commands.state",
+    "generate": "compiler.commands.generate",
+    "sync": "compiler.commands.sync",
+    "rules": "compiler.commands.rules",
+    "schema": "compiler.commands.schema",
+    "docs": "compiler.commands.docs",
+    "init": "compiler.commands.init",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context | None) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        command = getattr(importlib.import_module(module), cmd_name)
+        assert isinstance(command, click.Command)
+        return command
+
+    def all_commands(self) -> list[click.Command]:
+        return [c for n in self.list_commands(None) if (c := self.get_command(None, n))]
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="engage")
 def cli() -> None:
     """engage: compile a customer-engagement ecosystem described as YAML.
@@ -35,41 +74,10 @@ def cli() -> None:
     """
 
 
-COMMANDS = [validate, schema, init]
-for command in COMMANDS:
-    cli.add_command(command)
-
-
-def _register_optional() -> None:
-    """Commands of later stages register themselves here as they land."""
-    import importlib
-
-    for module, name in (
-        ("compiler.commands.check", "check"),
-        ("compiler.commands.graph", "graph"),
-        ("compiler.commands.plan", "plan"),
-        ("compiler.commands.show", "show"),
-        ("compiler.commands.approve", "approve"),
-        ("compiler.commands.apply", "apply"),
-        ("compiler.commands.state", "state"),
-        ("compiler.commands.generate", "generate"),
-        ("compiler.commands.sync", "sync"),
-        ("compiler.commands.rules", "rules"),
-        ("compiler.commands.docs", "docs"),
-    ):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as err:
-            if err.name == module:
-                continue
-            raise
-        cli.add_command(getattr(mod, name))
-
-
-_register_optional()
-
-
 def main(argv: list[str] | None = None) -> None:
+    # One command, then exit: the cyclic garbage collector would only rescan a heap of
+    # parsed values that reference counting frees anyway (see pipeline.gc_paused).
+    gc.disable()
     try:
         code = cli.main(args=argv, prog_name="engage", standalone_mode=False)
     except click.exceptions.Abort:

@@ -170,7 +170,7 @@ def test_every_option_a_hint_names_exists() -> None:
 
     options = {
         opt
-        for command in cli.commands.values()
+        for command in cli.all_commands()
         for param in command.params
         for opt in getattr(param, "opts", [])
     }
