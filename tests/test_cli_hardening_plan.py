@@ -6,12 +6,15 @@ internal error appears, and that the message names the file and says what to do.
 
 from __future__ import annotations
 
+import json
 import shlex
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from conftest import RunEngage
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_plan_support import (
     STATE,
     apply_now,
@@ -22,6 +25,9 @@ from test_plan_support import (
     save_and_approve,
     workspace,
 )
+
+from compiler.plan import de_rules
+from compiler.plan.canonical import digest
 
 PLAN = Path("plans/p.plan.json")
 HOOKS = {"ENGAGE_TEST_HOOKS": "1"}
@@ -236,3 +242,48 @@ def test_state_commands_refuse_a_file_of_another_environment(engage: RunEngage) 
     for command in (("state", "list"), ("state", "show", "consent.email")):
         result = engage(*command, "--env", "prod")
         refused(result.code, result.err, "is the state of environment 'dev', not 'prod'")
+
+
+# ------------------------------------------------------------------ state entries of any shape
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+DE_KEYS = st.sampled_from(["fields", "sendable", "retention", "business_unit", "name"])
+FIELD = st.dictionaries(
+    st.sampled_from(["type", "length", "precision", "scale", "required", "primary_key"]), JSON
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    before=st.dictionaries(DE_KEYS, JSON | st.dictionaries(st.text(max_size=4), FIELD | JSON)),
+    after=st.dictionaries(DE_KEYS, JSON | st.dictionaries(st.text(max_size=4), FIELD | JSON)),
+    empty=st.booleans(),
+)
+def test_data_extension_costs_take_recorded_attributes_of_any_shape(
+    before: dict[str, object], after: dict[str, object], empty: bool
+) -> None:
+    """A state entry is only as well-formed as whoever last wrote it (an older engage, a
+    hand edit with its digest recomputed): comparing with it must never crash."""
+    for cost in de_rules.costs(before, after, empty=empty):
+        assert cost.effect in ("replace", "data_loss") and cost.reason
+
+
+def test_a_resealed_malformed_state_entry_is_planned_over(engage: RunEngage) -> None:
+    workspace()
+    apply_now()
+    data = json.loads(STATE.read_text(encoding="utf-8"))
+    entry = data["resources"]["data_extension.newsletter"]
+    entry["attributes"]["fields"] = [1, 2]
+    entry["attributes"]["sendable"] = "yes"
+    entry["attributes"]["retention"] = {"period": "x", "unit": "days"}
+    entry["digest"] = digest(entry["attributes"])
+    STATE.write_text(json.dumps(data), encoding="utf-8")
+    result = engage("plan")
+    assert result.code == 2, result.err
+    no_crash(result.err)
+    assert "data_extension.newsletter" in result.out

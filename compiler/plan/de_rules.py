@@ -32,6 +32,16 @@ class Cost:
     reason: str
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """`value` if it is a mapping, else empty: recorded attributes are only as well-formed
+    as whoever wrote them (an older engage, a hand edit with its digest recomputed)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _fields(attributes: Mapping[str, Any]) -> Fields:
+    return {str(name): _mapping(spec) for name, spec in _mapping(attributes.get("fields")).items()}
+
+
 def _length(field: Mapping[str, Any]) -> int | None:
     value = field.get("length")
     return value if isinstance(value, int) else _DEFAULT_LENGTH.get(str(field.get("type")))
@@ -161,19 +171,21 @@ def _sendable(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[Cost]:
             "sendable",
             f"becomes {state}; sendability is fixed when a data extension is created",
         )
-    elif before and after and before.get("field") != after.get("field"):
+    elif before and after and _mapping(before).get("field") != _mapping(after).get("field"):
         yield Cost(
             "replace",
             "sendable.field",
-            f"relates {after.get('field')} instead of {before.get('field')} to the subscriber "
+            f"relates {_mapping(after).get('field')} instead of {_mapping(before).get('field')} "
+            "to the subscriber "
             "key; the sendable relationship is fixed when a data extension is created",
         )
 
 
 def _days(retention: Any) -> int | None:
-    if not isinstance(retention, dict):
+    period = _mapping(retention).get("period", 0)
+    if not isinstance(retention, Mapping) or not isinstance(period, int | float):
         return None
-    return int(retention.get("period", 0)) * _RETENTION_DAYS.get(str(retention.get("unit")), 1)
+    return int(period) * _RETENTION_DAYS.get(str(retention.get("unit")), 1)
 
 
 def _retention(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[Cost]:
@@ -198,8 +210,7 @@ def costs(
     before: Mapping[str, Any], after: Mapping[str, Any], *, empty: bool = False
 ) -> tuple[Cost, ...]:
     """Every cost of changing a data extension from `before` to `after` (attribute dicts)."""
-    old: Fields = before.get("fields") or {}
-    new: Fields = after.get("fields") or {}
+    old, new = _fields(before), _fields(after)
     found: list[Cost] = []
     for rule in WHOLE_RULES:
         found.extend(rule(before, after))
