@@ -196,6 +196,13 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ("W8011", "w8011_fires", "w8011_silent", [("case.yaml", 32, 22, ())]),
     ("E8012", "e8012_fires", "e8012_silent", [("case.yaml", 32, 18, ())]),
     ("W9001", "w9001_fires", "_base", [("case.yaml", 4, 5, ())]),
+    # writers conflict pairwise: two winners of different business units do not
+    (
+        "E3001",
+        "e3001_units_fires",
+        "e3001_units_silent",
+        [("case.yaml", 18, 12, (("case.yaml", 28, 12), ("case.yaml", 38, 12)))],
+    ),
     # a cron expression engage cannot read
     ("E3008", "e3008_fires", "e6004_cron_silent", [("integrations.yaml", 18, 22, ())]),
     # the Account Engagement connector creates leads (by default)

@@ -45,10 +45,18 @@ W_TWO_WAY_NO_PRECEDENCE = code(
 _WINNERS = ("source_wins",)
 
 
-def _unresolved(a: Flow, b: Flow) -> bool:
-    """Nothing decides between two writers: one has no precedence, or both claim to win."""
-    pa, pb = a.data.get("precedence"), b.data.get("precedence")
-    return pa is None or pb is None or (pa in _WINNERS and pb in _WINNERS)
+def _kind(flow: Flow) -> str:
+    precedence = flow.data.get("precedence")
+    return "none" if precedence is None else "wins" if precedence in _WINNERS else "yields"
+
+
+# Nothing decides between two writers when one has no precedence or both claim to win:
+# the kinds of earlier writers a writer of each kind conflicts with.
+_CONFLICTS_WITH = {
+    "none": ("none", "wins", "yields"),
+    "wins": ("none", "wins"),
+    "yields": ("none",),
+}
 
 
 def _one_to_one(ctx: Context, a: Flow, b: Flow) -> bool:
@@ -66,21 +74,25 @@ def _one_to_one(ctx: Context, a: Flow, b: Flow) -> bool:
     return split_field(a.source)[:2] != split_field(b.source)[:2]
 
 
-def _same_records(ctx: Context, a: Flow, b: Flow) -> bool:
-    """Two writers that can write the same record: unscoped or of one business unit, and
-    not kept apart by the Account Engagement connector's one-to-one sync."""
-    ua, ub = unit_of(ctx, a), unit_of(ctx, b)
-    if ua is not None and ub is not None and ua != ub:
-        return False
-    return not _one_to_one(ctx, a, b)
-
-
 def _conflicting_pair(ctx: Context, writers: list[Flow]) -> tuple[Flow, Flow] | None:
-    """The first two writers (in order) that write the same record with nothing deciding."""
-    for i, first in enumerate(writers):
-        for second in writers[i + 1 :]:
-            if _unresolved(first, second) and _same_records(ctx, first, second):
-                return first, second
+    """An earlier writer and the first later one that write the same record with nothing
+    deciding between them: unscoped or of one business unit (a record syncs to one unit
+    only), not kept apart by the Account Engagement connector's one-to-one sync. Earlier
+    writers are indexed by unit and kind, so a field with many writers stays linear."""
+    by_unit: dict[tuple[str | None, str], list[Flow]] = defaultdict(list)
+    by_kind: dict[str, list[Flow]] = defaultdict(list)
+    for later in writers:
+        unit, kind = unit_of(ctx, later), _kind(later)
+        for other in _CONFLICTS_WITH[kind]:
+            pools = (
+                [by_kind[other]] if unit is None else [by_unit[None, other], by_unit[unit, other]]
+            )
+            for pool in pools:
+                earlier = next((e for e in pool if not _one_to_one(ctx, e, later)), None)
+                if earlier is not None:
+                    return earlier, later
+        by_unit[unit, kind].append(later)
+        by_kind[kind].append(later)
     return None
 
 

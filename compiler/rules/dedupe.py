@@ -93,12 +93,18 @@ def _connector_writers(ctx: Context, system: str, obj: str) -> Iterator[_Writer]
     unless one of their sync rules already reports the insert."""
     if obj.partition(".")[2] != "Lead":
         return
-    for name in sorted(ctx.eco.integrations):
+    creating: list[str] | None = ctx.memo.get("lead_creating_connectors")
+    if creating is None:
+        integrations = ctx.eco.integrations
+        creating = [
+            name
+            for name in sorted(integrations)
+            if (ae := integrations[name].account_engagement) is not None and ae.creates_leads
+        ]
+        ctx.memo["lead_creating_connectors"] = creating
+    for name in creating:
         integ = ctx.eco.integrations[name]
-        ae = integ.account_engagement
-        if ae is None or not ae.creates_leads or system not in (integ.from_, integ.to):
-            continue
-        if not _inserts_leads(ctx, name, obj):
+        if system in (integ.from_, integ.to) and not _inserts_leads(ctx, name, obj):
             path = ("integrations", name, "account_engagement", "creates_leads")
             note = "the connector creates leads here"
             what = f"integration {name!r}, an Account Engagement connector that creates leads,"
