@@ -28,6 +28,7 @@ from test_plan_support import (
 
 from compiler.plan import de_rules
 from compiler.plan.canonical import digest
+from compiler.plan.planfile import save_plan, seal
 
 PLAN = Path("plans/p.plan.json")
 HOOKS = {"ENGAGE_TEST_HOOKS": "1"}
@@ -287,3 +288,24 @@ def test_a_resealed_malformed_state_entry_is_planned_over(engage: RunEngage) -> 
     assert result.code == 2, result.err
     no_crash(result.err)
     assert "data_extension.newsletter" in result.out
+
+
+def test_control_characters_in_a_plan_never_reach_the_terminal(engage: RunEngage) -> None:
+    """A plan (or a description in YAML, "\\e[2J") could carry escape sequences that clear
+    the reviewer's screen or hide a line with a carriage return: they are shown, not sent."""
+    workspace()
+    plan = make_plan()
+    first = plan.changes[0]
+    evil = first.model_copy(
+        update={
+            "address": "consent.x\x1b[31m",
+            "notes": ["hidden\r\x1b[2J\x1b]0;title\x07 \x9b1m [bold]not markup[/]"],
+        }
+    )
+    save_plan(seal(plan.model_copy(update={"changes": [evil, *plan.changes[1:]]})), PLAN)
+    for fmt in ("text", "markdown"):
+        result = engage("show", PLAN.as_posix(), "--format", fmt)
+        assert result.code == 0, result.err
+        shown = result.out
+        assert not any(c in shown for c in "\x1b\r\x07\x9b"), repr(shown[:2000])
+        assert "\\x1b[2J" in shown and "[bold]not markup[/]" in shown

@@ -21,6 +21,7 @@ from compiler.render.plan_values import (
     risky_first,
     summary_line,
     value,
+    visible,
 )
 
 LIMIT = 65_536
@@ -140,6 +141,17 @@ def _trimmed(shown: int, total: int) -> str:
 
 
 def render_markdown(plan: Plan, given: Sequence[Approval] | None = None, limit: int = LIMIT) -> str:
+    """The comment, control characters made visible, never over `limit` characters (shown
+    control characters take more room: the budget shrinks by what they add)."""
+    budget = limit
+    while True:
+        out = visible(_render(plan, given, budget))
+        if len(out) <= limit or budget <= 0:
+            return out[:limit]
+        budget -= len(out) - limit
+
+
+def _render(plan: Plan, given: Sequence[Approval] | None, limit: int) -> str:
     footer = _footer(plan)
     head = "\n".join(_head(plan) + _risks(plan) + _approvals(plan, given)) + "\n"
     if len(head) + len(footer) > limit:  # only with absurdly long names: keep the top

@@ -20,6 +20,7 @@ from compiler.render.plan_values import (
     risky_first,
     summary_line,
     value,
+    visible,
 )
 
 _STYLE = {
@@ -141,7 +142,11 @@ def _footer(plan: Plan) -> list[str]:
 
 
 def render_text(plan: Plan, given: Sequence[Approval] | None = None) -> str:
-    """The whole plan as rich markup."""
+    """The whole plan as rich markup (control characters made visible)."""
+    return visible(_render(plan, given))
+
+
+def _render(plan: Plan, given: Sequence[Approval] | None) -> str:
     lines = _header(plan)
     if not plan.has_changes:
         lines.append(

@@ -26,6 +26,20 @@ RISK_WORDS = {
 }
 
 
+_NAMED = {"\r": "\\r", "\x1b": "\\x1b"}
+_CONTROL = {
+    c: _NAMED.get(chr(c), f"\\x{c:02x}")
+    for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))
+    if chr(c) not in "\n\t"
+}
+
+
+def visible(text: str) -> str:
+    """Control characters (escape sequences, carriage returns...) shown, never sent: a
+    plan's text must not be able to clear, retitle or rewrite the reviewer's terminal."""
+    return text.translate(_CONTROL)
+
+
 def _compact(v: Any) -> Any:
     if isinstance(v, dict):
         return {k: _compact(x) for k, x in v.items() if x is not None and x not in ("", [], {})}
