@@ -309,3 +309,20 @@ def test_control_characters_in_a_plan_never_reach_the_terminal(engage: RunEngage
         shown = result.out
         assert not any(c in shown for c in "\x1b\r\x07\x9b"), repr(shown[:2000])
         assert "\\x1b[2J" in shown and "[bold]not markup[/]" in shown
+
+
+def test_approvals_given_at_the_same_time_are_all_recorded() -> None:
+    """Reviewers approving at once (a review bot handling several reviews): each approve
+    reads, adds and rewrites the sidecar, so without a lock one overwrote another."""
+    workspace()
+    save_plan(make_plan(), PLAN)
+    names = ("ana", "bruno", "carla", "dpo")
+    for _ in range(4):
+        sidecar = Path(f"{PLAN}.approvals.json")
+        sidecar.unlink(missing_ok=True)
+        procs = [engage_process("approve", PLAN.as_posix(), "--as", name) for name in names]
+        for proc in procs:
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+        recorded = json.loads(sidecar.read_text(encoding="utf-8"))["approvals"]
+        assert sorted(a["name"] for a in recorded) == sorted(names)

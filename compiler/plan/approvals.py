@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from filelock import FileLock, Timeout
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from compiler.fsutil import write_atomic
@@ -165,7 +167,6 @@ def add_approval(plan: Plan, plan_path: Path, name: str, comment: str) -> tuple[
             f"{name!r} is not a member of any governance group ({listing or 'none declared'})",
             hint="Approve as a member of a group named in `governance.groups`.",
         )
-    good, void = valid_approvals(plan, read_approvals(plan_path))
     approval = Approval(
         name=name,
         plan_digest=plan.digest,
@@ -173,10 +174,34 @@ def add_approval(plan: Plan, plan_path: Path, name: str, comment: str) -> tuple[
         groups=groups,
         comment=redact_text(comment),
     )
-    kept = [a for a in good if a.name != name]
-    record = ApprovalFile(plan_digest=plan.digest, approvals=[*kept, approval])
-    _write_record(plan_path, record)
+    with _locked(plan_path):  # read, add, rewrite: one approver at a time
+        good, void = valid_approvals(plan, read_approvals(plan_path))
+        kept = [a for a in good if a.name != name]
+        record = ApprovalFile(plan_digest=plan.digest, approvals=[*kept, approval])
+        _write_record(plan_path, record)
     return approval, void
+
+
+@contextmanager
+def _locked(plan_path: Path) -> Iterator[None]:
+    """Hold `<plan>.approvals.json.lock` (an OS lock; the empty file stays behind)."""
+    path = Path(f"{approvals_path(plan_path)}.lock")
+    lock = FileLock(str(path), timeout=60)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ApprovalError(
+            f"another `engage approve` has held {path} for a minute",
+            hint="Try again when it has finished.",
+        ) from None
+    except OSError as err:
+        raise ApprovalError(
+            f"cannot lock {path} to record the approval: {err.strerror or err}", hint=_SHORTER
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def missing(requirement: Requirement, approvals: Sequence[Approval]) -> int:
