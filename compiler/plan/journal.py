@@ -65,8 +65,9 @@ class JournalWriter:
         self._fd = fd
 
     def append(self, record: JournalRecord) -> None:
-        line = record.model_dump_json() + "\n"
-        os.write(self._fd, line.encode("utf-8"))
+        data = memoryview((record.model_dump_json() + "\n").encode("utf-8"))
+        while data:  # a short write (a nearly full disk) must not leave half a line
+            data = data[os.write(self._fd, data) :]
         os.fsync(self._fd)
 
 
