@@ -36,7 +36,12 @@ from compiler.model.sync import SyncRule
 from compiler.resolve import ObjectSpec, ResolvedEcosystem
 
 Path = tuple[str | int, ...]
-WRITES = {"insert": ("create",), "update": ("edit",), "upsert": ("create", "edit")}
+WRITES = {
+    "insert": ("create",),
+    "update": ("edit",),
+    "upsert": ("create", "edit"),
+    "overwrite": ("create", "edit", "delete"),
+}
 # Fields no permission set can grant or restrict: always readable with the object.
 NO_FIELD_PERMISSION = frozenset(
     {

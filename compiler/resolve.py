@@ -536,6 +536,17 @@ class _Resolver:
     def _is(self, system: str, stype: str) -> bool:
         return system in self.eco.systems and self.eco.systems[system].type == stype
 
+    def _overwrite(self, rule: SyncRule, target: ObjectSpec | None, path: Path) -> None:
+        """Only a data extension can be overwritten as a whole, and only one way."""
+        if target is not None and target.kind != "data_extension":
+            self._wrong(
+                f"mode overwrite replaces every row of its target, which only a data extension "
+                f"allows; {rule.target} is a {target.kind} object (use upsert or update)",
+                path,
+            )
+        elif rule.direction == "two_way":
+            self._wrong("mode overwrite cannot be two_way: each side would erase the other", path)
+
     def _sync_rules(self) -> None:
         for name, rule in self.eco.sync_rules.items():
             self._sync_rule(name, rule)
@@ -545,6 +556,8 @@ class _Resolver:
         self.named("integrations", "integration", rule.integration, (*p, "integration"))
         src = self.obj(rule.source, (*p, "source"))
         dst = self.obj(rule.target, (*p, "target"))
+        if rule.mode == "overwrite":
+            self._overwrite(rule, dst, (*p, "mode"))
         if rule.business_unit:
             self.named("business_units", "business unit", rule.business_unit, (*p, "business_unit"))
         if rule.match:
@@ -576,12 +589,13 @@ class _Resolver:
             if self.system(dr.system, (*p, "system")):
                 compared = self.obj(f"{dr.system}.{dr.object}", (*p, "object"))
                 if dr.compare_object:
-                    compared = self.obj(
-                        f"{dr.system}.{dr.compare_object}", (*p, "compare_object")
-                    )
-            if self.named(
-                "matching_rules", "matching rule", dr.matching_rule, (*p, "matching_rule")
-            ) and compared is not None:  # an undeclared object is reported once, above
+                    compared = self.obj(f"{dr.system}.{dr.compare_object}", (*p, "compare_object"))
+            if (
+                self.named(
+                    "matching_rules", "matching rule", dr.matching_rule, (*p, "matching_rule")
+                )
+                and compared is not None
+            ):  # an undeclared object is reported once, above
                 mr = self.eco.matching_rules[dr.matching_rule]
                 expected = dr.compare_object or dr.object
                 if mr.object != expected:

@@ -337,3 +337,22 @@ def test_two_queries_with_one_key_in_a_business_unit_are_refused(write_eco: Writ
         "mc/child/query/Brand_Audience.query-meta.json",
         "mc/child/query/Brand_Audience.query-meta.sql",
     ]
+
+
+def test_overwrite_mode_replaces_the_target_rows(tmp_path: Path) -> None:
+    """mode: overwrite is the Overwrite data action: the query selects the same rows as an
+    upsert, and Marketing Cloud replaces the target's rows with them on every run."""
+    root = tmp_path / "eco"
+    root.mkdir()
+    for src in BASIC.iterdir():
+        text = src.read_text(encoding="utf-8")
+        if src.name == "ecosystem.yaml":
+            marker = "    target: mc.master\n"
+            assert marker in text
+            text = text.replace(marker, marker + "    mode: overwrite\n", 1)
+        (root / src.name).write_text(text, encoding="utf-8")
+    upsert, overwrite = files(), files(root)
+    path = "mc/parent/query/build_master.query-meta"
+    assert doc(upsert[path + ".json"])["targetUpdateTypeName"] == "Update"
+    assert doc(overwrite[path + ".json"])["targetUpdateTypeName"] == "Overwrite"
+    assert overwrite[path + ".sql"] == upsert[path + ".sql"]

@@ -109,6 +109,13 @@ SYNC = (
     "    target: mc.customers\n"
 )
 SYNC_RULES = [
+    Case("x.yaml", SYNC.replace("mc.customers", "crm.Contact") + "    mode: overwrite\n"
+         "    fields: {Email: email}\n", "overwrite", "E2012", "mode overwrite replaces every "
+         "row of its target, which only a data extension allows; crm.Contact is a standard "
+         "object (use upsert or update)"),
+    Case("x.yaml", SYNC + "    mode: overwrite\n    direction: two_way\n"
+         "    fields: {EmailAddress: email}\n", "overwrite", "E2012",
+         "mode overwrite cannot be two_way: each side would erase the other"),
     Case("x.yaml", SYNC.replace("shop_to_mc", "shop_to_mcc")
          + "    fields: {EmailAddress: email}\n",
          "shop_to_mcc", "E2010", "integration 'shop_to_mcc' is not declared (did you mean "

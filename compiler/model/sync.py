@@ -70,7 +70,12 @@ class SyncRule(Resource):
     source: ObjectRef = Field(description="system.Object, e.g. crm.Contact or mc.newsletter.")
     target: ObjectRef
     direction: Literal["one_way", "two_way"] = "one_way"
-    mode: Literal["insert", "update", "upsert"] = "upsert"
+    mode: Literal["insert", "update", "upsert", "overwrite"] = Field(
+        default="upsert",
+        description="insert adds rows, update changes matching rows, upsert does both; "
+        "overwrite replaces every row of a data extension target on each run, so records "
+        "that no longer qualify (e.g. who opted out) leave it.",
+    )
     match: Match | None = None
     fields: dict[ApiName, ApiNameRef | FieldMapping] = Field(
         description="Target field → source field, or a mapping with a transform or precedence."

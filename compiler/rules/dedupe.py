@@ -53,7 +53,7 @@ E_SUBSCRIBER_KEY = code(
 
 def _blocked(dr: DuplicateRule, mode: str) -> list[str]:
     out = []
-    if dr.on_create.action == "block" and mode in ("insert", "upsert"):
+    if dr.on_create.action == "block" and mode in ("insert", "upsert", "overwrite"):
         out.append("on_create")
     if dr.on_update.action == "block" and mode in ("update", "upsert"):
         out.append("on_update")
@@ -85,7 +85,7 @@ def _sync_writers(ctx: Context, obj: str) -> Iterator[_Writer]:
 
 def _inserts_leads(ctx: Context, integration: str, obj: str) -> bool:
     rules = ctx.rules_by_integration.get(integration, [])
-    return any(s.target == obj and s.mode in ("insert", "upsert") for _, s in rules)
+    return any(s.target == obj and s.mode in ("insert", "upsert", "overwrite") for _, s in rules)
 
 
 def _connector_writers(ctx: Context, system: str, obj: str) -> Iterator[_Writer]:

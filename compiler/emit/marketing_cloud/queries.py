@@ -61,7 +61,7 @@ W_ORDER = code(
 
 RANK = "engage_rank"
 INNER = "t"
-UPDATE_TYPE = {"insert": "Append", "update": "Update", "upsert": "Update"}
+UPDATE_TYPE = {"insert": "Append", "update": "Update", "upsert": "Update", "overwrite": "Overwrite"}
 
 
 @dataclass(frozen=True)
@@ -215,7 +215,7 @@ def _select(
 def _problems(ctx: _Ctx, mapped: dict[str, exp.Expr]) -> list[Finding]:
     keys = _pk(ctx)
     out: list[Finding] = []
-    if not keys and ctx.rule.mode != "insert":
+    if not keys and ctx.rule.mode in ("update", "upsert"):
         out.append(
             ctx.finding(
                 E_TARGET,
