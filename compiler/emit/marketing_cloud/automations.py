@@ -9,7 +9,6 @@ chooses when it first runs by activating it.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -20,6 +19,7 @@ from compiler.emit.marketing_cloud.queries import Query
 from compiler.model.base import duration_seconds
 from compiler.model.integrations import Schedule
 from compiler.resolve import ResolvedEcosystem
+from compiler.schedule import CronError, parse_cron
 
 W_SCHEDULE = code(
     "W7804",
@@ -30,8 +30,7 @@ W_SCHEDULE = code(
     "Give the integration `schedule: {every: 1h}` or a cron like `30 2 * * *`.",
 )
 
-_DAYS = {"0": "SU", "1": "MO", "2": "TU", "3": "WE", "4": "TH", "5": "FR", "6": "SA", "7": "SU"}
-_NUM = re.compile(r"^[0-9]{1,2}$")
+_DAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")  # compiler.schedule: 0 = Sunday
 
 
 def _every(value: str) -> str | None:
@@ -46,24 +45,21 @@ def _every(value: str) -> str | None:
 
 
 def _cron(expr: str) -> str | None:
-    """`M H * * *` (daily), `M H * * D[,D]` (weekly) and `M * * * *` (hourly) only."""
-    parts = expr.split()
-    if len(parts) != 5 or parts[2:4] != ["*", "*"] or not _NUM.match(parts[0]):
+    """A cron expression as an iCal recurrence, where one exists: one minute, any hours,
+    every day of the month and every month, any weekdays (compiler.schedule reads it)."""
+    try:
+        cron = parse_cron(expr)
+    except CronError:
         return None
-    minute, hour, days = int(parts[0]), parts[1], parts[4]
-    if minute > 59:
+    if cron.days_restricted or len(cron.months) != 12 or len(cron.minutes) != 1:
         return None
-    if hour == "*" and days == "*":
+    minute = next(iter(cron.minutes))
+    if len(cron.hours) == 24 and not cron.weekdays_restricted:
         return f"FREQ=HOURLY;INTERVAL=1;BYMINUTE={minute}"
-    if not _NUM.match(hour) or int(hour) > 23:
-        return None
-    at = f"BYHOUR={int(hour)};BYMINUTE={minute}"
-    if days == "*":
+    at = f"BYHOUR={','.join(str(h) for h in sorted(cron.hours))};BYMINUTE={minute}"
+    if not cron.weekdays_restricted:
         return f"FREQ=DAILY;INTERVAL=1;{at}"
-    wanted = days.split(",")
-    if not all(d in _DAYS for d in wanted):
-        return None
-    byday = ",".join(sorted({_DAYS[d] for d in wanted}, key=list(_DAYS.values()).index))
+    byday = ",".join(_DAYS[d] for d in sorted(cron.weekdays))
     return f"FREQ=WEEKLY;INTERVAL=1;BYDAY={byday};{at}"
 
 
