@@ -69,9 +69,10 @@ def check_fresh(plan: Plan, state: State | None, where: str) -> None:
     if state is not None:
         check_belongs(state, where, plan.ecosystem, plan.environment)
     if state is not None and state.apply is not None and state.apply.plan_digest == plan.digest:
+        owed = len(plan.interrupted_apply.recorded) if plan.interrupted_apply else 0
         raise StalePlanError(
             f"stale plan: its apply was interrupted after recording "
-            f"{len(state.apply.recorded)} change(s); {where} notes it",
+            f"{len(state.apply.recorded) - owed} change(s); {where} notes it",
             hint="Run `engage plan --out ...`: the new plan holds what is left (and writes the "
             "interrupted apply's artifacts); have it approved and apply it.",
         )
@@ -195,7 +196,13 @@ def _begin(plan: Plan, state: State | None) -> State:
             environment=plan.environment,
             engage_version=__version__,
         )
-    marker = ApplyMarker(plan_digest=plan.digest, serial_from=state.serial)
+    owed = plan.interrupted_apply  # its artifacts are owed until this apply writes them
+    marker = ApplyMarker(
+        plan_digest=plan.digest,
+        serial_from=state.serial,
+        recorded=list(owed.recorded) if owed else [],
+        deleted=list(owed.deleted) if owed else [],
+    )
     return state.model_copy(update={"serial": state.serial + 1, "apply": marker})
 
 

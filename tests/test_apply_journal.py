@@ -169,3 +169,27 @@ def test_moves_and_deletes_are_replayed() -> None:
     assert {a: e.digest for a, e in state.resources.items()} == {
         a: r.digest for a, r in desired.items()
     }
+
+
+def test_a_crash_while_finishing_an_interrupted_apply_keeps_its_artifacts_pending(
+    engage: RunEngage,
+) -> None:
+    """A is interrupted; B (finishing A) is interrupted before writing A's artifacts; the
+    plan after that must still write them, so B's marker carries A's pending addresses."""
+    workspace()
+    order = [c.address for c in make_plan().changes]
+    upto = order.index("data_extension.newsletter") + 1  # it has a generated file
+    first = crash_after(upto)
+    pending = {c.address for c in first.changes[:upto]}
+    second = crash_after(0)  # B: begins (new marker), dies before recording or generating
+    assert second.interrupted_apply is not None
+    third = make_plan()
+    assert third.interrupted_apply is not None
+    assert pending <= set(third.interrupted_apply.recorded)
+    assert "data_extension.newsletter" not in {c.address for c in third.changes}
+    save_and_approve(third)
+    result = engage("apply", PLAN.as_posix())
+    assert result.code == 0, result.err
+    manifest = json.loads(Path("out/.engage-manifest.json").read_text(encoding="utf-8"))
+    sources = {a for entry in manifest["files"].values() for a in entry["sources"]}
+    assert "data_extension.newsletter" in sources

@@ -79,8 +79,10 @@ def _interrupted(backend: LocalBackend, saved: Plan) -> int:
     if state is None or state.apply is None or state.apply.plan_digest != saved.digest:
         click.echo("interrupted: nothing was applied.", err=True)
         return EXIT_INTERRUPTED
+    owed = len(saved.interrupted_apply.recorded) if saved.interrupted_apply else 0
     click.echo(
-        f"interrupted after recording {len(state.apply.recorded)} of {len(saved.changes)} "
+        f"interrupted after recording {len(state.apply.recorded) - owed} of "
+        f"{len(saved.changes)} "
         f"change(s): the state {backend.location} is valid (serial {state.serial}) and notes "
         "the unfinished apply.\n"
         "  hint: Run `engage plan --out ...`, have it approved and apply it: it plans what "
