@@ -273,3 +273,27 @@ def test_reapplying_the_plan_whose_apply_was_interrupted_says_how_to_finish(
     assert "someone applied since" not in result.err
     assert "stale plan: its apply was interrupted after recording 3 change(s)" in result.err
     assert "engage plan --out" in result.err
+
+
+def test_a_resource_deleted_by_an_interrupted_apply_and_declared_again_is_generated(
+    engage: RunEngage,
+) -> None:
+    """The interrupted apply deleted the rule; the plan that finishes it creates the rule
+    again: the rule's file is written, and nothing asks to delete it on the platform."""
+    root = workspace()
+    apply_now()
+    kept = (root / "integrations.yaml").read_text(encoding="utf-8")
+    drop_duplicate_rule(root)
+    save_and_approve(make_plan())
+    proc = engage_process("apply", PLAN.as_posix(), env={**HOOKS, "ENGAGE_TEST_CRASH_AFTER": "1"})
+    proc.communicate(timeout=60)
+    assert proc.returncode == 70
+    (root / "integrations.yaml").write_text(kept, encoding="utf-8")
+    again = make_plan()
+    assert [c.action for c in again.changes] == ["create"] and again.interrupted_apply
+    save_and_approve(again)
+    result = engage("apply", PLAN.as_posix())
+    assert result.code == 0, result.err
+    rule = Path("out/salesforce/force-app/main/default/duplicateRules")
+    assert (rule / "Contact.contact_email.duplicateRule-meta.xml").is_file()
+    assert not DESTRUCTIVE.exists()
