@@ -259,7 +259,7 @@ FIELD = st.dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     before=st.dictionaries(DE_KEYS, JSON | st.dictionaries(st.text(max_size=4), FIELD | JSON)),
     after=st.dictionaries(DE_KEYS, JSON | st.dictionaries(st.text(max_size=4), FIELD | JSON)),
@@ -317,7 +317,7 @@ def test_approvals_given_at_the_same_time_are_all_recorded() -> None:
     workspace()
     save_plan(make_plan(), PLAN)
     names = ("ana", "bruno", "carla", "dpo")
-    for _ in range(4):
+    for _ in range(3):  # one round lost an approval half the time without the lock
         sidecar = Path(f"{PLAN}.approvals.json")
         sidecar.unlink(missing_ok=True)
         procs = [engage_process("approve", PLAN.as_posix(), "--as", name) for name in names]
