@@ -121,6 +121,22 @@ def test_schema_and_models_agree_on_the_example_ecosystem() -> None:
     assert _agreement(REPO / "ecosystem") == []
 
 
+OTHER_FIXTURES = sorted(
+    folder
+    for folder in LANGUAGE_FIXTURES.parent.iterdir()
+    if folder != LANGUAGE_FIXTURES and any(folder.rglob("*.yaml"))
+)
+
+
+@pytest.mark.parametrize("folder", OTHER_FIXTURES, ids=lambda folder: folder.name)
+def test_schema_and_models_agree_on_every_other_test_fixture(folder: Path) -> None:
+    """The rule, plan, generate, sync… fixtures: base documents are judged alike by both,
+    overlays are accepted by the schema."""
+    assert _agreement(folder) == []
+    overlays = [d for d in documents(folder) if is_overlay(d)]
+    assert [f"{d.file}#{d.index}" for d in overlays if not schema_accepts(d.value)] == []
+
+
 def test_invalid_documents_are_refused_by_both() -> None:
     docs = list(documents(DOCUMENTS / "invalid.yaml"))
     assert len(docs) > 60
