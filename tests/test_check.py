@@ -86,6 +86,27 @@ def test_suppressions_are_counted_and_judged(tmp_path: Path) -> None:
     assert run.returncode == 1  # E9901 is an error
 
 
+@pytest.mark.parametrize(
+    ("entry", "code", "column"),
+    [("{code: W9001}", "E1003", 9), ('{code: W9001, reason: ""}', "E1006", 31)],
+)
+def test_a_suppression_without_a_reason_is_refused(
+    tmp_path: Path, entry: str, code: str, column: int
+) -> None:
+    eco = make_case(tmp_path, "w9001_fires")
+    case = eco / "case.yaml"
+    text = case.read_text(encoding="utf-8")
+    assert text.endswith("items: [{field: Phone, method: phone}]\n")  # contact_phone is last
+    case.write_text(text + f"    suppress:\n      - {entry}\n", encoding="utf-8")
+    line = len(case.read_text(encoding="utf-8").splitlines())
+    run = engage("check", str(eco), "--format", "json")
+    doc = json.loads(run.stdout)
+    assert run.returncode == 1 and doc["analyzed"] is False
+    assert [
+        (f["code"], f["location"]["line"], f["location"]["column"]) for f in doc["findings"]
+    ] == [(code, line, column)]
+
+
 def test_baseline_accepts_existing_findings_by_fingerprint_not_line(tmp_path: Path) -> None:
     eco = make_case(tmp_path, "e3001_fires")
     baseline = tmp_path / "engage-baseline.json"
