@@ -5,19 +5,29 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-import pytest
 from conftest import RunEngage, compile_eco
 from test_schema import is_overlay, model_accepts, schema_accepts
 
 from compiler.source import ParseCache, load
 
 TEMPLATES = resources.files("compiler") / "templates" / "init"
-HAVE_TEMPLATES = TEMPLATES.is_dir() and any(
-    t.name.endswith((".yaml", ".yml")) for t in TEMPLATES.iterdir()
-)
-pytestmark = pytest.mark.skipif(
-    not HAVE_TEMPLATES, reason="compiler/templates/init/ has not landed yet"
-)
+
+
+def test_the_starter_templates_are_in_the_package() -> None:
+    """They have landed: a missing template folder fails here instead of skipping."""
+    assert TEMPLATES.is_dir()
+    assert sorted(t.name for t in TEMPLATES.iterdir() if t.name.endswith(".yaml")) == [
+        "ecosystem.yaml",
+        "marketing.yaml",
+        "systems.yaml",
+    ]
+
+
+def test_the_starter_checks_clean_even_at_warning_level(tmp_path: Path, engage: RunEngage) -> None:
+    assert engage("init", "starter").code == 0
+    run = engage("check", "starter", "--fail-on", "warning")
+    assert run.code == 0, run.out + run.err
+    assert "0 errors, 0 warnings, 0 info" in run.out
 
 
 def test_init_into_an_empty_folder_validates_clean(tmp_path: Path, engage: RunEngage) -> None:
