@@ -15,10 +15,11 @@ from compiler.commands.common import EXIT_ERROR, EXIT_OK
 from compiler.commands.plan import compile_or_report, report_error
 from compiler.diagnostics import Finding, sort_findings
 from compiler.plan.approvals import read_approvals, valid_approvals
+from compiler.plan.backends import open_backend
 from compiler.plan.definition import Plan
 from compiler.plan.errors import GenerationError, PlanError
 from compiler.plan.planfile import load_plan
-from compiler.plan.state import LocalBackend
+from compiler.plan.state import Backend
 from compiler.render.console import make_console
 from compiler.render.findings_text import render_findings
 
@@ -70,7 +71,7 @@ def _check_sources_here(saved: Plan, plan_file: Path) -> None:
         )
 
 
-def _interrupted(backend: LocalBackend, saved: Plan) -> int:
+def _interrupted(backend: Backend, saved: Plan) -> int:
     """Ctrl-C: say what the state holds now, and how to finish."""
     try:
         state = backend.read()
@@ -97,8 +98,9 @@ def _interrupted(backend: LocalBackend, saved: Plan) -> int:
 @click.option(
     "--state",
     "state_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="State file (default: the one the plan was computed against).",
+    type=click.Path(dir_okay=False),
+    envvar="ENGAGE_STATE",
+    help="State file or postgresql:// URL (default: the one the plan was computed against).",
 )
 @click.option(
     "--out-dir",
@@ -115,7 +117,7 @@ def _interrupted(backend: LocalBackend, saved: Plan) -> int:
     callback=_lock_timeout,
     help="Seconds to wait for another apply to release the state lock.",
 )
-def apply(plan_file: Path, state_path: Path | None, out_dir: Path, lock_timeout: float) -> int:
+def apply(plan_file: Path, state_path: str | None, out_dir: Path, lock_timeout: float) -> int:
     """Apply a saved PLAN: exit 0 when applied (or nothing to do), 1 when refused."""
     try:
         saved = load_plan(plan_file)
@@ -123,7 +125,7 @@ def apply(plan_file: Path, state_path: Path | None, out_dir: Path, lock_timeout:
         comp = compile_or_report(saved.source.path, saved.environment, "applying")
         if comp is None or comp.resolved is None:
             return EXIT_ERROR
-        backend = LocalBackend(state_path or Path(saved.state.location))
+        backend = open_backend(state_path or saved.state.location, saved.environment)
         given = valid_approvals(saved, read_approvals(plan_file))
         try:
             result = apply_plan(

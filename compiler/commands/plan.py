@@ -21,11 +21,12 @@ from compiler.commands.common import (
 )
 from compiler.pipeline import Compilation, compile_path
 from compiler.plan.approvals import Approval, read_approvals, valid_approvals
+from compiler.plan.backends import open_backend
 from compiler.plan.builder import PlanInputs, build_plan
 from compiler.plan.definition import Plan
 from compiler.plan.errors import PlanError
 from compiler.plan.planfile import save_plan
-from compiler.plan.state import LocalBackend, check_belongs, default_state_path
+from compiler.plan.state import check_belongs
 from compiler.render.console import make_console
 from compiler.render.plan_json import render_json
 from compiler.render.plan_markdown import render_markdown
@@ -96,14 +97,13 @@ def _check_empty(plan_inputs: PlanInputs) -> None:
 
 
 def make_plan(
-    source: str, environment: str | None, state_path: Path | None, empty: tuple[str, ...]
+    source: str, environment: str | None, state_path: str | Path | None, empty: tuple[str, ...]
 ) -> Plan | None:
     comp = compile_default(source, environment)
     if comp is None or comp.resolved is None:
         return None
     environment = comp.resolved.environment
-    location = state_path or default_state_path(environment)
-    backend = LocalBackend(location)
+    backend = open_backend(state_path, environment)
     state = backend.read()
     if state is not None:
         check_belongs(state, backend.location, comp.resolved.ecosystem.ecosystem.name, environment)
@@ -142,8 +142,10 @@ def _void_note(made: Plan, out: Path) -> None:
 @click.option(
     "--state",
     "state_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="State file (default: .engage/state/<env or default>.json).",
+    type=click.Path(dir_okay=False),
+    envvar="ENGAGE_STATE",
+    help="State file (default: .engage/state/<env or default>.json), or a "
+    "postgresql://USER@HOST:PORT/DB URL (password in PGPASSWORD or ~/.pgpass).",
 )
 @click.option(
     "--assume-empty",
@@ -156,7 +158,7 @@ def plan(
     path: Path | None,
     environment: str | None,
     out: Path | None,
-    state_path: Path | None,
+    state_path: str | None,
     assume_empty: tuple[str, ...],
     fmt: str,
 ) -> int:

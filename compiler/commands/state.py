@@ -9,31 +9,34 @@ import click
 
 from compiler.commands.common import EXIT_ERROR, EXIT_OK
 from compiler.commands.plan import report_error
+from compiler.plan.backends import open_backend
 from compiler.plan.errors import PlanError, StateError
 from compiler.plan.redact import redact
 from compiler.plan.state import (
     DEFAULT_DIR,
-    LocalBackend,
     State,
     check_belongs,
     default_state_path,
 )
+from compiler.plan.state_postgres import is_postgres_url
 
 
 def _state_options(func: click.decorators.FC) -> click.decorators.FC:
     func = click.option(
         "--state",
         "state_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="State file (default: .engage/state/<env>.json, or the only state there).",
+        type=click.Path(dir_okay=False),
+        envvar="ENGAGE_STATE",
+        help="State file or postgresql:// URL (default: .engage/state/<env>.json, or the "
+        "only state there).",
     )(func)
     return click.option("--env", "environment", metavar="NAME", help="Environment.")(func)
 
 
-def _pick(state_path: Path | None, environment: str | None) -> Path:
+def _pick(state_path: str | None, environment: str | None) -> Path:
     """--state, else --env's file, else the only state file there is."""
     if state_path is not None or environment is not None:
-        return state_path or default_state_path(environment)
+        return Path(state_path) if state_path else default_state_path(environment)
     found = sorted(p for p in DEFAULT_DIR.glob("*.json") if p.name.count(".") == 1)
     if len(found) > 1:
         names = ", ".join(p.stem for p in found)
@@ -44,8 +47,9 @@ def _pick(state_path: Path | None, environment: str | None) -> Path:
     return found[0] if found else default_state_path(None)
 
 
-def _read(state_path: Path | None, environment: str | None) -> State:
-    backend = LocalBackend(_pick(state_path, environment))
+def _read(state_path: str | None, environment: str | None) -> State:
+    url = is_postgres_url(state_path)
+    backend = open_backend(state_path if url else _pick(state_path, environment), environment)
     state = backend.read()
     if state is None:
         raise StateError(
@@ -64,7 +68,7 @@ def state() -> None:
 
 @state.command("list")
 @_state_options
-def list_(state_path: Path | None, environment: str | None) -> int:
+def list_(state_path: str | None, environment: str | None) -> int:
     """List every address recorded in state."""
     try:
         current = _read(state_path, environment)
@@ -84,7 +88,7 @@ def list_(state_path: Path | None, environment: str | None) -> int:
 @state.command("show")
 @click.argument("address")
 @_state_options
-def show(address: str, state_path: Path | None, environment: str | None) -> int:
+def show(address: str, state_path: str | None, environment: str | None) -> int:
     """Show one resource's recorded attributes as JSON."""
     try:
         current = _read(state_path, environment)
