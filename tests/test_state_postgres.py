@@ -298,6 +298,26 @@ def test_a_password_in_the_url_is_never_shown_or_stored(
     assert rows and PASSWORD not in json.dumps(rows)
 
 
+def test_a_user_without_create_rights_works_with_existing_tables(
+    db: str, pg_server: Server, engage: RunEngage
+) -> None:
+    workspace()
+    assert engage("plan", "ecosystem", "--state", db).code == 2  # creates the tables
+    name = db.rsplit("/", 1)[1]
+    with pg_server.admin() as conn:
+        conn.execute(f"CREATE ROLE {name}_ci LOGIN PASSWORD '{PASSWORD}'")
+    sql(db, f"REVOKE CREATE ON SCHEMA public FROM PUBLIC, {name}_ci")
+    sql(db, f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {name}_ci")
+    sql(db, f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {name}_ci")
+    ci_url = db.replace("postgresql://engage@", f"postgresql://{name}_ci@")
+    made = engage("plan", "ecosystem", "--state", ci_url, "--out", PLAN.as_posix())
+    assert made.code == 2, made.err
+    approve_file(PLAN)
+    applied = engage("apply", PLAN.as_posix())
+    assert applied.code == 0, applied.err
+    assert engage("plan", "ecosystem", "--state", ci_url).code == 0
+
+
 def test_redaction_covers_encoded_and_parameter_passwords() -> None:
     url = "postgresql://ops:p%40ss@db.example:5433/engage?password=q%26x&sslmode=require#prod"
     assert redact_url(url) == "postgresql://ops@db.example:5433/engage?sslmode=require"

@@ -150,7 +150,17 @@ class PostgresBackend:
             raise self._error(doing, err) from None
 
     def _ensure_schema(self, conn: psycopg.Connection[Any]) -> None:
+        """Create the tables unless they exist (checked first: a user without CREATE
+        rights works with tables someone else created)."""
         if self._ready:
+            return
+        present = conn.execute(
+            "SELECT to_regclass('engage_state') IS NOT NULL"
+            " AND to_regclass('engage_state_journal') IS NOT NULL"
+            " AND to_regclass('engage_state_lock') IS NOT NULL"
+        ).fetchone()
+        if present is not None and present[0]:
+            self._ready = True
             return
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_KEY,))
