@@ -76,7 +76,15 @@ def _print_text(result: CheckResult, ok: bool) -> None:
 @click.command()
 @path_argument
 @env_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines, sarif for GitHub code scanning, github for "
+    "workflow annotations, markdown for a pull-request comment.",
+)
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning"]),

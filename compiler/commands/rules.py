@@ -11,7 +11,9 @@ from compiler.rules import RULES
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def rules(fmt: str) -> int:
     """List the analysis rules `engage check` runs, with their codes and titles."""
     items = [RULES[name] for name in sorted(RULES)]

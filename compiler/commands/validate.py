@@ -21,7 +21,12 @@ from compiler.render.findings_json import render_json
 @path_argument
 @env_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: findings with source excerpts, for people; json: for machines.",
 )
 def validate(path: Path | None, environment: str | None, fmt: str) -> int:
     """Validate the ecosystem in PATH (default: ./ecosystem).
