@@ -123,7 +123,7 @@ class PostgresBackend:
         return f"{redact_url(self._url)}#{quote(self.name, safe='')}"
 
     def _error(self, doing: str, err: Exception) -> StateError:
-        detail = scrub(str(err).strip().replace("\n", " "), self._url) or type(err).__name__
+        detail = " ".join(scrub(str(err), self._url).split()) or type(err).__name__
         return StateError(
             f"cannot {doing} {self.location}: {detail}",
             hint="Check the URL (user, host, port, database), that the server runs and this "
