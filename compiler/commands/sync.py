@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from compiler.commands.common import EXIT_ERROR, EXIT_OK, env_option, path_argument, resolve_path
+from compiler.commands.common import EXIT_ERROR, EXIT_OK, path_argument, resolve_path
 from compiler.diagnostics import has_errors
 from compiler.emit.sync import compile_rule, custom_rules
 from compiler.emit.sync.runner import RunResult, SyncRunError, run
@@ -62,7 +62,13 @@ def _report(result: RunResult, source: Path, out: Path, rejects: Path) -> None:
 @sync.command("run")
 @click.argument("rule")
 @path_argument
-@env_option
+@click.option(
+    "--env",
+    "environment",
+    metavar="NAME",
+    default=None,
+    help="Environment whose overlays apply (default: the base only).",
+)
 @click.option("--input", "source", required=True, type=_FILE, help="The extract (CSV).")
 @click.option("--out", required=True, type=_FILE, help="Where to write the accepted rows.")
 @click.option("--rejects", required=True, type=_FILE, help="Where to write the rejected rows.")
