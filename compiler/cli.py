@@ -76,7 +76,7 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     # One command, then exit: the cyclic garbage collector would only rescan a heap of
-    # parsed values that reference counting frees anyway (see pipeline.gc_paused).
+    # parsed values that reference counting frees anyway (see compiler.gcpause).
     gc.disable()
     try:
         code = cli.main(args=argv, prog_name="engage", standalone_mode=False)

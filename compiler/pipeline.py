@@ -5,14 +5,12 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.assemble import E_PLACEHOLDER, assemble
 from compiler.diagnostics import Finding, Span, has_errors, make, sort_findings
+from compiler.gcpause import gc_paused
 from compiler.resolve import ResolvedEcosystem, resolve
 from compiler.source import E_NO_FILES, ParseCache, SourceSet, load
 from compiler.spans import SpanIndex
@@ -92,20 +90,6 @@ def compile_path(
     and report the union of findings, so an overlay's mistakes are never missed."""
     with gc_paused():
         return _compile_path(path, environment, all_environments, limits, cache)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Compiling allocates millions of small containers and frees almost none: Python's
-    cyclic collector would rescan the growing heap again and again (cost superlinear in
-    the ecosystem's size) to find nothing. Reference counting still frees everything."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _compile_path(

@@ -19,6 +19,7 @@ from typing import Any
 
 from compiler import __version__
 from compiler.diagnostics import Finding, Related, Span, code, make
+from compiler.gcpause import gc_paused
 from compiler.yamlparse import Limits, ParsedDocument, ParseProblem, SpanNode, parse_text
 
 E_SYNTAX = code(
@@ -348,7 +349,11 @@ def load(
     cache: ParseCache | None = None,
 ) -> SourceSet:
     """Load an ecosystem folder (or a single file and what it includes)."""
-    path = Path(path)
+    with gc_paused():
+        return _load(Path(path), limits, cache)
+
+
+def _load(path: Path, limits: Limits | None, cache: ParseCache | None) -> SourceSet:
     limits = limits or Limits()
     cache = cache if cache is not None else ParseCache.default()
     if path.is_dir():
