@@ -42,6 +42,7 @@ from compiler.diagnostics import Finding, code, make
 from compiler.emit.names import relpath_problem
 from compiler.fsutil import write_atomic
 from compiler.resolve import ResolvedEcosystem
+from compiler.suppress import apply_suppressions
 
 Artifact = tuple[str, bytes]
 Member = tuple[str, str, str]  # (component type, component name, owner address)
@@ -443,6 +444,9 @@ def prepare(
         contents.update({f"{target}/{a.path}": a.content for a in arts})
         by_target[target] = tuple(sorted(entries))
     _report_unknown_deletions(run, found)
+    # the YAML's suppressions hold here as in `engage check`: a finding accepted with a
+    # reason next to its resource is shown as suppressed, not as a new warning
+    run.findings[:] = apply_suppressions(resolved, run.findings)[0]
     return Prepared(run, new, contents, by_target, frozenset(ran))
 
 
