@@ -213,3 +213,34 @@ def test_unprotecting_first_then_deleting_works() -> None:
 def test_plans_are_deterministic() -> None:
     workspace()
     assert plan_json(make_plan()) == plan_json(make_plan())
+
+
+def test_duplicate_rule_action_change_is_a_duplicate_rules_risk() -> None:
+    root = workspace()
+    apply_now()
+    edit(
+        root / "integrations.yaml",
+        "on_create: {action: allow, alert: true}",
+        "on_create: {action: block, alert: true}",
+    )
+    plan = make_plan()
+    assert [(c.address, c.action) for c in plan.changes] == [
+        ("duplicate_rule.contact_email", "update")
+    ]
+    change = plan.changes[0]
+    assert [(a.path, a.before, a.after) for a in change.attributes] == [
+        ("on_create.action", "allow", "block")
+    ]
+    assert change.risks == ["duplicate_rules"]
+
+
+def test_bypass_and_user_permission_changes_are_permissions_risks() -> None:
+    root = workspace()
+    apply_now()
+    edit(root / "integrations.yaml", "    bypass: [mc_connector]\n", "")
+    edit(root / "integrations.yaml", "object: [read]", "object: [read, edit]")
+    plan = make_plan()
+    changes = by_address(plan)
+    assert sorted(changes) == ["duplicate_rule.contact_email", "integration_user.mc_connector"]
+    assert "permissions" in changes["duplicate_rule.contact_email"].risks
+    assert changes["integration_user.mc_connector"].risks == ["permissions"]
