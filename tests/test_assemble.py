@@ -98,8 +98,10 @@ def test_overlay_values_apply_only_in_their_environment(fixture_eco: FixtureEco)
 
 
 def test_overlay_may_add_resources(fixture_eco: FixtureEco) -> None:
-    text = H + "environment: sandbox\nsystems:\n  test_shop: {type: external, category: " \
+    text = (
+        H + "environment: sandbox\nsystems:\n  test_shop: {type: external, category: "
         "ecommerce, region: eu}\n"
+    )
     root = fixture_eco({"overlays/extra.yaml": text})
     assert "test_shop" in resolved(compile_eco(root, "sandbox")).systems
     assert "test_shop" not in resolved(compile_eco(root, "production")).systems

@@ -149,9 +149,7 @@ def test_the_editor_settings_point_at_the_schema_and_the_ecosystem() -> None:
     assert (REPO / "ecosystem" / modeline).resolve() == (REPO / schema).resolve()
 
 
-def test_getting_started_shows_what_engage_really_prints(
-    tmp_path: Path, engage: RunEngage
-) -> None:
+def test_getting_started_shows_what_engage_really_prints(tmp_path: Path, engage: RunEngage) -> None:
     text = (DOCS / "getting-started.md").read_text(encoding="utf-8")
     shown = next(b for b in _blocks(text, "text") if "error[E1001]" in b)
     assert engage("init").code == 0

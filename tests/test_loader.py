@@ -155,9 +155,7 @@ def test_several_documents_in_one_file(write_eco: WriteEco) -> None:
 
 
 def test_missing_path_and_empty_folder(tmp_path: Path, engage: RunEngage) -> None:
-    assert [where(f) for f in compile_eco(tmp_path / "nope").findings] == [
-        ("E0007", "nope", 1, 1)
-    ]
+    assert [where(f) for f in compile_eco(tmp_path / "nope").findings] == [("E0007", "nope", 1, 1)]
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "notes.txt").write_text("not yaml")
     assert [where(f) for f in compile_eco(tmp_path / "empty").findings] == [
