@@ -101,6 +101,19 @@ def test_generation_errors_refuse_the_apply_before_anything_changes(engage: RunE
     assert read_state() is None and not Path("out").exists()
 
 
+def test_generation_errors_refuse_the_plan_so_it_never_goes_out_for_approval(
+    engage: RunEngage,
+) -> None:
+    root = workspace()
+    add_contact_field(root, "{type: text, length: 300}")
+    result = engage("plan", "--out", PLAN.as_posix())
+    assert result.code == 1
+    no_crash(result.err)
+    assert "error[E8612]" in result.err and "ecosystem/data.yaml:" in result.err
+    assert "`engage apply` would refuse it; no plan was saved" in result.err
+    assert not PLAN.exists()
+
+
 def test_generation_warnings_are_shown_with_their_position(engage: RunEngage) -> None:
     root = workspace()
     add_contact_field(root, f"{{type: text, length: 20, label: {LONG_LABEL}}}")

@@ -6,11 +6,13 @@ Exit codes (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 
 from __future__ import annotations
 
 import shlex
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from compiler.apply_artifacts import prepare_artifacts
 from compiler.commands.common import (
     EXIT_CHANGES,
     EXIT_ERROR,
@@ -19,18 +21,21 @@ from compiler.commands.common import (
     path_argument,
     print_findings_text,
 )
+from compiler.diagnostics import sort_findings
 from compiler.pipeline import Compilation, compile_path
 from compiler.plan.approvals import Approval, read_approvals, valid_approvals
 from compiler.plan.backends import open_backend
 from compiler.plan.builder import PlanInputs, build_plan
 from compiler.plan.definition import Plan
-from compiler.plan.errors import PlanError
+from compiler.plan.errors import GenerationError, PlanError
 from compiler.plan.planfile import save_plan
 from compiler.plan.state import check_belongs
 from compiler.render.console import make_console
+from compiler.render.findings_text import render_findings
 from compiler.render.plan_json import render_json
 from compiler.render.plan_markdown import render_markdown
 from compiler.render.plan_text import render_text
+from compiler.resolve import ResolvedEcosystem
 from compiler.suggest import did_you_mean
 
 FORMATS = ("text", "markdown", "json")
@@ -109,7 +114,25 @@ def make_plan(
         check_belongs(state, backend.location, comp.resolved.ecosystem.ecosystem.name, environment)
     inputs = PlanInputs(comp.resolved, state, source, backend.location, frozenset(empty))
     _check_empty(inputs)
-    return build_plan(inputs)
+    made = build_plan(inputs)
+    _check_generation(made, comp.resolved)
+    return made
+
+
+def _check_generation(made: Plan, resolved: ResolvedEcosystem) -> None:
+    """Refuse now what apply would refuse later: a plan whose artifacts cannot be generated
+    must not go out for approval. Computed in memory against an empty output folder."""
+    with tempfile.TemporaryDirectory(prefix="engage-plan-") as folder:
+        try:
+            prepare_artifacts(made, resolved, Path(folder) / "out")
+        except GenerationError as err:
+            raise GenerationError(
+                "generating the artifacts of this plan reports errors (above), so `engage "
+                "apply` would refuse it; no plan was saved",
+                hint="Fix them in the ecosystem (`engage generate` shows the same), then plan "
+                "again.",
+                findings=err.findings,
+            ) from None
 
 
 def _void_note(made: Plan, out: Path) -> None:
@@ -166,6 +189,9 @@ def plan(
     source = (path or Path(default_path())).as_posix()
     try:
         made = make_plan(source, environment, state_path, assume_empty)
+    except GenerationError as err:
+        render_findings(make_console(stderr=True), sort_findings(list(err.findings)))
+        return report_error(err)
     except PlanError as err:
         return report_error(err)
     if made is None:
