@@ -144,6 +144,8 @@ class CodeRegistry:
 
 
 REGISTRY = CodeRegistry()
+# Codes whose source line a renderer must not print (the line holds what must not spread).
+NO_EXCERPT: set[str] = set()
 
 
 def code(

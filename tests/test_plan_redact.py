@@ -73,13 +73,13 @@ def test_values_under_secret_keys_are_redacted_but_definitions_kept() -> None:
 SECRET = "hunter2"
 
 
-def test_a_crafted_secret_never_reaches_plan_state_or_output(engage: RunEngage) -> None:
+def test_a_secret_written_inline_is_refused_before_any_plan(engage: RunEngage) -> None:
+    """The first line of defence: E8020 at the value, which is never repeated."""
     root = workspace()
     edit(
         root / "data.yaml",
         "description: Newsletter subscribers of the retail brand.",
-        f'description: "Loaded by the ftp job, password: {SECRET}"\n'
-        f"    labels: {{api_token: {SECRET}x}}",
+        f'description: "Loaded by the ftp job, password: {SECRET}"',
     )
     (root / "secret.yaml").write_text(
         "apiVersion: engage/v1\n"
@@ -94,6 +94,26 @@ def test_a_crafted_secret_never_reaches_plan_state_or_output(engage: RunEngage) 
         encoding="utf-8",
     )
     shown = engage("plan", "--out", "plans/s.plan.json")
+    assert shown.code == 1
+    assert shown.out.count("error[E8020]") == 2
+    assert "ecosystem/secret.yaml:9:" in shown.out and "ecosystem/data.yaml:" in shown.out
+    assert SECRET not in shown.out + shown.err
+    assert not Path("plans/s.plan.json").exists()
+
+
+def test_a_secret_under_a_secret_looking_key_never_reaches_plan_state_or_output(
+    engage: RunEngage,
+) -> None:
+    """The second line: a value the YAML check cannot recognise (here under a label named
+    like a secret) is redacted from plans, state and output."""
+    root = workspace()
+    edit(
+        root / "data.yaml",
+        "description: Newsletter subscribers of the retail brand.",
+        "description: Newsletter subscribers of the retail brand.\n"
+        f"    labels: {{api_token: {SECRET}x}}",
+    )
+    shown = engage("plan", "--out", "plans/s.plan.json")
     assert shown.code == 2, shown.err
     plan_text = Path("plans/s.plan.json").read_text(encoding="utf-8")
     md = engage("show", "plans/s.plan.json", "--format", "markdown").out
@@ -103,7 +123,6 @@ def test_a_crafted_secret_never_reaches_plan_state_or_output(engage: RunEngage) 
     assert applied.code == 0, applied.err
     state_text = Path(".engage/state/dev.json").read_text(encoding="utf-8")
     listed = engage("state", "show", "data_extension.newsletter").out
-    listed += engage("state", "show", "sync_rule.orders_constant").out
     for text in (shown.out, shown.err, plan_text, md, js, state_text, listed, applied.out):
         assert SECRET not in text
     assert REDACTED in plan_text and REDACTED in state_text

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from compiler.diagnostics import Finding, Severity
+from compiler.diagnostics import NO_EXCERPT, Finding, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 
@@ -32,7 +32,7 @@ class SourceLines:
 
 def _excerpt(console: Console, finding: Finding, sources: SourceLines) -> None:
     span = finding.span
-    if span is None:
+    if span is None or finding.code in NO_EXCERPT:
         return
     text = sources.line(span.file, span.line)
     if text is None or len(text) > 300:
