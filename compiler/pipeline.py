@@ -12,7 +12,6 @@ from compiler.assemble import E_PLACEHOLDER, assemble
 from compiler.diagnostics import Finding, Span, has_errors, make, sort_findings
 from compiler.gcpause import gc_paused
 from compiler.resolve import ResolvedEcosystem, resolve
-from compiler.secrets import secret_findings
 from compiler.source import E_NO_FILES, ParseCache, SourceSet, load
 from compiler.spans import SpanIndex
 from compiler.validate import build_model
@@ -52,7 +51,6 @@ def _compile_env(
             findings.append(_no_base_document(source))
         return None, result.environments, findings
     index = SpanIndex(result.assembled.spans)
-    findings.extend(secret_findings(result.assembled.value, index))
     model = build_model(result.assembled.value, index)
     # a placeholder that could not be replaced is reported once, not again by the schema
     # or as a reference to an undeclared name

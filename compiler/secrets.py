@@ -11,12 +11,15 @@ for the shapes of well-known credentials; the value itself is never repeated.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from compiler.diagnostics import NO_EXCERPT, Finding, code, make
-from compiler.plan.redact import redact_text
+from compiler.redact import redact_text
 from compiler.spans import SpanIndex
+
+if TYPE_CHECKING:  # source.py calls this module while loading
+    from compiler.source import Document
 
 E_SECRET = code(
     "E8020",
@@ -64,6 +67,12 @@ def find_secrets(
         what = _what(value)
         if what is not None:
             yield path, what
+
+
+def document_secret_findings(documents: Iterable[Document]) -> list[Finding]:
+    """E8020 for every document as written, overlays included: each file is judged once,
+    whatever the number of environments compiled from it."""
+    return [f for doc in documents for f in secret_findings(doc.value, SpanIndex(doc.spans))]
 
 
 def secret_findings(value: Any, index: SpanIndex) -> list[Finding]:

@@ -20,6 +20,7 @@ from typing import Any
 from compiler import __version__
 from compiler.diagnostics import Finding, Related, Span, code, make
 from compiler.gcpause import gc_paused
+from compiler.secrets import document_secret_findings
 from compiler.yamlparse import Limits, ParsedDocument, ParseProblem, SpanNode, parse_text
 
 E_SYNTAX = code(
@@ -381,7 +382,7 @@ def _load(path: Path, limits: Limits | None, cache: ParseCache | None) -> Source
     return SourceSet(
         root=root.resolve(),
         documents=tuple(loader.documents),
-        findings=tuple(loader.findings),
+        findings=(*loader.findings, *document_secret_findings(loader.documents)),
         digest=loader.hasher.hexdigest(),
         files=tuple(loader.files),
     )

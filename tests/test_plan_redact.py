@@ -16,7 +16,7 @@ from test_plan_support import (
 )
 
 from compiler.plan.planfile import load_plan
-from compiler.plan.redact import REDACTED, redact, redact_text, secret_key
+from compiler.redact import REDACTED, redact, redact_text, secret_key
 
 
 @pytest.mark.parametrize(

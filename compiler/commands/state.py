@@ -11,7 +11,6 @@ from compiler.commands.common import EXIT_ERROR, EXIT_OK
 from compiler.commands.plan import report_error
 from compiler.plan.backends import open_backend
 from compiler.plan.errors import PlanError, StateError
-from compiler.plan.redact import redact
 from compiler.plan.state import (
     DEFAULT_DIR,
     State,
@@ -19,6 +18,7 @@ from compiler.plan.state import (
     default_state_path,
 )
 from compiler.plan.state_postgres import is_postgres_url
+from compiler.redact import redact
 
 
 def _state_options(func: click.decorators.FC) -> click.decorators.FC:

@@ -27,7 +27,7 @@ from compiler.model.governance import Governance, Policy
 from compiler.plan.canonical import pretty_json
 from compiler.plan.definition import Change, Plan, Requirement
 from compiler.plan.errors import ApprovalError
-from compiler.plan.redact import redact_text
+from compiler.redact import redact_text
 
 
 class Approval(BaseModel):

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from compiler.plan.canonical import digest
-from compiler.plan.redact import redact
+from compiler.redact import redact
 from compiler.resolve import ResolvedEcosystem
 
 # Attributes that describe a resource without changing what the platform does.

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from compiler.plan.definition import RISK_ORDER, Change, Plan
-from compiler.plan.redact import redact_text
+from compiler.redact import redact_text
 
 ACTION_WORDS = {
     "create": "create",

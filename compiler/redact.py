@@ -6,6 +6,8 @@ Two rules, applied to every attribute value before anything else sees it:
 - inside any string, an inline `password: hunter2` / `token=abc` is cut to
   `password: (sensitive)`.
 Personal-data classes (`personal_data: sensitive`) describe data, they are not secrets.
+The same inline pattern is what the load stage refuses in the YAML itself (E8020,
+compiler/secrets.py); this module is the second line of defence behind it.
 """
 
 from __future__ import annotations
