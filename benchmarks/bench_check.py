@@ -24,8 +24,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from compiler.gcpause import gc_paused
 from compiler.graph import build_graph
-from compiler.pipeline import compile_source, gc_paused
+from compiler.pipeline import compile_source
 from compiler.rules import analyze
 from compiler.source import ParseCache, load
 from compiler.suppress import apply_suppressions

@@ -92,6 +92,15 @@ def compile_path(
         return _compile_path(path, environment, all_environments, limits, cache)
 
 
+def compile_environments(source: SourceSet, environment: str | None) -> list[Compilation]:
+    """The named environment alone; without one, the base and then every declared
+    environment, so an overlay's mistakes are never missed."""
+    first = compile_source(source, environment)
+    if environment is not None:
+        return [first]
+    return [first, *(compile_source(source, env) for env in first.environments)]
+
+
 def _compile_path(
     path: Path | str,
     environment: str | None,
@@ -100,12 +109,11 @@ def _compile_path(
     cache: ParseCache | None,
 ) -> Compilation:
     source = load(path, limits, cache)
-    first = compile_source(source, environment)
-    if not all_environments or environment is not None:
-        return first
-    findings = list(first.findings)
-    for env in first.environments:
-        findings.extend(compile_source(source, env).findings)
-    return Compilation(
-        source, None, first.environments, first.resolved, tuple(sort_findings(findings))
-    )
+    if not all_environments:
+        return compile_source(source, environment)
+    comps = compile_environments(source, environment)
+    if len(comps) == 1:
+        return comps[0]
+    first = comps[0]
+    findings = sort_findings(f for c in comps for f in c.findings)
+    return Compilation(source, None, first.environments, first.resolved, tuple(findings))

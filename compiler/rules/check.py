@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.diagnostics import Finding, sort_findings
+from compiler.gcpause import gc_paused
 from compiler.graph import EcosystemGraph, build_graph
-from compiler.pipeline import Compilation, compile_source
+from compiler.pipeline import Compilation, compile_environments
 from compiler.rules import RULES, analyze
 from compiler.rules.platform import Limits
-from compiler.source import ParseCache, load
+from compiler.source import ParseCache, SourceSet, load
 from compiler.suppress import apply_baseline, apply_suppressions, suppression_findings
 
 
@@ -57,11 +58,19 @@ def check_path(
     baseline_name: str = "",
     cache: ParseCache | None = None,
 ) -> CheckResult:
-    source = load(path, cache=cache)
-    first = compile_source(source, environment)
-    comps = [first]
-    if environment is None:
-        comps += [compile_source(source, env) for env in first.environments]
+    with gc_paused():
+        return _check(load(path, cache=cache), environment, limits, baseline, baseline_name)
+
+
+def _check(
+    source: SourceSet,
+    environment: str | None,
+    limits: Limits | None,
+    baseline: set[tuple[str, str, str]] | None,
+    baseline_name: str,
+) -> CheckResult:
+    comps = compile_environments(source, environment)
+    first = comps[0]
     envs = tuple(c.environment for c in comps)
     if not all(c.ok for c in comps):
         invalid = sort_findings(f for c in comps for f in c.findings)
