@@ -22,7 +22,8 @@ from compiler.commands.common import (
     print_findings_text,
 )
 from compiler.diagnostics import sort_findings
-from compiler.pipeline import Compilation, compile_path
+from compiler.gcpause import gc_paused
+from compiler.pipeline import Compilation, compile_path, compile_source
 from compiler.plan.approvals import Approval, read_approvals, valid_approvals
 from compiler.plan.backends import open_backend
 from compiler.plan.builder import PlanInputs, build_plan
@@ -36,6 +37,7 @@ from compiler.render.plan_json import render_json
 from compiler.render.plan_markdown import render_markdown
 from compiler.render.plan_text import render_text
 from compiler.resolve import ResolvedEcosystem
+from compiler.source import load
 from compiler.suggest import did_you_mean
 
 FORMATS = ("text", "markdown", "json")
@@ -72,12 +74,14 @@ def compile_or_report(
 
 def compile_default(path: str, environment: str | None) -> Compilation | None:
     """Compile `environment`, or the ecosystem's default_environment when none is given."""
-    comp = compile_path(Path(path), environment)
-    default = None
-    if environment is None and comp.ok and comp.resolved is not None:
-        default = comp.resolved.ecosystem.ecosystem.default_environment
-    if default is not None:
-        return compile_or_report(path, default)
+    with gc_paused():
+        source = load(Path(path))  # once, whichever environment is compiled from it
+        comp = compile_source(source, environment)
+        default = None
+        if environment is None and comp.ok and comp.resolved is not None:
+            default = comp.resolved.ecosystem.ecosystem.default_environment
+        if default is not None:
+            comp = compile_source(source, default)
     return _checked(comp, path, "planning")
 
 
