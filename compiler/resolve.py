@@ -139,6 +139,16 @@ class ResolvedEcosystem:
         return self.index.at(path, key=key)
 
 
+# business unit mapping → (key naming the thing, the system's inventory of it, its name);
+# the mapping's attribute is also the system type it must point at.
+_CLOUD_MAPPINGS = (
+    ("account_engagement", "business_unit", "business_units", "Account Engagement business unit"),
+    ("marketing_cloud", "business_unit", "business_units", "Marketing Cloud business unit"),
+    ("social_studio", "workspace", "workspaces", "Social Studio workspace"),
+    ("interaction_studio", "dataset", "datasets", "Interaction Studio dataset"),
+)
+
+
 def address_of(section: str, name: str) -> str:
     return f"{RESOURCE_SECTIONS[section]}.{name}"
 
@@ -410,54 +420,22 @@ class _Resolver:
                             rp,
                             where=f" for {bu.crm.system}.{obj}",
                         )
-            ae = bu.account_engagement
-            if ae and self.system(
-                ae.system, (*p, "account_engagement", "system"), "account_engagement"
-            ):
-                units = getattr(self.eco.systems[ae.system], "business_units", {})
-                if ae.business_unit not in units:
-                    self._missing(
-                        "Account Engagement business unit",
-                        ae.business_unit,
-                        units,
-                        (*p, "account_engagement", "business_unit"),
-                        where=f" in system {ae.system!r}",
-                    )
-            mc = bu.marketing_cloud
-            if mc and self.system(mc.system, (*p, "marketing_cloud", "system"), "marketing_cloud"):
-                units = getattr(self.eco.systems[mc.system], "business_units", {})
-                if mc.business_unit not in units:
-                    self._missing(
-                        "Marketing Cloud business unit",
-                        mc.business_unit,
-                        units,
-                        (*p, "marketing_cloud", "business_unit"),
-                        where=f" in system {mc.system!r}",
-                    )
-            ss = bu.social_studio
-            if ss and self.system(ss.system, (*p, "social_studio", "system"), "social_studio"):
-                spaces = getattr(self.eco.systems[ss.system], "workspaces", [])
-                if ss.workspace not in spaces:
-                    self._missing(
-                        "Social Studio workspace",
-                        ss.workspace,
-                        spaces,
-                        (*p, "social_studio", "workspace"),
-                        where=f" in system {ss.system!r}",
-                    )
-            ist = bu.interaction_studio
-            if ist and self.system(
-                ist.system, (*p, "interaction_studio", "system"), "interaction_studio"
-            ):
-                sets = getattr(self.eco.systems[ist.system], "datasets", [])
-                if ist.dataset not in sets:
-                    self._missing(
-                        "Interaction Studio dataset",
-                        ist.dataset,
-                        sets,
-                        (*p, "interaction_studio", "dataset"),
-                        where=f" in system {ist.system!r}",
-                    )
+            for cloud, key, inventory, what in _CLOUD_MAPPINGS:
+                self._cloud_mapping(getattr(bu, cloud), cloud, (*p, cloud), key, inventory, what)
+
+    def _cloud_mapping(
+        self, mapping: Any, cloud: str, path: Path, key: str, inventory: str, what: str
+    ) -> None:
+        """A business unit's mapping onto one cloud: the system is of that cloud, and the
+        unit, workspace or dataset it names is declared in that system."""
+        if mapping is None or not self.system(mapping.system, (*path, "system"), cloud):
+            return
+        declared = getattr(self.eco.systems[mapping.system], inventory, [])
+        value = getattr(mapping, key)
+        if value not in declared:
+            self._missing(
+                what, value, declared, (*path, key), where=f" in system {mapping.system!r}"
+            )
 
     def _objects(self) -> None:
         for key, odef in self.eco.objects.items():
