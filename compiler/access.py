@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from compiler.model import Ecosystem
 from compiler.model.integrations import Integration
 from compiler.model.sync import SyncRule
-from compiler.resolve import ObjectSpec, ResolvedEcosystem
+from compiler.resolved import ObjectSpec, ResolvedEcosystem
 
 Path = tuple[str | int, ...]
 WRITES = {

@@ -48,7 +48,7 @@ from compiler.plan.state import (
     check_belongs,
     with_records,
 )
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 _AGAIN = "Run `engage plan --out ...` again and have the new plan approved."
 

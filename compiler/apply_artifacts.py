@@ -18,7 +18,7 @@ from typing import Any
 from compiler.diagnostics import Severity, has_errors
 from compiler.plan.definition import Plan
 from compiler.plan.errors import ArtifactsError, GenerationError, PlanError
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 _REPLAN = "run `engage plan --out ...` again and have the new plan approved"
 

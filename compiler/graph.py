@@ -28,7 +28,7 @@ import networkx as nx
 
 from compiler.model.integrations import Integration
 from compiler.model.sync import FieldMapping, SyncRule
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 from compiler.schedule import schedule_seconds
 
 Path = tuple[str | int, ...]

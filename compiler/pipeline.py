@@ -11,7 +11,8 @@ from pathlib import Path
 from compiler.assemble import E_PLACEHOLDER, assemble
 from compiler.diagnostics import Finding, Span, has_errors, make, sort_findings
 from compiler.gcpause import gc_paused
-from compiler.resolve import ResolvedEcosystem, resolve
+from compiler.resolve import resolve
+from compiler.resolved import ResolvedEcosystem
 from compiler.source import E_NO_FILES, ParseCache, SourceSet, load
 from compiler.spans import SpanIndex
 from compiler.validate import build_model

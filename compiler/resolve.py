@@ -9,15 +9,15 @@ miss is reported at its position, all in one run, with a suggestion.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from compiler.catalog import standard_objects
 from compiler.diagnostics import Finding, code, make
 from compiler.model import RESOURCE_SECTIONS, Ecosystem
-from compiler.model.data_extensions import DataExtension, DeField
-from compiler.model.data_model import FieldDef, ObjectDef
+from compiler.model.data_extensions import DataExtension
+from compiler.model.data_model import ObjectDef
 from compiler.model.sync import FieldMapping, SyncRule
+from compiler.resolved import FieldSpec, ObjectSpec, ResolvedEcosystem
 from compiler.spans import Path, SpanIndex
 from compiler.suggest import did_you_mean
 
@@ -45,98 +45,6 @@ E_WRONG_KIND = code(
     "Point the reference at a resource of the kind the message names.",
     suppressible=False,
 )
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """A field of any system, in one shape: Salesforce field or data extension field."""
-
-    name: str
-    type: str
-    platform: str  # "salesforce" | "marketing_cloud" | "account_engagement" | "external"
-    length: int | None = None
-    precision: int | None = None
-    scale: int | None = None
-    values: tuple[str, ...] = ()
-    restricted: bool = False
-    required: bool = False
-    primary_key: bool = False
-    external_id: bool = False
-    unique: bool = False
-    personal_data: str = "none"
-    system_of_record: str | None = None
-    references: str | None = None
-    path: tuple[str | int, ...] = ()
-
-    @classmethod
-    def from_field(cls, name: str, f: FieldDef, platform: str, path: Path) -> FieldSpec:
-        return cls(
-            name=name,
-            type=f.type,
-            platform=platform,
-            length=f.length,
-            precision=f.precision,
-            scale=f.scale,
-            values=tuple(f.values),
-            restricted=f.restricted,
-            required=f.required,
-            external_id=f.external_id,
-            unique=f.unique,
-            personal_data=f.personal_data,
-            system_of_record=f.system_of_record,
-            references=f.references,
-            path=tuple(path),
-        )
-
-    @classmethod
-    def from_de_field(cls, name: str, f: DeField, path: Path) -> FieldSpec:
-        length = f.length if f.length is not None else (50 if f.type == "Text" else None)
-        return cls(
-            name=name,
-            type=f.type,
-            platform="marketing_cloud",
-            length=length,
-            precision=f.precision,
-            scale=f.scale,
-            required=f.required or f.primary_key,
-            primary_key=f.primary_key,
-            personal_data=f.personal_data,
-            path=tuple(path),
-        )
-
-
-@dataclass(frozen=True)
-class ObjectSpec:
-    """One object of one system with its complete field list."""
-
-    system: str
-    name: str
-    kind: str  # "standard" | "custom" | "data_extension" | "synchronized" | "system"
-    fields: Mapping[str, FieldSpec]
-    path: tuple[str | int, ...] = ()  # where it is declared (empty for catalog objects)
-    address: str = ""
-
-    def field_address(self, name: str) -> str:
-        return f"{self.system}:{self.name}.{name}"
-
-
-@dataclass(frozen=True)
-class ResolvedEcosystem:
-    ecosystem: Ecosystem
-    environment: str | None
-    index: SpanIndex
-    objects: Mapping[str, Mapping[str, ObjectSpec]]  # system → object name → spec
-    addresses: Mapping[str, tuple[str | int, ...]]  # resource address → path in the values
-    source_digest: str = ""
-    value: Mapping[str, Any] = field(default_factory=dict)
-
-    def object(self, key: str) -> ObjectSpec | None:
-        """`system.Object` → its spec."""
-        system, _, name = key.partition(".")
-        return self.objects.get(system, {}).get(name)
-
-    def span(self, path: Path, *, key: bool = False) -> Any:
-        return self.index.at(path, key=key)
 
 
 # business unit mapping → (key naming the thing, the system's inventory of it, its name);

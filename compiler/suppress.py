@@ -19,7 +19,7 @@ from pathlib import Path
 
 from compiler.diagnostics import REGISTRY, Finding, Suppression, code, make
 from compiler.model.base import Suppress
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 E_UNSUPPRESSIBLE = code(
     "E9901",

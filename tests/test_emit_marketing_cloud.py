@@ -21,7 +21,7 @@ from compiler.emit import Emitted
 from compiler.emit.marketing_cloud import emit, tsql
 from compiler.emit.marketing_cloud.automations import ical
 from compiler.model.integrations import Schedule
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 BASIC = Path(__file__).resolve().parent / "fixtures" / "marketing_cloud" / "basic"
 DE_KEYS = ["CustomerKey", "Name", "Description", "IsSendable", "IsTestable"]

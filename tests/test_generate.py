@@ -19,7 +19,7 @@ from lxml import etree
 import compiler.emit as emit_module
 from compiler.emit import MANIFEST, Emitted, generate
 from compiler.pipeline import compile_path
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 from compiler.source import ParseCache
 
 BASIC = Path(__file__).parent / "fixtures" / "generate" / "basic"

@@ -23,7 +23,7 @@ from compiler.plan.builder import PlanInputs, build_plan
 from compiler.plan.definition import Plan
 from compiler.plan.planfile import save_plan
 from compiler.plan.state import LocalBackend, State, default_state_path
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 from compiler.source import ParseCache
 
 

@@ -18,7 +18,7 @@ from compiler.emit.sync import compile_rule
 from compiler.emit.sync.runner import RunResult, run
 from compiler.emit.sync.spec import SyncSpec
 from compiler.pipeline import compile_path
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 from compiler.source import ParseCache
 
 TYPED = Path(__file__).resolve().parent / "fixtures" / "sync" / "typed"

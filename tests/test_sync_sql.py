@@ -10,7 +10,7 @@ import sqlglot
 from conftest import WriteEco, compile_eco, locate, where
 
 from compiler.emit.sync import emit
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPED = ROOT / "tests" / "fixtures" / "sync" / "typed" / "ecosystem.yaml"

@@ -36,7 +36,7 @@ from compiler.render.findings_text import render_findings
 from compiler.render.plan_json import render_json
 from compiler.render.plan_markdown import render_markdown
 from compiler.render.plan_text import render_text
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 from compiler.source import load
 from compiler.suggest import did_you_mean
 

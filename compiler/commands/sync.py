@@ -15,7 +15,7 @@ from compiler.emit.sync.spec import CUSTOM_TYPES
 from compiler.pipeline import compile_path
 from compiler.render.console import make_console
 from compiler.render.findings_text import render_findings, summary_line
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 from compiler.suggest import did_you_mean
 
 _FILE = click.Path(dir_okay=False, path_type=Path)

@@ -41,7 +41,7 @@ from compiler import __version__
 from compiler.diagnostics import Finding, code, make
 from compiler.emit.names import relpath_problem
 from compiler.fsutil import write_atomic
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 from compiler.suppress import apply_suppressions
 
 Artifact = tuple[str, bytes]

@@ -23,7 +23,7 @@ from compiler.diagnostics import CodeInfo, Finding, code, make
 from compiler.emit import Emitted
 from compiler.model.integrations import Integration
 from compiler.model.sync import FieldMapping, SyncRule
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 PATH = "connector-settings.md"
 SALESFORCE = "Use Salesforce value"

@@ -28,7 +28,7 @@ from compiler.plan.planfile import seal
 from compiler.plan.protect import check_protected
 from compiler.plan.resources import DesiredResource, desired_resources
 from compiler.plan.state import State, StateEntry
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from compiler.plan.errors import PlanError
 from compiler.plan.resources import kind_of
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 
 def _fail(resolved: ResolvedEcosystem, index: int, key: str, message: str, hint: str) -> PlanError:

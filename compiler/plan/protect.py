@@ -13,7 +13,7 @@ from compiler.plan.definition import Change
 from compiler.plan.errors import PlanError
 from compiler.plan.resources import DesiredResource
 from compiler.plan.state import StateEntry
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 
 def _protected(

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from compiler.plan.canonical import digest
 from compiler.redact import redact
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 # Attributes that describe a resource without changing what the platform does.
 METADATA_KEYS = frozenset({"description", "labels", "suppress", "protected"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from compiler import suppress  # noqa: F401  (registers E9901, W9902)
 from compiler.diagnostics import Finding
 from compiler.graph import EcosystemGraph, build_graph
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 from compiler.rules import (  # noqa: F401  (imported to register their rules and codes)
     consent,
     data_extensions,

@@ -7,7 +7,7 @@ from typing import Any
 
 from compiler.model import RESOURCE_SECTIONS
 from compiler.model.sync import FieldMapping
-from compiler.resolve import FieldSpec
+from compiler.resolved import FieldSpec
 from compiler.rules.context import Context
 
 Path = tuple[str | int, ...]

@@ -16,7 +16,7 @@ from compiler.diagnostics import CodeInfo, Finding, Related, Span, make
 from compiler.graph import EcosystemGraph
 from compiler.model import Ecosystem
 from compiler.model.sync import SyncRule
-from compiler.resolve import FieldSpec, ObjectSpec, ResolvedEcosystem
+from compiler.resolved import FieldSpec, ObjectSpec, ResolvedEcosystem
 from compiler.rules.platform import Limits
 
 PathT = Sequence[str | int]

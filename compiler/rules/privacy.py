@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from compiler.diagnostics import Finding, code
-from compiler.resolve import FieldSpec
+from compiler.resolved import FieldSpec
 from compiler.rules._util import Flow, flows
 from compiler.rules.context import Context
 from compiler.rules.registry import rule

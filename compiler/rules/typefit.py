@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from compiler.diagnostics import Finding, code
 from compiler.model.sync import FieldMapping
-from compiler.resolve import FieldSpec
+from compiler.resolved import FieldSpec
 from compiler.rules._util import Flow, declared, flows
 from compiler.rules.context import Context
 from compiler.rules.registry import rule

@@ -20,7 +20,7 @@ from compiler.emit.marketing_cloud import tsql
 from compiler.emit.marketing_cloud.automations import automations
 from compiler.emit.marketing_cloud.data_extensions import dump, emit_data_extension
 from compiler.emit.marketing_cloud.names import E_MC_NAME, DeInfo, data_extensions
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 
 def query_json(query: q.Query) -> dict[str, object]:

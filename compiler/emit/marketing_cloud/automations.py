@@ -18,7 +18,7 @@ from compiler.emit.marketing_cloud.data_extensions import dump
 from compiler.emit.marketing_cloud.queries import Query
 from compiler.model.base import duration_seconds
 from compiler.model.integrations import Schedule
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 from compiler.schedule import CronError, parse_cron
 
 W_SCHEDULE = code(

@@ -26,7 +26,7 @@ from compiler.diagnostics import Finding, code, make
 from compiler.emit.sql import col, number, text
 from compiler.model.consent import Storage
 from compiler.model.data_extensions import DataExtension
-from compiler.resolve import ObjectSpec, ResolvedEcosystem
+from compiler.resolved import ObjectSpec, ResolvedEcosystem
 
 E_CONSENT = code(
     "E6801",

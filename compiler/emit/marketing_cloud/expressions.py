@@ -15,7 +15,7 @@ from sqlglot import exp
 from compiler.emit.sql import col, literal, number, text
 from compiler.model.data_extensions import DeField
 from compiler.model.sync import FieldMapping, Transform
-from compiler.resolve import FieldSpec
+from compiler.resolved import FieldSpec
 
 SOURCE = "s"  # alias of the source table in every query
 TRUTHY = ("true", "1", "yes", "y")

@@ -17,7 +17,7 @@ from compiler.diagnostics import Finding, code, make
 from compiler.emit.names import path_component_problem
 from compiler.model.data_extensions import DataExtension
 from compiler.model.systems import MarketingCloudSystem
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 E_MC_NAME = code(
     "E7801",

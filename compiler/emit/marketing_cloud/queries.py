@@ -33,7 +33,7 @@ from compiler.emit.sql import (
 )
 from compiler.emit.sql import table as table_ref
 from compiler.model.sync import SyncRule
-from compiler.resolve import ObjectSpec, ResolvedEcosystem
+from compiler.resolved import ObjectSpec, ResolvedEcosystem
 
 E_TARGET = code(
     "E7802",

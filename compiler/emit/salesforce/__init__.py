@@ -18,7 +18,7 @@ from compiler.emit import Emitted
 from compiler.emit.salesforce import custom_fields, duplicate_rules, matching_rules, permission_sets
 from compiler.emit.salesforce.common import salesforce_systems
 from compiler.emit.salesforce.package import finish
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 
 def emit(resolved: ResolvedEcosystem) -> tuple[list[Emitted], list[Finding]]:

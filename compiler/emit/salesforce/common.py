@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compiler.diagnostics import CodeInfo, Finding, code, make
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 from compiler.spans import Path
 
 API_VERSION = "62.0"

@@ -18,7 +18,7 @@ from compiler.emit.names import label_from
 from compiler.emit.salesforce import xml
 from compiler.emit.salesforce.common import clipped, finding, salesforce_systems, source_path
 from compiler.model.data_model import FieldDef
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 TYPES = {
     "text": "Text",

@@ -21,7 +21,7 @@ from compiler.emit.salesforce import xml
 from compiler.emit.salesforce.common import clipped, finding, salesforce_systems, source_path
 from compiler.emit.salesforce.names import Named, developer_names
 from compiler.model.dedupe import DuplicateRule, RuleAction
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 W_BYPASS = code(
     "W5612",

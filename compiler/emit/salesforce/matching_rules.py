@@ -17,7 +17,7 @@ from compiler.emit.salesforce import xml
 from compiler.emit.salesforce.common import clipped, finding, salesforce_systems, source_path
 from compiler.emit.salesforce.names import Named, developer_names
 from compiler.model.dedupe import MatchingRule
-from compiler.resolve import FieldSpec, ResolvedEcosystem
+from compiler.resolved import FieldSpec, ResolvedEcosystem
 
 METHODS = {
     "exact": "Exact",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from compiler.diagnostics import Finding
 from compiler.emit.names import developer_name
 from compiler.emit.salesforce.common import E_NO_DEVELOPER_NAME, finding
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 from compiler.spans import Path
 
 

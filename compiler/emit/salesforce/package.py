@@ -17,7 +17,7 @@ from compiler.diagnostics import Finding
 from compiler.emit import Deletion, Emitted
 from compiler.emit.salesforce import xml
 from compiler.emit.salesforce.common import API_VERSION, project_prefix, salesforce_systems
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 DEPLOYED_TYPES = frozenset({"CustomField", "DuplicateRule", "MatchingRules", "PermissionSet"})
 DELETED_TYPES = frozenset({"CustomField", "DuplicateRule", "MatchingRule", "PermissionSet"})

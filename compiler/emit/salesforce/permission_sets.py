@@ -30,7 +30,7 @@ from compiler.emit.salesforce import xml
 from compiler.emit.salesforce.common import clipped, source_path
 from compiler.emit.salesforce.names import Named, developer_names
 from compiler.model.integrations import IntegrationUser
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 IMPLIES = {
     "create": ("read",),

@@ -17,7 +17,7 @@ from compiler.emit import Emitted
 from compiler.emit.marketing_cloud.names import flat_name
 from compiler.emit.sync.build import EXTRACT, SyncSql, statements
 from compiler.emit.sync.spec import ROW, SyncSpec, build_spec, is_custom_rule
-from compiler.resolve import ResolvedEcosystem
+from compiler.resolved import ResolvedEcosystem
 
 
 def header(spec: SyncSpec, dialect: str) -> str:

@@ -19,7 +19,7 @@ from compiler.model.consent import Storage
 from compiler.model.data_extensions import DeField
 from compiler.model.integrations import FileFeed
 from compiler.model.sync import Condition, FieldMapping, Scalar, SyncRule, Transform
-from compiler.resolve import ObjectSpec, ResolvedEcosystem
+from compiler.resolved import ObjectSpec, ResolvedEcosystem
 
 E_RESERVED = code(
     "E8801",

@@ -1,0 +1,110 @@
+"""The resolved ecosystem: every system's objects and fields in one shape.
+
+These are the values the resolve stage (`compiler/resolve.py`) returns and every later
+stage (graph, rules, plan, generate) reads: `FieldSpec`, `ObjectSpec` and
+`ResolvedEcosystem`. They live apart from the resolver so that reading them does not
+import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from compiler.model import Ecosystem
+from compiler.model.data_extensions import DeField
+from compiler.model.data_model import FieldDef
+from compiler.spans import Path, SpanIndex
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field of any system, in one shape: Salesforce field or data extension field."""
+
+    name: str
+    type: str
+    platform: str  # "salesforce" | "marketing_cloud" | "account_engagement" | "external"
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    values: tuple[str, ...] = ()
+    restricted: bool = False
+    required: bool = False
+    primary_key: bool = False
+    external_id: bool = False
+    unique: bool = False
+    personal_data: str = "none"
+    system_of_record: str | None = None
+    references: str | None = None
+    path: tuple[str | int, ...] = ()
+
+    @classmethod
+    def from_field(cls, name: str, f: FieldDef, platform: str, path: Path) -> FieldSpec:
+        return cls(
+            name=name,
+            type=f.type,
+            platform=platform,
+            length=f.length,
+            precision=f.precision,
+            scale=f.scale,
+            values=tuple(f.values),
+            restricted=f.restricted,
+            required=f.required,
+            external_id=f.external_id,
+            unique=f.unique,
+            personal_data=f.personal_data,
+            system_of_record=f.system_of_record,
+            references=f.references,
+            path=tuple(path),
+        )
+
+    @classmethod
+    def from_de_field(cls, name: str, f: DeField, path: Path) -> FieldSpec:
+        length = f.length if f.length is not None else (50 if f.type == "Text" else None)
+        return cls(
+            name=name,
+            type=f.type,
+            platform="marketing_cloud",
+            length=length,
+            precision=f.precision,
+            scale=f.scale,
+            required=f.required or f.primary_key,
+            primary_key=f.primary_key,
+            personal_data=f.personal_data,
+            path=tuple(path),
+        )
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    """One object of one system with its complete field list."""
+
+    system: str
+    name: str
+    kind: str  # "standard" | "custom" | "data_extension" | "synchronized" | "system"
+    fields: Mapping[str, FieldSpec]
+    path: tuple[str | int, ...] = ()  # where it is declared (empty for catalog objects)
+    address: str = ""
+
+    def field_address(self, name: str) -> str:
+        return f"{self.system}:{self.name}.{name}"
+
+
+@dataclass(frozen=True)
+class ResolvedEcosystem:
+    ecosystem: Ecosystem
+    environment: str | None
+    index: SpanIndex
+    objects: Mapping[str, Mapping[str, ObjectSpec]]  # system → object name → spec
+    addresses: Mapping[str, tuple[str | int, ...]]  # resource address → path in the values
+    source_digest: str = ""
+    value: Mapping[str, Any] = field(default_factory=dict)
+
+    def object(self, key: str) -> ObjectSpec | None:
+        """`system.Object` → its spec."""
+        system, _, name = key.partition(".")
+        return self.objects.get(system, {}).get(name)
+
+    def span(self, path: Path, *, key: bool = False) -> Any:
+        return self.index.at(path, key=key)
