@@ -195,9 +195,12 @@ def test_shared_source_is_read_from_the_parent_and_update_only_touches_existing_
         'CREATE TABLE ENT."Customer Master" (Key TEXT, Email TEXT, Segment TEXT)',
         "INSERT INTO ENT.\"Customer Master\" VALUES ('C1', 'a@x.com', 'GOLD'), "
         "('C3', 'c@x.com', 'GOLD'), ('C2', 'b@x.com', 'SILVER')",
+        # _Subscribers answers only in the parent; the child's own name finds nothing.
+        'CREATE TABLE ENT."_Subscribers" (SubscriberKey TEXT, Status TEXT)',
+        "INSERT INTO ENT.\"_Subscribers\" VALUES ('C1', 'Active'), ('C3', 'Held')",
         'CREATE TABLE "_Subscribers" (SubscriberKey TEXT, Status TEXT)',
-        "INSERT INTO \"_Subscribers\" VALUES ('C1', 'Active'), ('C3', 'Held')",
     ]
+    assert "FROM ENT.[_Subscribers] AS [c]" in audience
     assert run_on_duckdb(audience, setup) == [("C1", "a@x.com")]
     summarize = out["mc/parent/query/summarize.query-meta.sql"].decode()
     setup = [

@@ -92,8 +92,8 @@ def test_hostile_names_and_values_stay_names_and_values(write_eco: WriteEco, nam
     target = exp.Table(this=exp.to_identifier(name, quoted=True), db=exp.to_identifier("ENT"))
     rows_in = "('K1', 'a@x.com', ?), ('K2', 'b@x.com', 'GOLD')"
     con.execute(f"INSERT INTO {target.sql('duckdb')} VALUES {rows_in}", [HOSTILE_VALUE])
-    con.execute('CREATE TABLE "_Subscribers" (SubscriberKey TEXT, Status TEXT)')
-    con.execute("INSERT INTO \"_Subscribers\" VALUES ('K1', 'Active'), ('K2', 'Active')")
+    con.execute('CREATE TABLE ENT."_Subscribers" (SubscriberKey TEXT, Status TEXT)')  # parent
+    con.execute("INSERT INTO ENT.\"_Subscribers\" VALUES ('K1', 'Active'), ('K2', 'Active')")
     rows = con.execute(sqlglot.transpile(sql, read="tsql", write="duckdb")[0]).fetchall()
     assert rows == [("K1", "a@x.com")]
 

@@ -17,11 +17,8 @@ Where the facts come from:
   connector and the v5 API expose them (`email`, `firstName`, `optedOut`, `isDoNotEmail`,
   `salesforceLeadId`…), written here in API-name style (Email, FirstName, OptedOut,
   DoNotEmail, CrmLeadFid…), which is how engage sync rules name them.
-* **Marketing Cloud**: the `_Subscribers` system data view (All Subscribers: SubscriberKey
-  and EmailAddress of 254 characters, Status active/bounced/held/unsubscribed) and a minimal
-  `_MobileSubscribers` view of MobileConnect subscribers. The latter is engage's simplified
-  name for what Marketing Cloud spreads over the `_MobileAddress` and `_MobileSubscription`
-  data views; engage only needs the key, the number and the opt status.
+* **Marketing Cloud**: the system data views, in compiler/catalog/marketing_cloud.py
+  (columns from the data view documentation, and which of them answer only in the parent).
 
 Only the fields an engagement ecosystem usually maps are listed (roughly 12-40 per object),
 not every field of the platform. Audit fields (Id, CreatedDate, LastModifiedDate, OwnerId
@@ -37,6 +34,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from compiler.catalog.marketing_cloud import MARKETING_CLOUD_OBJECTS
 from compiler.model.data_model import FieldDef, ObjectDef
 
 Format = Literal["email", "phone_e164", "iso_country", "postal_code", "url"]
@@ -645,62 +643,6 @@ _PROSPECT = ObjectDef(
 )
 
 ACCOUNT_ENGAGEMENT_OBJECTS: dict[str, ObjectDef] = {"Prospect": _PROSPECT}
-
-# --- Marketing Cloud ------------------------------------------------------------------
-
-_SUBSCRIBERS = ObjectDef(
-    label="All Subscribers",
-    description="The _Subscribers system data view: email subscription status per business "
-    "unit. Unsubscribes here do not reach the CRM by themselves.",
-    personal_data="personal",
-    fields={
-        "Id": _text("Subscriber ID", 18, unique=True, description="SubscriberID, set by MC."),
-        "SubscriberKey": _text(
-            "Subscriber Key",
-            254,
-            required=True,
-            unique=True,
-            description="The key every send relates to; engage recommends the CRM Contact Id.",
-        ),
-        "EmailAddress": _email("Email Address", 254, required=True),
-        "Status": _picklist(
-            "Status",
-            ["Active", "Bounced", "Held", "Unsubscribed"],
-            restricted=True,
-        ),
-        "SubscriberType": _text("Subscriber Type", 100),
-        "DateJoined": _datetime("Date Joined"),
-        "DateUnsubscribed": _datetime("Date Unsubscribed"),
-        "DateUndeliverable": _datetime("Date Undeliverable"),
-        "BounceCount": _number("Bounce Count", 9),
-        "Domain": _text("Domain", 254),
-        "Locale": _text("Locale", 5),
-        "CreatedDate": _datetime("Created Date"),
-        "LastModifiedDate": _datetime("Modified Date"),
-    },
-)
-
-_MOBILE_SUBSCRIBERS = ObjectDef(
-    label="Mobile Subscribers",
-    description="MobileConnect subscribers (engage's view over _MobileAddress and "
-    "_MobileSubscription): SMS opt status per number.",
-    personal_data="personal",
-    fields={
-        "Id": _text("Contact ID", 18, unique=True, description="Set by Marketing Cloud."),
-        "SubscriberKey": _text("Subscriber Key", 254, required=True, unique=True),
-        "Mobile": _phone("Mobile Number", 15, required=True),
-        "Status": _picklist("Status", ["Active", "Unsubscribed", "Held"], restricted=True),
-        "OptInDate": _datetime("Opt-in Date"),
-        "OptOutDate": _datetime("Opt-out Date"),
-        "CreatedDate": _datetime("Created Date"),
-        "LastModifiedDate": _datetime("Modified Date"),
-    },
-)
-
-MARKETING_CLOUD_OBJECTS: dict[str, ObjectDef] = {
-    "_Subscribers": _SUBSCRIBERS,
-    "_MobileSubscribers": _MOBILE_SUBSCRIBERS,
-}
 
 _BY_SYSTEM_TYPE: dict[str, dict[str, ObjectDef]] = {
     "salesforce": SALESFORCE_OBJECTS,

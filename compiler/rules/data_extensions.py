@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from compiler.diagnostics import Finding, code
+from compiler.mclocation import E_CROSS_UNIT, Reader, qualifier, reader_of
 from compiler.model.data_extensions import DataExtension
+from compiler.model.sync import SyncRule
 from compiler.rules.context import Context
 from compiler.rules.registry import rule
 
@@ -157,3 +159,47 @@ def subscriber_filled(ctx: Context) -> Iterator[Finding]:
                 address=f"sync_rule.{rule_name}",
                 related=[(("data_extensions", name, "sendable", "field"), "the relationship")],
             )
+
+
+def _query_rules(ctx: Context) -> Iterator[tuple[str, SyncRule, Reader]]:
+    """Sync rules that become query activities (source and target data extension in one
+    Marketing Cloud system), with the business unit their query runs in."""
+    for name in sorted(ctx.eco.sync_rules):
+        sync = ctx.eco.sync_rules[name]
+        src, dst = ctx.resolved.object(sync.source), ctx.resolved.object(sync.target)
+        if src is None or dst is None or src.system != dst.system:
+            continue
+        if ctx.system_type(dst.system) != "marketing_cloud" or dst.kind != "data_extension":
+            continue
+        reader = reader_of(ctx.resolved, dst.name)
+        if reader is not None:
+            yield name, sync, reader
+
+
+@rule("marketing-cloud-cross-unit-references", E_CROSS_UNIT)
+def cross_unit(ctx: Context) -> Iterator[Finding]:
+    """Queries that read a data extension their business unit cannot resolve."""
+    for name, sync, reader in _query_rules(ctx):
+        src = ctx.resolved.object(sync.source)
+        assert src is not None
+        reads: list[tuple[str, tuple[str | int, ...]]] = [
+            (src.name, ("sync_rules", name, "source"))
+        ]
+        for i, channel in enumerate(sync.respect_consent):
+            cc = ctx.eco.consent.channels.get(channel)
+            storage = cc.storage.get(reader.system) if cc is not None else None
+            if storage is not None and storage.object not in (src.name, sync.target):
+                reads.append((storage.object, ("sync_rules", name, "respect_consent", i)))
+        for obj, path in reads:
+            _, why = qualifier(ctx.resolved, reader, obj)
+            if why and ctx.resolved.object(f"{reader.system}.{obj}") is not None:
+                yield ctx.finding(
+                    E_CROSS_UNIT,
+                    f"sync rule {name!r} runs as a query activity in business unit "
+                    f"{reader.unit!r}: {why}",
+                    path,
+                    address=f"sync_rule.{name}",
+                    related=[(("data_extensions", obj, "business_unit"), "it lives here")]
+                    if obj in ctx.eco.data_extensions
+                    else [],
+                )

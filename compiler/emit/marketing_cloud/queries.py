@@ -32,6 +32,8 @@ from compiler.emit.sql import (
     unique,
 )
 from compiler.emit.sql import table as table_ref
+from compiler.mclocation import E_CROSS_UNIT as E_SOURCE
+from compiler.mclocation import Reader, qualifier
 from compiler.model.sync import SyncRule
 from compiler.resolved import ObjectSpec, ResolvedEcosystem
 
@@ -42,14 +44,6 @@ E_TARGET = code(
     "mapped, and updating (`mode: update` or `upsert`) needs a primary key to match rows "
     "by. Without them Marketing Cloud rejects the query when it runs, so it is not generated.",
     "Map every primary-key field of the target data extension, or give it a primary key.",
-)
-E_SOURCE = code(
-    "E7803",
-    "Query source not readable from the target's business unit",
-    "A query activity runs in the business unit of its target and can read only that unit's "
-    "data extensions and those shared from the enterprise parent (as ENT.<name>).",
-    "Share the source data extension from the parent business unit with this one, or move "
-    "the target into the source's business unit.",
 )
 W_ORDER = code(
     "W3801",
@@ -104,27 +98,24 @@ def is_query_rule(resolved: ResolvedEcosystem, rule: SyncRule) -> bool:
 
 
 def reference(ctx: _Ctx, obj: str, as_alias: str) -> tuple[exp.Expr | None, str]:
-    """A table the query can read, or None and why not."""
-    spec = ctx.resolved.objects.get(ctx.target.system, {}).get(obj)
-    if spec is None:
-        return None, f"{obj!r} is not an object of {ctx.target.system!r}"
-    if spec.kind == "synchronized":
-        return table_ref(synchronized_name(ctx.resolved, spec.system, obj)[0], as_alias), ""
-    if spec.kind != "data_extension":
-        return table_ref(obj, as_alias), ""
-    info = ctx.infos.get(obj)
-    if info is None:
-        return None, f"data extension {obj!r} is not generated"
-    if info.business_unit == ctx.target.business_unit:
-        return table_ref(info.name, as_alias), ""
-    de = ctx.resolved.ecosystem.data_extensions[obj]
-    shared = de.shared_with == "*" or ctx.target.engage_unit in de.shared_with
-    if info.parent and shared:
-        return table_ref(info.name, as_alias, db="ENT"), ""
-    return None, (
-        f"data extension {obj!r} lives in business unit {info.business_unit!r} and is not "
-        f"shared from the parent with {ctx.target.engage_unit!r}"
+    """A table the query can read, qualified by where it lives (compiler.mclocation),
+    or None and why not."""
+    t = ctx.target
+    db, why = qualifier(
+        ctx.resolved, Reader(t.system, t.business_unit, t.engage_unit, t.parent), obj
     )
+    if why:
+        return None, why
+    spec = ctx.resolved.objects[t.system][obj]
+    name = obj
+    if spec.kind == "synchronized":
+        name = synchronized_name(ctx.resolved, spec.system, obj)[0]
+    elif spec.kind == "data_extension":
+        info = ctx.infos.get(obj)
+        if info is None:
+            return None, f"data extension {obj!r} is not generated"
+        name = info.name
+    return table_ref(name, as_alias, db=db), ""
 
 
 def _mapped(ctx: _Ctx) -> dict[str, exp.Expr]:

@@ -4,7 +4,7 @@ SELECT
   [s].[FirstName] AS [First_Name],
   [s].[LastName] AS [Last_Name],
   LEFT([s].[Preferred_Language__c], 5) AS [Language]
-FROM [Contact_Salesforce] AS [s]
+FROM ENT.[Contact_Salesforce] AS [s]
 WHERE
   [s].[Brand__c] = 'Solvis Industrial'
   AND NOT [s].[Email] IS NULL
@@ -12,7 +12,7 @@ WHERE
   AND EXISTS(
     SELECT
       1
-    FROM [_Subscribers] AS [c]
+    FROM ENT.[_Subscribers] AS [c]
     WHERE
       [c].[SubscriberKey] = [s].[Customer_Number__c] AND [c].[Status] IN ('Active')
   )

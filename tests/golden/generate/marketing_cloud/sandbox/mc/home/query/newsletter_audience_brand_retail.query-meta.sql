@@ -12,7 +12,7 @@ WHERE
   AND EXISTS(
     SELECT
       1
-    FROM [_Subscribers] AS [c]
+    FROM ENT.[_Subscribers] AS [c]
     WHERE
       [c].[SubscriberKey] = [s].[Customer_Number] AND [c].[Status] IN ('Active')
   )

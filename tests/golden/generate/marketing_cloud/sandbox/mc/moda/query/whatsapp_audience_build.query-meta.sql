@@ -12,7 +12,7 @@ SELECT
   [s].[FirstName] AS [First_Name],
   LEFT([s].[Preferred_Language__c], 5) AS [Language],
   [s].[Consent_WhatsApp__c] AS [WhatsApp_Opt_In]
-FROM [Contact_Salesforce_1] AS [s]
+FROM ENT.[Contact_Salesforce_1] AS [s]
 WHERE
   [s].[Brand__c] = 'Solvis Moda'
   AND NOT [s].[MobilePhone] IS NULL
