@@ -176,6 +176,13 @@ def _query_rules(ctx: Context) -> Iterator[tuple[str, SyncRule, Reader]]:
             yield name, sync, reader
 
 
+def _shared_with(ctx: Context, obj: str, unit: str) -> bool:
+    de = ctx.eco.data_extensions.get(obj)
+    if de is None:
+        return True
+    return de.business_unit == unit or de.shared_with == "*" or unit in de.shared_with
+
+
 @rule("marketing-cloud-cross-unit-references", E_CROSS_UNIT)
 def cross_unit(ctx: Context) -> Iterator[Finding]:
     """Queries that read a data extension their business unit cannot resolve."""
@@ -191,6 +198,8 @@ def cross_unit(ctx: Context) -> Iterator[Finding]:
             if storage is not None and storage.object not in (src.name, sync.target):
                 reads.append((storage.object, ("sync_rules", name, "respect_consent", i)))
         for obj, path in reads:
+            if path[-1] == "source" and not _shared_with(ctx, obj, reader.engage_unit):
+                continue  # not shared at all: E7003 (rules/units.py) says so
             _, why = qualifier(ctx.resolved, reader, obj)
             if why and ctx.resolved.object(f"{reader.system}.{obj}") is not None:
                 yield ctx.finding(
