@@ -19,7 +19,8 @@ from conftest import WriteEco, compile_eco, locate, where
 
 from compiler.emit.artifact import Emitted
 from compiler.emit.marketing_cloud import emit, tsql
-from compiler.emit.marketing_cloud.automations import ical
+from compiler.emit.marketing_cloud.automations import START_DAY, TYPE_ID, ical, recurrence
+from compiler.emit.names import relpath_problem
 from compiler.model.integrations import Schedule
 from compiler.resolved import ResolvedEcosystem
 
@@ -48,23 +49,24 @@ def doc(content: bytes) -> Any:
 def test_mcdev_layout_and_determinism() -> None:
     out = files()
     assert sorted(out) == [
-        "mc/child/automation/engage_every_1_hours.automation-meta.json",
-        "mc/child/dataExtension/AUDIENCE.dataExtension-meta.json",
-        "mc/child/query/brand_audience.query-meta.json",
-        "mc/child/query/brand_audience.query-meta.sql",
-        "mc/parent/automation/engage_every_1_days_at_0230.automation-meta.json",
-        "mc/parent/dataExtension/MASTER.dataExtension-meta.json",
-        "mc/parent/dataExtension/SUMMARY.dataExtension-meta.json",
-        "mc/parent/query/build_master.query-meta.json",
-        "mc/parent/query/build_master.query-meta.sql",
-        "mc/parent/query/summarize.query-meta.json",
-        "mc/parent/query/summarize.query-meta.sql",
+        ".mcdevrc.json",
+        "deploy/mc/_ParentBU_/automation/engage_every_1_days_at_0230.automation-meta.json",
+        "deploy/mc/_ParentBU_/dataExtension/MASTER.dataExtension-meta.json",
+        "deploy/mc/_ParentBU_/dataExtension/SUMMARY.dataExtension-meta.json",
+        "deploy/mc/_ParentBU_/query/build_master.query-meta.json",
+        "deploy/mc/_ParentBU_/query/build_master.query-meta.sql",
+        "deploy/mc/_ParentBU_/query/summarize.query-meta.json",
+        "deploy/mc/_ParentBU_/query/summarize.query-meta.sql",
+        "deploy/mc/child/automation/engage_every_1_hours.automation-meta.json",
+        "deploy/mc/child/dataExtension/AUDIENCE.dataExtension-meta.json",
+        "deploy/mc/child/query/brand_audience.query-meta.json",
+        "deploy/mc/child/query/brand_audience.query-meta.sql",
     ]
     assert files() == out
 
 
 def test_data_extension_has_mcdev_keys() -> None:
-    master = doc(files()["mc/parent/dataExtension/MASTER.dataExtension-meta.json"])
+    master = doc(files()["deploy/mc/_ParentBU_/dataExtension/MASTER.dataExtension-meta.json"])
     assert list(master)[:5] == DE_KEYS
     assert master["CustomerKey"] == "MASTER" and master["Name"] == "Customer Master"
     assert master["SendableDataExtensionField"] == {"Name": "Key"}
@@ -90,7 +92,7 @@ def test_data_extension_has_mcdev_keys() -> None:
 
 
 def test_decimal_boolean_and_plain_data_extension() -> None:
-    summary = doc(files()["mc/parent/dataExtension/SUMMARY.dataExtension-meta.json"])
+    summary = doc(files()["deploy/mc/_ParentBU_/dataExtension/SUMMARY.dataExtension-meta.json"])
     fields = {f["Name"]: f for f in summary["Fields"]}
     assert (fields["Amount"]["MaxLength"], fields["Amount"]["Scale"]) == (12, 2)
     assert "MaxLength" not in fields["Seen"]
@@ -101,16 +103,18 @@ def test_decimal_boolean_and_plain_data_extension() -> None:
 
 
 def test_query_json_has_mcdev_keys() -> None:
-    query = doc(files()["mc/parent/query/build_master.query-meta.json"])
+    query = doc(files()["deploy/mc/_ParentBU_/query/build_master.query-meta.json"])
     assert list(query) == [
         "name",
         "key",
         "description",
-        "targetKey",
+        "r__dataExtension_key",  # current mcdev; the older `targetKey` is not written
         "targetUpdateTypeName",
+        "isFrozen",
         "r__folder_Path",
     ]
-    assert (query["targetKey"], query["targetUpdateTypeName"]) == ("MASTER", "Update")
+    assert (query["r__dataExtension_key"], query["targetUpdateTypeName"]) == ("MASTER", "Update")
+    assert query["isFrozen"] is False
 
 
 def test_every_query_is_marketing_cloud_sql() -> None:
@@ -161,7 +165,7 @@ def values(row: tuple[Any, ...]) -> str:
 
 
 def test_query_selects_what_the_rule_means() -> None:
-    query = files()["mc/parent/query/build_master.query-meta.sql"].decode()
+    query = files()["deploy/mc/_ParentBU_/query/build_master.query-meta.sql"].decode()
     rows = run_on_duckdb(query, contacts_setup())
     assert rows == [
         ("C1", "new@x.com", "Alexandrin", 50, "GOLD"),  # most recent; cut to 10; upper
@@ -170,7 +174,7 @@ def test_query_selects_what_the_rule_means() -> None:
 
 
 def test_sandbox_reads_the_suffixed_synchronized_data_extension() -> None:
-    query = files(env="dev")["mc/parent/query/build_master.query-meta.sql"].decode()
+    query = files(env="dev")["deploy/mc/_ParentBU_/query/build_master.query-meta.sql"].decode()
     assert "FROM [Contact_Salesforce_1] AS [s]" in query
     rows = run_on_duckdb(query, contacts_setup("Contact_Salesforce_1"))
     assert [r[0] for r in rows] == ["C1", "C7"]
@@ -180,15 +184,28 @@ def test_environments_differ_only_in_environment_values() -> None:
     base, dev = files(), files(env="dev")
     assert sorted(base) == sorted(dev)
     changed = [p for p in base if base[p] != dev[p]]
-    assert changed == ["mc/parent/query/build_master.query-meta.sql"]
+    assert changed == [".mcdevrc.json", "deploy/mc/_ParentBU_/query/build_master.query-meta.sql"]
+    query = changed[1]
+    assert base[query].replace(b"Contact_Salesforce", b"Contact_Salesforce_1") == dev[query]
+    # the MIDs of the environment generated, nothing else
+    assert doc(base[".mcdevrc.json"])["credentials"] == {
+        "mc": {"eid": 100000, "businessUnits": {"_ParentBU_": 100000, "child": 100001}}
+    }
+    assert doc(dev[".mcdevrc.json"])["credentials"] == {
+        "mc": {"eid": 100000010, "businessUnits": {"_ParentBU_": 100000010, "child": 100000011}}
+    }
     assert (
-        base[changed[0]].replace(b"Contact_Salesforce", b"Contact_Salesforce_1") == dev[changed[0]]
+        base[".mcdevrc.json"]
+        .replace(b"100000,", b"100000010,")
+        .replace(b"100000\n", b"100000010\n")
+        .replace(b"100001", b"100000011")
+        == dev[".mcdevrc.json"]
     )
 
 
 def test_shared_source_is_read_from_the_parent_and_update_only_touches_existing_rows() -> None:
     out = files()
-    audience = out["mc/child/query/brand_audience.query-meta.sql"].decode()
+    audience = out["deploy/mc/child/query/brand_audience.query-meta.sql"].decode()
     assert "FROM ENT.[Customer Master] AS [s]" in audience
     setup = [
         "CREATE SCHEMA ENT",
@@ -202,7 +219,7 @@ def test_shared_source_is_read_from_the_parent_and_update_only_touches_existing_
     ]
     assert "FROM ENT.[_Subscribers] AS [c]" in audience
     assert run_on_duckdb(audience, setup) == [("C1", "a@x.com")]
-    summarize = out["mc/parent/query/summarize.query-meta.sql"].decode()
+    summarize = out["deploy/mc/_ParentBU_/query/summarize.query-meta.sql"].decode()
     setup = [
         'CREATE TABLE "Customer Master" (Key TEXT, Segment TEXT)',
         "INSERT INTO \"Customer Master\" VALUES ('C1', 'GOLD'), ('C2', 'SILVER')",
@@ -214,8 +231,19 @@ def test_shared_source_is_read_from_the_parent_and_update_only_touches_existing_
 
 # ---------------------------------------------------------------- automations
 def test_automation_steps_follow_the_data_flow() -> None:
-    nightly = doc(files()["mc/parent/automation/engage_every_1_days_at_0230.automation-meta.json"])
-    assert nightly["schedule"]["icalRecur"] == "FREQ=DAILY;INTERVAL=1;BYHOUR=2;BYMINUTE=30"
+    out = files()
+    nightly = doc(
+        out["deploy/mc/_ParentBU_/automation/engage_every_1_days_at_0230.automation-meta.json"]
+    )
+    # mcdev's retrieved shape (lib/metadataTypes/Automation.js); without startDate mcdev
+    # would not deploy the schedule at all.
+    assert nightly["schedule"] == {
+        "endDate": "2079-06-06T00:00:00",
+        "icalRecur": "FREQ=DAILY;INTERVAL=1",
+        "startDate": "2026-01-05T02:30:00",
+        "timezoneName": "Greenwich Standard Time",
+        "typeId": 3,
+    }
     assert nightly["status"] == "PausedSchedule" and nightly["type"] == "scheduled"
     steps = [[a["r__key"] for a in s["activities"]] for s in nightly["steps"]]
     assert steps == [["build_master"], ["summarize"]]  # summarize reads what build_master writes
@@ -225,18 +253,19 @@ def test_automation_steps_follow_the_data_flow() -> None:
 @pytest.mark.parametrize(
     ("schedule", "expected"),
     [
-        ({"every": "15m"}, "FREQ=MINUTELY;INTERVAL=15"),
-        ({"every": "120m"}, "FREQ=HOURLY;INTERVAL=2"),
-        ({"every": "2d"}, "FREQ=DAILY;INTERVAL=2"),
+        # (icalRecur, startDate's time of day, mcdev typeId)
+        ({"every": "15m"}, ("FREQ=MINUTELY;INTERVAL=15", "00:00", 1)),
+        ({"every": "5m"}, ("FREQ=MINUTELY;INTERVAL=5", "00:00", 1)),  # the shortest allowed
+        ({"every": "4m"}, None),  # mcdev refuses intervals under 5 minutes
+        ({"every": "120m"}, ("FREQ=HOURLY;INTERVAL=2", "00:00", 2)),
+        ({"every": "2d"}, ("FREQ=DAILY;INTERVAL=2", "00:00", 3)),
         ({"every": "90s"}, None),
-        ({"cron": "5 * * * *"}, "FREQ=HOURLY;INTERVAL=1;BYMINUTE=5"),
-        ({"cron": "0 6 * * 1,5"}, "FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,FR;BYHOUR=6;BYMINUTE=0"),
-        (
-            {"cron": "0 9 * * mon-fri"},
-            "FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0",
-        ),
-        ({"cron": "15 8,20 * * *"}, "FREQ=DAILY;INTERVAL=1;BYHOUR=8,20;BYMINUTE=15"),
-        ({"cron": "0 9 * * 7"}, "FREQ=WEEKLY;INTERVAL=1;BYDAY=SU;BYHOUR=9;BYMINUTE=0"),
+        ({"cron": "5 * * * *"}, ("FREQ=HOURLY;INTERVAL=1", "00:05", 2)),
+        ({"cron": "0 6 * * 1,5"}, ("FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,FR", "06:00", 4)),
+        ({"cron": "0 9 * * mon-fri"}, ("FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TU,WE,TH,FR", "09:00", 4)),
+        ({"cron": "30 2 * * *"}, ("FREQ=DAILY;INTERVAL=1", "02:30", 3)),
+        ({"cron": "15 8,20 * * *"}, None),  # two times of day: Automation Studio has one
+        ({"cron": "0 9 * * 7"}, ("FREQ=WEEKLY;INTERVAL=1;BYDAY=SU", "09:00", 4)),
         ({"cron": "*/5 * * * *"}, None),
         ({"cron": "61 * * * *"}, None),
         ({"cron": "0 6 1 * *"}, None),
@@ -244,8 +273,16 @@ def test_automation_steps_follow_the_data_flow() -> None:
         ({}, None),
     ],
 )
-def test_schedules_as_ical(schedule: dict[str, Any], expected: str | None) -> None:
-    assert ical(Schedule(**schedule)) == expected
+def test_schedules_as_automation_studio_recurrences(
+    schedule: dict[str, Any], expected: tuple[str, str, int] | None
+) -> None:
+    found = recurrence(Schedule(**schedule))
+    if expected is None:
+        assert found is None and ical(Schedule(**schedule)) is None
+        return
+    assert found is not None
+    assert (found.ical, found.start[11:16], TYPE_ID[found.freq]) == expected
+    assert found.start.startswith(START_DAY + "T") and found.start.endswith(":00")
 
 
 # ---------------------------------------------------------------- findings
@@ -267,8 +304,8 @@ def test_realtime_queries_are_left_out_of_automations(write_eco: WriteEco) -> No
     arts, findings = emitted(root)
     assert [f.code for f in findings] == ["W7804"]
     assert where(findings[0])[2:] == locate(text, "{realtime: true}")
-    assert "mc/child/query/brand_audience.query-meta.sql" in [a.path for a in arts]
-    assert not any(a.path.startswith("mc/child/automation/") for a in arts)
+    assert "deploy/mc/child/query/brand_audience.query-meta.sql" in [a.path for a in arts]
+    assert not any(a.path.startswith("deploy/mc/child/automation/") for a in arts)
 
 
 def test_no_usable_consent_storage_refuses_the_query(write_eco: WriteEco) -> None:
@@ -277,7 +314,7 @@ def test_no_usable_consent_storage_refuses_the_query(write_eco: WriteEco) -> Non
     by_rule = {f.address: f.code for f in findings}
     # build_master still suppresses with the synchronized CRM opt-out; brand_audience cannot.
     assert by_rule == {"sync_rule.build_master": "W6802", "sync_rule.brand_audience": "E6801"}
-    assert "mc/child/query/brand_audience.query-meta.sql" not in [a.path for a in arts]
+    assert "deploy/mc/child/query/brand_audience.query-meta.sql" not in [a.path for a in arts]
 
 
 def test_unmapped_primary_key_refuses_the_query(write_eco: WriteEco) -> None:
@@ -299,7 +336,9 @@ def test_missing_order_by_warns(write_eco: WriteEco) -> None:
     arts, findings = emitted(root)
     assert [f.code for f in findings] == ["W3801"]
     assert where(findings[0])[2:] == locate(text, "{source: Customer_Number__c")
-    sql = {a.path: a.content for a in arts}["mc/parent/query/build_master.query-meta.sql"]
+    sql = {a.path: a.content for a in arts}[
+        "deploy/mc/_ParentBU_/query/build_master.query-meta.sql"
+    ]
     assert b"ORDER BY [s].[Customer_Number__c] DESC" in sql
 
 
@@ -320,7 +359,7 @@ def test_unsafe_external_keys_are_refused(write_eco: WriteEco, key: str, problem
     assert problem in findings[0].message
     assert where(findings[0])[2] == locate(text, f"external_key: '{key}'")[0]
     assert not any("AUDIENCE" in a.path or key in a.path for a in arts)
-    assert not any(a.path.startswith("mc/child/query/") for a in arts)  # its query too
+    assert not any(a.path.startswith("deploy/mc/child/query/") for a in arts)  # its query too
 
 
 @pytest.mark.parametrize(
@@ -344,8 +383,8 @@ def test_two_queries_with_one_key_in_a_business_unit_are_refused(write_eco: Writ
     assert [(f.code, f.address) for f in findings] == [("E7801", "sync_rule.brand_audience")]
     assert "also the key of the query of 'Brand_Audience'" in findings[0].message
     assert [a.path for a in arts if "/query/" in a.path and "child" in a.path] == [
-        "mc/child/query/Brand_Audience.query-meta.json",
-        "mc/child/query/Brand_Audience.query-meta.sql",
+        "deploy/mc/child/query/Brand_Audience.query-meta.json",
+        "deploy/mc/child/query/Brand_Audience.query-meta.sql",
     ]
 
 
@@ -362,7 +401,37 @@ def test_overwrite_mode_replaces_the_target_rows(tmp_path: Path) -> None:
             text = text.replace(marker, marker + "    mode: overwrite\n", 1)
         (root / src.name).write_text(text, encoding="utf-8")
     upsert, overwrite = files(), files(root)
-    path = "mc/parent/query/build_master.query-meta"
+    path = "deploy/mc/_ParentBU_/query/build_master.query-meta"
     assert doc(upsert[path + ".json"])["targetUpdateTypeName"] == "Update"
     assert doc(overwrite[path + ".json"])["targetUpdateTypeName"] == "Overwrite"
     assert overwrite[path + ".sql"] == upsert[path + ".sql"]
+
+
+# ---------------------------------------------------------------- the mcdev project
+@pytest.mark.parametrize(
+    ("path", "refused"),
+    [
+        (".mcdevrc.json", False),  # mcdev's project file, at the target's root
+        (".mcdevrc.json/x.json", True),  # only as the file itself
+        (".mcdevrc", True),
+        (".mcdev-auth.json", True),  # the credentials file is never generated
+        ("deploy/mc/.hidden.json", True),
+    ],
+)
+def test_only_the_tools_own_dot_files_pass_the_path_check(path: str, refused: bool) -> None:
+    assert (relpath_problem(path) is not None) is refused
+
+
+def test_business_units_without_a_mid_are_listed_with_0_and_warned(write_eco: WriteEco) -> None:
+    text = (BASIC / "ecosystem.yaml").read_text("utf-8").replace(", mid: 100000}", "}")
+    comp = compile_eco(write_eco({"ecosystem.yaml": text}))
+    assert comp.ok and comp.resolved is not None
+    arts, findings = emit(comp.resolved)
+    rc = doc({a.path: a.content for a in arts}[".mcdevrc.json"])
+    assert rc["credentials"]["mc"] == {
+        "eid": 0,
+        "businessUnits": {"_ParentBU_": 0, "child": 100001},
+    }
+    assert [(f.code, f.span.line if f.span else None) for f in findings] == [("W7805", 20)]
+    assert "has no MID" in findings[0].message
+    assert "client_secret" not in json.dumps(rc) and rc["version"] == "8.0.0"

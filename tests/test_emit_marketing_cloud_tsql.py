@@ -78,7 +78,9 @@ def test_hostile_names_and_values_stay_names_and_values(write_eco: WriteEco, nam
     assert comp.ok and comp.resolved is not None, [f.message for f in comp.findings]
     arts, findings = emit(comp.resolved)
     assert findings == []
-    sql = {a.path: a.content for a in arts}["mc/child/query/brand_audience.query-meta.sql"].decode()
+    sql = {a.path: a.content for a in arts}[
+        "deploy/mc/child/query/brand_audience.query-meta.sql"
+    ].decode()
     assert problems(sql) == []  # still one SELECT of the subset
     tree = sqlglot.parse_one(sql, read="tsql")
     tables = {(t.db, t.name) for t in tree.find_all(exp.Table)}

@@ -16,6 +16,9 @@ _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)}
 )
 _FORBIDDEN_IN_COMPONENT = frozenset('/\\:*?"<>|')
+# Files the platforms' own tools require by these exact names (mcdev's project file). No
+# name from the YAML can produce them: every generated name ends in its type's suffix.
+TOOL_FILES = frozenset({".mcdevrc.json"})
 MAX_COMPONENT = 200
 MAX_PATH = 1000
 
@@ -42,7 +45,10 @@ def relpath_problem(path: str) -> str | None:
         return "is empty or too long"
     if path.startswith("/") or "\\" in path or PurePosixPath(path).is_absolute():
         return "is not a relative POSIX path"
-    for part in path.split("/"):
+    parts = path.split("/")
+    for i, part in enumerate(parts):
+        if i == len(parts) - 1 and part in TOOL_FILES:
+            continue
         problem = path_component_problem(part)
         if problem is not None:
             return f"segment {part!r} {problem}"

@@ -1,12 +1,15 @@
-"""Marketing Cloud target: the folder layout of a Marketing Cloud DevTools (mcdev) repository.
+"""Marketing Cloud target: a Marketing Cloud DevTools (mcdev) project for `mcdev deploy`.
 
-    <system>/<business unit>/dataExtension/<Key>.dataExtension-meta.json
-    <system>/<business unit>/query/<Key>.query-meta.sql + <Key>.query-meta.json
-    <system>/<business unit>/automation/<Name>.automation-meta.json
+    .mcdevrc.json                                     credentials, business units, MIDs
+    deploy/<system>/<business unit>/dataExtension/<Key>.dataExtension-meta.json
+    deploy/<system>/<business unit>/query/<Key>.query-meta.sql + <Key>.query-meta.json
+    deploy/<system>/<business unit>/automation/<Name>.automation-meta.json
 
-(`<system>/<business unit>` mirrors mcdev's `<credential>/<business unit>`.) Every query is
-checked against the T-SQL subset Marketing Cloud runs before it is written; a query that
-fails the check is an engage bug and is reported as one instead of being written.
+(`deploy/<system>/<business unit>` is mcdev's `deploy/<credential>/<business unit>`; the
+parent unit is `_ParentBU_`.) Queries name their target with `r__dataExtension_key`, as
+current mcdev writes them (lib/metadataTypes/Query.js; `targetKey` is the older form). Every
+query is checked against the T-SQL subset Marketing Cloud runs before it is written; a query
+that fails the check is an engage bug and is reported as one instead of being written.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from compiler.emit.marketing_cloud import tsql
 from compiler.emit.marketing_cloud.automations import automations
 from compiler.emit.marketing_cloud.data_extensions import dump, emit_data_extension
 from compiler.emit.marketing_cloud.names import E_MC_NAME, DeInfo, data_extensions
+from compiler.emit.marketing_cloud.project import project
 from compiler.emit.selection import E_INTERNAL
 from compiler.resolved import ResolvedEcosystem
 
@@ -29,8 +33,9 @@ def query_json(query: q.Query) -> dict[str, object]:
         "name": query.name,
         "key": query.key,
         "description": query.description,
-        "targetKey": query.target.key,
+        "r__dataExtension_key": query.target.key,
         "targetUpdateTypeName": query.update_type,
+        "isFrozen": False,
         "r__folder_Path": "Query",
     }
 
@@ -97,5 +102,8 @@ def emit(resolved: ResolvedEcosystem) -> tuple[Sequence[Emitted], list[Finding]]
         artifacts.extend(query_files(query))
     autos, found = automations(resolved, queries)
     artifacts.extend(autos)
+    findings.extend(found)
+    files, found = project(resolved)
+    artifacts.extend(files)
     findings.extend(found)
     return sorted(artifacts, key=lambda a: a.path), findings

@@ -2,15 +2,19 @@
 
 The queries of one business unit that share a schedule (their integration's) run in one
 scheduled automation; a query that reads a data extension another query of the group
-writes runs in a later step. The schedule becomes an iCalendar rule (`icalRecur`); the
-automation is generated paused (`PausedSchedule`) with no start date, so an operator
-chooses when it first runs by activating it.
+writes runs in a later step. The schedule carries what mcdev deploys a schedule with
+(lib/metadataTypes/Automation.js: a schedule without `startDate` is not deployed at all):
+`startDate` (its time of day is when each run starts), `endDate` (2079-06-06, Marketing
+Cloud's open end), `icalRecur` (FREQ and INTERVAL, BYDAY for weekly), `timezoneName` from
+mcdev's time-zone table and `typeId` (mcdev's scheduleTypeMapping). The automation is
+generated paused (`PausedSchedule`): it runs once an operator activates it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from compiler.diagnostics import Finding, code, make
 from compiler.emit.artifact import Emitted
@@ -24,29 +28,61 @@ from compiler.schedule import CronError, parse_cron
 W_SCHEDULE = code(
     "W7804",
     "Query activities without a usable schedule",
-    "Automation Studio runs query activities on a schedule of whole minutes or coarser "
-    "(or a simple cron); a realtime integration, a missing schedule or a cron expression "
-    "engage cannot translate leaves the queries outside every automation.",
+    "Automation Studio runs query activities on a schedule of 5 minutes or coarser, or "
+    "at one time of day (daily or on some weekdays); a realtime integration, a missing "
+    "schedule, a shorter interval or a cron expression with several run times leaves the "
+    "queries outside every automation.",
     "Give the integration `schedule: {every: 1h}` or a cron like `30 2 * * *`.",
 )
 
 _DAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")  # compiler.schedule: 0 = Sunday
+# mcdev's Automation.definition.js scheduleTypeMapping (the upsert API's scheduleTypeId).
+TYPE_ID = {"MINUTELY": 1, "HOURLY": 2, "DAILY": 3, "WEEKLY": 4}
+# The first day a generated schedule may start on, and Marketing Cloud's "no end date"
+# (the endDate of every open-ended schedule retrieved with mcdev).
+START_DAY = "2026-01-05"  # a Monday
+END_DATE = "2079-06-06T00:00:00"
+# mcdev's time-zone table (timeZoneMapping) holds Windows names; cron and `every` are UTC,
+# and "Greenwich Standard Time" (id 4, +00:00, no daylight saving time) is UTC all year.
+TIMEZONE = "Greenwich Standard Time"
+MIN_MINUTES = 5  # mcdev _checkSchedule: "The smallest interval you can configure is 5 minutes"
 
 
-def _every(value: str) -> str | None:
+@dataclass(frozen=True)
+class Recurrence:
+    """A schedule as Automation Studio holds it: an iCal rule and a start date whose time of
+    day is when each run starts (one time of day; Automation Studio has no BYHOUR)."""
+
+    freq: str  # MINUTELY | HOURLY | DAILY | WEEKLY
+    interval: int
+    hour: int = 0
+    minute: int = 0
+    days: tuple[int, ...] = ()  # weekly: 0 = Sunday
+
+    @property
+    def ical(self) -> str:
+        rule = f"FREQ={self.freq};INTERVAL={self.interval}"
+        return rule + (f";BYDAY={','.join(_DAYS[d] for d in self.days)}" if self.days else "")
+
+    @property
+    def start(self) -> str:
+        return f"{START_DAY}T{self.hour:02d}:{self.minute:02d}:00"
+
+
+def _every(value: str) -> Recurrence | None:
     seconds = duration_seconds(value)
     if seconds % 86400 == 0:
-        return f"FREQ=DAILY;INTERVAL={seconds // 86400}"
+        return Recurrence("DAILY", seconds // 86400)
     if seconds % 3600 == 0:
-        return f"FREQ=HOURLY;INTERVAL={seconds // 3600}"
-    if seconds % 60 == 0:
-        return f"FREQ=MINUTELY;INTERVAL={seconds // 60}"
+        return Recurrence("HOURLY", seconds // 3600)
+    if seconds % 60 == 0 and seconds // 60 >= MIN_MINUTES:
+        return Recurrence("MINUTELY", seconds // 60)
     return None
 
 
-def _cron(expr: str) -> str | None:
-    """A cron expression as an iCal recurrence, where one exists: one minute, any hours,
-    every day of the month and every month, any weekdays (compiler.schedule reads it)."""
+def _cron(expr: str) -> Recurrence | None:
+    """A cron expression as a recurrence, where one exists: one minute, one hour or every
+    hour, every day of the month and every month, any weekdays."""
     try:
         cron = parse_cron(expr)
     except CronError:
@@ -55,15 +91,16 @@ def _cron(expr: str) -> str | None:
         return None
     minute = next(iter(cron.minutes))
     if len(cron.hours) == 24 and not cron.weekdays_restricted:
-        return f"FREQ=HOURLY;INTERVAL=1;BYMINUTE={minute}"
-    at = f"BYHOUR={','.join(str(h) for h in sorted(cron.hours))};BYMINUTE={minute}"
+        return Recurrence("HOURLY", 1, 0, minute)
+    if len(cron.hours) != 1:
+        return None
+    hour = next(iter(cron.hours))
     if not cron.weekdays_restricted:
-        return f"FREQ=DAILY;INTERVAL=1;{at}"
-    byday = ",".join(_DAYS[d] for d in sorted(cron.weekdays))
-    return f"FREQ=WEEKLY;INTERVAL=1;BYDAY={byday};{at}"
+        return Recurrence("DAILY", 1, hour, minute)
+    return Recurrence("WEEKLY", 1, hour, minute, tuple(sorted(cron.weekdays)))
 
 
-def ical(schedule: Schedule) -> str | None:
+def recurrence(schedule: Schedule) -> Recurrence | None:
     if schedule.realtime:
         return None
     if schedule.every:
@@ -71,17 +108,21 @@ def ical(schedule: Schedule) -> str | None:
     return _cron(schedule.cron) if schedule.cron else None
 
 
-def slug(recur: str) -> str:
-    """`FREQ=DAILY;INTERVAL=1;BYHOUR=2;BYMINUTE=30` → `every_1_days_at_0230`."""
-    parts = dict(p.split("=", 1) for p in recur.split(";"))
+def ical(schedule: Schedule) -> str | None:
+    found = recurrence(schedule)
+    return found.ical if found else None
+
+
+def slug(r: Recurrence) -> str:
+    """`DAILY`, 1, 02:30 → `every_1_days_at_0230`."""
     unit = {"MINUTELY": "minutes", "HOURLY": "hours", "DAILY": "days", "WEEKLY": "weeks"}
-    name = f"every_{parts['INTERVAL']}_{unit[parts['FREQ']]}"
-    if "BYDAY" in parts:
-        name += "_" + parts["BYDAY"].lower().replace(",", "_")
-    if "BYHOUR" in parts:
-        name += f"_at_{int(parts['BYHOUR']):02d}{int(parts['BYMINUTE']):02d}"
-    elif "BYMINUTE" in parts:
-        name += f"_at_minute_{int(parts['BYMINUTE']):02d}"
+    name = f"every_{r.interval}_{unit[r.freq]}"
+    if r.days:
+        name += "_" + "_".join(_DAYS[d].lower() for d in r.days)
+    if r.freq in ("DAILY", "WEEKLY") and (r.hour or r.minute):
+        name += f"_at_{r.hour:02d}{r.minute:02d}"
+    elif r.freq == "HOURLY" and r.minute:
+        name += f"_at_minute_{r.minute:02d}"
     return name
 
 
@@ -104,14 +145,20 @@ def steps(queries: Sequence[Query]) -> list[list[Query]]:
     return out
 
 
-def _document(name: str, recur: str, queries: Sequence[Query]) -> dict[str, object]:
+def _document(name: str, recur: Recurrence, queries: Sequence[Query]) -> dict[str, object]:
     rules = ", ".join(sorted(q.rule for q in queries))
     return {
         "description": f"Generated by engage: query activities of sync rules {rules}.",
         "key": name,
         "name": name,
         "r__folder_Path": "my automations",
-        "schedule": {"icalRecur": recur, "timezoneName": "UTC"},
+        "schedule": {
+            "endDate": END_DATE,
+            "icalRecur": recur.ical,
+            "startDate": recur.start,
+            "timezoneName": TIMEZONE,
+            "typeId": TYPE_ID[recur.freq],
+        },
         "status": "PausedSchedule",
         "steps": [
             {
@@ -137,17 +184,17 @@ def _unscheduled(resolved: ResolvedEcosystem, integration: str, rules: list[str]
 def automations(
     resolved: ResolvedEcosystem, queries: Sequence[Query]
 ) -> tuple[list[Emitted], list[Finding]]:
-    groups: dict[tuple[str, str], list[Query]] = defaultdict(list)
+    groups: dict[tuple[str, Recurrence], list[Query]] = defaultdict(list)
     lost: dict[str, list[str]] = defaultdict(list)
     for q in queries:
         integ = resolved.ecosystem.integrations.get(q.integration)
-        recur = ical(integ.schedule) if integ is not None else None
+        recur = recurrence(integ.schedule) if integ is not None else None
         if recur is None:
             lost[q.integration].append(q.rule)
         else:
             groups[(q.target.folder, recur)].append(q)
     out = []
-    for (folder, recur), members in sorted(groups.items()):
+    for (folder, recur), members in sorted(groups.items(), key=lambda g: (g[0][0], slug(g[0][1]))):
         name = f"engage_{slug(recur)}"
         sources = sorted({a for q in members for a in q.sources})
         path = f"{folder}/automation/{name}.automation-meta.json"

@@ -1,10 +1,11 @@
 """Where each data extension lives in Marketing Cloud, and the names it goes by there.
 
 A data extension resource becomes a `DeInfo`: the Marketing Cloud system and business unit
-that hold it (the folder of its files, `<system>/<business unit>/` like an mcdev
-`<credential>/<business unit>/` folder), its customer key (file name, `targetKey`) and its
-display name (what SQL reads `FROM`). Names that Marketing Cloud would refuse, or that
-cannot be a file name, are refused here with a finding instead of being rewritten.
+that hold it (the folder of its files, `deploy/<system>/<business unit>/`, mcdev's
+`deploy/<credential>/<business unit>/`, the parent unit named `_ParentBU_`), its customer
+key (file name, `r__dataExtension_key` of the queries writing it) and its display name (what
+SQL reads `FROM`). Names that Marketing Cloud would refuse, or that cannot be a file name,
+are refused here with a finding instead of being rewritten.
 """
 
 from __future__ import annotations
@@ -50,7 +51,16 @@ class DeInfo:
 
     @property
     def folder(self) -> str:
-        return f"{self.system}/{self.business_unit}"
+        """`deploy/<credential>/<business unit>`: where mcdev's deploy reads this unit."""
+        return f"deploy/{self.system}/{mcdev_unit(self.business_unit, self.parent)}"
+
+
+PARENT_BU = "_ParentBU_"  # mcdev's name for the Enterprise parent (lib/util/util.js parentBuName)
+
+
+def mcdev_unit(business_unit: str, parent: bool) -> str:
+    """The folder and `.mcdevrc.json` name mcdev gives a business unit."""
+    return PARENT_BU if parent else business_unit
 
 
 def flat_name(resource: str) -> str:
