@@ -192,7 +192,7 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ),
     ("E8005", "e8005_fires", "_base", [("shop.yaml", 22, 19, ())]),
     ("W8006", "w8006_fires", "_base", [("integrations.yaml", 11, 18, ())]),
-    ("E8008", "e8008_fires", "_base", [("shop.yaml", 26, 22, ())]),
+    ("W8008", "w8008_fires", "_base", [("shop.yaml", 26, 22, ())]),
     ("E8009", "e8009_fires", "ae_silent", [("case.yaml", 21, 11, (("case.yaml", 20, 11),))]),
     ("E8010", "e8010_fires", "ae_silent", [("case.yaml", 27, 22, (("case.yaml", 17, 22),))]),
     ("W8011", "w8011_fires", "w8011_silent", [("case.yaml", 32, 22, ())]),

@@ -42,11 +42,17 @@ W_CONNECT_UNITS = code(
     "Split the business units between connector users (one Marketing Cloud Connect "
     "integration each), or set the figure your account has with --limit.",
 )
-E_DATE_KEY = code(
-    "E8008",
+W_DATE_KEY = code(
+    "W8008",
     "Date field in a primary key",
-    "Marketing Cloud does not allow a Date field in a data extension's primary key.",
-    "Key the data extension on a Text or Number field; keep the date as a normal field.",
+    "Marketing Cloud accepts a Date field in a data extension's primary key, alone or in a "
+    "composite key (data extensions retrieved from real accounts have one). The SOAP API "
+    "guide advises against it: it returns Date values rounded to the nearest second, so "
+    "rows whose keys differ only below a second cannot be retrieved or updated one by one "
+    "through the API (Marketing Cloud SOAP API, Create a Data Extension: 'Don't use Date "
+    "values as primary keys').",
+    "Key the rows on a Text or Number field that is unique by itself, or make sure the Date "
+    "part holds no time below the second (a date without a time of day).",
 )
 E_SHARING_RULES = code(
     "E8009",
@@ -119,14 +125,14 @@ def connect_fields(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("date-primary-keys", E_DATE_KEY)
+@rule("date-primary-keys", W_DATE_KEY)
 def date_keys(ctx: Context) -> Iterator[Finding]:
     """Date fields in data extension primary keys."""
     for name in sorted(ctx.eco.data_extensions):
         for fname, f in ctx.eco.data_extensions[name].fields.items():
             if f.primary_key and f.type == "Date":
                 yield ctx.finding(
-                    E_DATE_KEY,
+                    W_DATE_KEY,
                     f"primary key field {fname!r} of data extension {name!r} is a Date",
                     ("data_extensions", name, "fields", fname, "type"),
                     address=f"data_extension.{name}",
