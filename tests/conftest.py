@@ -130,3 +130,17 @@ def fixture_eco(tmp_path: Path, in_tmp: Path) -> FixtureEco:
         return root
 
     return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files from the current output (then read the diff)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from golden import set_update
+
+    set_update(bool(config.getoption("--update-golden")))
