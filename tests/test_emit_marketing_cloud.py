@@ -20,6 +20,8 @@ from conftest import WriteEco, compile_eco, locate, where
 from compiler.emit.artifact import Emitted
 from compiler.emit.marketing_cloud import emit, tsql
 from compiler.emit.marketing_cloud.automations import START_DAY, TYPE_ID, ical, recurrence
+from compiler.emit.marketing_cloud.data_extensions import document
+from compiler.emit.marketing_cloud.names import data_extensions
 from compiler.emit.names import relpath_problem
 from compiler.model.integrations import Schedule
 from compiler.resolved import ResolvedEcosystem
@@ -435,3 +437,19 @@ def test_business_units_without_a_mid_are_listed_with_0_and_warned(write_eco: Wr
     assert [(f.code, f.span.line if f.span else None) for f in findings] == [("W7805", 20)]
     assert "has no MID" in findings[0].message
     assert "client_secret" not in json.dumps(rc) and rc["version"] == "8.0.0"
+
+
+def test_a_data_extension_from_a_template_names_it_as_mcdev_does(write_eco: WriteEco) -> None:
+    comp = compile_eco(write_eco({"ecosystem.yaml": (BASIC / "ecosystem.yaml").read_text()}))
+    assert comp.resolved is not None
+    name = next(iter(sorted(comp.resolved.ecosystem.data_extensions)))
+    de = comp.resolved.ecosystem.data_extensions[name]
+    infos, _ = data_extensions(comp.resolved)
+    plain = document(infos[name], de)
+    templated = document(
+        infos[name], de.model_copy(update={"template": "TriggeredSendDataExtension"})
+    )
+    assert "r__dataExtensionTemplate_name" not in plain
+    assert list(templated)[-1] == "r__dataExtensionTemplate_name"  # after the folder, as retrieved
+    assert templated["r__dataExtensionTemplate_name"] == "TriggeredSendDataExtension"
+    assert {k: v for k, v in templated.items() if k != "r__dataExtensionTemplate_name"} == plain

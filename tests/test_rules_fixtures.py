@@ -161,6 +161,7 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ("E7006", "e7006_fires", "_base", [("shop.yaml", 24, 7, (("shop.yaml", 32, 13),))]),
     ("E7007", "e7007_fires", "_base", [("shop.yaml", 24, 73, ())]),
     ("E7008", "e7008_fires", "_base", [("shop.yaml", 36, 7, (("shop.yaml", 24, 19),))]),
+    ("E7010", "e7010_fires", "e7010_silent", [("case.yaml", 8, 15, ())]),
     # a sibling child's data extension, shared or not, never resolves; the parent's does
     ("E7803", "e7803_fires", "e7803_silent", [("case.yaml", 22, 13, (("case.yaml", 7, 20),))]),
     ("E8001", "e8001_fires", "e8001_silent", [("case.yaml", 8, 13, (("ecosystem.yaml", 5, 17),))]),

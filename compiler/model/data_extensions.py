@@ -50,3 +50,8 @@ class DataExtension(Resource):
     )
     retention: Retention | None = None
     testable: bool = False
+    template: Literal["TriggeredSendDataExtension"] | None = Field(
+        default=None,
+        description="Create the data extension from this Marketing Cloud template; it must "
+        "declare the template's fields (SubscriberKey, EmailAddress).",
+    )

@@ -50,7 +50,36 @@ E_SUBSCRIBER_NOT_FILLED = code(
     "declared subscriber key.",
 )
 
+E_TEMPLATE_FIELDS = code(
+    "E7010",
+    "Data extension template without its fields",
+    "A data extension created from a Marketing Cloud template holds the template's fields: "
+    "TriggeredSendDataExtension brings SubscriberKey and EmailAddress (mcdev's "
+    "DataExtension.definition.js templateFields; mcdev removes them before deploying and "
+    "the template adds them back). Left out of the YAML, queries and sync rules cannot "
+    "name them and the generated file does not describe the data extension deployed.",
+    "Declare the template's fields in `fields` (SubscriberKey: Text 254, EmailAddress: "
+    "EmailAddress 254).",
+)
+TEMPLATE_FIELDS = {"TriggeredSendDataExtension": ("SubscriberKey", "EmailAddress")}
+
 _SUBSCRIBER_TYPES = ("Text", "EmailAddress", "Number")
+
+
+@rule("data-extension-template-fields", E_TEMPLATE_FIELDS)
+def template_fields(ctx: Context) -> Iterator[Finding]:
+    """Data extensions from a template that do not declare the template's fields."""
+    for name in sorted(ctx.eco.data_extensions):
+        de = ctx.eco.data_extensions[name]
+        missing = [f for f in TEMPLATE_FIELDS.get(de.template or "", ()) if f not in de.fields]
+        if missing:
+            yield ctx.finding(
+                E_TEMPLATE_FIELDS,
+                f"data extension {name!r} is created from template {de.template} but does "
+                f"not declare its field(s) {', '.join(missing)}",
+                ("data_extensions", name, "template"),
+                address=f"data_extension.{name}",
+            )
 
 
 def _keys(de: DataExtension) -> list[str]:

@@ -81,6 +81,8 @@ def document(info: DeInfo, de: DataExtension) -> dict[str, Any]:
     kind, path = _folder(info, de)
     doc["r__folder_ContentType"] = kind
     doc["r__folder_Path"] = path
+    if de.template:  # mcdev's readable name of the template (DataExtension.js)
+        doc["r__dataExtensionTemplate_name"] = de.template
     return doc
 
 
