@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from compiler.diagnostics import Finding
-from compiler.emit import Emitted
+from compiler.emit.artifact import Emitted
 from compiler.emit.marketing_cloud.names import flat_name
 from compiler.emit.sync import spark
 from compiler.emit.sync.build import SyncSql, statements, views
