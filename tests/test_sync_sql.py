@@ -35,13 +35,19 @@ def typed(write_eco: WriteEco, old: str = "", new: str = "") -> tuple[Path, str]
 
 def check_files(files: dict[str, bytes]) -> None:
     for path, content in files.items():
+        if path.endswith(".spark.py"):
+            compile(content, path, "exec")  # the PySpark job is Python
+            continue
         sql = content.decode("utf-8")
         dialect = "duckdb" if path.endswith(".duckdb.sql") else "spark"
         statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
         assert len(statements) == 3, path
         if dialect == "spark":
             assert not any(name in sql for name in DUCKDB_ONLY), path
-            assert sql.count("CREATE TEMPORARY VIEW `engage_checked`") == 1
+            rule = path.removesuffix(".spark.sql").replace("-", "_")
+            assert sql.count(f"CREATE OR REPLACE TEMPORARY VIEW `engage_checked_{rule}`") == 1
+        else:
+            assert sql.count("CREATE OR REPLACE TEMPORARY TABLE") == 1
 
 
 @pytest.mark.parametrize("env", [None, "sandbox", "production"])
@@ -60,7 +66,7 @@ def test_files_per_rule_and_determinism(write_eco: WriteEco) -> None:
     root, _ = typed(write_eco)
     first, _ = emit(resolved_of(root))
     again, _ = emit(resolved_of(root))
-    assert [a.path for a in first] == ["load.duckdb.sql", "load.spark.sql"]
+    assert [a.path for a in first] == ["load.duckdb.sql", "load.spark.py", "load.spark.sql"]
     assert [a.content for a in first] == [a.content for a in again]
     assert first[0].sources == (
         "data_extension.target",

@@ -72,14 +72,30 @@ def _report(result: RunResult, source: Path, out: Path, rejects: Path) -> None:
 @click.option("--input", "source", required=True, type=_FILE, help="The extract (CSV).")
 @click.option("--out", required=True, type=_FILE, help="Where to write the accepted rows.")
 @click.option("--rejects", required=True, type=_FILE, help="Where to write the rejected rows.")
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="DuckDB (the rule's .duckdb.sql), or the rule's PySpark job on a local Spark "
+    '(pip install "engage[spark]"; needs Java).',
+)
 def run_command(
-    rule: str, path: Path | None, environment: str | None, source: Path, out: Path, rejects: Path
+    rule: str,
+    path: Path | None,
+    environment: str | None,
+    source: Path,
+    out: Path,
+    rejects: Path,
+    engine: str,
 ) -> int:
-    """Validate and transform an extract with sync RULE's generated code (DuckDB).
+    """Validate and transform an extract with sync RULE's generated code.
 
     Reads the extract as the rule's integration declares (`file:` delimiter, encoding,
     header), writes the rows the data extension import expects to --out and every
-    rejected row, with the reason, to --rejects. Exits 0 on success, 1 on an error.
+    rejected row, with the reason, to --rejects. With --engine spark, runs the rule's
+    generated PySpark job (<rule>.spark.py) locally; the answers are the same. Exits 0 on
+    success, 1 on an error.
     """
     comp = compile_path(resolve_path(path), environment)
     if not comp.ok or comp.resolved is None:
@@ -93,7 +109,12 @@ def run_command(
         render_findings(make_console(stderr=True), findings)
         return _error(f"no sync code can be generated for sync rule {rule!r}")
     try:
-        result = run(spec, sql, source, out, rejects)
+        if engine == "spark":
+            from compiler.emit.sync import spark_run
+
+            result = spark_run.run(spec, sql, source, out, rejects)
+        else:
+            result = run(spec, sql, source, out, rejects)
     except SyncRunError as err:
         return _error(str(err))
     _report(result, source, out, rejects)

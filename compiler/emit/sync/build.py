@@ -16,11 +16,13 @@ Input contract: a relation `engage_extract` holding the extract's columns as tex
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-import sqlglot
 from sqlglot import exp
 
+from compiler.emit.marketing_cloud.names import flat_name
 from compiler.emit.sql import (
     alias,
     and_all,
@@ -35,18 +37,22 @@ from compiler.emit.sql import (
 from compiler.emit.sync import checks
 from compiler.emit.sync.spec import ROW, SyncSpec
 from compiler.emit.sync.values import (
+    WHITESPACE,
     coerce,
     consent_name,
+    date_text,
     in_name,
     is_null,
+    iso_name,
+    iso_text,
+    number_value,
     opted_out,
     out_name,
-    timestamp,
-    try_cast,
+    trim,
     value,
 )
 
-EXTRACT = "engage_extract"
+EXTRACT = "engage_extract"  # prefixes of the per-rule relation names, see views()
 CHECKED = "engage_checked"
 REASON = "engage_reason"
 PROBLEM = "engage_problem"
@@ -56,13 +62,24 @@ KEPT = "engage_kept"
 SEPARATOR = "; "
 
 
+def views(rule: str) -> tuple[str, str]:
+    """The rule's own names for the extract and the checked rows, so that several rules
+    (and re-runs) share one DuckDB connection or SparkSession: `engage_extract_<rule>`,
+    `engage_checked_<rule>` (the rule's name flattened, `-` written `_`)."""
+    flat = re.sub(r"[^A-Za-z0-9_]", "_", flat_name(rule))
+    return f"{EXTRACT}_{flat}", f"{CHECKED}_{flat}"
+
+
 @dataclass(frozen=True)
 class SyncSql:
-    """The statements of one rule, in DuckDB and Spark SQL."""
+    """The statements of one rule, in DuckDB and Spark SQL, and the relation names they
+    read (`extract`, registered by the caller) and create (`checked`)."""
 
     rule: str
     duckdb: tuple[str, ...]
     spark: tuple[str, ...]
+    extract: str
+    checked: str
 
     @staticmethod
     def script(statements: tuple[str, ...], header: str) -> str:
@@ -81,9 +98,9 @@ def _order(spec: SyncSpec) -> exp.Expr | None:
         return None
     raw = col(spec.order_by, "e")
     if spec.order_type in ("date", "datetime"):
-        return timestamp(raw, european=False)
+        return date_text(trim(raw), full=True)
     if spec.order_type in ("number", "currency", "percent"):
-        return try_cast(exp.Trim(this=raw), "DOUBLE")
+        return number_value(raw)
     return raw
 
 
@@ -98,7 +115,7 @@ def prepared(spec: SyncSpec) -> exp.Select:
             flag = opted_out(col(check.source_column, "e"), check)
             columns.append(alias(flag, consent_name(i, check)))
     filters = [condition(c, col(c.field, "e"), coerce, literal) for c in spec.filters]
-    select = exp.select(*columns).from_(_table(EXTRACT, "e"))
+    select = exp.select(*columns).from_(_table(views(spec.rule)[0], "e"))
     where = and_all(filters)
     return select.where(where) if where is not None else select
 
@@ -129,10 +146,20 @@ def checked(spec: SyncSpec) -> exp.Select:
     return exp.select(*columns).from_(exp.to_identifier("parsed"))
 
 
+def dated(spec: SyncSpec) -> exp.Select:
+    """The dates of `to_date` fields in ISO order (dd/mm/yyyy rearranged)."""
+    columns = [
+        alias(iso_text(col(in_name(t)), european=True), iso_name(t))
+        for t in spec.targets
+        if checks.european(t)
+    ]
+    return exp.select(exp.Star(), *columns).from_(exp.to_identifier("prepared"))
+
+
 def parsed(spec: SyncSpec) -> exp.Select:
     typed = [(t, checks.parse(t)) for t in spec.targets]
     columns = [alias(e, checks.parsed_name(t)) for t, e in typed if e is not None]
-    return exp.select(exp.Star(), *columns).from_(exp.to_identifier("prepared"))
+    return exp.select(exp.Star(), *columns).from_(exp.to_identifier("dated"))
 
 
 def _window(spec: SyncSpec) -> tuple[list[exp.Expr], list[exp.Ordered]]:
@@ -181,14 +208,16 @@ def create_checked(spec: SyncSpec) -> exp.Create:
     ).from_(exp.to_identifier(last))
     final = (
         final.with_("prepared", as_=prepared(spec))
+        .with_("dated", as_=dated(spec))
         .with_("parsed", as_=parsed(spec))
         .with_("checked", as_=checked(spec))
     )
     if spec.key:
         final = final.with_("ranked", as_=ranked(spec))
     return exp.Create(
-        this=exp.Table(this=ident(CHECKED)),
+        this=exp.Table(this=ident(views(spec.rule)[1])),
         kind="TABLE",
+        replace=True,
         expression=final,
         properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
     )
@@ -197,23 +226,63 @@ def create_checked(spec: SyncSpec) -> exp.Create:
 def accepted(spec: SyncSpec) -> exp.Select:
     columns = [alias(col(out_name(t)), t.name) for t in spec.targets]
     return (
-        exp.select(*columns).from_(_table(CHECKED)).where(is_null(col(REASON))).order_by(col(ROW))
+        exp.select(*columns)
+        .from_(_table(views(spec.rule)[1]))
+        .where(is_null(col(REASON)))
+        .order_by(col(ROW))
     )
 
 
 def rejected(spec: SyncSpec) -> exp.Select:
+    extract, checked_ = views(spec.rule)
     on = exp.EQ(this=col(ROW, "e"), expression=col(ROW, "r"))
     return (
         exp.select(exp.Column(this=exp.Star(), table=ident("e")), col(REASON, "r"))
-        .from_(_table(CHECKED, "r"))
-        .join(_table(EXTRACT, "e"), on=on)
+        .from_(_table(checked_, "r"))
+        .join(_table(extract, "e"), on=on)
         .where(exp.not_(is_null(col(REASON, "r"))))
         .order_by(col(ROW, "r"))
     )
 
 
 def statements(spec: SyncSpec) -> SyncSql:
+    """Both dialects written from the same syntax tree (a transpilation of the DuckDB text
+    would lose `OR REPLACE`)."""
     nodes = [create_checked(spec), accepted(spec), rejected(spec)]
-    duck = tuple(n.sql(dialect="duckdb", pretty=True) for n in nodes)
-    spark = tuple(sqlglot.transpile(s, read="duckdb", write="spark", pretty=True)[0] for s in duck)
-    return SyncSql(spec.rule, duck, spark)
+    duck = tuple(_duckdb(n).sql(dialect="duckdb", pretty=True) for n in nodes)
+    spark = tuple(_spark(n).sql(dialect="spark", pretty=True) for n in nodes)
+    return SyncSql(spec.rule, duck, spark, *views(spec.rule))
+
+
+def _whitespace(node: exp.Expr, spell: Callable[[str], exp.Expr]) -> exp.Expr:
+    """The set of trimmed characters spelled visibly (the same characters either way)."""
+
+    def visible(n: exp.Expr) -> exp.Expr:
+        if isinstance(n, exp.Literal) and n.is_string and n.this == WHITESPACE:
+            return spell(WHITESPACE)
+        return n
+
+    return node.transform(visible)
+
+
+def _duckdb(node: exp.Expr) -> exp.Expr:
+    """DuckDB: `CHR(9) || CHR(10) || …` (its literals have no escapes)."""
+    chars = [exp.Anonymous(this="CHR", expressions=[number(ord(c))]) for c in WHITESPACE]
+
+    def spell(_: str) -> exp.Expr:
+        out: exp.Expr = chars[0].copy()
+        for c in chars[1:]:
+            out = exp.DPipe(this=out, expression=c.copy())
+        return exp.Paren(this=out)
+
+    return _whitespace(node, spell)
+
+
+def _spark(node: exp.Expr) -> exp.Expr:
+    """Spark: a temporary view; the set as one literal of `\\uXXXX` escapes."""
+    node = _whitespace(
+        node, lambda w: exp.Var(this="'" + "".join(f"\\u{ord(c):04X}" for c in w) + "'")
+    )
+    if isinstance(node, exp.Create):
+        node.set("kind", "VIEW")
+    return node

@@ -21,11 +21,12 @@ from compiler.emit.sync.values import (
     PHONE_RE,
     boolean,
     case,
+    date_text,
     in_name,
     is_null,
+    iso_name,
     matches,
     opted_out,
-    timestamp,
     try_cast,
 )
 
@@ -51,15 +52,21 @@ def _integer(v: exp.Expr) -> exp.Expr:
     return exp.and_(matches(v, INT_RE), in_range)
 
 
+def european(t: TargetColumn) -> bool:
+    """A Date field whose rule accepts dd/mm/yyyy as well (`to_date`)."""
+    return t.type == "Date" and "to_date" in t.transforms
+
+
 def parsed_name(t: TargetColumn) -> str:
     return f"parsed_{t.name}"
 
 
 def parse(t: TargetColumn) -> exp.Expr | None:
-    """The typed value of a Date, Boolean or Number field (NULL when it does not parse)."""
+    """The typed value of a Date (its canonical text), Boolean or Number field (NULL when it
+    does not parse)."""
     v = col(in_name(t))
     if t.type == "Date":
-        return timestamp(v, european="to_date" in t.transforms)
+        return date_text(col(iso_name(t)) if european(t) else v)
     if t.type == "Boolean":
         return boolean(v)
     if t.type == "Number":
@@ -107,23 +114,13 @@ def target_consent_flag(check: ConsentCheck, t: TargetColumn) -> exp.Expr:
     return opted_out(col(in_name(t)), check)
 
 
-def _date_text(ts: exp.Expr) -> exp.Expr:
-    midnight = exp.EQ(
-        this=ts.copy(),
-        expression=exp.Anonymous(this="DATE_TRUNC", expressions=[text("day"), ts.copy()]),
-    )
-    day = exp.Anonymous(this="STRFTIME", expressions=[ts.copy(), text("%Y-%m-%d")])
-    full = exp.Anonymous(this="STRFTIME", expressions=[ts.copy(), text("%Y-%m-%d %H:%M:%S")])
-    return case(midnight, day, full)
-
-
 def output(t: TargetColumn) -> exp.Expr:
     """The value as the import receives it: canonical numbers, booleans and dates."""
     v, typed = col(in_name(t)), col(parsed_name(t))
     if t.type == "Number":
         e: exp.Expr = exp.cast(typed, "VARCHAR")
     elif t.type == "Date":
-        e = _date_text(typed)
+        e = typed
     elif t.type == "Boolean":
         e = case(typed, text("true"), case(exp.not_(typed.copy()), text("false")))
     else:

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from sqlglot import exp
 
-from compiler.emit.sync.build import CHECKED, EXTRACT, REASON, SEPARATOR, SyncSql
+from compiler.emit.sync.build import REASON, SEPARATOR, SyncSql
 from compiler.emit.sync.spec import ROW, SyncSpec
 
 # Everything explicit: no sniffed header row skipping (skip = 0), no comment lines, the
@@ -29,7 +30,10 @@ _READ = (
     "all_varchar = true, skip = 0, quote = '\"', escape = '\"', comment = ''{names})"
 )
 _DESCRIBE = "DESCRIBE SELECT * FROM " + _READ
-_LOAD = f"CREATE TEMPORARY TABLE {EXTRACT} AS SELECT ROW_NUMBER() OVER () AS {ROW}, * FROM {_READ}"
+_LOAD = (
+    "CREATE OR REPLACE TEMPORARY TABLE {extract} AS "
+    f"SELECT ROW_NUMBER() OVER () AS {ROW}, * FROM {_READ}"
+)
 _KEPT = re.compile(r" \(kept row [0-9]+\)$")
 
 
@@ -97,14 +101,15 @@ def _execute(
         raise SyncRunError(f"{source}: cannot read the extract: {_csv_problem(err, spec)}") from err
 
 
-def load(con: duckdb.DuckDBPyConnection, spec: SyncSpec, source: Path) -> None:
-    """Check the extract's header, then read it into `engage_extract`."""
+def load(con: duckdb.DuckDBPyConnection, spec: SyncSpec, sql: SyncSql, source: Path) -> None:
+    """Check the extract's header, then read it into the rule's extract table."""
     if not source.is_file():
         raise SyncRunError(f"{source}: no such file")
     names, params = _params(spec, source)
     described = _execute(con, _DESCRIBE.format(names=names), params, spec, source)
     check_header(spec, source, [str(row[0]) for row in described])
-    _execute(con, _LOAD.format(names=names), params, spec, source)
+    extract = exp.to_identifier(sql.extract, quoted=True).sql(dialect="duckdb")
+    _execute(con, _LOAD.format(names=names, extract=extract), params, spec, source)
 
 
 def check_header(spec: SyncSpec, source: Path, columns: list[str]) -> None:
@@ -149,20 +154,30 @@ def _write_both(con: duckdb.DuckDBPyConnection, sql: SyncSql, out: Path, rejects
                 _temporary(target).unlink(missing_ok=True)
 
 
-def _count(con: duckdb.DuckDBPyConnection, where: str) -> int:
-    row = con.execute(f"SELECT COUNT(*) FROM {CHECKED} WHERE {where}").fetchone()
+def _quoted(name: str) -> str:
+    return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: SyncSql, where: str) -> int:
+    row = con.execute(f"SELECT COUNT(*) FROM {_quoted(sql.checked)} WHERE {where}").fetchone()
     return int(row[0]) if row else 0
 
 
-def _reasons(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    rows = con.execute(
-        f"SELECT {REASON}, COUNT(*) FROM {CHECKED} WHERE {REASON} IS NOT NULL GROUP BY 1"
-    ).fetchall()
+def reason_counts(rows: list[tuple[object, int]]) -> dict[str, int]:
+    """(engage_reason, rows) → rows per single reason, "(kept row N)" left out."""
     counts: Counter[str] = Counter()
     for reason, n in rows:
         for part in str(reason).split(SEPARATOR):
             counts[_KEPT.sub("", part)] += int(n)
     return dict(sorted(counts.items()))
+
+
+def _reasons(con: duckdb.DuckDBPyConnection, sql: SyncSql) -> dict[str, int]:
+    rows = con.execute(
+        f"SELECT {REASON}, COUNT(*) FROM {_quoted(sql.checked)} "
+        f"WHERE {REASON} IS NOT NULL GROUP BY 1"
+    ).fetchall()
+    return reason_counts([(r, int(n)) for r, n in rows])
 
 
 def _distinct(paths: list[Path]) -> None:
@@ -175,18 +190,18 @@ def run(spec: SyncSpec, sql: SyncSql, source: Path, out: Path, rejects: Path) ->
     _distinct([source, out, rejects])
     con = duckdb.connect(":memory:")
     try:
-        load(con, spec, source)
+        load(con, spec, sql, source)
         try:
             con.execute(sql.duckdb[0])
         except duckdb.Error as err:
             raise SyncRunError(f"{source}: the sync code failed: {_first_line(err)}") from err
         _write_both(con, sql, out, rejects)
-        read = con.execute(f"SELECT COUNT(*) FROM {EXTRACT}").fetchone()
+        read = con.execute(f"SELECT COUNT(*) FROM {_quoted(sql.extract)}").fetchone()
         return RunResult(
             read=int(read[0]) if read else 0,
-            accepted=_count(con, f"{REASON} IS NULL"),
-            rejected=_count(con, f"{REASON} IS NOT NULL"),
-            reasons=_reasons(con),
+            accepted=_count(con, sql, f"{REASON} IS NULL"),
+            rejected=_count(con, sql, f"{REASON} IS NOT NULL"),
+            reasons=_reasons(con, sql),
         )
     finally:
         con.close()

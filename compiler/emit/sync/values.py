@@ -1,9 +1,23 @@
 """Expressions of the sync code: normalising, parsing and checking text values (sqlglot).
 
 Every value of an extract is text. These helpers turn a column into the normalised value a
-target field receives, parse it (boolean, timestamp) the same way in DuckDB and Spark (no
-engine-specific date formats: dd/mm/yyyy is rearranged to ISO and cast), and say whether a
-stored consent choice means "opted out".
+target field receives, parse it and say whether a stored consent choice means "opted out",
+with the same meaning in DuckDB and Spark by construction: no engine function whose answer
+depends on the engine is used.
+
+* whitespace is an explicit set (Unicode White_Space: tab, line feed, vertical tab, form
+  feed, carriage return, space, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029,
+  U+202F, U+205F, U+3000) trimmed with `TRIM(set)`, not the engine's idea of a space;
+* case mapping is one letter to one letter over ASCII, Latin-1 and Latin Extended-A
+  (`TRANSLATE` with the pairs of `CASE_PAIRS`); other characters are left as they are
+  (`ß` stays `ß`, where DuckDB writes `ẞ` and Java `SS`);
+* regular expressions use only what RE2 and java.util.regex read alike and end in `\\z`,
+  the true end of the text (Java's `$` also matches before a final line break);
+* dates and times are recognised by their shape (`DATE_RE`), checked field by field
+  (month, day of that month in that year, hour, minute, second) and written back from
+  their digits: no cast to a timestamp, so no session time zone, calendar or lenient
+  parser takes part;
+* numbers are cast only once a regular expression has accepted their shape.
 """
 
 from __future__ import annotations
@@ -16,22 +30,51 @@ from compiler.model.sync import Scalar
 
 TRUTHY = ("true", "t", "1", "yes", "y")
 FALSY = ("false", "f", "0", "no", "n")
+END = "\\z"  # the end of the text, in RE2 and in java.util.regex
 # Pragmatic address check (RFC 5321 shapes MC accepts): local part of atoms separated by
-# single dots, a domain of at least two labels. No backslashes, so every dialect's string
-# literal carries it unchanged.
+# single dots, a domain of at least two labels.
 EMAIL_RE = (
     "^[A-Za-z0-9!#$%&'*+/=?^_{|}~-]+([.][A-Za-z0-9!#$%&'*+/=?^_{|}~-]+)*"
-    "@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?([.][A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+    "@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?([.][A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+" + END
 )
-PHONE_RE = "^[+]?[0-9][0-9 ()./-]{2,28}[0-9]$"
-INT_RE = "^[+-]?[0-9]{1,10}$"
-LOCALE_RE = "^[A-Za-z]{2}([-_][A-Za-z]{2})?$"
-EUROPEAN_DATE_RE = "^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
+PHONE_RE = "^[+]?[0-9][0-9 ()./-]{2,28}[0-9]" + END
+INT_RE = "^[+-]?[0-9]{1,10}" + END
+NUMBER_RE = "^[+-]?[0-9]{1,18}([.][0-9]{1,18})?" + END
+LOCALE_RE = "^[A-Za-z]{2}([-_][A-Za-z]{2})?" + END
+EUROPEAN_DATE_RE = "^[0-9]{2}/[0-9]{2}/[0-9]{4}" + END
+# YYYY-MM-DD, optionally a time (T or a space, HH:MM, optionally :SS and a fraction) and an
+# offset (Z, ±HH, ±HHMM, ±HH:MM). The fixed positions let SUBSTRING take the fields apart.
+DATE_RE = (
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    "([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?" + END
+)
 INT_MIN, INT_MAX = -2147483648, 2147483647
+WHITESPACE = "".join(
+    map(chr, (9, 10, 11, 12, 13, 32, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B)))
+) + "".join(map(chr, (0x2028, 0x2029, 0x202F, 0x205F, 0x3000)))
+
+
+def _case_pairs() -> tuple[tuple[str, str], ...]:
+    """(lower, upper) letters of ASCII, Latin-1 and Latin Extended-A that map one to one."""
+    pairs = []
+    for cp in range(0x41, 0x180):
+        low, up = chr(cp), chr(cp).upper()
+        if up != low and len(up) == 1 and ord(up) < 0x180 and up.lower() == low:
+            pairs.append((low, up))
+    return tuple(pairs)
+
+
+CASE_PAIRS = _case_pairs()
+LOWERS = "".join(low for low, _ in CASE_PAIRS)
+UPPERS = "".join(up for _, up in CASE_PAIRS)
 
 
 def in_name(t: TargetColumn) -> str:
     return f"in_{t.name}"
+
+
+def iso_name(t: TargetColumn) -> str:
+    return f"iso_{t.name}"
 
 
 def out_name(t: TargetColumn) -> str:
@@ -67,26 +110,36 @@ def case(cond: exp.Expr, then: exp.Expr, default: exp.Expr | None = None) -> exp
     return exp.Case(ifs=[exp.If(this=cond, true=then)], default=default)
 
 
+def trim(e: exp.Expr) -> exp.Expr:
+    """Leading and trailing `WHITESPACE` removed."""
+    return exp.Trim(this=e, expression=text(WHITESPACE))
+
+
+def lower(e: exp.Expr) -> exp.Expr:
+    return _fn("TRANSLATE", e, text(UPPERS), text(LOWERS))
+
+
+def upper(e: exp.Expr) -> exp.Expr:
+    return _fn("TRANSLATE", e, text(LOWERS), text(UPPERS))
+
+
 def boolean(e: exp.Expr) -> exp.Expr:
     """Text → TRUE / FALSE / NULL (not a boolean)."""
-    low = exp.Lower(this=exp.Trim(this=e))
+    low = lower(trim(e))
     truthy = exp.In(this=low, expressions=[text(v) for v in TRUTHY])
     falsy = exp.In(this=low.copy(), expressions=[text(v) for v in FALSY])
     ifs = [exp.If(this=truthy, true=exp.true()), exp.If(this=falsy, true=exp.false())]
     return exp.Case(ifs=ifs)
 
 
-def timestamp(e: exp.Expr, european: bool) -> exp.Expr:
-    """ISO 8601 text (and, with `to_date`, dd/mm/yyyy) → TIMESTAMP or NULL."""
-    iso = try_cast(e, "TIMESTAMP")
-    if not european:
-        return iso
-    year, month, day = (
-        _fn("SUBSTRING", e.copy(), number(a), number(b)) for a, b in ((7, 4), (4, 2), (1, 2))
-    )
-    rearranged = _concat(year, text("-"), month, text("-"), day)
-    dmy = case(matches(e.copy(), EUROPEAN_DATE_RE), try_cast(rearranged, "TIMESTAMP"))
-    return exp.Coalesce(this=iso, expressions=[dmy])
+def _sub(e: exp.Expr, start: int, length: int) -> exp.Expr:
+    return exp.Substring(this=e.copy(), start=number(start), length=number(length))
+
+
+def _int(e: exp.Expr, start: int = 0, length: int = 0) -> exp.Expr:
+    """Digits as a number (TRY_CAST: both engines evaluate every operand of an AND, even
+    on a text the shape's regular expression refused)."""
+    return try_cast(_sub(e, start, length) if start else e, "INT")
 
 
 def _concat(*parts: exp.Expr) -> exp.Expr:
@@ -94,6 +147,83 @@ def _concat(*parts: exp.Expr) -> exp.Expr:
     for part in parts[1:]:
         out = exp.DPipe(this=out, expression=part)
     return out
+
+
+def iso_text(e: exp.Expr, european: bool) -> exp.Expr:
+    """The date text in ISO order: dd/mm/yyyy rearranged (with `to_date`), else unchanged."""
+    if not european:
+        return e
+    rearranged = _concat(_sub(e, 7, 4), text("-"), _sub(e, 4, 2), text("-"), _sub(e, 1, 2))
+    return case(matches(e.copy(), EUROPEAN_DATE_RE), rearranged, e.copy())
+
+
+def _between(e: exp.Expr, low: int, high: exp.Expr | int) -> exp.Expr:
+    top = number(high) if isinstance(high, int) else high
+    return exp.Between(this=e, low=number(low), high=top)
+
+
+def _days_in_month(year: exp.Expr, month: exp.Expr) -> exp.Expr:
+    def rest(n: int) -> exp.Expr:
+        return exp.Mod(this=year.copy(), expression=number(n))
+
+    leap = exp.or_(
+        exp.and_(
+            exp.EQ(this=rest(4), expression=number(0)),
+            exp.NEQ(this=rest(100), expression=number(0)),
+        ),
+        exp.EQ(this=rest(400), expression=number(0)),
+    )
+    thirty = exp.In(this=month.copy(), expressions=[number(m) for m in (4, 6, 9, 11)])
+    february = exp.EQ(this=month.copy(), expression=number(2))
+    return exp.Case(
+        ifs=[
+            exp.If(this=thirty, true=number(30)),
+            exp.If(this=february, true=case(leap, number(29), number(28))),
+        ],
+        default=number(31),
+    )
+
+
+def _time_field(e: exp.Expr, start: int) -> exp.Expr:
+    """HH (12), MM (15) or SS (18) of an ISO text; '00' where the text has none."""
+    present: exp.Expr
+    if start == 12:
+        present = exp.GT(this=exp.Length(this=e.copy()), expression=number(10))
+    else:
+        present = exp.EQ(this=_sub(e, start - 1, 1), expression=text(":"))
+    return case(present, _sub(e, start, 2), text("00"))
+
+
+def date_text(e: exp.Expr, full: bool = False) -> exp.Expr:
+    """ISO text (see `DATE_RE`) → `YYYY-MM-DD`, with ` HH:MM:SS` when the time is not
+    midnight (always, with `full`: a text that sorts in time order); NULL when the text is
+    not a date or names a day, hour, minute or second that does not exist. A fraction of a
+    second and an offset are dropped: the local time is kept."""
+    year, month, day = _int(e, 1, 4), _int(e, 6, 2), _int(e, 9, 2)
+    hh, mm, ss = (_time_field(e, s) for s in (12, 15, 18))
+    valid = exp.and_(
+        matches(e.copy(), DATE_RE),
+        _between(year, 1, 9999),
+        _between(month, 1, 12),
+        _between(day, 1, _days_in_month(year.copy(), month.copy())),
+        _between(_int(hh), 0, 23),
+        _between(_int(mm), 0, 59),
+        _between(_int(ss), 0, 59),
+    )
+    clock = _concat(hh.copy(), text(":"), mm.copy(), text(":"), ss.copy())
+    day_text = _sub(e, 1, 10)
+    if full:
+        written = _concat(day_text, text(" "), clock)
+    else:
+        midnight = exp.EQ(this=clock.copy(), expression=text("00:00:00"))
+        written = case(midnight, day_text, _concat(day_text.copy(), text(" "), clock))
+    return case(valid, written)
+
+
+def number_value(e: exp.Expr) -> exp.Expr:
+    """A plain decimal number (digits, optional sign and fraction) as DOUBLE, else NULL."""
+    trimmed = trim(e)
+    return case(matches(trimmed, NUMBER_RE), try_cast(trimmed.copy(), "DOUBLE"))
 
 
 def _lit_text(value: Scalar) -> exp.Expr:
@@ -105,13 +235,13 @@ def _lit_text(value: Scalar) -> exp.Expr:
 # ---------------------------------------------------------------- prepared
 def _transform(t: TargetColumn, step: str, e: exp.Expr) -> exp.Expr:
     if step == "lower":
-        return exp.Lower(this=e)
+        return lower(e)
     if step == "upper":
-        return exp.Upper(this=e)
+        return upper(e)
     if step in ("trim", "to_number"):
-        return exp.Trim(this=e)
+        return trim(e)
     if step == "iso_country":
-        return exp.Upper(this=exp.Trim(this=e))
+        return upper(trim(e))
     if step == "truncate" and t.length:
         return exp.Left(this=e, expression=number(t.length))
     if step == "e164":
@@ -133,7 +263,7 @@ def value(t: TargetColumn) -> exp.Expr:
     """The normalised text written into one target field, NULL when there is none."""
     e: exp.Expr = col(t.source, "e") if t.source else _lit_text(t.constant or "")
     if t.type != "Text":
-        e = exp.Trim(this=e)
+        e = trim(e)
     e = _nullif_empty(e)
     if t.values:
         ifs = [
@@ -165,5 +295,5 @@ def coerce(e: exp.Expr, sample: Scalar) -> exp.Expr:
     if isinstance(sample, bool):
         return boolean(e)
     if isinstance(sample, int | float):
-        return try_cast(exp.Trim(this=e), "DOUBLE")
+        return number_value(e)
     return e
