@@ -48,7 +48,7 @@ def systems_only(count: int, kind: str) -> str:
     """One file of `count` systems of one type (salesforce or external), nothing else."""
     lines = [
         "apiVersion: engage/v1",
-        "ecosystem: {name: systems, data_model: {subscriber_key: 'sys_0:Contact.Id'}}",
+        "ecosystem: {name: systems}",
         "systems:",
     ]
     if kind == "salesforce":
