@@ -23,6 +23,7 @@ from compiler.gcpause import gc_paused
 from compiler.graph import build_graph
 from compiler.pipeline import compile_source
 from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.make import check_generation
 from compiler.rules import analyze
 from compiler.source import ParseCache, load
 from compiler.suppress import apply_suppressions
@@ -36,8 +37,6 @@ def _timed(times: dict[str, float], label: str, func: Callable[..., Any], *args:
 
 
 def stages(folder: Path) -> dict[str, float]:
-    from compiler.commands.plan import _check_generation
-
     times: dict[str, float] = {}
     with gc_paused(), tempfile.TemporaryDirectory(prefix="engage-bench-") as tmp:
         source = _timed(times, "load", load, folder, None, ParseCache(None))
@@ -53,7 +52,7 @@ def stages(folder: Path) -> dict[str, float]:
 
         def plan() -> None:
             inputs = PlanInputs(comp.resolved, None, folder.as_posix(), "none", frozenset())
-            _check_generation(build_plan(inputs), comp.resolved)
+            check_generation(build_plan(inputs), comp.resolved)
 
         _timed(times, "plan", plan)
         _timed(times, "generate", generate, comp.resolved, Path(tmp) / "out")
