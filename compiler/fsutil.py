@@ -48,3 +48,6 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+file_mode = _mode_for  # for writers that batch their own temporary files (emit/output.py)

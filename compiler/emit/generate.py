@@ -14,7 +14,7 @@ from pathlib import Path
 from compiler.diagnostics import Finding
 from compiler.emit.deletions import unknown_deletions
 from compiler.emit.manifest import MANIFEST, Entry, entries_of, manifest_bytes, read_manifest
-from compiler.emit.output import check_output, remove_file, write_file
+from compiler.emit.output import check_output, remove_file, write_file, write_files
 from compiler.emit.selection import Run, emit_target, finish_target, select
 from compiler.emit.targets import EMITTERS, FINISHERS
 from compiler.resolved import ResolvedEcosystem
@@ -133,7 +133,7 @@ def _commit(
     by_target: Mapping[str, tuple[str, ...]],
     ran: set[str],
 ) -> GenerateResult:
-    changed = [rel for rel in sorted(contents) if write_file(out_dir, rel, contents[rel])]
+    changed = write_files(out_dir, contents)
     stale = sorted(
         rel
         for rel, entry in run.old.items()

@@ -1,5 +1,11 @@
 """Writing into the output folder: checked before anything is written, atomic per file.
 
+`write_files` writes a batch: every changed file goes to a temporary file beside it, one
+`os.sync()` makes all of their data durable, then each is renamed over its target and
+each folder touched is synced once. A crash leaves every file either as it was or
+complete (never half-written), as one fsync per file did; the manifest, written after
+the batch with its own fsync, stays the commit point.
+
 `check_output` refuses a folder that cannot take the files (a file where a folder must be,
 a symbolic link leading outside) before anything changes; `commit` writes the files that
 differ from what is on disk, removes those no longer generated and writes the manifest last.
@@ -7,13 +13,14 @@ differ from what is on disk, removes those no longer generated and writes the ma
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from compiler.emit.manifest import MANIFEST
-from compiler.fsutil import write_atomic
+from compiler.fsutil import file_mode, write_atomic
 
 
 class OutputError(Exception):
@@ -69,18 +76,73 @@ def check_output(out_dir: Path, rels: Iterable[str]) -> None:
             raise OutputError(problem, fix)
 
 
-def write_file(out_dir: Path, rel: str, content: bytes) -> bool:
-    """Write unless the file already holds exactly these bytes; True when written."""
+def _target(out_dir: Path, rel: str) -> Path:
     target = inside(out_dir, rel)
     if target is None:
         raise OutputError(
             f"{(out_dir / rel).as_posix()} leads outside {out_dir.as_posix()}",
             "Remove the symbolic link, or pass another output folder.",
         )
+    return target
+
+
+def write_file(out_dir: Path, rel: str, content: bytes) -> bool:
+    """Write unless the file already holds exactly these bytes; True when written."""
+    target = _target(out_dir, rel)
     if target.is_file() and target.read_bytes() == content:
         return False
     write_atomic(target, content)
     return True
+
+
+def write_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[str]:
+    """Write, as one batch, the files whose bytes differ from what is on disk (see the
+    module docstring); the relative paths written, sorted. On an error midway, the files
+    renamed so far stay written and no temporary file is left behind."""
+    pending: list[tuple[str, Path, str]] = []  # (rel, target, temporary file)
+    written: list[str] = []
+    try:
+        for rel in sorted(contents):
+            target = _target(out_dir, rel)
+            content = contents[rel]
+            if target.is_file() and target.read_bytes() == content:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name[:32]}.", suffix=".tmp"
+            )
+            pending.append((rel, target, tmp))
+            os.fchmod(fd, file_mode(target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+        if pending:
+            os.sync()  # the data of the whole batch is durable before a rename exposes it
+        folders: set[Path] = set()
+        for rel, target, tmp in pending:
+            os.replace(tmp, target)
+            written.append(rel)
+            folders.add(target.parent)
+        pending.clear()
+        for folder in sorted(folders):
+            _sync_folder(folder)
+    finally:
+        for _, _, tmp in pending:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+    return written
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def remove_file(out_dir: Path, rel: str) -> bool:

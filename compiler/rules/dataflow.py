@@ -208,24 +208,34 @@ def _units(ctx: Context, flows_: Iterable[Flow]) -> set[str]:
 def _loops(ctx: Context) -> Iterator[list[Flow]]:
     """Loops whose flows can move the same records: rules scoped to different business
     units move disjoint records (a contact syncs to one business unit only), so a cycle
-    mixing them is re-examined unit by unit."""
+    mixing them is re-examined unit by unit.
+
+    Each (component, unit) is re-examined once: its loops are all yielded (or seen) the
+    first time, so a later cycle of the same component and unit adds nothing. Rescanning
+    the component's flows for every mixed cycle made the rule quadratic."""
     forward = [f for f in flows(ctx) if not f.reverse]
     component: dict[str, int] = {}
+    by_component: dict[int, list[Flow]] = {}
+    examined: set[tuple[int, str]] = set()
     seen: set[frozenset[tuple[str, str, str]]] = set()
     for loop in _loops_in(ctx, forward):
         units = _units(ctx, loop)
-        candidates = [loop]
+        candidates: Iterable[list[Flow]] = [loop]
         if len(units) > 1:
             if not component:
                 for i, nodes in enumerate(nx.weakly_connected_components(ctx.graph.dataflow)):
                     component.update(dict.fromkeys(nodes, i))
+                for f in forward:
+                    by_component.setdefault(component[f.source], []).append(f)
             here = component[loop[0].source]
-            local = [f for f in forward if component[f.source] == here]
-            candidates = [
+            todo = [u for u in sorted(units) if (here, u) not in examined]
+            examined.update((here, u) for u in todo)
+            local = by_component[here]
+            candidates = (
                 inner
-                for unit in sorted(units)
+                for unit in todo
                 for inner in _loops_in(ctx, [f for f in local if unit_of(ctx, f) in (None, unit)])
-            ]
+            )
         for found in candidates:
             key = frozenset((f.key, f.source, f.target) for f in found)
             if key not in seen and len(_units(ctx, found)) <= 1:

@@ -1,0 +1,60 @@
+"""The benchmark ecosystems: synthetic, valid, realistic in shape, any size.
+
+A brand block holds 10 resources (a business unit, two data extensions, an integration
+user, two integrations, three sync rules, a matching rule), the shapes of
+`bench_check.py`: every block reads the shared Marketing Cloud Connect objects and writes
+its own data extensions, so the graph and the rules see realistic fan-out. Blocks are
+written 10 to a file (100 resources per file), so 10,000 resources are 100 files and a
+warm re-check "after editing 1 of 100 files" has a meaning. One file of `systems`
+(`systems_only`) measures memory per Salesforce system.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from benchmarks.bench_check import HEADER, block, systems
+
+PER_BLOCK = 10
+BLOCKS_PER_FILE = 10
+
+
+def files(resources: int) -> Iterator[tuple[str, str]]:
+    """(file name, text) of an ecosystem of about `resources` resources."""
+    blocks = max(1, resources // PER_BLOCK)
+    yield "00_header.yaml", HEADER
+    yield "01_systems.yaml", systems(blocks)
+    for start in range(0, blocks, BLOCKS_PER_FILE):
+        parts: dict[str, list[str]] = {}
+        for k in range(start, min(blocks, start + BLOCKS_PER_FILE)):
+            for section, text in block(k).items():
+                parts.setdefault(section, []).append(text)
+        body = "".join(f"{s}:\n{''.join(t)}" for s, t in parts.items())
+        yield f"blocks_{start // BLOCKS_PER_FILE:05d}.yaml", "apiVersion: engage/v1\n" + body
+
+
+def write(resources: int, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in files(resources):
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def systems_only(count: int, kind: str) -> str:
+    """One file of `count` systems of one type (salesforce or external), nothing else."""
+    lines = [
+        "apiVersion: engage/v1",
+        "ecosystem: {name: systems}",
+        "systems:",
+    ]
+    if kind == "salesforce":
+        lines += [f"  sys_{i}: {{type: salesforce, region: eu}}" for i in range(count)]
+    else:
+        lines += [
+            f"  sys_{i}: {{type: external, category: ecommerce, region: eu}}" for i in range(count)
+        ]
+    return "\n".join(lines) + "\n"

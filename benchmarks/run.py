@@ -1,0 +1,349 @@
+"""The benchmark of issue 11: the floor and every command side by side, with the targets.
+
+    python -m benchmarks                          # 1000 10000 100000 resources, 3 rounds
+    python -m benchmarks --sizes 1000 10000 --repeat 1
+    python -m benchmarks --sizes 10000 --only check check-json floor
+
+For each size the ecosystem of `benchmarks.ecosystems` is written once; then, in rounds,
+every measure runs once in a fresh process, alternating (floor, check, check --format
+json, plan, generate, warm re-checks, stages), so a busy machine slows all of them alike.
+Each measure is the CPU time (user + system) and the peak RSS of its process, from
+`wait4`; the table shows medians over the rounds. Then each target of the issue is
+printed with its measured value and whether it is met.
+
+- floor: PyYAML `compose_all` with `CSafeLoader` over the same files (the cost of just
+  reading the YAML in C);
+- check / check-json: `engage check` with no parse cache (ENGAGE_NO_CACHE), text or
+  `--format json`, output to a file;
+- plan: `engage plan` against an empty state; generate: `engage generate` into a fresh
+  folder; both without parse cache;
+- cold / warm: `engage check` with a fresh cache folder (cold), then again with no edit
+  (warm-0) and after editing one of the files (warm-1), with that cache;
+- stages: `benchmarks.stages`, the stages timed inside one process (for growth).
+
+Every process runs under limits (--max-gib of address space, --max-cpu seconds); one
+that exceeds them is reported as "did not finish".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.ecosystems import systems_only, write
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+FLOOR = """
+import sys, yaml
+for name in sys.argv[1:]:
+    with open(name, "rb") as handle:
+        for _ in yaml.compose_all(handle, Loader=yaml.CSafeLoader):
+            pass
+"""
+
+
+@dataclass
+class Measure:
+    cpu: list[float] = field(default_factory=list)
+    rss: list[int] = field(default_factory=list)  # KiB
+    failed: str = ""
+    extra: list[dict[str, float]] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
+
+    @property
+    def peak_mib(self) -> float:
+        return max(self.rss) / 1024 if self.rss else float("nan")
+
+
+def run_process(
+    argv: Sequence[str], env: dict[str, str], cwd: Path, stdout: Path, max_gib: float, max_cpu: int
+) -> tuple[float, int, int]:
+    """CPU seconds, peak RSS (KiB) and exit status of one process run to its end."""
+
+    def limits() -> None:
+        limit = int(max_gib * 1024**3)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CPU, (max_cpu, max_cpu))
+
+    with stdout.open("wb") as out:
+        proc = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=limits,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode
+
+
+class Bench:
+    def __init__(self, work: Path, max_gib: float, max_cpu: int) -> None:
+        self.work = work
+        self.max_gib = max_gib
+        self.max_cpu = max_cpu
+        self.base_env = {k: v for k, v in os.environ.items() if not k.startswith("ENGAGE_")}
+        self.base_env["PYTHONPATH"] = str(ROOT)
+        self.base_env["NO_COLOR"] = "1"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {**self.base_env, **extra}
+
+    def measure(
+        self,
+        measure: Measure,
+        argv: Sequence[str],
+        env: dict[str, str],
+        ok: Callable[[int], bool] = lambda code: code in (0, 1, 2),
+    ) -> None:
+        if measure.failed:
+            return
+        out = self.work / "stdout.txt"
+        cpu, rss, code = run_process(argv, env, self.work, out, self.max_gib, self.max_cpu)
+        if not ok(code):
+            measure.failed = f"did not finish (exit {code}, {cpu:.0f} CPU-s, {rss // 1024} MiB)"
+            return
+        measure.cpu.append(cpu)
+        measure.rss.append(rss)
+        if argv[1:3] == ["-m", "benchmarks.stages"]:
+            measure.extra.append(json.loads(out.read_text(encoding="utf-8")))
+
+
+def engage(*args: str) -> list[str]:
+    return [PY, "-m", "compiler.cli", *args]
+
+
+def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str, Measure]:
+    eco = bench.work / f"eco_{size}"
+    shutil.rmtree(eco, ignore_errors=True)
+    paths = write(size, eco)
+    files = [p.as_posix() for p in paths]
+    edited = paths[len(paths) // 2]
+    original = edited.read_text(encoding="utf-8")
+    nocache = bench.env(ENGAGE_NO_CACHE="1")
+    results: dict[str, Measure] = {}
+
+    def want(name: str) -> bool:
+        return not only or name in only
+
+    for round_ in range(repeat):
+        print(f"  {size:,} resources, round {round_ + 1}/{repeat}", file=sys.stderr, flush=True)
+        if want("floor"):
+            bench.measure(
+                results.setdefault("floor", Measure()), [PY, "-c", FLOOR, *files], nocache
+            )
+        if want("check"):
+            bench.measure(
+                results.setdefault("check", Measure()), engage("check", str(eco)), nocache
+            )
+        if want("check-json"):
+            bench.measure(
+                results.setdefault("check-json", Measure()),
+                engage("check", str(eco), "--format", "json"),
+                nocache,
+            )
+        if want("plan"):
+            state = bench.work / "empty-state.json"
+            state.unlink(missing_ok=True)
+            bench.measure(
+                results.setdefault("plan", Measure()),
+                engage("plan", str(eco), "--state", str(state), "--format", "json"),
+                nocache,
+            )
+        if want("generate"):
+            out = bench.work / "generated"
+            shutil.rmtree(out, ignore_errors=True)
+            bench.measure(
+                results.setdefault("generate", Measure()),
+                engage("generate", str(eco), "--out", str(out)),
+                nocache,
+            )
+        if want("warm"):
+            cache = bench.work / "cache"
+            shutil.rmtree(cache, ignore_errors=True)
+            cached = bench.env(ENGAGE_CACHE_DIR=str(cache))
+            bench.measure(results.setdefault("cold", Measure()), engage("check", str(eco)), cached)
+            bench.measure(
+                results.setdefault("warm-0", Measure()), engage("check", str(eco)), cached
+            )
+            edited.write_text(original.replace("Brand ", "Brand edited ", 1), encoding="utf-8")
+            try:
+                bench.measure(
+                    results.setdefault("warm-1", Measure()), engage("check", str(eco)), cached
+                )
+            finally:
+                edited.write_text(original, encoding="utf-8")
+        if want("stages"):
+            bench.measure(
+                results.setdefault("stages", Measure()),
+                [PY, "-m", "benchmarks.stages", str(eco)],
+                nocache,
+                ok=lambda code: code == 0,
+            )
+    results["_count"] = Measure(cpu=[float(len(paths))])
+    return results
+
+
+def bench_memory(bench: Bench, count: int) -> dict[str, Measure]:
+    """Peak RSS of `check` on one file of `count` Salesforce systems, and of external ones."""
+    out: dict[str, Measure] = {}
+    for kind in ("salesforce", "external"):
+        folder = bench.work / f"systems_{kind}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        (folder / "systems.yaml").write_text(systems_only(count, kind), encoding="utf-8")
+        bench.measure(
+            out.setdefault(kind, Measure()),
+            engage("check", str(folder)),
+            bench.env(ENGAGE_NO_CACHE="1"),
+        )
+    return out
+
+
+def fmt(value: float, digits: int = 2) -> str:
+    return "—" if value != value else f"{value:.{digits}f}"
+
+
+def cell(results: dict[str, Measure], name: str) -> str:
+    m = results.get(name)
+    if m is None:
+        return "—"
+    return m.failed or fmt(m.median)
+
+
+def stage_median(m: Measure | None, stage: str) -> float:
+    if m is None or not m.extra:
+        return float("nan")
+    return statistics.median(e[stage] for e in m.extra)
+
+
+def report(all_results: dict[int, dict[str, Measure]], memory: dict[str, Measure]) -> None:
+    print("\n### Commands (CPU seconds, medians; peak RSS of the worst round)\n")
+    print(
+        "| resources | floor | check | check json | plan (empty state) | generate | "
+        "check cold / warm no edit / warm 1 edit | peak RSS check / plan / generate |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---|---|")
+    for size, r in all_results.items():
+        rss = " / ".join(
+            f"{r[n].peak_mib:,.0f}" if n in r and r[n].rss else "—"
+            for n in ("check", "plan", "generate")
+        )
+        print(
+            f"| {size:,} | {cell(r, 'floor')} | {cell(r, 'check')} | {cell(r, 'check-json')} | "
+            f"{cell(r, 'plan')} | {cell(r, 'generate')} | {cell(r, 'cold')} / "
+            f"{cell(r, 'warm-0')} / {cell(r, 'warm-1')} | {rss} MiB |"
+        )
+    stages = ("load", "compile", "graph", "rules", "plan", "generate")
+    print("\n### Stages in one process (CPU seconds, medians)\n")
+    print("| resources | " + " | ".join(stages) + " |")
+    print("|---:|" + "---:|" * len(stages))
+    for size, r in all_results.items():
+        s = r.get("stages")
+        print(f"| {size:,} | " + " | ".join(fmt(stage_median(s, x)) for x in stages) + " |")
+    print("\n### Targets\n")
+    print("| target | measured | met |")
+    print("|---|---|---|")
+
+    def target(name: str, value: float, limit: float, unit: str = "x") -> None:
+        met = "—" if value != value else ("yes" if value <= limit else "**no**")
+        print(f"| {name} (≤ {limit:g}{unit}) | {fmt(value)}{unit} | {met} |")
+
+    def ratio(r: dict[str, Measure], a: str, b: str) -> float:
+        if a not in r or b not in r or r[a].failed or r[b].failed:
+            return float("nan")
+        return r[a].median / r[b].median
+
+    for size, r in all_results.items():
+        if size < 10000:
+            continue
+        target(f"plan / check at {size:,}", ratio(r, "plan", "check"), 2)
+        target(f"generate / check at {size:,}", ratio(r, "generate", "check"), 2)
+        if size == 10000:
+            target("check (text) / floor at 10,000", ratio(r, "check", "floor"), 2.5)
+            target("check (json) / floor at 10,000", ratio(r, "check-json", "floor"), 2)
+        target(f"warm re-check, 1 edit / cold at {size:,}", ratio(r, "warm-1", "cold"), 0.15)
+        target(f"warm re-check, no edit / cold at {size:,}", ratio(r, "warm-0", "cold"), 0.10)
+        if size >= 100000 and "plan" in r and r["plan"].rss:
+            target(f"plan peak RSS at {size:,}", r["plan"].peak_mib / 1024, 1, " GiB")
+        if size >= 100000 and "check" in r and r["check"].rss:
+            target(
+                f"check peak RSS per resource at {size:,}",
+                r["check"].peak_mib * 1024 / size,
+                4,
+                " KiB",
+            )
+    sizes = sorted(all_results)
+    if 10000 in sizes and 100000 in sizes:
+        small, large = all_results[10000].get("stages"), all_results[100000].get("stages")
+        for stage in stages:
+            growth = stage_median(large, stage) / stage_median(small, stage)
+            target(f"growth 10k → 100k of {stage}", growth, 10.5)
+    if memory:
+        sf, ext = memory.get("salesforce"), memory.get("external")
+        if sf and ext and sf.rss and ext.rss:
+            target(
+                "check RSS, Salesforce systems / external systems", sf.peak_mib / ext.peak_mib, 1.1
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=[],
+        help="floor check check-json plan generate warm stages memory",
+    )
+    parser.add_argument("--systems", type=int, default=20000, help="systems in the memory file")
+    parser.add_argument("--max-gib", type=float, default=4.0)
+    parser.add_argument("--max-cpu", type=int, default=600)
+    parser.add_argument("--keep", type=Path, default=None, help="work folder to keep")
+    args = parser.parse_args()
+    try:
+        import yaml  # noqa: F401
+    except ImportError:
+        sys.exit("the floor needs PyYAML with libyaml: pip install pyyaml")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="engage-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(work, args.max_gib, args.max_cpu)
+    only = set(args.only)
+    load = os.getloadavg()
+    print(
+        f"engage benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"{os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}, "
+        f"Python {sys.version.split()[0]}"
+    )
+    results = {size: bench_size(bench, size, args.repeat, only - {"memory"}) for size in args.sizes}
+    for r in results.values():
+        r.pop("_count", None)
+    memory = bench_memory(bench, args.systems) if not only or "memory" in only else {}
+    report(results, memory)
+    end = os.getloadavg()
+    print(f"\nload average at the end: {end[0]:.1f} / {end[1]:.1f} / {end[2]:.1f}")
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

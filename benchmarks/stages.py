@@ -1,0 +1,63 @@
+"""One ecosystem's stages timed in this process (CPU seconds), printed as one JSON line.
+
+    python -m benchmarks.stages FOLDER
+
+load (no parse cache), compile (assemble, model, resolve of the base), graph, rules
+(+ suppressions), plan (against an empty state, with its generation check) and
+generate (into a fresh folder), run once each, as the commands run them, with the
+cyclic collector paused. `benchmarks.run` calls it in a fresh process per measure.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from compiler.emit.generate import generate
+from compiler.gcpause import gc_paused
+from compiler.graph import build_graph
+from compiler.pipeline import compile_source
+from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.make import check_generation
+from compiler.rules import analyze
+from compiler.source import ParseCache, load
+from compiler.suppress import apply_suppressions
+
+
+def _timed(times: dict[str, float], label: str, func: Callable[..., Any], *args: Any) -> Any:
+    start = time.process_time()
+    out = func(*args)
+    times[label] = time.process_time() - start
+    return out
+
+
+def stages(folder: Path) -> dict[str, float]:
+    times: dict[str, float] = {}
+    with gc_paused(), tempfile.TemporaryDirectory(prefix="engage-bench-") as tmp:
+        source = _timed(times, "load", load, folder, None, ParseCache(None))
+        comp = _timed(times, "compile", compile_source, source)
+        if not comp.ok or comp.resolved is None:
+            raise SystemExit(f"the benchmark ecosystem does not compile: {comp.findings[:3]}")
+        graph = _timed(times, "graph", build_graph, comp.resolved)
+
+        def rules() -> None:
+            apply_suppressions(comp.resolved, analyze(comp.resolved, graph))
+
+        _timed(times, "rules", rules)
+
+        def plan() -> None:
+            inputs = PlanInputs(comp.resolved, None, folder.as_posix(), "none", frozenset())
+            check_generation(build_plan(inputs), comp.resolved)
+
+        _timed(times, "plan", plan)
+        _timed(times, "generate", generate, comp.resolved, Path(tmp) / "out")
+    return times
+
+
+if __name__ == "__main__":
+    print(json.dumps(stages(Path(sys.argv[1]))))

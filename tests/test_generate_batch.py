@@ -1,0 +1,75 @@
+"""generate writes its files as one batch: one `os.sync` for the data of every changed
+file, one fsync per folder touched, the manifest last with its own; unchanged files are
+not rewritten and no temporary file survives a failure midway."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from compiler.emit.generate import generate
+from compiler.emit.manifest import MANIFEST
+from compiler.emit.output import write_files
+from compiler.pipeline import compile_path
+from compiler.source import ParseCache
+
+BASIC = Path(__file__).parent / "fixtures" / "generate" / "basic"
+
+
+def _count_syncs(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Counts the real calls (they still run) to os.sync and os.fsync."""
+    calls = {"sync": 0, "fsync": 0}
+    real_sync, real_fsync = os.sync, os.fsync
+
+    def sync() -> None:
+        calls["sync"] += 1
+        real_sync()
+
+    def fsync(fd: int) -> None:
+        calls["fsync"] += 1
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "sync", sync)
+    monkeypatch.setattr(os, "fsync", fsync)
+    return calls
+
+
+def test_one_sync_per_batch_and_one_fsync_per_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    comp = compile_path(BASIC, "production", cache=ParseCache(None))
+    assert comp.ok and comp.resolved is not None
+    out = tmp_path / "out"
+    calls = _count_syncs(monkeypatch)
+    result = generate(comp.resolved, out)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    folders = {p.parent for p in files if p.name != MANIFEST}
+    assert len(result.changed) == len(files) - 1 > 10  # every file but the manifest
+    assert calls["sync"] == 1
+    # one per folder of the batch, then the manifest's file and its folder
+    assert calls["fsync"] == len(folders) + 2
+    assert not [p for p in out.rglob("*.tmp")]
+
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files}
+    calls["sync"] = calls["fsync"] = 0
+    again = generate(comp.resolved, out)
+    assert again.changed == ()
+    assert calls["sync"] == 0
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files} == before
+
+
+def test_a_failure_midway_leaves_no_temporary_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "blocked").write_bytes(b"a file where a folder must be")
+    contents = {"a/one.txt": b"1", "a/two.txt": b"2", "blocked/three.txt": b"3"}
+    with pytest.raises(OSError):
+        write_files(out, contents)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "blocked"
+    ]
+    assert write_files(out, {"a/one.txt": b"1"}) == ["a/one.txt"]
+    assert write_files(out, {"a/one.txt": b"1"}) == []
+    assert (out / "a" / "one.txt").read_bytes() == b"1"
