@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from compiler.diagnostics import Finding, code
+from compiler.graph import flow_edge
 from compiler.model.base import duration_seconds
 from compiler.model.consent import ChannelConsent, Storage
 from compiler.rules.context import Context
@@ -87,12 +88,13 @@ def _reach(ctx: Context, start: str) -> dict[str, _Reach]:
         if seconds > here.seconds:
             continue
         for _, succ, data in sorted(flow.out_edges(node, data=True), key=lambda e: e[1]):
-            step = data.get("schedule_seconds") or 0
+            edge = flow_edge(data)
+            step = edge.schedule_seconds or 0
             total = seconds + step
             if succ not in best or total < best[succ].seconds:
-                slow = (data["integration"], step) if step >= here.slowest[1] else here.slowest
-                invert = here.inverted ^ ("invert" in data.get("transform", ()))
-                best[succ] = _Reach(total, invert, data["path"], slow)
+                slow = (edge.integration, step) if step >= here.slowest[1] else here.slowest
+                invert = here.inverted ^ ("invert" in edge.transform)
+                best[succ] = _Reach(total, invert, edge.path, slow)
                 heapq.heappush(heap, (total, succ))
     return best
 
