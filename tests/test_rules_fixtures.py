@@ -221,6 +221,20 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ),
     ("E7009", "e7009_fires", "e7009_silent", [("case.yaml", 21, 7, (("case.yaml", 8, 23),))]),
     ("W8013", "w8013_fires", "_base", [("integrations.yaml", 14, 54, (("users.yaml", 4, 5),))]),
+    # a filter list item, a declared MID, a checksummed 18-character id, a 15-character
+    # queue id as a picklist translation; silent: the ids in the production overlay, near
+    # misses (wrong checksum, no id prefix, an undeclared number) in the base
+    (
+        "W8014",
+        "w8014_fires",
+        "w8014_silent",
+        [
+            ("case.yaml", 19, 50, ()),
+            ("case.yaml", 22, 25, ()),
+            ("case.yaml", 23, 27, ()),
+            ("case.yaml", 24, 44, ()),
+        ],
+    ),
 ]
 
 

@@ -18,6 +18,7 @@ from compiler.rules import (  # noqa: F401  (imported to register their rules an
     dataflow,
     datamodel,
     dedupe,
+    environment_ids,
     hygiene,
     platform_limits,
     privacy,
