@@ -88,6 +88,17 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ),
     ("E3004", "e3004_fires", "e3004_silent", [("shop.yaml", 37, 15, (("shop.yaml", 25, 15),))]),
     ("E3005", "e3005_fires", "e3005_silent", [("shop.yaml", 41, 12, (("shop.yaml", 28, 12),))]),
+    # a picklist is as long as its longest value (translated), a multi-select picklist as
+    # all its values joined; silent: translated to fit, and exactly the target's length
+    (
+        "E3005",
+        "e3005_picklist_fires",
+        "e3005_picklist_silent",
+        [
+            ("members_sync.yaml", 19, 14, (("members_sync.yaml", 8, 14),)),
+            ("members_sync.yaml", 20, 18, (("members_sync.yaml", 9, 18),)),
+        ],
+    ),
     ("E3006", "e3006_fires", "e3006_silent", [("case.yaml", 17, 16, (("case.yaml", 6, 16),))]),
     ("W3007", "w3007_fires", "e3006_silent", [("case.yaml", 17, 16, (("case.yaml", 6, 16),))]),
     (
