@@ -50,6 +50,8 @@ class FlowEdge:
     direction: Literal["forward", "reverse"] = "forward"
     mode: str | None = None
     schedule_seconds: int | None = None
+    # the mapping's `values` translation as (from, to) pairs, read in this edge's direction
+    values: tuple[tuple[str, str], ...] = ()
 
     @property
     def reverse(self) -> bool:
@@ -58,7 +60,7 @@ class FlowEdge:
     def reversed(self) -> FlowEdge:
         """The same edge read the other way round (the reverse flow of a two-way rule)."""
         other: Literal["forward", "reverse"] = "forward" if self.reverse else "reverse"
-        return replace(self, direction=other)
+        return replace(self, direction=other, values=_swapped(self.values))
 
     def attributes(self) -> dict[str, Any]:
         """The edge as plain values, for renderers (mode only where a sync rule sets it)."""
@@ -73,7 +75,13 @@ class FlowEdge:
         }
         if self.mode is not None:
             out["mode"] = self.mode
+        if self.values:
+            out["values"] = [list(pair) for pair in self.values]
         return out
+
+
+def _swapped(values: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((b, a) for a, b in values))
 
 
 def flow_edge(data: dict[str, Any]) -> FlowEdge:
@@ -311,6 +319,7 @@ class _FlowBuilder:
                 precedence=precedence,
                 mode=rule.mode,
                 schedule_seconds=seconds,
+                values=() if isinstance(mapping, str) else tuple(sorted(mapping.values.items())),
             )
             self.graph.add_edge(snode, tnode, key=address, flow=edge)
             if rule.direction == "two_way":

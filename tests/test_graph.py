@@ -196,3 +196,11 @@ def test_connect_edges_render_without_a_mode(base: EcosystemGraph) -> None:
         "sync_rule.contacts_to_newsletter",
     )
     assert rule is not None and flow_edge(rule).attributes()["mode"] is not None
+
+
+def test_reverse_edges_read_the_values_translation_the_other_way() -> None:
+    edge = FlowEdge(rule="sync_rule.x", integration="integration.y", path=(), values=(("a", "B"),))
+    assert edge.reversed().values == (("B", "a"),)
+    assert edge.reversed().reversed() == edge
+    assert edge.attributes()["values"] == [["a", "B"]]
+    assert "values" not in FlowEdge(rule="r", integration="i", path=()).attributes()

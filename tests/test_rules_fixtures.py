@@ -155,6 +155,20 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ("E6004", "e6004_fires", "_base", [("integrations.yaml", 17, 15, (("consent.yaml", 6, 24),))]),
     ("E6005", "e6005_fires", "e6005_silent", [("consent.yaml", 9, 82, (("consent.yaml", 8, 14),))]),
     ("E6006", "e6006_fires", "_base", [("sync.yaml", 13, 17, (("consent.yaml", 9, 13),))]),
+    # a values translation swapping true and false (silent: followed by an invert)
+    (
+        "E6006",
+        "e6006_values_fires",
+        "e6006_values_silent",
+        [("sync.yaml", 13, 17, (("consent.yaml", 9, 13),))],
+    ),
+    # an opt-out flag translated into the status the sender reads as opted in
+    (
+        "E6006",
+        "e6006_status_fires",
+        "e6006_status_silent",
+        [("sync.yaml", 13, 20, (("consent.yaml", 10, 11),))],
+    ),
     ("E7001", "e7001_fires", "e7001_silent", [("units.yaml", 9, 23, (("units.yaml", 14, 23),))]),
     ("W7002", "w7002_fires", "_base", [("units.yaml", 11, 5, ())]),
     (
