@@ -107,6 +107,20 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
         "w4001_silent",
         [("integrations.yaml", 7, 11, (("case.yaml", 3, 57), ("users.yaml", 4, 5)))],
     ),
+    # two declarations, one login: compared by username (case-insensitive), not by name
+    (
+        "W4001",
+        "w4001_username_fires",
+        "w4001_username_silent",
+        [
+            (
+                "integrations.yaml",
+                7,
+                11,
+                (("export.yaml", 10, 57), ("export.yaml", 6, 15), ("users.yaml", 4, 5)),
+            )
+        ],
+    ),
     ("E4002", "e4002_fires", "writer_silent", [("case.yaml", 11, 9, (("case.yaml", 17, 5),))]),
     ("E4003", "e4003_fires", "writer_silent", [("case.yaml", 11, 9, (("case.yaml", 23, 14),))]),
     (
