@@ -97,7 +97,9 @@ def shared_user(ctx: Context) -> Iterator[Finding]:
                 f"(username {users[user].username}): integration {first!r} runs as it too; "
                 f"integration {other!r} should have its own"
             )
-            related = [(("integrations", first, "user"), f"{first!r} uses it too")]
+            related: list[tuple[tuple[str, ...], str]] = [
+                (("integrations", first, "user"), f"{first!r} uses it too")
+            ]
             if not same:
                 related.append((("integration_users", first_user, "username"), "the same username"))
             related.append((("integration_users", user), "the user is declared here"))
