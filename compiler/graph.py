@@ -215,6 +215,7 @@ def _resource_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
     for name, rule in eco.sync_rules.items():
         yield from _sync_rule_edges(resolved, name, rule)
     yield from _dedupe_edges(resolved)
+    yield from _campaign_edges(resolved)
     for channel, cc in eco.consent.channels.items():
         yield f"system.{cc.system_of_record}", f"consent.{channel}"
         for system in cc.storage:
@@ -251,6 +252,22 @@ def _dedupe_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
         yield f"matching_rule.{dr.matching_rule}", me
         for user in dr.bypass:
             yield f"integration_user.{user}", me
+
+
+def _campaign_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
+    """A campaign after its system, unit, parent and connected Account Engagement system;
+    the sync rules that write its members after the campaign."""
+    for name, camp in resolved.ecosystem.campaigns.items():
+        me = f"campaign.{name}"
+        yield f"system.{camp.system}", me
+        if camp.business_unit:
+            yield f"business_unit.{camp.business_unit}", me
+        if camp.parent:
+            yield f"campaign.{camp.parent}", me
+        if camp.connected is not None:
+            yield f"system.{camp.connected.system}", me
+        for rule_name in camp.members:
+            yield me, f"sync_rule.{rule_name}"
 
 
 def build_resources(resolved: ResolvedEcosystem) -> nx.DiGraph:

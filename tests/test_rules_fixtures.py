@@ -260,6 +260,35 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ),
     ("E7009", "e7009_fires", "e7009_silent", [("case.yaml", 21, 7, (("case.yaml", 8, 23),))]),
     ("W8013", "w8013_fires", "_base", [("integrations.yaml", 14, 54, (("users.yaml", 4, 5),))]),
+    # campaign governance: statuses written but undefined (a translation, a constant), a
+    # sixth level and a circle of parents, a campaign in Social Studio, a connected
+    # campaign of a record type the connector skips; silent: the same, governed (and
+    # CampaignMember.Status is not judged against the object's picklist)
+    (
+        "E7101",
+        "campaigns_fires",
+        "campaigns_silent",
+        [
+            ("campaigns.yaml", 28, 50, (("campaigns.yaml", 49, 7), ("campaigns.yaml", 51, 15))),
+            ("campaigns.yaml", 36, 23, (("campaigns.yaml", 49, 7), ("campaigns.yaml", 51, 30))),
+        ],
+    ),
+    ("E7102", "campaigns_fires", "campaigns_silent", [("campaigns.yaml", 54, 30, ())]),
+    (
+        "E7103",
+        "campaigns_fires",
+        "campaigns_silent",
+        [
+            ("campaigns.yaml", 45, 13, (("campaigns.yaml", 38, 9),)),
+            ("campaigns.yaml", 52, 33, (("campaigns.yaml", 53, 33),)),
+        ],
+    ),
+    (
+        "E7104",
+        "campaigns_fires",
+        "campaigns_silent",
+        [("campaigns.yaml", 46, 18, (("campaigns.yaml", 11, 28),))],
+    ),
     # a filter list item, a declared MID, a checksummed 18-character id, a 15-character
     # queue id as a picklist translation; silent: the ids in the production overlay, near
     # misses (wrong checksum, no id prefix, an undeclared number) in the base

@@ -153,8 +153,15 @@ def _translation(ctx: Context, flow: Flow) -> dict[str, str]:
     return {v: k for k, v in values.items()} if flow.reverse else values
 
 
+def _per_campaign(ctx: Context, address: str) -> bool:
+    """CampaignMember.Status takes its values from each campaign's member statuses, not
+    from a picklist of the object (E7101 checks them against the campaign)."""
+    system, _, rest = address.partition(":")
+    return rest == "CampaignMember.Status" and ctx.system_type(system) == "salesforce"
+
+
 def _unknown_values(ctx: Context, flow: Flow, src: FieldSpec, dst: FieldSpec) -> list[str]:
-    if not dst.values:
+    if not dst.values or _per_campaign(ctx, flow.target):
         return []
     translate = _translation(ctx, flow)
     if src.values:
