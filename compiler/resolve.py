@@ -530,7 +530,16 @@ class _Resolver:
         sync rules that write its members (into the campaign system's CampaignMember)."""
         for name, camp in self.eco.campaigns.items():
             p = ("campaigns", name)
-            self.system(camp.system, (*p, "system"))
+            if self.system(camp.system, (*p, "system")) and camp.record_type:
+                declared = getattr(self.eco.systems[camp.system], "record_types", {})
+                if camp.record_type not in declared.get("Campaign", []):
+                    self._missing(
+                        "record type",
+                        camp.record_type,
+                        declared.get("Campaign", []),
+                        (*p, "record_type"),
+                        where=f" for {camp.system}.Campaign",
+                    )
             if camp.business_unit:
                 self.named(
                     "business_units", "business unit", camp.business_unit, (*p, "business_unit")

@@ -113,8 +113,8 @@ def campaign_systems(ctx: Context) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             E_NO_CAMPAIGNS,
-            f"campaign {name!r} is declared in {camp.system!r}, a {kind} system, which has "
-            "no campaigns; track it in the CRM",
+            f"campaign {name!r} is declared in {camp.system!r}, a system of type {kind}, "
+            "which has no campaigns; track it in the CRM",
             ("campaigns", name, "system"),
             address=f"campaign.{name}",
         )
