@@ -11,6 +11,8 @@
   `mode` (an `update` rule never inserts on either side) and its precedence read from the
   other side: `precedence` on an edge is about that edge's source and target, so the
   reverse edge of a `source_wins` rule says `target_wins` (the rule's source still wins).
+  Every data-flow edge carries one attribute, `flow`: a frozen `FlowEdge` (what rules and
+  renderers read, typed, instead of a free-form attribute dict).
 
 Cycles are found with strongly connected components first (linear), then one concrete
 cycle is extracted inside each non-trivial component only: `nx.find_cycle` on a large
@@ -22,7 +24,8 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -32,6 +35,59 @@ from compiler.resolved import ResolvedEcosystem
 from compiler.schedule import schedule_seconds
 
 Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FlowEdge:
+    """One data-flow edge: a mapping of a sync rule, or a field Marketing Cloud Connect
+    synchronises. `rule` is the address of the declaring resource (the multigraph key)."""
+
+    rule: str
+    integration: str
+    path: Path
+    transform: tuple[str, ...] = ()
+    precedence: str | None = None
+    direction: Literal["forward", "reverse"] = "forward"
+    mode: str | None = None
+    schedule_seconds: int | None = None
+    # the mapping's `values` translation as (from, to) pairs, read in this edge's direction
+    values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def reverse(self) -> bool:
+        return self.direction == "reverse"
+
+    def reversed(self) -> FlowEdge:
+        """The same edge read the other way round (the reverse flow of a two-way rule)."""
+        other: Literal["forward", "reverse"] = "forward" if self.reverse else "reverse"
+        return replace(self, direction=other, values=_swapped(self.values))
+
+    def attributes(self) -> dict[str, Any]:
+        """The edge as plain values, for renderers (mode only where a sync rule sets it)."""
+        out: dict[str, Any] = {
+            "direction": self.direction,
+            "integration": self.integration,
+            "path": self.path,
+            "precedence": self.precedence,
+            "rule": self.rule,
+            "schedule_seconds": self.schedule_seconds,
+            "transform": self.transform,
+        }
+        if self.mode is not None:
+            out["mode"] = self.mode
+        if self.values:
+            out["values"] = [list(pair) for pair in self.values]
+        return out
+
+
+def _swapped(values: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((b, a) for a, b in values))
+
+
+def flow_edge(data: dict[str, Any]) -> FlowEdge:
+    """The FlowEdge of a data-flow edge's attribute dict."""
+    edge: FlowEdge = data["flow"]
+    return edge
 
 
 class GraphCycleError(ValueError):
@@ -159,6 +215,7 @@ def _resource_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
     for name, rule in eco.sync_rules.items():
         yield from _sync_rule_edges(resolved, name, rule)
     yield from _dedupe_edges(resolved)
+    yield from _campaign_edges(resolved)
     for channel, cc in eco.consent.channels.items():
         yield f"system.{cc.system_of_record}", f"consent.{channel}"
         for system in cc.storage:
@@ -195,6 +252,22 @@ def _dedupe_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
         yield f"matching_rule.{dr.matching_rule}", me
         for user in dr.bypass:
             yield f"integration_user.{user}", me
+
+
+def _campaign_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
+    """A campaign after its system, unit, parent and connected Account Engagement system;
+    the sync rules that write its members after the campaign."""
+    for name, camp in resolved.ecosystem.campaigns.items():
+        me = f"campaign.{name}"
+        yield f"system.{camp.system}", me
+        if camp.business_unit:
+            yield f"business_unit.{camp.business_unit}", me
+        if camp.parent:
+            yield f"campaign.{camp.parent}", me
+        if camp.connected is not None:
+            yield f"system.{camp.connected.system}", me
+        for rule_name in camp.members:
+            yield me, f"sync_rule.{rule_name}"
 
 
 def build_resources(resolved: ResolvedEcosystem) -> nx.DiGraph:
@@ -244,11 +317,8 @@ class _FlowBuilder:
         ssys, _, sobj = rule.source.partition(".")
         tsys, _, tobj = rule.target.partition(".")
         integ = self.resolved.ecosystem.integrations.get(rule.integration)
-        base = {
-            "rule": f"sync_rule.{name}",
-            "integration": f"integration.{rule.integration}",
-            "schedule_seconds": schedule_seconds(integ),
-        }
+        address = f"sync_rule.{name}"
+        seconds = schedule_seconds(integ)
         for target in sorted(rule.fields):
             mapping = rule.fields[target]
             tnode = self.field_node(tsys, tobj, target)
@@ -258,24 +328,20 @@ class _FlowBuilder:
             snode = self.field_node(ssys, sobj, source)
             precedence = rule.precedence if isinstance(mapping, str) else mapping.precedence
             precedence = precedence or rule.precedence
-            attrs = {
-                **base,
-                "transform": transforms(mapping),
-                "path": ("sync_rules", name, "fields", target),
-                "mode": rule.mode,
-            }
-            self.graph.add_edge(
-                snode, tnode, key=base["rule"], direction="forward", precedence=precedence, **attrs
+            edge = FlowEdge(
+                rule=address,
+                integration=f"integration.{rule.integration}",
+                path=("sync_rules", name, "fields", target),
+                transform=transforms(mapping),
+                precedence=precedence,
+                mode=rule.mode,
+                schedule_seconds=seconds,
+                values=() if isinstance(mapping, str) else tuple(sorted(mapping.values.items())),
             )
+            self.graph.add_edge(snode, tnode, key=address, flow=edge)
             if rule.direction == "two_way":
-                self.graph.add_edge(
-                    tnode,
-                    snode,
-                    key=base["rule"],
-                    direction="reverse",
-                    precedence=reverse_precedence(precedence),
-                    **attrs,
-                )
+                back = replace(edge, direction="reverse", precedence=reverse_precedence(precedence))
+                self.graph.add_edge(tnode, snode, key=address, flow=back)
 
     def connect(self, name: str, integ: Integration) -> None:
         mcc = integ.marketing_cloud_connect
@@ -290,18 +356,14 @@ class _FlowBuilder:
             for field, path in listed:
                 snode = self.field_node(integ.from_, obj, field)
                 tnode = self.field_node(integ.to, f"{obj}_Salesforce", field)
-                self.graph.add_edge(
-                    snode,
-                    tnode,
-                    key=address,
+                edge = FlowEdge(
                     rule=address,
                     integration=address,
-                    transform=(),
-                    precedence="source_wins",
                     path=path,
+                    precedence="source_wins",
                     schedule_seconds=schedule_seconds(integ),
-                    direction="forward",
                 )
+                self.graph.add_edge(snode, tnode, key=address, flow=edge)
 
     def consent_fields(self) -> None:
         for cc in self.resolved.ecosystem.consent.channels.values():

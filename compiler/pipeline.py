@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from compiler.assemble import E_PLACEHOLDER, assemble
@@ -68,7 +68,14 @@ def _compile_env(
         value=result.assembled.value,
     )
     findings.extend(f for f in ref_findings if f.span not in unreplaced)
-    return resolved, result.environments, findings
+    overlays = tuple(
+        (doc.file, doc.spans.line, doc.spans.end_line or doc.spans.line)
+        for doc in source.documents
+        if environment is not None
+        and isinstance(doc.value, dict)
+        and doc.value.get("environment") == environment
+    )
+    return replace(resolved, overlays=overlays), result.environments, findings
 
 
 def compile_source(source: SourceSet, environment: str | None = None) -> Compilation:

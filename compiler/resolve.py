@@ -304,6 +304,7 @@ class _Resolver:
         self._dedupe()
         self._consent()
         self._governance()
+        self._campaigns()
 
     def _ecosystem(self) -> None:
         meta = self.eco.ecosystem
@@ -548,6 +549,48 @@ class _Resolver:
             for i, env in enumerate(policy.when.environments):
                 if env not in envs:
                     self._missing("environment", env, envs, (*p, "when", "environments", i))
+
+    def _campaigns(self) -> None:
+        """A campaign's system, unit, parent, connected Account Engagement system and the
+        sync rules that write its members (into the campaign system's CampaignMember)."""
+        for name, camp in self.eco.campaigns.items():
+            p = ("campaigns", name)
+            if self.system(camp.system, (*p, "system")) and camp.record_type:
+                declared = getattr(self.eco.systems[camp.system], "record_types", {})
+                if camp.record_type not in declared.get("Campaign", []):
+                    self._missing(
+                        "record type",
+                        camp.record_type,
+                        declared.get("Campaign", []),
+                        (*p, "record_type"),
+                        where=f" for {camp.system}.Campaign",
+                    )
+            if camp.business_unit:
+                self.named(
+                    "business_units", "business unit", camp.business_unit, (*p, "business_unit")
+                )
+            if camp.parent and self.named("campaigns", "campaign", camp.parent, (*p, "parent")):
+                if self.eco.campaigns[camp.parent].system != camp.system:
+                    self._wrong(
+                        f"campaign {camp.parent!r} lives in system "
+                        f"{self.eco.campaigns[camp.parent].system!r}, not {camp.system!r}: "
+                        "a parent campaign is in the same org",
+                        (*p, "parent"),
+                    )
+            if camp.connected is not None:
+                self.system(
+                    camp.connected.system, (*p, "connected", "system"), "account_engagement"
+                )
+            for i, rule_name in enumerate(camp.members):
+                rp = (*p, "members", i)
+                if self.named("sync_rules", "sync rule", rule_name, rp):
+                    target = self.eco.sync_rules[rule_name].target
+                    if target != f"{camp.system}.CampaignMember":
+                        self._wrong(
+                            f"sync rule {rule_name!r} writes {target}, not "
+                            f"{camp.system}.CampaignMember: it cannot add campaign members",
+                            rp,
+                        )
 
 
 def _addresses(eco: Ecosystem) -> dict[str, tuple[str | int, ...]]:

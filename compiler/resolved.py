@@ -100,6 +100,15 @@ class ResolvedEcosystem:
     addresses: Mapping[str, tuple[str | int, ...]]  # resource address → path in the values
     source_digest: str = ""
     value: Mapping[str, Any] = field(default_factory=dict)
+    # (file, first line, last line) of every overlay document applied to this environment
+    overlays: tuple[tuple[str, int, int], ...] = ()
+
+    def from_overlay(self, path: Path) -> bool:
+        """True when the value at `path` was written by an environment overlay."""
+        span = self.index.at(path)
+        return any(
+            span.file == file and first <= span.line <= last for file, first, last in self.overlays
+        )
 
     def object(self, key: str) -> ObjectSpec | None:
         """`system.Object` → its spec."""

@@ -189,3 +189,45 @@ def test_every_environment_is_analyzed(tmp_path: Path) -> None:
     assert run.returncode == 1
     assert "error[E6004] email opt-outs take up to 2895 minutes" in run.stdout
     assert engage("check", str(eco), "--env", "production").returncode == 1  # undeclared
+
+
+@pytest.fixture
+def undeclared_code_rule() -> Iterator[None]:
+    from compiler.rules.dataflow import E_CYCLE, E_TWO_WRITERS
+
+    def liar(ctx: Context) -> Iterator[Finding]:
+        yield ctx.finding(E_TWO_WRITERS, "declared, kept", ("systems",), address="x.declared")
+        yield ctx.finding(E_CYCLE, "not declared, refused", ("systems",), address="x.undeclared")
+
+    registry.rule("zz-undeclared-test", E_TWO_WRITERS)(liar)
+    try:
+        yield
+    finally:
+        del registry.RULES["zz-undeclared-test"]
+
+
+@pytest.mark.usefixtures("undeclared_code_rule")
+def test_a_rule_emitting_a_code_it_does_not_declare_is_refused(tmp_path: Path) -> None:
+    result = check_path(make_case(tmp_path, "w9001_fires"))
+    codes = sorted(f.code for f in result.findings)
+    assert codes == ["E3001", "E9900", "W9001"]  # E3002 refused, the declared E3001 kept
+    refused = next(f for f in result.findings if f.code == "E9900")
+    assert refused.message == (
+        "internal error in rule zz-undeclared-test: UndeclaredCodeError: "
+        "emitted E3002, which it does not declare"
+    )
+    assert all(f.address != "x.undeclared" for f in result.findings)
+
+
+@pytest.mark.usefixtures("undeclared_code_rule")
+def test_an_undeclared_code_raises_under_debug(tmp_path: Path) -> None:
+    from compiler.graph import build_graph
+    from compiler.pipeline import compile_path
+    from compiler.rules import Context as RuleContext
+    from compiler.rules.registry import UndeclaredCodeError, run_rule
+
+    comp = compile_path(make_case(tmp_path, "w9001_fires"))
+    assert comp.resolved is not None
+    ctx = RuleContext(comp.resolved, build_graph(comp.resolved))
+    with pytest.raises(UndeclaredCodeError, match="E3002"):
+        run_rule(registry.RULES["zz-undeclared-test"], ctx, debug=True)

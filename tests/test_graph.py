@@ -10,9 +10,11 @@ import pytest
 
 from compiler.graph import (
     EcosystemGraph,
+    FlowEdge,
     GraphCycleError,
     build_graph,
     find_cycles,
+    flow_edge,
     reverse_precedence,
 )
 from compiler.pipeline import compile_path
@@ -79,13 +81,17 @@ def test_dataflow_edges_carry_rule_integration_and_schedule(base: EcosystemGraph
         "mc:newsletter.EmailAddress",
         "sync_rule.contacts_to_newsletter",
     )
-    assert data["integration"] == "integration.mc_queries"
-    assert data["schedule_seconds"] == 3600
-    assert data["path"] == ("sync_rules", "contacts_to_newsletter", "fields", "EmailAddress")
+    assert data is not None
+    edge = flow_edge(data)
+    assert edge.integration == "integration.mc_queries"
+    assert edge.schedule_seconds == 3600
+    assert edge.path == ("sync_rules", "contacts_to_newsletter", "fields", "EmailAddress")
     connect = flow.get_edge_data(
         "crm:Contact.Id", "mc:Contact_Salesforce.Id", "integration.mc_connect"
     )
-    assert connect["schedule_seconds"] == 900  # Id is synchronised even when not listed
+    assert (
+        connect is not None and flow_edge(connect).schedule_seconds == 900
+    )  # Id is synchronised even when not listed
     assert flow.nodes["mc:newsletter.OptedOut"] == {
         "system": "mc",
         "object": "newsletter",
@@ -112,14 +118,17 @@ def test_two_way_rules_flow_both_ways(tmp_path: Path) -> None:
     flow = graph_of(tmp_path / "eco").dataflow
     forward = flow.get_edge_data("mc:newsletter.EmailAddress", "mc:_Subscribers.EmailAddress")
     reverse = flow.get_edge_data("mc:_Subscribers.EmailAddress", "mc:newsletter.EmailAddress")
-    assert forward["sync_rule.names_back"]["direction"] == "forward"
-    assert reverse["sync_rule.names_back"]["direction"] == "reverse"
+    assert flow_edge(forward["sync_rule.names_back"]).direction == "forward"
+    assert flow_edge(reverse["sync_rule.names_back"]).direction == "reverse"
     # the rule's source (the newsletter) wins both ways: on the reverse flow it is the target
-    assert forward["sync_rule.names_back"]["precedence"] == "source_wins"
-    assert reverse["sync_rule.names_back"]["precedence"] == "target_wins"
+    assert flow_edge(forward["sync_rule.names_back"]).precedence == "source_wins"
+    assert flow_edge(reverse["sync_rule.names_back"]).precedence == "target_wins"
     # an update rule never inserts, on the reverse flow either
-    assert forward["sync_rule.names_back"]["mode"] == reverse["sync_rule.names_back"]["mode"]
-    assert reverse["sync_rule.names_back"]["mode"] == "update"
+    assert (
+        flow_edge(forward["sync_rule.names_back"]).mode
+        == flow_edge(reverse["sync_rule.names_back"]).mode
+    )
+    assert flow_edge(reverse["sync_rule.names_back"]).mode == "update"
 
 
 @pytest.mark.parametrize(
@@ -163,3 +172,35 @@ def test_creation_order_refuses_a_cycle_and_names_it() -> None:
     graph = nx.DiGraph([("a", "b"), ("b", "a"), ("root", "a")])
     with pytest.raises(GraphCycleError, match="a -> b -> a"):
         EcosystemGraph(graph, nx.MultiDiGraph()).creation_order()
+
+
+def test_flow_edges_are_frozen_and_typed(base: EcosystemGraph) -> None:
+    for _, _, data in base.dataflow.edges(data=True):
+        assert set(data) == {"flow"} and isinstance(data["flow"], FlowEdge)
+    edge = next(flow_edge(d) for _, _, d in base.dataflow.edges(data=True))
+    with pytest.raises(AttributeError):
+        edge.precedence = "source_wins"  # type: ignore[misc]
+    back = edge.reversed()
+    assert back.reverse and not edge.reverse and back.reversed() == edge
+
+
+def test_connect_edges_render_without_a_mode(base: EcosystemGraph) -> None:
+    connect = base.dataflow.get_edge_data(
+        "crm:Contact.Id", "mc:Contact_Salesforce.Id", "integration.mc_connect"
+    )
+    assert connect is not None
+    assert "mode" not in flow_edge(connect).attributes()
+    rule = base.dataflow.get_edge_data(
+        "mc:Contact_Salesforce.Email",
+        "mc:newsletter.EmailAddress",
+        "sync_rule.contacts_to_newsletter",
+    )
+    assert rule is not None and flow_edge(rule).attributes()["mode"] is not None
+
+
+def test_reverse_edges_read_the_values_translation_the_other_way() -> None:
+    edge = FlowEdge(rule="sync_rule.x", integration="integration.y", path=(), values=(("a", "B"),))
+    assert edge.reversed().values == (("B", "a"),)
+    assert edge.reversed().reversed() == edge
+    assert edge.attributes()["values"] == [["a", "B"]]
+    assert "values" not in FlowEdge(rule="r", integration="i", path=()).attributes()

@@ -88,6 +88,17 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ),
     ("E3004", "e3004_fires", "e3004_silent", [("shop.yaml", 37, 15, (("shop.yaml", 25, 15),))]),
     ("E3005", "e3005_fires", "e3005_silent", [("shop.yaml", 41, 12, (("shop.yaml", 28, 12),))]),
+    # a picklist is as long as its longest value (translated), a multi-select picklist as
+    # all its values joined; silent: translated to fit, and exactly the target's length
+    (
+        "E3005",
+        "e3005_picklist_fires",
+        "e3005_picklist_silent",
+        [
+            ("members_sync.yaml", 19, 14, (("members_sync.yaml", 8, 14),)),
+            ("members_sync.yaml", 20, 18, (("members_sync.yaml", 9, 18),)),
+        ],
+    ),
     ("E3006", "e3006_fires", "e3006_silent", [("case.yaml", 17, 16, (("case.yaml", 6, 16),))]),
     ("W3007", "w3007_fires", "e3006_silent", [("case.yaml", 17, 16, (("case.yaml", 6, 16),))]),
     (
@@ -95,6 +106,20 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
         "w4001_fires",
         "w4001_silent",
         [("integrations.yaml", 7, 11, (("case.yaml", 3, 57), ("users.yaml", 4, 5)))],
+    ),
+    # two declarations, one login: compared by username (case-insensitive), not by name
+    (
+        "W4001",
+        "w4001_username_fires",
+        "w4001_username_silent",
+        [
+            (
+                "integrations.yaml",
+                7,
+                11,
+                (("export.yaml", 10, 57), ("export.yaml", 6, 15), ("users.yaml", 4, 5)),
+            )
+        ],
     ),
     ("E4002", "e4002_fires", "writer_silent", [("case.yaml", 11, 9, (("case.yaml", 17, 5),))]),
     ("E4003", "e4003_fires", "writer_silent", [("case.yaml", 11, 9, (("case.yaml", 23, 14),))]),
@@ -144,6 +169,20 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ("E6004", "e6004_fires", "_base", [("integrations.yaml", 17, 15, (("consent.yaml", 6, 24),))]),
     ("E6005", "e6005_fires", "e6005_silent", [("consent.yaml", 9, 82, (("consent.yaml", 8, 14),))]),
     ("E6006", "e6006_fires", "_base", [("sync.yaml", 13, 17, (("consent.yaml", 9, 13),))]),
+    # a values translation swapping true and false (silent: followed by an invert)
+    (
+        "E6006",
+        "e6006_values_fires",
+        "e6006_values_silent",
+        [("sync.yaml", 13, 17, (("consent.yaml", 9, 13),))],
+    ),
+    # an opt-out flag translated into the status the sender reads as opted in
+    (
+        "E6006",
+        "e6006_status_fires",
+        "e6006_status_silent",
+        [("sync.yaml", 13, 20, (("consent.yaml", 10, 11),))],
+    ),
     ("E7001", "e7001_fires", "e7001_silent", [("units.yaml", 9, 23, (("units.yaml", 14, 23),))]),
     ("W7002", "w7002_fires", "_base", [("units.yaml", 11, 5, ())]),
     (
@@ -224,6 +263,49 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ),
     ("E7009", "e7009_fires", "e7009_silent", [("case.yaml", 21, 7, (("case.yaml", 8, 23),))]),
     ("W8013", "w8013_fires", "_base", [("integrations.yaml", 14, 54, (("users.yaml", 4, 5),))]),
+    # campaign governance: statuses written but undefined (a translation, a constant), a
+    # sixth level and a circle of parents, a campaign in Social Studio, a connected
+    # campaign of a record type the connector skips; silent: the same, governed (and
+    # CampaignMember.Status is not judged against the object's picklist)
+    (
+        "E7101",
+        "campaigns_fires",
+        "campaigns_silent",
+        [
+            ("campaigns.yaml", 28, 50, (("campaigns.yaml", 49, 7), ("campaigns.yaml", 51, 15))),
+            ("campaigns.yaml", 36, 23, (("campaigns.yaml", 49, 7), ("campaigns.yaml", 51, 30))),
+        ],
+    ),
+    ("E7102", "campaigns_fires", "campaigns_silent", [("campaigns.yaml", 54, 30, ())]),
+    (
+        "E7103",
+        "campaigns_fires",
+        "campaigns_silent",
+        [
+            ("campaigns.yaml", 45, 13, (("campaigns.yaml", 38, 9),)),
+            ("campaigns.yaml", 52, 33, (("campaigns.yaml", 53, 33),)),
+        ],
+    ),
+    (
+        "E7104",
+        "campaigns_fires",
+        "campaigns_silent",
+        [("campaigns.yaml", 46, 18, (("campaigns.yaml", 11, 28),))],
+    ),
+    # a filter list item, a declared MID, a checksummed 18-character id, a 15-character
+    # queue id as a picklist translation; silent: the ids in the production overlay, near
+    # misses (wrong checksum, no id prefix, an undeclared number) in the base
+    (
+        "W8014",
+        "w8014_fires",
+        "w8014_silent",
+        [
+            ("case.yaml", 19, 50, ()),
+            ("case.yaml", 22, 25, ()),
+            ("case.yaml", 23, 27, ()),
+            ("case.yaml", 24, 44, ()),
+        ],
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from compiler.model.base import Model, Name, ObjectKey, Text
 from compiler.model.business_units import BusinessUnit
+from compiler.model.campaigns import Campaign
 from compiler.model.consent import Consent
 from compiler.model.data_extensions import DataExtension
 from compiler.model.data_model import ObjectDef
@@ -29,6 +30,7 @@ RESOURCE_SECTIONS: dict[str, str] = {
     "sync_rules": "sync_rule",
     "matching_rules": "matching_rule",
     "duplicate_rules": "duplicate_rule",
+    "campaigns": "campaign",
 }
 # Sections holding one value each (declared once in the whole ecosystem).
 SINGLE_SECTIONS = ("ecosystem", "consent", "governance")
@@ -49,6 +51,7 @@ class Ecosystem(Model):
     sync_rules: dict[Name, SyncRule] = Field(default_factory=dict)
     matching_rules: dict[Name, MatchingRule] = Field(default_factory=dict)
     duplicate_rules: dict[Name, DuplicateRule] = Field(default_factory=dict)
+    campaigns: dict[Name, Campaign] = Field(default_factory=dict)
     consent: Consent = Field(default_factory=Consent)
     governance: Governance = Field(default_factory=Governance)
     moved: list[Moved] = Field(default_factory=list)
@@ -74,6 +77,7 @@ class DocumentModel(Model):
     sync_rules: dict[Name, SyncRule] = Field(default_factory=dict)
     matching_rules: dict[Name, MatchingRule] = Field(default_factory=dict)
     duplicate_rules: dict[Name, DuplicateRule] = Field(default_factory=dict)
+    campaigns: dict[Name, Campaign] = Field(default_factory=dict)
     consent: Consent | None = None
     governance: Governance | None = None
     moved: list[Moved] = Field(default_factory=list)
@@ -84,6 +88,7 @@ __all__ = [
     "RESOURCE_SECTIONS",
     "SINGLE_SECTIONS",
     "BusinessUnit",
+    "Campaign",
     "Consent",
     "DataExtension",
     "DocumentModel",

@@ -67,6 +67,11 @@ class AccountEngagementBusinessUnit(Model):
 class AccountEngagementSystem(SystemBase):
     type: Literal["account_engagement"]
     business_units: dict[Name, AccountEngagementBusinessUnit] = Field(default_factory=dict)
+    campaign_record_types: list[ApiName] | None = Field(
+        default=None,
+        description="CRM campaign record types the connector syncs as connected campaigns "
+        "(none listed: every record type).",
+    )
 
 
 class MarketingCloudBusinessUnit(Model):

@@ -7,6 +7,8 @@ from typing import Any
 
 import networkx as nx
 
+from compiler.graph import flow_edge
+
 
 def group_of(graph: nx.DiGraph, node: str, view: str) -> str:
     attrs = graph.nodes[node]
@@ -17,7 +19,7 @@ def sorted_edges(graph: nx.DiGraph) -> Iterator[tuple[str, str, dict[str, Any]]]
     """Edges sorted by (source, target, key); a multigraph yields one per key."""
     if graph.is_multigraph():
         for u, v, k, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-            yield u, v, {"key": k, **data}
+            yield u, v, {"key": k, **flow_edge(data).attributes()}
     else:
         for u, v in sorted(graph.edges):
             yield u, v, dict(graph.edges[u, v])

@@ -13,11 +13,13 @@ from compiler.diagnostics import Finding
 from compiler.graph import EcosystemGraph, build_graph
 from compiler.resolved import ResolvedEcosystem
 from compiler.rules import (  # noqa: F401  (imported to register their rules and codes)
+    campaigns,
     consent,
     data_extensions,
     dataflow,
     datamodel,
     dedupe,
+    environment_ids,
     hygiene,
     platform_limits,
     privacy,

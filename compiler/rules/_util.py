@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from compiler.graph import FlowEdge, flow_edge
 from compiler.model import RESOURCE_SECTIONS
 from compiler.model.sync import FieldMapping
 from compiler.resolved import FieldSpec
@@ -25,16 +25,15 @@ class Flow:
     source: str
     target: str
     key: str
-    data: dict[str, Any]
+    edge: FlowEdge
 
     @property
     def path(self) -> Path:
-        path: Path = self.data["path"]
-        return path
+        return self.edge.path
 
     @property
     def reverse(self) -> bool:
-        return bool(self.data.get("direction") == "reverse")
+        return self.edge.reverse
 
     @property
     def rule_name(self) -> str | None:
@@ -43,8 +42,7 @@ class Flow:
 
     @property
     def transforms(self) -> tuple[str, ...]:
-        value: tuple[str, ...] = self.data.get("transform", ())
-        return value
+        return self.edge.transform
 
     def mapping(self, ctx: Context) -> FieldMapping | str | None:
         name = self.rule_name
@@ -59,7 +57,7 @@ def flows(ctx: Context) -> list[Flow]:
     cached: list[Flow] | None = ctx.memo.get("flows")
     if cached is None:
         edges = ctx.graph.dataflow.edges(keys=True, data=True)
-        cached = [Flow(source, target, key, data) for source, target, key, data in edges]
+        cached = [Flow(source, target, key, flow_edge(data)) for source, target, key, data in edges]
         ctx.memo["flows"] = cached
     return cached
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from compiler.diagnostics import Finding, code
+from compiler.graph import FlowEdge, flow_edge
 from compiler.model.base import duration_seconds
 from compiler.model.consent import ChannelConsent, Storage
 from compiler.rules.context import Context
@@ -59,27 +60,68 @@ E_POLARITY = code(
     "Consent polarity inverted on the way",
     "An opt-out flag (true means opted out) arrives in an opt-in field (true means "
     "consented), or the reverse, without an `invert` transform: everyone who opted out "
-    "becomes consented.",
-    "Add `transform: invert` to the mapping (or remove a superfluous one).",
+    "becomes consented. A mapping's `values` translation can invert the choice too "
+    "(true → false, or an opt-out flag translated to a status its storage lists among "
+    "`opted_in_values`): engage follows what an opt-out at the system of record becomes "
+    "on every mapping of the path, translation first, then transforms, the order the "
+    "generated sync code applies them. A value the sender's storage gives no meaning "
+    "(a status it lists in neither list) is not judged.",
+    "Add `transform: invert` to the mapping (or remove a superfluous one), or correct the "
+    "`values` translation so that an opt-out arrives as a value meaning opted out.",
 )
 
 
 @dataclass(frozen=True)
 class _Reach:
     seconds: int  # known schedule seconds along the fastest path
-    inverted: bool  # odd number of `invert` transforms
+    out: frozenset[str]  # what "opted out" at the system of record has become on the way
     last: tuple[str | int, ...]  # path of the last mapping on the way
     slowest: tuple[str, int]  # integration address and its interval
+    translated: bool = False  # a `values` translation on the way changed a value
+
+
+_TRUE = frozenset({"true", "1", "yes", "y"})
+_FALSE = frozenset({"false", "0", "no", "n"})
+
+
+def _norm(value: str) -> str:
+    """Boolean spellings as one value ('Yes', '1', 'TRUE' → 'true'); others unchanged."""
+    low = value.strip().lower()
+    return "true" if low in _TRUE else "false" if low in _FALSE else value
+
+
+def meaning(storage: Storage) -> tuple[frozenset[str], frozenset[str]]:
+    """The stored values that mean opted out, and those that mean opted in."""
+    if storage.polarity == "opt_out":
+        return frozenset({"true"}), frozenset({"false"})
+    if storage.polarity == "opt_in":
+        return frozenset({"false"}), frozenset({"true"})
+    return (
+        frozenset(_norm(v) for v in storage.opted_out_values),
+        frozenset(_norm(v) for v in storage.opted_in_values),
+    )
+
+
+def carry(values: frozenset[str], edge: FlowEdge) -> tuple[frozenset[str], bool]:
+    """What `values` become across one mapping: its `values` translation first, then its
+    transforms (the order the generated sync code applies them); and whether the
+    translation changed any of them."""
+    table = {_norm(k): _norm(v) for k, v in edge.values}
+    out = frozenset(table.get(v, v) for v in values)
+    translated = out != values
+    if "invert" in edge.transform:
+        out = frozenset({"true": "false", "false": "true"}.get(v, v) for v in out)
+    return out, translated
 
 
 def _node(system: str, storage: Storage) -> str:
     return f"{system}:{storage.object}.{storage.field}"
 
 
-def _reach(ctx: Context, start: str) -> dict[str, _Reach]:
+def _reach(ctx: Context, start: str, out: frozenset[str]) -> dict[str, _Reach]:
     """Dijkstra over the data flow from `start`, weighted by integration schedules."""
     flow = ctx.graph.dataflow
-    best: dict[str, _Reach] = {start: _Reach(0, False, (), ("", 0))}
+    best: dict[str, _Reach] = {start: _Reach(0, out, (), ("", 0))}
     heap: list[tuple[int, str]] = [(0, start)]
     while heap:
         seconds, node = heapq.heappop(heap)
@@ -87,12 +129,13 @@ def _reach(ctx: Context, start: str) -> dict[str, _Reach]:
         if seconds > here.seconds:
             continue
         for _, succ, data in sorted(flow.out_edges(node, data=True), key=lambda e: e[1]):
-            step = data.get("schedule_seconds") or 0
+            edge = flow_edge(data)
+            step = edge.schedule_seconds or 0
             total = seconds + step
             if succ not in best or total < best[succ].seconds:
-                slow = (data["integration"], step) if step >= here.slowest[1] else here.slowest
-                invert = here.inverted ^ ("invert" in data.get("transform", ()))
-                best[succ] = _Reach(total, invert, data["path"], slow)
+                slow = (edge.integration, step) if step >= here.slowest[1] else here.slowest
+                carried, translated = carry(here.out, edge)
+                best[succ] = _Reach(total, carried, edge.path, slow, here.translated or translated)
                 heapq.heappush(heap, (total, succ))
     return best
 
@@ -143,7 +186,7 @@ def propagation(ctx: Context) -> Iterator[Finding]:
         origin = cc.storage.get(cc.system_of_record)
         if origin is None:
             continue
-        reached = _reach(ctx, _node(cc.system_of_record, origin))
+        reached = _reach(ctx, _node(cc.system_of_record, origin), meaning(origin)[0])
         bound = duration_seconds(cc.max_propagation)
         for system in _senders(ctx, channel, cc):
             yield from _check_sender(ctx, channel, cc, system, reached, bound)
@@ -188,21 +231,31 @@ def _polarity(
     ctx: Context, channel: str, cc: ChannelConsent, system: str, hit: _Reach
 ) -> Iterator[Finding]:
     storage, origin = cc.storage[system], cc.storage[cc.system_of_record]
-    if "status" in (storage.polarity, origin.polarity):
-        return
-    expected = (storage.polarity == "opt_in") != (origin.polarity == "opt_in")
-    if hit.inverted == expected:
+    opted_out, opted_in = meaning(storage)
+    # an opt-out must arrive as a value meaning opted out; a value meaning neither (a
+    # status the storage does not list) is not judged here
+    if not hit.out or not hit.out <= opted_in or hit.out & opted_out:
         return
     node = _node(system, storage)
+    how = (
+        "a `values` translation on the way maps it to the opposite"
+        if hit.translated
+        else f"the path from {cc.system_of_record!r} ({origin.polarity}) "
+        f"{'has' if _inverts(origin, storage) else 'lacks'} an `invert` transform"
+    )
     yield ctx.finding(
         E_POLARITY,
-        f"{channel} consent arrives in {node} ({storage.polarity}) inverted: the path from "
-        f"{cc.system_of_record!r} ({origin.polarity}) {'lacks' if expected else 'has'} an "
-        "`invert` transform",
+        f"{channel} consent arrives in {node} ({storage.polarity}) inverted: an opt-out "
+        f"arrives as {', '.join(sorted(hit.out))}, which there means opted in; {how}",
         hit.last,
         address=f"system.{system}",
         related=[(_storage_path(channel, system), "the consent field is declared here")],
     )
+
+
+def _inverts(origin: Storage, storage: Storage) -> bool:
+    """True when the path carries an `invert` it should not (same boolean polarity)."""
+    return origin.polarity == storage.polarity
 
 
 @rule("consent-collected-one-way", E_COLLECTED_ONE_WAY)
@@ -218,7 +271,7 @@ def collected_one_way(ctx: Context) -> Iterator[Finding]:
             storage = cc.storage[system]
             if system == cc.system_of_record or not storage.collects:
                 continue
-            if target in _reach(ctx, _node(system, storage)):
+            if target in _reach(ctx, _node(system, storage), meaning(storage)[0]):
                 continue
             yield ctx.finding(
                 E_COLLECTED_ONE_WAY,

@@ -46,7 +46,7 @@ _WINNERS = ("source_wins",)
 
 
 def _kind(flow: Flow) -> str:
-    precedence = flow.data.get("precedence")
+    precedence = flow.edge.precedence
     return "none" if precedence is None else "wins" if precedence in _WINNERS else "yields"
 
 
@@ -164,7 +164,7 @@ class _Links:
 
 
 def _reversed(flow: Flow) -> Flow:
-    return Flow(flow.target, flow.source, flow.key, {**flow.data, "direction": "reverse"})
+    return Flow(flow.target, flow.source, flow.key, flow.edge.reversed())
 
 
 def _two_way(ctx: Context, flow: Flow) -> bool:

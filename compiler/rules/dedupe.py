@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from compiler.diagnostics import Finding, code
+from compiler.graph import flow_edge
 from compiler.model.dedupe import DuplicateRule
 from compiler.model.sync import SyncRule
 from compiler.rules.context import Context
@@ -314,7 +315,7 @@ def _sendable_keys(ctx: Context) -> Iterator[Finding]:
             E_SUBSCRIBER_KEY,
             f"sendable data extension {name!r} relates {de.sendable.field!r} to the "
             f"subscriber key, but fills it from {writer[0]}, not from {declared[0]}",
-            writer[3]["path"],
+            flow_edge(writer[3]).path,
             address=f"data_extension.{name}",
             related=[
                 (("data_extensions", name, "sendable", "field"), "the subscriber relationship"),

@@ -3,7 +3,10 @@
 A rule is a function `(Context) -> Iterable[Finding]` registered with `@rule(name, *codes)`;
 the codes it may emit are registered in compiler.diagnostics at import time of its module.
 The runner calls every rule in name order; an exception inside a rule becomes an
-"internal error in rule X" finding (E9900) instead of ending the run.
+"internal error in rule X" finding (E9900) instead of ending the run. A rule may emit
+only the codes it declares: a finding with another code is refused and replaced by an
+E9900 naming the code, so `engage rules`, the docs pages and what `check` can report
+never disagree.
 """
 
 from __future__ import annotations
@@ -55,20 +58,37 @@ def rule(name: str, *codes: CodeInfo) -> Callable[[RuleFunc], RuleFunc]:
     return register
 
 
+class UndeclaredCodeError(RuntimeError):
+    """A rule emitted a finding code it does not declare."""
+
+
+def _internal(item: Rule, err: Exception) -> Finding:
+    return make(
+        E_INTERNAL,
+        f"internal error in rule {item.name}: {type(err).__name__}: {err}",
+        None,
+        address=f"rule.{item.name}",
+    )
+
+
 def run_rule(item: Rule, ctx: Context, *, debug: bool = False) -> list[Finding]:
     try:
-        return list(item.func(ctx))
+        found = list(item.func(ctx))
     except Exception as err:  # a rule bug must never end the run
         if debug:
             raise
-        return [
-            make(
-                E_INTERNAL,
-                f"internal error in rule {item.name}: {type(err).__name__}: {err}",
-                None,
-                address=f"rule.{item.name}",
-            )
-        ]
+        return [_internal(item, err)]
+    allowed = {info.code for info in item.codes}
+    kept: list[Finding] = []
+    refused: set[str] = set()
+    for finding in found:
+        (kept.append(finding) if finding.code in allowed else refused.add(finding.code))
+    for undeclared in sorted(refused):
+        refusal = UndeclaredCodeError(f"emitted {undeclared}, which it does not declare")
+        if debug:
+            raise refusal
+        kept.append(_internal(item, refusal))
+    return kept
 
 
 def run_rules(

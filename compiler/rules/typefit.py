@@ -24,7 +24,10 @@ E_LENGTH = code(
     "E3005",
     "Mapping longer than its target",
     "The source field can hold longer text than the target field: Salesforce rejects the "
-    "record (STRING_TOO_LONG) and Marketing Cloud imports and queries fail on the row.",
+    "record (STRING_TOO_LONG) and Marketing Cloud imports and queries fail on the row. A "
+    "picklist source is as long as the longest value it can write (after the mapping's "
+    "`values` translation), a multi-select picklist as long as all its values joined by "
+    "semicolons (the form in which Salesforce returns and exports it).",
     "Lengthen the target field, or add the `truncate` transform if losing the tail is acceptable.",
 )
 E_PICKLIST = code(
@@ -107,9 +110,22 @@ def mapping_types(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _longest(ctx: Context, flow: Flow, src: FieldSpec) -> tuple[int | None, str]:
+    """How long what the source writes can be, and how that is known: a picklist's
+    longest value as translated, else the field's length."""
+    if src.values:
+        translate = _translation(ctx, flow)
+        if src.type == "multipicklist":  # every value at once, joined by semicolons
+            total = len(";".join(translate.get(v, v) for v in src.values))
+            return total, f"all its values together have {total} characters"
+        longest = max((translate.get(v, v) for v in src.values), key=lambda v: (len(v), v))
+        return len(longest), f"its longest value {longest!r} has {len(longest)} characters"
+    return src.length, f"up to {src.length} characters"
+
+
 @rule("mapping-lengths", E_LENGTH)
 def mapping_lengths(ctx: Context) -> Iterator[Finding]:
-    """Text mappings whose source is longer than the target."""
+    """Text mappings whose source is longer than the target (a picklist: its longest value)."""
     for flow in flows(ctx):
         pair = _pair(ctx, flow)
         if pair is None or "truncate" in flow.transforms:
@@ -117,12 +133,12 @@ def mapping_lengths(ctx: Context) -> Iterator[Finding]:
         src, dst = pair
         if _family(dst, ()) != "text" or _family(src, flow.transforms) != "text":
             continue
-        if src.length is None or dst.length is None or src.length <= dst.length:
+        length, how = _longest(ctx, flow, src)
+        if length is None or dst.length is None or length <= dst.length:
             continue
         yield ctx.finding(
             E_LENGTH,
-            f"{flow.key} writes {flow.source} (up to {src.length} characters) into "
-            f"{flow.target} ({dst.length} characters)",
+            f"{flow.key} writes {flow.source} ({how}) into {flow.target} ({dst.length} characters)",
             flow.path,
             address=flow.key,
             related=_related(flow, dst),
@@ -137,8 +153,15 @@ def _translation(ctx: Context, flow: Flow) -> dict[str, str]:
     return {v: k for k, v in values.items()} if flow.reverse else values
 
 
+def _per_campaign(ctx: Context, address: str) -> bool:
+    """CampaignMember.Status takes its values from each campaign's member statuses, not
+    from a picklist of the object (E7101 checks them against the campaign)."""
+    system, _, rest = address.partition(":")
+    return rest == "CampaignMember.Status" and ctx.system_type(system) == "salesforce"
+
+
 def _unknown_values(ctx: Context, flow: Flow, src: FieldSpec, dst: FieldSpec) -> list[str]:
-    if not dst.values:
+    if not dst.values or _per_campaign(ctx, flow.target):
         return []
     translate = _translation(ctx, flow)
     if src.values:

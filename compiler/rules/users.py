@@ -15,7 +15,10 @@ W_SHARED = code(
     "Integration user shared by several integrations",
     "Each integration should run as its own integration user (seed 000, consideration 14): "
     "a shared user mixes the integrations' permissions, hides which one changed a record "
-    "and cannot be switched off for one integration alone.",
+    "and cannot be switched off for one integration alone. Two declarations with one "
+    "`username` in one system are one user to the platform (a Salesforce username is "
+    "unique and case-insensitive; the login, its permission sets and its audit trail are "
+    "the username's), so they are compared by username, not by name.",
     "Declare a separate integration user for this integration.",
 )
 E_OBJECT_ACCESS = code(
@@ -66,22 +69,46 @@ def _grants(perm: ObjectPermission | None) -> set[str]:
     return set(perm.object) if perm is not None else set()
 
 
+def identity(user: IntegrationUser, name: str) -> tuple[str, str]:
+    """What the platform tells users apart by: the username within its system (Salesforce
+    usernames are case-insensitive), or the declaration itself when it names none."""
+    if user.username:
+        return user.system, user.username.casefold()
+    return "", name
+
+
 @rule("shared-integration-user", W_SHARED)
 def shared_user(ctx: Context) -> Iterator[Finding]:
-    """An integration user used by more than one integration."""
+    """An integration user (one platform login) used by more than one integration."""
+    users = ctx.eco.integration_users
+    by_identity: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for user, integrations in sorted(ctx.integrations_by_user.items()):
-        first, *others = integrations
-        for other in others:
+        key = identity(users[user], user) if user in users else ("", user)
+        by_identity.setdefault(key, []).extend((i, user) for i in integrations)
+    for key in sorted(by_identity):
+        (first, first_user), *others = sorted(by_identity[key])
+        for other, user in others:
+            same = user == first_user
+            message = (
+                f"integration user {user!r} is also used by integration {first!r}; "
+                f"integration {other!r} should have its own"
+                if same
+                else f"integration users {user!r} and {first_user!r} are one platform user "
+                f"(username {users[user].username}): integration {first!r} runs as it too; "
+                f"integration {other!r} should have its own"
+            )
+            related: list[tuple[tuple[str, ...], str]] = [
+                (("integrations", first, "user"), f"{first!r} uses it too")
+            ]
+            if not same:
+                related.append((("integration_users", first_user, "username"), "the same username"))
+            related.append((("integration_users", user), "the user is declared here"))
             yield ctx.finding(
                 W_SHARED,
-                f"integration user {user!r} is also used by integration {first!r}; "
-                f"integration {other!r} should have its own",
+                message,
                 ("integrations", other, "user"),
                 address=f"integration.{other}",
-                related=[
-                    (("integrations", first, "user"), f"{first!r} uses it too"),
-                    (("integration_users", user), "the user is declared here"),
-                ],
+                related=related,
             )
 
 
