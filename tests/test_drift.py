@@ -164,3 +164,35 @@ def test_errors_exit_1(imported: Path, engage: RunEngage) -> None:
     assert engage("drift", "eco", "--against", "nowhere").code == 1
     Path("eco/dedupe.yaml").write_text("apiVersion: engage/v1\nduplicate_rules: [\n")
     assert engage("drift", "eco", "--against", "fresh/sf_retail").code == 1
+
+
+def test_username_exemptions_pair_with_the_ecosystem_users(
+    imported: Path, engage: RunEngage
+) -> None:
+    """The Lead rule exempts mc.connector@solvis.example: once the ecosystem names that
+    user's username and lists it in `bypass`, the retrieve agrees; when the exemption is
+    removed in the org, that is drift on `bypass`."""
+    users = Path("eco/integration_users.yaml")
+    users.write_text(
+        users.read_text().replace(
+            "    system: crm\n", "    system: crm\n    username: mc.connector@solvis.example\n", 1
+        )
+    )
+    dedupe = Path("eco/dedupe.yaml")
+    text = dedupe.read_text()
+    start = text.index("  Lead_Name_Company:")
+    at = text.index("    active: true\n", start)
+    dedupe.write_text(text[:at] + "    bypass: [MC_Connect_Integration]\n" + text[at:])
+    args = ("drift", "eco", "--against", "fresh/sf_retail", "--format", "json")
+    run = engage(*args)
+    assert run.code == 0, run.out
+    rule = Path("fresh/sf_retail/force-app/main/default/duplicateRules")
+    path = rule / "Lead.Lead_Name_Company.duplicateRule-meta.xml"
+    path.write_text(path.read_text().replace("mc.connector@solvis.example", "someone@else.example"))
+    run = engage(*args)
+    assert run.code == 2
+    drift = [
+        (d["address"], d["attribute"], d["ecosystem"], d["org"])
+        for d in json.loads(run.out)["drift"]
+    ]
+    assert drift == [("duplicate_rule.Lead_Name_Company", "bypass", ["MC_Connect_Integration"], [])]

@@ -45,6 +45,21 @@ def import_paths(paths: list[Path], labels: list[str] | None = None) -> ImportRe
     return result
 
 
+def exempt(result: ImportResult, usernames: dict[str, str]) -> list[str]:
+    """Set `bypass` on the imported duplicate rules whose filter exempts a known username
+    (username → integration user); returns the usernames no user has."""
+    unknown = []
+    for res in result.resources:
+        if res.section != "duplicate_rules":
+            continue
+        names = result.exemptions.get(res.name, [])
+        users = sorted({usernames[u] for u in names if u in usernames})
+        unknown += [u for u in names if u not in usernames]
+        if users:
+            res.value["bypass"] = users
+    return unknown
+
+
 def _link(result: ImportResult) -> None:
     connect = next(
         (r for r in result.resources if r.section == "integrations" and r.name == "mc_connect"),

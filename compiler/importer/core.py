@@ -111,6 +111,8 @@ class ImportResult:
     systems: dict[str, dict[str, Any]] = field(default_factory=dict)
     overlay: dict[str, Any] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    # duplicate rule → usernames its filter exempts (`User.Username notEqual …`)
+    exemptions: dict[str, list[str]] = field(default_factory=dict)
 
     def entry(
         self, file: str, element: str, status: Status, reason: str = "", address: str = ""
@@ -143,6 +145,7 @@ class ImportResult:
         self.systems.update(other.systems)
         _deep_merge(self.overlay, other.overlay)
         self.sources.extend(other.sources)
+        self.exemptions.update(other.exemptions)
 
 
 _KIND = {

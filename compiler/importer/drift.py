@@ -26,6 +26,10 @@ from compiler.model import DataExtension, DuplicateRule, IntegrationUser, Matchi
 from compiler.model.sync import SyncRule
 
 IGNORED = frozenset({"description", "labels", "suppress", "protected", "for_each"})
+# What a retrieve cannot know of a kind (a permission set names no user, licence or profile).
+NOT_RETRIEVED: dict[str, frozenset[str]] = {
+    "integration_users": frozenset({"username", "licence", "profile"}),
+}
 MODELS: dict[str, type[BaseModel]] = {
     "duplicate_rules": DuplicateRule,
     "matching_rules": MatchingRule,
@@ -144,11 +148,12 @@ def _diff(left: Any, right: Any, prefix: str, out: list[tuple[str, Any, Any]]) -
         out.append((prefix, left, right))
 
 
-def _compare(eco: dict[str, Any], org: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+def _compare(section: str, eco: dict[str, Any], org: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     out: list[tuple[str, Any, Any]] = []
+    skip = IGNORED | NOT_RETRIEVED.get(section, frozenset())
     _diff(
-        {k: v for k, v in eco.items() if k not in IGNORED},
-        {k: v for k, v in org.items() if k not in IGNORED},
+        {k: v for k, v in eco.items() if k not in skip},
+        {k: v for k, v in org.items() if k not in skip},
         "",
         out,
     )
@@ -158,6 +163,14 @@ def _compare(eco: dict[str, Any], org: dict[str, Any]) -> list[tuple[str, Any, A
 def drift(
     ecosystem: Mapping[str, Mapping[str, Any]], result: ImportResult, covered: set[str]
 ) -> list[Drift]:
+    from compiler.importer import exempt
+
+    usernames = {
+        str(attrs["username"]): address.partition(".")[2]
+        for address, attrs in ecosystem.items()
+        if address.startswith("integration_user.") and attrs.get("username")
+    }
+    exempt(result, usernames)
     eco, org = ecosystem_resources(ecosystem), org_resources(result)
     out: list[Drift] = []
     for key in sorted(set(eco) | set(org)):
@@ -177,7 +190,7 @@ def drift(
         elif key not in eco:
             out.append(Drift(address, "added in the org", "", ABSENT, "(present)", False, consent))
         else:
-            for attribute, left, right in _compare(attrs, org[key][2]):
+            for attribute, left, right in _compare(section, attrs, org[key][2]):
                 flagged = consent or bool(CONSENT.search(attribute))
                 out.append(Drift(address, "changed", attribute, left, right, protected, flagged))
     return sorted(out, key=lambda d: (not d.first, d.address, d.attribute))

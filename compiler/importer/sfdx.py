@@ -357,6 +357,7 @@ def _exemptions(reader: _Reader, root: Any, name: str, path: Path) -> list[str]:
             key = (fx.text(item, "table"), fx.text(item, "field"), fx.text(item, "operation"))
             if key == ("User", "Username", "notEqual"):
                 reader.usernames.setdefault(fx.text(item, "value"), (name, path))
+                reader.result.exemptions.setdefault(name, []).append(fx.text(item, "value"))
                 continue
             out.append(
                 f"filter item {key[0]}.{key[1]} {key[2]} {fx.text(item, 'value')!r} "
