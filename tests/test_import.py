@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import RunEngage, locate
@@ -221,3 +222,26 @@ def test_report_lists_nothing_twice_and_sorts(orgs: Path) -> None:
     assert render_markdown(result) == render_markdown(import_paths([Path(SF), Path(MC)]))
     keys = [(e.file, e.element) for e in result.entries]
     assert len(keys) == len(set(keys))
+
+
+def test_engage_reads_back_what_it_generates(in_tmp: Path, engage: RunEngage) -> None:
+    """The Salesforce project `engage generate` wrote for the example ecosystem (a golden
+    file set, itself an sfdx project) imports into an ecosystem that validates, with the
+    example's duplicate rules, their objects, matching rules and actions."""
+    from compiler.pipeline import compile_path
+
+    golden = Path(__file__).parent / "golden" / "generate" / "salesforce" / "production"
+    shutil.copytree(golden, in_tmp / "sf")
+    assert engage("import", "sf", "--out", "eco").code == 0
+    assert engage("validate", "eco").code == 0
+    example = compile_path(Path(__file__).parent.parent / "ecosystem")
+    back = compile_path(Path("eco"))
+    assert example.resolved is not None and back.resolved is not None
+
+    def rules(comp: Any) -> dict[str, tuple[str, str, str, str]]:
+        return {
+            name: (dr.object, dr.matching_rule, dr.on_create.action, dr.on_update.action)
+            for name, dr in comp.resolved.ecosystem.duplicate_rules.items()
+        }
+
+    assert rules(back) == rules(example)
