@@ -7,6 +7,7 @@ accounted for in the report as imported, partly imported or not imported, with w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -171,8 +172,6 @@ def _deep_merge(into: dict[str, Any], other: dict[str, Any]) -> None:
 
 def resource_name(text: str, taken: set[str] | None = None) -> str:
     """A metadata name → an engage resource name (letters, digits, `_`, `-`; 80 at most)."""
-    import re
-
     name = re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_-") or "imported"
     if not name[0].isalpha():
         name = f"x_{name}"

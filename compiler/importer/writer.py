@@ -3,7 +3,8 @@
 One file per concern (systems, business units, data model, data extensions per business
 unit, integration users, integrations, query sync rules, dedupe), an environment overlay
 for the ids that differ per environment (MIDs), and a comment above every resource
-naming the file it came from. Output is deterministic: sections and resources sorted.
+naming the file it came from. Output is deterministic: files, sections and resources are
+sorted by name; the keys of a resource keep the order the readers give them.
 """
 
 from __future__ import annotations
@@ -41,14 +42,15 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _sorted(value: Any) -> Any:
+def _mapping(value: Any) -> Any:
+    """Plain values → ruamel's commented maps (keys in the importer's order)."""
     if isinstance(value, dict):
         out = CommentedMap()
         for key, item in value.items():
-            out[key] = _sorted(item)
+            out[key] = _mapping(item)
         return out
     if isinstance(value, list):
-        return [_sorted(v) for v in value]
+        return [_mapping(v) for v in value]
     return value
 
 
@@ -75,7 +77,7 @@ def documents(result: ImportResult, name: str) -> dict[str, str]:
         by_doc[res.document][res.section].append(res)
     out = {"ecosystem.yaml": _dump(_ecosystem(name, result), "ecosystem.yaml")}
     out["systems.yaml"] = _dump(
-        _section("systems", {k: (v, "") for k, v in sorted(result.systems.items())}), "systems.yaml"
+        _section("systems", dict(sorted(result.systems.items()))), "systems.yaml"
     )
     for doc, sections in sorted(by_doc.items()):
         body = CommentedMap()
@@ -87,7 +89,7 @@ def documents(result: ImportResult, name: str) -> dict[str, str]:
                 labels = dict(value.pop("labels", {}))
                 labels.setdefault("imported_from", res.source)
                 value["labels"] = labels
-                entries[res.name] = _sorted(value)
+                entries[res.name] = _mapping(value)
                 entries.yaml_set_comment_before_after_key(
                     res.name, before=f"from {res.source}", indent=2
                 )
@@ -98,7 +100,7 @@ def documents(result: ImportResult, name: str) -> dict[str, str]:
         overlay["apiVersion"] = "engage/v1"
         overlay["environment"] = "production"
         for key, value in result.overlay.items():
-            overlay[key] = _sorted(value)
+            overlay[key] = _mapping(value)
         out["environments/production.yaml"] = _dump(overlay, "environments/production.yaml")
     return out
 
@@ -106,7 +108,7 @@ def documents(result: ImportResult, name: str) -> dict[str, str]:
 def _ecosystem(name: str, result: ImportResult) -> CommentedMap:
     body = CommentedMap()
     body["apiVersion"] = "engage/v1"
-    body["ecosystem"] = _sorted(
+    body["ecosystem"] = _mapping(
         {
             "name": name,
             "description": "Imported by engage import from "
@@ -123,12 +125,12 @@ def _ecosystem(name: str, result: ImportResult) -> CommentedMap:
     return body
 
 
-def _section(section: str, items: dict[str, tuple[dict[str, Any], str]]) -> CommentedMap:
+def _section(section: str, items: dict[str, dict[str, Any]]) -> CommentedMap:
     body = CommentedMap()
     body["apiVersion"] = "engage/v1"
     entries = CommentedMap()
-    for key, (value, _source) in items.items():
-        entries[key] = _sorted(value)
+    for key, value in items.items():
+        entries[key] = _mapping(value)
     body[section] = entries
     return body
 
