@@ -33,7 +33,12 @@ COMMANDS: dict[str, str] = {
     "schema": "compiler.commands.schema",
     "docs": "compiler.commands.docs",
     "init": "compiler.commands.init",
+    "import": "compiler.commands.import_",
+    "drift": "compiler.commands.drift",
 }
+
+# Commands whose function cannot carry the command's name (`import` is a keyword).
+ATTRIBUTES = {"import": "import_"}
 
 
 class LazyGroup(click.Group):
@@ -46,7 +51,7 @@ class LazyGroup(click.Group):
         module = COMMANDS.get(cmd_name)
         if module is None:
             return None
-        command = getattr(importlib.import_module(module), cmd_name)
+        command = getattr(importlib.import_module(module), ATTRIBUTES.get(cmd_name, cmd_name))
         assert isinstance(command, click.Command)
         return command
 

@@ -12,7 +12,8 @@ the first digit the stage or concern:
   6  consent
   7  business units, brands and data extensions
   8  data model, privacy and platform limits
-  9  governance, hygiene (unused resources), suppressions and internal errors
+  9  governance, hygiene (unused resources), suppressions and internal errors; 991x are
+     engage import's findings on retrieved files (they name no YAML position)
 
 Every code is registered once, with a title, rationale and hint; the registry refuses
 duplicates and feeds the generated pages under docs/rules/.

@@ -48,6 +48,19 @@ def positions(findings: list[Finding], code: str) -> list[Expected]:
 
 # (code, fires in, silent in, every finding of the code: (file, line, col, related positions))
 CASES: list[tuple[str, str, str, list[Expected]]] = [
+    # two query activities overwriting one data extension; an overwrite beside an upsert is fine
+    ("E3910", "e3910_fires", "e3910_silent", [("sync.yaml", 22, 11, (("sync.yaml", 9, 11),))]),
+    # a query's target that engage import had to declare (the retrieve lacked it)
+    ("E7910", "e7910_fires", "e7910_silent", [("case.yaml", 14, 13, (("case.yaml", 5, 5),))]),
+    # a record type id and a MID in a query's own SQL (one finding each, at the SQL)
+    (
+        "W8910",
+        "w8910_fires",
+        "w8910_silent",
+        [("sync.yaml", 17, 12, ()), ("sync.yaml", 17, 12, ())],
+    ),
+    # a Block rule on an object the (imported) integration user may create, not exempting it
+    ("W5910", "w5910_fires", "w5910_silent", [("case.yaml", 13, 25, (("users.yaml", 9, 9),))]),
     (
         "E3001",
         "e3001_fires",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from compiler.model.base import (
     ApiName,
@@ -65,6 +65,20 @@ class Match(Model):
     target: ApiNameRef
 
 
+class KeptQuery(Model):
+    """A query activity kept as written (by `engage import`): generate re-emits its SQL,
+    key and name instead of building a query from the rule; the rule's fields, filter and
+    mode still carry its data flow to the graph and the checks."""
+
+    key: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="The query activity's customer key."
+    )
+    name: Text = Field(default="", description="Its display name; defaults to the key.")
+    sql: Annotated[str, StringConstraints(min_length=1, max_length=200_000)] = Field(
+        description="The T-SQL of the query activity, as retrieved."
+    )
+
+
 class SyncRule(Resource):
     integration: NameRef
     source: ObjectRef = Field(description="system.Object, e.g. crm.Contact or mc.newsletter.")
@@ -93,3 +107,8 @@ class SyncRule(Resource):
         default=None, description="Field deciding the most recent record among duplicates."
     )
     business_unit: NameRef | None = None
+    query: KeptQuery | None = Field(
+        default=None,
+        description="A Marketing Cloud query activity kept as written (imported); only for "
+        "rules between objects of one Marketing Cloud system.",
+    )

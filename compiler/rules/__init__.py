@@ -8,9 +8,12 @@ REGISTRY then holds every code `engage check` can emit.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from compiler import suppress  # noqa: F401  (registers E9901, W9902)
 from compiler.diagnostics import Finding
 from compiler.graph import EcosystemGraph, build_graph
+from compiler.model import RESOURCE_SECTIONS
 from compiler.resolved import ResolvedEcosystem
 from compiler.rules import (  # noqa: F401  (imported to register their rules and codes)
     campaigns,
@@ -23,6 +26,7 @@ from compiler.rules import (  # noqa: F401  (imported to register their rules an
     hygiene,
     platform_limits,
     privacy,
+    queries,
     schedules,
     typefit,
     units,
@@ -42,7 +46,20 @@ def analyze(
 ) -> list[Finding]:
     """Run every registered rule over one resolved ecosystem."""
     ctx = Context(resolved, graph or build_graph(resolved), limits)
-    return run_rules(ctx, debug=debug)
+    return [imported_from(resolved, f) for f in run_rules(ctx, debug=debug)]
+
+
+def imported_from(resolved: ResolvedEcosystem, finding: Finding) -> Finding:
+    """Name the retrieved file a finding's resource was imported from (`engage import`
+    records it as the label `imported_from`), unless the message already does."""
+    kind, _, name = finding.address.partition(".")
+    section = {v: k for k, v in RESOURCE_SECTIONS.items()}.get(kind)
+    resource = getattr(resolved.ecosystem, section, {}).get(name) if section else None
+    labels = getattr(resource, "labels", None) or {}
+    source = labels.get("imported_from")
+    if not source or source in finding.message:
+        return finding
+    return replace(finding, message=f"{finding.message} (imported from {source})")
 
 
 __all__ = ["RULES", "Context", "Limits", "Rule", "analyze"]

@@ -83,6 +83,8 @@ def _problem(
             f"query of {other!r} in business unit {query.target.business_unit!r}"
         )
         return make(E_MC_NAME, message, resolved.span(("sync_rules", query.rule)), address=address)
+    if resolved.ecosystem.sync_rules[query.rule].query is not None:
+        return None  # kept as retrieved: Marketing Cloud accepted it, engage does not judge it
     bad = tsql.problems(query.sql)
     if bad:
         message = f"query of sync rule {query.rule!r} is not valid Marketing Cloud SQL: {bad[0]}"

@@ -258,6 +258,23 @@ def _addresses(ctx: _Ctx) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def kept(ctx: _Ctx) -> Query:
+    """A query activity imported as written: its own SQL, key and name."""
+    assert ctx.rule.query is not None
+    return Query(
+        rule=ctx.name,
+        key=ctx.rule.query.key,
+        name=ctx.rule.query.name or ctx.rule.query.key,
+        description=ctx.rule.description.strip(),
+        target=ctx.target,
+        sql=ctx.rule.query.sql,
+        update_type=UPDATE_TYPE[ctx.rule.mode],
+        integration=ctx.rule.integration,
+        reads=_reads(ctx),
+        sources=_addresses(ctx),
+    )
+
+
 def build(
     resolved: ResolvedEcosystem, infos: dict[str, DeInfo], name: str, rule: SyncRule
 ) -> tuple[Query | None, list[Finding]]:
@@ -266,6 +283,8 @@ def build(
     if source is None or target_spec is None or target is None:
         return None, []
     ctx = _Ctx(resolved, infos, name, rule, source, target, target_spec)
+    if rule.query is not None:
+        return kept(ctx), []
     mapped = _mapped(ctx)
     findings = _problems(ctx, mapped)
     if has_errors(findings):
