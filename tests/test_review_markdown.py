@@ -40,7 +40,7 @@ def test_the_comment_reads_in_the_reviewers_order(engage: RunEngage) -> None:
     ]
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions), positions
-    assert "| crm: Salesforce (Sales and Service Cloud) | 32 |" in text
+    assert "| crm: Salesforce Sales/Service Cloud | 32 |" in text
     assert "| mc: Marketing Cloud | 8 |" in text
     assert "| Integrations and sync | 35 |" in text
     assert "None: `engage check` finds no unsuppressed conflict." in text

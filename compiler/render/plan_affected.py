@@ -20,7 +20,7 @@ from compiler.plan.definition import Action, Change, Plan
 
 # Platform names in plain words, by the `type` of a system.
 PLATFORMS: dict[str, str] = {
-    "salesforce": "Salesforce (Sales and Service Cloud)",
+    "salesforce": "Salesforce Sales/Service Cloud",
     "account_engagement": "Account Engagement (Pardot)",
     "marketing_cloud": "Marketing Cloud",
     "social_studio": "Social Studio",

@@ -24,8 +24,8 @@ from compiler.render.plan_text import expand
 from compiler.render.plan_values import (
     headline,
     interrupted_line,
-    risk_list,
     review_line,
+    risk_list,
     risky_first,
     value,
     visible,
