@@ -15,6 +15,7 @@ from compiler.plan.approvals import Approval, read_approvals, valid_approvals
 from compiler.plan.definition import Plan
 from compiler.plan.errors import PlanError
 from compiler.plan.planfile import load_plan
+from compiler.render.plan_markdown import LIMIT
 
 
 @click.command()
@@ -34,15 +35,24 @@ from compiler.plan.planfile import load_plan
     default=None,
     help="Write to this file instead of stdout (e.g. review.html).",
 )
-def show(plan_file: Path, fmt: str, out: Path | None) -> int:
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1_000, max=LIMIT),
+    default=LIMIT,
+    show_default=True,
+    metavar="CHARS",
+    help="markdown: the most characters to print (GitHub's comment limit by default; less "
+    "when several plans share one comment).",
+)
+def show(plan_file: Path, fmt: str, out: Path | None, limit: int) -> int:
     """Print a saved plan, with the approvals recorded for it so far."""
     try:
         saved = load_plan(plan_file)
         given, void = valid_approvals(saved, read_approvals(plan_file))
     except PlanError as err:
         return report_error(err)
-    if fmt == "html" or out is not None:
-        text = _rendered(saved, fmt, given, plan_file)
+    if fmt == "html" or out is not None or limit != LIMIT:
+        text = _rendered(saved, fmt, given, plan_file, limit)
         if out is None:
             click.echo(text, nl=False)
         else:
@@ -57,7 +67,7 @@ def show(plan_file: Path, fmt: str, out: Path | None) -> int:
     return EXIT_OK
 
 
-def _rendered(saved: Plan, fmt: str, given: Sequence[Approval], plan_file: Path) -> str:
+def _rendered(saved: Plan, fmt: str, given: Sequence[Approval], plan_file: Path, limit: int) -> str:
     from compiler.commands.conflicts import plan_conflicts
     from compiler.render.plan_html import render_html
     from compiler.render.plan_json import render_json
@@ -67,7 +77,7 @@ def _rendered(saved: Plan, fmt: str, given: Sequence[Approval], plan_file: Path)
     if fmt == "html":
         return render_html(saved, given, plan_conflicts(saved), plan_file.as_posix())
     if fmt == "markdown":
-        return render_markdown(saved, given, conflicts=plan_conflicts(saved))
+        return render_markdown(saved, given, limit, conflicts=plan_conflicts(saved))
     if fmt == "json":
         return render_json(saved)
     return plain(render_text(saved, given))
