@@ -9,6 +9,7 @@ closed and the profile folder is fresh for every run.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import select
@@ -66,7 +67,7 @@ class Chromium:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=wire,  # noqa: PLW1509 (no threads here; dup2 needs to run in the child)
+            preexec_fn=wire,  # no threads here; dup2 has to run in the child
             pass_fds=(3, 4),  # kept open in the child after `wire`; the rest are closed
         )
         os.close(to_child_r)
@@ -77,10 +78,8 @@ class Chromium:
         self.session = ""
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError, TimeoutError, RuntimeError):
             self.call("Browser.close")
-        except (OSError, TimeoutError, RuntimeError):
-            pass
         try:
             self._proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
