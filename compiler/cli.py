@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "schema": "compiler.commands.schema",
     "docs": "compiler.commands.docs",
     "init": "compiler.commands.init",
+    "fmt": "compiler.commands.fmt",
 }
 
 
