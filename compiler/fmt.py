@@ -5,10 +5,10 @@ engage would refuse (syntax, duplicate keys, tags, depth or size limits) is repo
 the same finding and left alone. It is then loaded and dumped by ruamel.yaml's round-trip
 mode, which keeps comments, key order, quoting and document markers, with one layout:
 mappings indented by 2, sequences by 4 with the dash at 2 (`- ` under the parent key + 2),
-a final newline, no trailing spaces; end-of-line comments keep their column. A flow collection (`[a, b]`, `{k: v}`) longer than
-`WIDTH` columns is wrapped at its commas, continuation lines aligned after the opening
-bracket: the style the example ecosystem is written in (ruamel's own wrapping splits
-`key: value` pairs and leaves trailing spaces).
+a final newline, no trailing spaces; end-of-line comments keep their column. A flow
+collection (`[a, b]`, `{k: v}`) longer than `WIDTH` columns is wrapped at its commas,
+continuation lines aligned after the opening bracket: the style the example ecosystem is
+written in (ruamel's own wrapping splits `key: value` pairs and leaves trailing spaces).
 
 Three guarantees, all tested: formatting never changes what the file means (the values
 engage reads from the result equal those of the original), never loses a comment (ruamel

@@ -103,3 +103,20 @@ def test_junit_escapes_markup_and_shows_control_characters() -> None:
     assert failure is not None and failure.get("message") == 'a <b>&"c"\\x1b[31m\\x00'
     assert root.get("failures") == "1" and root.get("skipped") == "1"
     assert root.find("testsuite/testcase/system-out") is not None  # info: a passing case
+
+
+def test_gitlab_code_quality_report(engage: RunEngage) -> None:
+    shutil.copytree(BROKEN, "broken")
+    run = engage("check", "broken", "--format", "gitlab")
+    assert run.code == 1
+    issues = json.loads(run.out)
+    assert issues and all(
+        set(i) == {"description", "check_name", "fingerprint", "severity", "location"}
+        for i in issues
+    )
+    assert {i["severity"] for i in issues} <= {"info", "minor", "major", "critical", "blocker"}
+    assert all(i["location"]["path"].startswith("broken/") for i in issues)
+    assert all(i["location"]["lines"]["begin"] >= 1 for i in issues)
+    every = json.loads(engage("check", "broken", "--format", "json").out)["findings"]
+    assert len(issues) == sum(1 for f in every if "suppressed" not in f)  # suppressed left out
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
