@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "init": "compiler.commands.init",
     "import": "compiler.commands.import_",
     "drift": "compiler.commands.drift",
+    "fmt": "compiler.commands.fmt",
 }
 
 # Commands whose function cannot carry the command's name (`import` is a keyword).
@@ -64,6 +65,14 @@ class LazyGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="engage")
+@click.option(
+    "--no-color",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda _ctx, _param, value: os.environ.__setitem__("NO_COLOR", "1") if value else None,
+    help="Plain output, no colour or bold (the same as setting NO_COLOR=1).",
+)
 def cli() -> None:
     """engage: compile a customer-engagement ecosystem described as YAML.
 
@@ -75,7 +84,7 @@ def cli() -> None:
       engage approve plans/x.plan.json --as NAME
       engage apply plans/x.plan.json
 
-    Set NO_COLOR=1 for plain output.
+    --no-color (or NO_COLOR=1) for plain output.
     """
 
 

@@ -75,7 +75,8 @@ def test_loader_schema_and_reference_codes_have_a_working_example(
     examples: dict[str, Example],
 ) -> None:
     import_everything()
-    mine = {info.code for info in REGISTRY if info.code[1] in "012"}
+    # W0100 comes from `engage fmt`, not from loading: its example is tests/test_fmt.py's
+    mine = {info.code for info in REGISTRY if info.code[1] in "012"} - {"W0100"}
     assert mine <= set(examples), sorted(mine - set(examples))
     page = (DOCS / "rules" / "E2010.md").read_text(encoding="utf-8")
     assert "error[E2010] integration user 'mc_conector' is not declared" in page

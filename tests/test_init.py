@@ -33,7 +33,7 @@ def test_the_starter_checks_clean_even_at_warning_level(tmp_path: Path, engage: 
 def test_init_into_an_empty_folder_validates_clean(tmp_path: Path, engage: RunEngage) -> None:
     run = engage("init", "starter")
     assert run.code == 0, run.out + run.err
-    assert "Next: engage validate starter" in run.err
+    assert "Next: engage validate starter" in run.out  # the report goes to stdout
     created = sorted(p.name for p in (tmp_path / "starter").iterdir())
     assert created and all(name.endswith((".yaml", ".yml")) for name in created)
     comp = compile_eco(tmp_path / "starter")

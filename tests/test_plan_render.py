@@ -56,7 +56,7 @@ def test_markdown_is_trimmed_under_the_limit_keeping_the_summary() -> None:
     text = render_markdown(plan)
     assert len(text) <= LIMIT
     assert text.startswith("### engage plan: big")
-    assert "**Plan: 1000 to add, 0 to change, 0 to replace, 501 to destroy.**" in text
+    assert "**Plan: 1000 to add, 0 to change, 0 to replace, 501 to destroy · 500 risky**" in text
     assert "#### Risks" in text and "... and 400 more risky changes" in text
     shown = text.count("<details>")
     assert 0 < shown < 1500

@@ -81,9 +81,44 @@ def test_clean_ecosystem_sarif_is_valid_and_empty(validator: Any) -> None:
     assert code == 0 and doc["runs"][0]["results"] == []
 
 
+def _portable(text: str) -> str:
+    """The golden file names the repository root file:///REPO/ (it is this checkout's)."""
+    return text.replace(f'"{REPO.as_uri()}/"', '"file:///REPO/"')
+
+
 def test_sarif_is_deterministic_and_matches_the_golden_file(broken: tuple[int, str]) -> None:
     assert sarif(BROKEN)[1] == broken[1]
-    compare_text(GOLDEN, broken[1])
+    compare_text(GOLDEN, _portable(broken[1]))
+
+
+def test_paths_are_relative_to_the_repository_root_not_the_working_directory() -> None:
+    """Run from a subfolder of a git repository: uris still start at the top level."""
+    env = {**os.environ, "NO_COLOR": "1", "ENGAGE_NO_CACHE": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "compiler.cli", "check", "broken_ecosystem", "--format", "sarif"],
+        cwd=REPO / "tests" / "fixtures",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    doc = json.loads(run.stdout)
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in doc["runs"][0]["results"]
+    }
+    assert uris and all(u.startswith(f"{BROKEN}/") for u in uris), uris
+    base = doc["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert base == REPO.as_uri() + "/"
+    github = subprocess.run(
+        [sys.executable, "-m", "compiler.cli", "check", "broken_ecosystem", "--format", "github"],
+        cwd=REPO / "tests" / "fixtures",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    ).stdout
+    assert f"file={BROKEN}/" in github and "file=broken_ecosystem/" not in github
 
 
 def test_a_schema_violation_would_be_caught(validator: Any, broken: tuple[int, str]) -> None:

@@ -21,6 +21,14 @@ def approve(plan_file: Path, name: str, comment: str) -> int:
     """Approve PLAN as NAME. The approval holds for this plan only: a changed plan voids it."""
     try:
         saved = load_plan(plan_file)
+        earlier, _ = valid_approvals(saved, read_approvals(plan_file))
+        already = next((a for a in earlier if a.name == name), None)
+        if already is not None and already.comment == comment:
+            click.echo(
+                f"{name}'s approval of plan {saved.digest} was already recorded "
+                f"({already.at}); nothing changed."
+            )
+            return EXIT_OK
         approval, void = add_approval(saved, plan_file, name, comment)
         given, _ = valid_approvals(saved, read_approvals(plan_file))
     except PlanError as err:

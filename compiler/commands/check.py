@@ -19,7 +19,7 @@ from compiler.rules.check import CheckResult, check_path
 from compiler.rules.platform import Limits
 from compiler.suppress import BaselineError, baseline_document, load_baseline
 
-FORMATS = ("text", "json", "sarif", "github", "markdown")
+FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "gitlab")
 _THRESHOLD = {"error": Severity.ERROR.rank, "warning": Severity.WARNING.rank}
 
 
@@ -57,6 +57,15 @@ def _render(result: CheckResult, fmt: str, environment: str | None) -> str:
         return render_sarif(findings, default_file=files[0] if files else ".")
     if fmt == "github":
         return render_github(findings)
+    if fmt == "gitlab":
+        from compiler.render.gitlab import render_gitlab
+
+        return render_gitlab(findings)
+    if fmt == "junit":
+        from compiler.render.findings_junit import render_junit
+        from compiler.rules.check import rule_codes
+
+        return render_junit(findings, rule_codes() if result.analyzed else ())
     return render_markdown(findings)
 
 
@@ -83,7 +92,8 @@ def _print_text(result: CheckResult, ok: bool) -> None:
     default="text",
     show_default=True,
     help="text for people, json for machines, sarif for GitHub code scanning, github for "
-    "workflow annotations, markdown for a pull-request comment.",
+    "workflow annotations, markdown for a pull-request comment, junit for CI test reports, "
+    "gitlab for a GitLab code-quality report.",
 )
 @click.option(
     "--fail-on",

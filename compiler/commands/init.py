@@ -15,7 +15,8 @@ from compiler.render.console import make_console
 @click.option("--force", is_flag=True, help="Write into a folder that already holds files.")
 def init(directory: Path, force: bool) -> int:
     """Create a starter ecosystem in DIRECTORY (default: ./ecosystem)."""
-    console = make_console(stderr=True)
+    console = make_console(stderr=True)  # errors on stderr, the report on stdout
+    report = make_console()
     if directory.exists() and any(directory.iterdir()) and not force:
         console.print(
             f"[bold red]error:[/] {directory} already holds files; choose an empty folder "
@@ -35,6 +36,6 @@ def init(directory: Path, force: bool) -> int:
         target.write_text(item.read_text(encoding="utf-8"), encoding="utf-8")
         written.append(target)
     for target in written:
-        console.print(f"  created {target}")
-    console.print(f"\nNext: [bold]engage validate {directory}[/]")
+        report.print(f"  created {target}")
+    report.print(f"\nNext: [bold]engage validate {directory}[/]")
     return 0

@@ -45,7 +45,9 @@ def print_plan(plan: Plan, fmt: str, given: Sequence[Approval] | None = None) ->
     if fmt == "json":
         click.echo(render_json(plan), nl=False)
     elif fmt == "markdown":
-        click.echo(render_markdown(plan, given), nl=False)
+        from compiler.commands.conflicts import plan_conflicts
+
+        click.echo(render_markdown(plan, given, conflicts=plan_conflicts(plan)), nl=False)
     else:
         make_console().print(render_text(plan, given), end="")
 
@@ -135,8 +137,15 @@ def plan(
         shown = shlex.quote(str(out))
         click.echo(f"\nSaved the plan to {out}.", err=True)
         _void_note(made, out)
+        for req in made.required_approvals:
+            who = ", ".join(req.members) or "nobody (add members to the group)"
+            click.echo(
+                f"Needs {req.count} approval(s) from {req.group} ({who}) for policy {req.policy}.",
+                err=True,
+            )
         if made.required_approvals:
-            click.echo(f"Approve it with: engage approve {shown} --as NAME", err=True)
+            click.echo(f"Each approves with: engage approve {shown} --as NAME", err=True)
         if made.has_changes:
-            click.echo(f"Apply it with:   engage apply {shown}", err=True)
+            after = ", once approved," if made.required_approvals else ""
+            click.echo(f"Apply it{after} with: engage apply {shown}", err=True)
     return EXIT_CHANGES if made.has_changes else EXIT_OK

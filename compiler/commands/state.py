@@ -19,6 +19,7 @@ from compiler.plan.state import (
 )
 from compiler.plan.state_postgres import is_postgres_url
 from compiler.redact import redact
+from compiler.suggest import did_you_mean
 
 
 def _state_options(func: click.decorators.FC) -> click.decorators.FC:
@@ -96,7 +97,8 @@ def show(address: str, state_path: str | None, environment: str | None) -> int:
         return report_error(err)
     entry = current.resources.get(address)
     if entry is None:
-        click.echo(f"error: {address} is not in state (see `engage state list`)", err=True)
+        near = did_you_mean(address, current.resources)
+        click.echo(f"error: {address} is not in state{near} (see `engage state list`)", err=True)
         return EXIT_ERROR
     shown, _ = redact({"address": address, **entry.model_dump(mode="json")})
     click.echo(json.dumps(shown, indent=2, sort_keys=True, ensure_ascii=False))

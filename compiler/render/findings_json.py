@@ -1,4 +1,9 @@
-"""Findings as JSON for machines: stable keys, sorted, one document."""
+"""Findings as JSON for machines: stable keys, sorted, one document.
+
+The document of `engage check --format json` and `engage validate --format json`, format
+version 1: its JSON Schema is `schemas/findings-v1.schema.json` (`compiler.render.
+findings_schema`). A change that removes or renames a key raises FORMAT_VERSION.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,15 @@ from collections.abc import Sequence
 from compiler import __version__
 from compiler.diagnostics import Finding, Severity
 
+FINDINGS_KIND = "engage-findings"
+FORMAT_VERSION = 1
+
 
 def findings_document(findings: Sequence[Finding], **extra: object) -> dict[str, object]:
     active = [f for f in findings if f.suppressed is None]
     return {
+        "kind": FINDINGS_KIND,
+        "format_version": FORMAT_VERSION,
         "tool": {"name": "engage", "version": __version__},
         **extra,
         "summary": {

@@ -1,7 +1,9 @@
 """Findings as GitHub Actions workflow commands: annotations on the pull request's files.
 
 https://docs.github.com/actions/reference/workflow-commands-for-github-actions
-Suppressed findings are not annotated (they are listed in the step summary instead).
+Files are named relative to the repository root (the git top level), as GitHub places
+annotations, not to the working directory. Suppressed findings are not annotated (they
+are listed in the step summary instead).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from compiler.diagnostics import Finding, Severity
+from compiler.render.repo_paths import repo_relative
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -25,7 +28,11 @@ def annotation(finding: Finding) -> str:
     props = []
     if finding.span is not None:
         s = finding.span
-        props += [f"file={_escape_property(s.file)}", f"line={s.line}", f"col={s.column}"]
+        props += [
+            f"file={_escape_property(repo_relative(s.file))}",
+            f"line={s.line}",
+            f"col={s.column}",
+        ]
         if s.end_line and s.end_line >= s.line:
             props.append(f"endLine={s.end_line}")
             if s.end_line == s.line and s.end_column > s.column:

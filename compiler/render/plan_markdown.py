@@ -1,8 +1,11 @@
-"""A plan as markdown for a pull-request comment: summary and risks on top, details folded.
+"""A plan as markdown for a pull-request comment, in the order a reviewer reads it: one
+summary line, a table of changes per cloud, the conflicts (from `engage check`), the risks,
+the approvals still needed, a Mermaid diagram of the systems and flows the change touches,
+then every change's details folded.
 
-Never longer than GitHub's comment limit (65,536 characters): the summary, risks and
-approvals always stay; change details are dropped from the end, and the comment says how
-many were trimmed and how to see them all.
+Never longer than GitHub's comment limit (65,536 characters), however large the change:
+the tables are capped by rows, the diagram by edges, and change details are dropped from
+the end, with a note saying how many were trimmed and how to see them all.
 """
 
 from __future__ import annotations
@@ -11,15 +14,19 @@ import html
 import re
 from collections.abc import Sequence
 
+from compiler.diagnostics import Finding
 from compiler.plan.approvals import Approval, missing
 from compiler.plan.definition import SYMBOLS, AttributeChange, Change, Plan
+from compiler.render.findings_markdown import finding_rows
+from compiler.render.plan_affected import ACTIONS, Affected, affected
+from compiler.render.plan_mermaid import plan_mermaid
 from compiler.render.plan_text import expand
 from compiler.render.plan_values import (
     headline,
     interrupted_line,
+    review_line,
     risk_list,
     risky_first,
-    summary_line,
     value,
     visible,
 )
@@ -28,6 +35,7 @@ LIMIT = 65_536
 _ROW_BUDGET = 100  # risk rows shown at most before "... and N more"
 _CELL_BUDGET = 300  # characters of one "why" cell
 _TARGETS = 10  # addresses listed per approval requirement
+_CONFLICT_ROWS = 50  # conflicts listed at most (`engage check` lists them all)
 
 
 def _cell(text: str) -> str:
@@ -51,24 +59,45 @@ def _head(plan: Plan) -> list[str]:
     prod = " (production)" if plan.production else ""
     s = plan.summary
     lines = [f"### engage plan: {_cell(plan.ecosystem)}, environment {_cell(env)}{prod}", ""]
-    lines += [f"**{summary_line(plan)}**", ""]
+    lines += [f"**{review_line(plan)}**", ""]
     if not plan.has_changes:
         return [*lines, f"No changes: {s.unchanged} resources up to date.", ""]
     if plan.interrupted_apply is not None:
         lines += [f"> {_cell(interrupted_line(plan))}", ""]
     if not plan.changes:
         return lines
-    lines += ["| action | count |", "|---|---:|"]
-    for label, n in (
-        ("`+` create", s.add),
-        ("`~` update in place", s.change),
-        ("`-/+` replace", s.replace),
-        ("`-` destroy", s.destroy),
-        ("`>` move", s.move),
-        ("unchanged", s.unchanged),
-    ):
-        lines.append(f"| {label} | {n} |")
+    unchanged = [f"{s.unchanged} resources unchanged.", ""] if s.unchanged else []
+    return [*lines, *_per_cloud(affected(plan)), *unchanged]
+
+
+def _per_cloud(touched: Affected) -> list[str]:
+    """One row per cloud (system) or category, one column per action."""
+    header = " | ".join(f"`{SYMBOLS[a]}` {a if a != 'delete' else 'destroy'}" for a in ACTIONS)
+    lines = [f"| cloud | {header} |", "|---|" + "---:|" * len(ACTIONS)]
+    for group, counts in touched.groups.items():
+        cells = " | ".join(str(counts[a]) if counts[a] else "" for a in ACTIONS)
+        lines.append(f"| {_cell(touched.label(group))} | {cells} |")
     return [*lines, ""]
+
+
+def _conflicts(conflicts: Sequence[Finding] | None) -> list[str]:
+    if conflicts is None:
+        return []
+    active = [f for f in conflicts if f.suppressed is None]
+    if not active:
+        return ["#### Conflicts", "", "None: `engage check` finds no unsuppressed conflict.", ""]
+    lines = ["#### Conflicts", "", "| code | where | finding | how to fix |", "|---|---|---|---|"]
+    lines += finding_rows(active[:_CONFLICT_ROWS], _CELL_BUDGET)
+    if len(active) > _CONFLICT_ROWS:
+        lines.append(f"| | | ... and {len(active) - _CONFLICT_ROWS} more: `engage check` | |")
+    return [*lines, ""]
+
+
+def _diagram(plan: Plan) -> list[str]:
+    chart = plan_mermaid(affected(plan))
+    if not chart:
+        return []
+    return ["#### Systems and flows this change touches", "", "```mermaid", chart + "```", ""]
 
 
 def _risks(plan: Plan) -> list[str]:
@@ -140,20 +169,29 @@ def _trimmed(shown: int, total: int) -> str:
     )
 
 
-def render_markdown(plan: Plan, given: Sequence[Approval] | None = None, limit: int = LIMIT) -> str:
+def render_markdown(
+    plan: Plan,
+    given: Sequence[Approval] | None = None,
+    limit: int = LIMIT,
+    conflicts: Sequence[Finding] | None = None,
+) -> str:
     """The comment, control characters made visible, never over `limit` characters (shown
-    control characters take more room: the budget shrinks by what they add)."""
+    control characters take more room: the budget shrinks by what they add). `conflicts`
+    are check's findings for the planned environment (None: not known, no section)."""
     budget = limit
     while True:
-        out = visible(_render(plan, given, budget))
+        out = visible(_render(plan, given, budget, conflicts))
         if len(out) <= limit or budget <= 0:
             return out[:limit]
         budget -= len(out) - limit
 
 
-def _render(plan: Plan, given: Sequence[Approval] | None, limit: int) -> str:
+def _render(
+    plan: Plan, given: Sequence[Approval] | None, limit: int, conflicts: Sequence[Finding] | None
+) -> str:
     footer = _footer(plan)
-    head = "\n".join(_head(plan) + _risks(plan) + _approvals(plan, given)) + "\n"
+    sections = _head(plan) + _conflicts(conflicts) + _risks(plan) + _approvals(plan, given)
+    head = "\n".join(sections + _diagram(plan)) + "\n"
     if len(head) + len(footer) > limit:  # only with absurdly long names: keep the top
         cut = "\n\n> Trimmed to stay under the comment limit; `engage show PLAN` prints all.\n\n"
         return head[: limit - len(footer) - len(cut)] + cut + footer

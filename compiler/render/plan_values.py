@@ -60,6 +60,19 @@ def summary_line(plan: Plan) -> str:
     )
 
 
+def review_line(plan: Plan) -> str:
+    """The summary line with what a reviewer weighs: risky changes and approvals needed."""
+    risky = sum(1 for c in plan.changes if c.risks)
+    needed = sum(r.count for r in plan.required_approvals)
+    extra = []
+    if risky:
+        extra.append(f"{risky} risky")
+    if needed:
+        extra.append(f"{needed} approval{'s' if needed != 1 else ''} needed")
+    line = summary_line(plan)
+    return line if not extra else line.rstrip(".") + "".join(f" · {e}" for e in extra)
+
+
 def interrupted_line(plan: Plan) -> str:
     """What finishing an interrupted apply means ('' when there is none)."""
     if plan.interrupted_apply is None:

@@ -1,7 +1,9 @@
 """Findings as SARIF 2.1.0, the format GitHub code scanning (and most CI tools) ingest.
 
-File locations are relative URIs under the `%SRCROOT%` base (findings already name files
-relative to the working directory, which in CI is the repository root). Every rule that
+File locations are relative URIs under the `%SRCROOT%` base, which is the repository root
+(the git top level, `compiler.render.repo_paths`), not the working directory: code scanning
+places them on the right file when engage runs in a subfolder. `originalUriBaseIds` says
+where `%SRCROOT%` is. Every rule that
 has a result is described in `tool.driver.rules` with its title, rationale and fix hint.
 Suppressed findings keep their result with a `suppressions` entry, so reviewers still see
 them; `partialFingerprints` carry the baseline fingerprint (code, address, message), which
@@ -17,6 +19,7 @@ from typing import Any
 
 from compiler import __version__
 from compiler.diagnostics import REGISTRY, CodeInfo, Finding, Severity, Span
+from compiler.render.repo_paths import repo_relative, repo_root
 from compiler.suppress import fingerprint
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -26,7 +29,7 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 def _uri(file: str) -> str:
     from urllib.parse import quote
 
-    return quote(file.replace("\\", "/"), safe="/-._~")
+    return quote(repo_relative(file), safe="/-._~")
 
 
 def _region(span: Span) -> dict[str, int]:
@@ -100,6 +103,12 @@ def sarif_document(findings: Sequence[Finding], *, default_file: str = ".") -> d
                         "name": "engage",
                         "version": __version__,
                         "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {
+                    "%SRCROOT%": {
+                        "uri": repo_root().as_uri() + "/",
+                        "description": {"text": "The repository root (git top level)."},
                     }
                 },
                 "columnKind": "unicodeCodePoints",

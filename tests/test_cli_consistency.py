@@ -1,0 +1,85 @@
+"""What a user notices across commands: --no-color, init's report on stdout, plan's next
+steps naming who approves, approving twice, state show's suggestion, the README's table."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import RunEngage
+
+from compiler.cli import COMMANDS
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_no_color_flag_matches_the_environment_variable(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["FORCE_COLOR"] = "1"  # rich would colour even a pipe
+    base = [sys.executable, "-m", "compiler.cli"]
+    shutil.copytree(REPO / "tests" / "fixtures" / "broken_ecosystem", tmp_path / "b")
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [*base, *args, "check", str(tmp_path / "b")],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stdout
+
+    assert "\x1b[" in run()
+    assert "\x1b[" not in run("--no-color")
+
+
+def test_init_reports_on_stdout(engage: RunEngage) -> None:
+    run = engage("init", "starter")
+    assert "created starter/" in run.out and "Next: engage validate starter" in run.out
+    assert run.err == ""
+
+
+def test_plan_next_steps_say_approvals_come_first_and_from_whom(engage: RunEngage) -> None:
+    shutil.copytree(REPO / "ecosystem", "ecosystem")
+    run = engage("plan", "ecosystem", "--env", "production", "--out", "plans/p.plan.json")
+    assert run.code == 2
+    assert (
+        "Needs 1 approval(s) from data_protection (lucia_ferrer, pablo_ortega) for policy "
+        "consent." in run.err
+    )
+    assert "Each approves with: engage approve plans/p.plan.json --as NAME" in run.err
+    assert "Apply it, once approved, with: engage apply plans/p.plan.json" in run.err
+
+    first = engage("approve", "plans/p.plan.json", "--as", "lucia_ferrer")
+    assert first.code == 0 and "Recorded the approval of lucia_ferrer" in first.out
+    again = engage("approve", "plans/p.plan.json", "--as", "lucia_ferrer")
+    assert again.code == 0 and "was already recorded" in again.out
+    assert "Recorded" not in again.out
+
+
+def test_state_show_suggests_the_nearest_address(engage: RunEngage) -> None:
+    shutil.copytree(REPO / "tests" / "fixtures" / "rules" / "_base", "eco")
+    assert engage("plan", "eco", "--out", "plans/a.plan.json").code == 2
+    assert engage("apply", "plans/a.plan.json").code == 0, "the base needs no approval"
+    listed = engage("state", "list").out.split()
+    address = next(a for a in listed if a.startswith("system."))
+    missing = engage("state", "show", address + "x")
+    assert missing.code == 1 and f"(did you mean {address!r}?)" in missing.err
+
+
+def test_the_readme_lists_every_command_and_its_formats() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = [line for line in readme.splitlines() if line.startswith("| `engage ")]
+    named = {re.match(r"\| `engage (\w+)", line).group(1) for line in table}  # type: ignore[union-attr]
+    assert named == set(COMMANDS), set(COMMANDS) ^ named
+    for command, formats in {
+        "check": ("text", "json", "sarif", "github", "markdown", "junit", "gitlab"),
+        "show": ("text", "markdown", "json", "html"),
+    }.items():
+        row = next(line for line in table if line.startswith(f"| `engage {command} "))
+        for fmt in formats:
+            assert fmt in row, (command, fmt)
