@@ -42,6 +42,11 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+def looks_secret(text: str) -> str | None:
+    """What the text looks like when it holds a secret ("a private key"…), else None."""
+    return _what(text)
+
+
 def _what(text: str) -> str | None:
     for name, pattern in _SHAPES:
         if pattern.search(text):

@@ -106,6 +106,10 @@ class Requirement(_Frozen):
     count: int = Field(ge=1)
     members: list[str] = Field(description="Who may approve: the group as applied.")
     addresses: list[str] = Field(description="The changes that need this approval.")
+    signatures: Literal["required", "optional"] = Field(
+        default="required",
+        description="As the policy declares; apply reads it from the sources, not from here.",
+    )
 
 
 class InterruptedApply(_Frozen):
