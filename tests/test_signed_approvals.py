@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -296,3 +298,36 @@ def test_a_payload_edited_before_ssh_keygen_signs_it_is_refused(engage: RunEngag
     result = engage("approve", PLAN, "--as", "dpo", "--signed", "dpo.approval")
     assert result.code == 0  # well-formed and signed: recorded; apply judges the binding
     refused(engage, "signed for environment 'prod', not 'dev' (re-bound)")
+
+
+@pytest.fixture
+def ssh_agent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A real ssh-agent on a socket of its own, stopped after the test."""
+    if shutil.which("ssh-agent") is None or shutil.which("ssh-add") is None:
+        pytest.skip("ssh-agent is not installed (Debian openssh-client)")
+    sock = tmp_path / "agent.sock"
+    proc = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not sock.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        monkeypatch.setenv("SSH_AUTH_SOCK", str(sock))
+        yield sock
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_ssh_agent_signs_an_approval_that_apply_verifies(
+    engage: RunEngage, ssh_agent: Path, tmp_path: Path
+) -> None:
+    consent_plan(engage)
+    private = tmp_path / "dpo_key"
+    shutil.copy(KEYS / "dpo", private)
+    private.chmod(0o600)  # ssh-add refuses a key others can read
+    subprocess.run(["ssh-add", "-q", str(private)], check=True, capture_output=True)
+    done = engage("approve", PLAN, "--as", "dpo")  # the agent's one key
+    assert done.code == 0, done.err
+    assert engage("apply", PLAN).code == 0
+    with_pub = engage("approve", PLAN, "--as", "dpo", "--key", f"{key_of('dpo')}.pub")
+    assert with_pub.code == 0, with_pub.err  # the plan is applied; the record still works
