@@ -38,6 +38,7 @@ from compiler.apply_artifacts import prepare_artifacts, write_artifacts
 from compiler.model.governance import Governance
 from compiler.plan.approvals import Approval
 from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.conflicts import check_findings, errors
 from compiler.plan.definition import Change, Plan
 from compiler.plan.errors import ApprovalError, StalePlanError
 from compiler.plan.journal import JournalHeader, JournalRecord
@@ -175,11 +176,28 @@ def check_approvals(
     )
 
 
+def check_conflict_mark(plan: Plan) -> None:
+    """Conflict errors without the --allow-conflicts mark: a plan edited by hand (the
+    rebuild under the lock then proves the conflicts are the sources' own)."""
+    if errors(plan.conflicts) and not plan.conflicts_allowed:
+        raise StalePlanError(
+            "the plan holds conflict errors but was not made with --allow-conflicts "
+            "(edited by hand)",
+            hint=_AGAIN,
+        )
+
+
 def check_matches(plan: Plan, resolved: ResolvedEcosystem, state: State | None) -> None:
     """The plan is exactly what its sources and state produce now."""
     again = build_plan(
         PlanInputs(
-            resolved, state, plan.source.path, plan.state.location, frozenset(plan.assumed_empty)
+            resolved,
+            state,
+            plan.source.path,
+            plan.state.location,
+            frozenset(plan.assumed_empty),
+            conflicts=check_findings(resolved),
+            allow_conflicts=plan.conflicts_allowed,
         )
     )
     if again.digest != plan.digest:
@@ -311,6 +329,7 @@ def apply_plan(
 ) -> ApplyResult:
     """Check everything, then apply under the state lock. Raises a PlanError subclass."""
     check_sources(plan, resolved, approvals[0])
+    check_conflict_mark(plan)
     check_fresh(plan, backend.read(), backend.location)
     verdicts = check_approvals(plan, *approvals, resolved.ecosystem.governance)
     with backend.lock(command, lock_timeout):

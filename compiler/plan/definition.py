@@ -112,6 +112,18 @@ class Requirement(_Frozen):
     )
 
 
+class Conflict(_Frozen):
+    """An unsuppressed finding of `check` on the plan's sources."""
+
+    code: str
+    severity: Literal["error", "warning"]
+    message: str
+    address: str = ""
+    file: str = ""
+    line: int = 0
+    column: int = 0
+
+
 class InterruptedApply(_Frozen):
     """A previous apply stopped midway; its recorded resources still need artifacts."""
 
@@ -141,6 +153,15 @@ class Plan(_Frozen):
     assumed_empty: list[str] = Field(
         default_factory=list,
         description="Data extensions declared empty (--assume-empty): key changes in place.",
+    )
+    conflicts: list[Conflict] = Field(
+        default_factory=list,
+        description="The unsuppressed check findings (errors, warnings) of the sources.",
+    )
+    conflicts_allowed: bool = Field(
+        default=False,
+        description="Made with --allow-conflicts despite conflict errors: the policies "
+        "covering the conflicting resources must approve it.",
     )
     digest: str = Field(
         default="", description="sha256 of this document's canonical JSON without `digest`."

@@ -71,6 +71,27 @@ def _head(plan: Plan) -> list[str]:
     return [*lines, ""]
 
 
+def _conflicts(plan: Plan) -> list[str]:
+    """The unsuppressed check findings, errors first (issue 13 restyles this)."""
+    if not plan.conflicts:
+        return []
+    title = "#### Conflicts" + (
+        " (allowed with --allow-conflicts)" if plan.conflicts_allowed else ""
+    )
+    lines = [title, "", "| | code | resource | where | message |", "|---|---|---|---|---|"]
+    ordered = sorted(plan.conflicts, key=lambda c: c.severity != "error")
+    for c in ordered[:_ROW_BUDGET]:
+        mark = "❌" if c.severity == "error" else "⚠️"
+        where = f"{c.file}:{c.line}:{c.column}" if c.file else "-"
+        lines.append(
+            f"| {mark} | {c.code} | {_code(c.address) if c.address else '-'} | {_cell(where)} "
+            f"| {_cell(_short(c.message, _CELL_BUDGET))} |"
+        )
+    if len(ordered) > _ROW_BUDGET:
+        lines.append(f"| | | ... and {len(ordered) - _ROW_BUDGET} more | | |")
+    return [*lines, ""]
+
+
 def _risks(plan: Plan) -> list[str]:
     risky = risky_first(plan.changes)
     if not risky:
@@ -153,7 +174,7 @@ def render_markdown(plan: Plan, given: Sequence[Approval] | None = None, limit: 
 
 def _render(plan: Plan, given: Sequence[Approval] | None, limit: int) -> str:
     footer = _footer(plan)
-    head = "\n".join(_head(plan) + _risks(plan) + _approvals(plan, given)) + "\n"
+    head = "\n".join(_head(plan) + _conflicts(plan) + _risks(plan) + _approvals(plan, given)) + "\n"
     if len(head) + len(footer) > limit:  # only with absurdly long names: keep the top
         cut = "\n\n> Trimmed to stay under the comment limit; `engage show PLAN` prints all.\n\n"
         return head[: limit - len(footer) - len(cut)] + cut + footer

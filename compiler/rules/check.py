@@ -62,6 +62,12 @@ def check_path(
         return _check(load(path, cache=cache), environment, limits, baseline, baseline_name)
 
 
+def check_source(source: SourceSet, environment: str | None = None) -> CheckResult:
+    """`check` on sources already loaded (generate checks what it compiled)."""
+    with gc_paused():
+        return _check(source, environment, None, None, "")
+
+
 def _check(
     source: SourceSet,
     environment: str | None,
