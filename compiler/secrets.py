@@ -18,7 +18,7 @@ from compiler.diagnostics import NO_EXCERPT, Finding, code, make
 from compiler.redact import redact_text
 from compiler.spans import SpanIndex
 
-if TYPE_CHECKING:  # source.py calls this module while loading
+if TYPE_CHECKING:
     from compiler.source import Document
 
 E_SECRET = code(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from compiler.apply_artifacts import prepare_artifacts
 from compiler.gcpause import gc_paused
-from compiler.pipeline import Compilation, compile_source
+from compiler.pipeline import Compilation, compile_source, load_sources
 from compiler.plan.backends import open_backend
 from compiler.plan.builder import PlanInputs, build_plan
 from compiler.plan.conflicts import check_findings, errors
@@ -19,7 +19,6 @@ from compiler.plan.definition import Plan
 from compiler.plan.errors import ConflictError, GenerationError, PlanError
 from compiler.plan.state import check_belongs
 from compiler.resolved import ResolvedEcosystem
-from compiler.source import load
 from compiler.suggest import did_you_mean
 
 
@@ -34,7 +33,7 @@ class Made:
 def compile_default(path: str, environment: str | None) -> Compilation:
     """Compile `environment`, or the ecosystem's default_environment when none is given."""
     with gc_paused():
-        source = load(Path(path))  # once, whichever environment is compiled from it
+        source = load_sources(Path(path))  # once, whichever environment is compiled from it
         comp = compile_source(source, environment)
         default = None
         if environment is None and comp.ok and comp.resolved is not None:
