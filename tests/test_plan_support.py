@@ -20,6 +20,7 @@ from compiler.apply import execute
 from compiler.pipeline import compile_path
 from compiler.plan.approvals import add_approval
 from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.conflicts import check_findings
 from compiler.plan.definition import Plan
 from compiler.plan.planfile import save_plan
 from compiler.plan.state import LocalBackend, State, default_state_path
@@ -79,7 +80,12 @@ def make_plan(
 ) -> Plan:
     resolved = resolve(root, env)
     inputs = PlanInputs(
-        resolved, read_state(state_path), root.as_posix(), state_path.as_posix(), empty
+        resolved,
+        read_state(state_path),
+        root.as_posix(),
+        state_path.as_posix(),
+        empty,
+        conflicts=check_findings(resolved),  # as `engage plan` records them
     )
     return build_plan(inputs)
 

@@ -31,6 +31,7 @@ from test_plan_support import engage_process, resolve, save_and_approve, signer_
 from compiler.apply import execute
 from compiler.plan.approvals import add_approval
 from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.conflicts import check_findings
 from compiler.plan.definition import Plan
 from compiler.plan.planfile import load_plan
 from compiler.plan.resources import desired_resources
@@ -128,7 +129,15 @@ def sql(url: str, query: str, *params: object) -> list[tuple[Any, ...]]:
 
 # ------------------------------------------------------------------ helpers
 def plan_against(backend: PostgresBackend) -> Plan:
-    inputs = PlanInputs(resolve(), backend.read(), "ecosystem", backend.location, frozenset())
+    resolved = resolve()
+    inputs = PlanInputs(
+        resolved,
+        backend.read(),
+        "ecosystem",
+        backend.location,
+        frozenset(),
+        conflicts=check_findings(resolved),  # as `engage plan` records them
+    )
     return build_plan(inputs)
 
 
