@@ -31,10 +31,10 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from compiler import __version__
 from compiler.apply_artifacts import prepare_artifacts, write_artifacts
+from compiler.emit.generate import GenerateResult
 from compiler.model.governance import Governance
 from compiler.plan.approvals import Approval
 from compiler.plan.builder import PlanInputs, build_plan
@@ -62,8 +62,7 @@ class ApplyResult:
     applied: tuple[Change, ...]
     lineage: str
     serial: int
-    generated: Any = None  # compiler.emit.GenerateResult when artifacts were written
-    generation_available: bool = False
+    generated: GenerateResult | None = None  # the artifacts written (None: nothing applied)
     nothing_to_do: bool = False
     verdicts: Sequence[Verdict] = ()
 
@@ -307,14 +306,12 @@ def execute(
     backend.write(begun)
     _hook_step(0)
     current = _record_all(plan, backend, begun, desired)
-    generated = None if pending is None else write_artifacts(pending, current.serial)
+    generated = write_artifacts(pending, current.serial)
     final = current.model_copy(
         update={"apply": None, "source_digest": plan.source.digest, "engage_version": __version__}
     )
     backend.write(final)
-    return ApplyResult(
-        tuple(plan.changes), final.lineage, final.serial, generated, pending is not None
-    )
+    return ApplyResult(tuple(plan.changes), final.lineage, final.serial, generated)
 
 
 def apply_plan(

@@ -9,13 +9,12 @@ in the way) leaves the apply unfinished in state, so the next plan finishes it.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 from compiler.diagnostics import Severity, has_errors
+from compiler.emit.generate import GenerateResult, Prepared, prepare, write_prepared
+from compiler.emit.output import OutputError, check_output
 from compiler.plan.definition import Plan
 from compiler.plan.errors import ArtifactsError, GenerationError, PlanError
 from compiler.resolved import ResolvedEcosystem
@@ -25,18 +24,10 @@ _REPLAN = "run `engage plan --out ...` again and have the new plan approved"
 
 @dataclass(frozen=True)
 class Pending:
-    """Artifacts computed for an apply, not yet written (None: no emit stage here)."""
+    """Artifacts computed for an apply, not yet written."""
 
-    prepared: Any  # compiler.emit.Prepared
+    prepared: Prepared
     out_dir: Path
-
-
-def _emit() -> ModuleType | None:
-    try:
-        module = importlib.import_module("compiler.emit")
-    except ImportError:
-        return None
-    return module if hasattr(module, "prepare") else None
 
 
 def touched(plan: Plan) -> tuple[list[str], list[str]]:
@@ -51,13 +42,10 @@ def touched(plan: Plan) -> tuple[list[str], list[str]]:
     return sorted(written - deleted), sorted(deleted)
 
 
-def prepare_artifacts(plan: Plan, resolved: ResolvedEcosystem, out_dir: Path) -> Pending | None:
+def prepare_artifacts(plan: Plan, resolved: ResolvedEcosystem, out_dir: Path) -> Pending:
     """Compute and check the plan's artifacts; raise a refusal while nothing has changed."""
-    emit = _emit()
-    if emit is None:
-        return None
     written, deleted = touched(plan)
-    prepared = emit.prepare(resolved, out_dir, written, deleted)
+    prepared = prepare(resolved, out_dir, written, deleted)
     if has_errors(prepared.findings):
         errors = sum(f.severity is Severity.ERROR for f in prepared.findings)
         raise GenerationError(
@@ -67,8 +55,8 @@ def prepare_artifacts(plan: Plan, resolved: ResolvedEcosystem, out_dir: Path) ->
             findings=prepared.findings,
         )
     try:
-        emit.check_output(out_dir, prepared.paths)
-    except emit.OutputError as err:
+        check_output(out_dir, prepared.paths)
+    except OutputError as err:
         raise PlanError(
             f"--out-dir: {err.message}; nothing was applied",
             hint=f"{err.hint} Then apply the same plan again.",
@@ -76,14 +64,12 @@ def prepare_artifacts(plan: Plan, resolved: ResolvedEcosystem, out_dir: Path) ->
     return Pending(prepared, out_dir)
 
 
-def write_artifacts(pending: Pending, serial: int) -> Any:
+def write_artifacts(pending: Pending, serial: int) -> GenerateResult:
     """Write the computed artifacts (the changes are recorded, as state `serial`)."""
-    emit = _emit()
-    assert emit is not None
     try:
-        return emit.write_prepared(pending.prepared, pending.out_dir)
-    except (OSError, emit.OutputError) as err:
-        what = err.message if isinstance(err, emit.OutputError) else _os_error(err)
+        return write_prepared(pending.prepared, pending.out_dir)
+    except (OSError, OutputError) as err:
+        what = err.message if isinstance(err, OutputError) else _os_error(err)
         raise ArtifactsError(
             f"the state records the changes (serial {serial}), but their artifacts could not "
             f"be written: {what}",

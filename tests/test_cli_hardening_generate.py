@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import RunEngage
 
-from compiler.emit import MANIFEST
+from compiler.emit.manifest import MANIFEST
 
 BASIC = Path(__file__).parent / "fixtures" / "generate" / "basic"
 TARGETS = ("--target", "salesforce", "--target", "account_engagement")

@@ -17,7 +17,7 @@ import pytest
 import sqlglot
 from conftest import WriteEco, compile_eco, locate, where
 
-from compiler.emit import Emitted
+from compiler.emit.artifact import Emitted
 from compiler.emit.marketing_cloud import emit, tsql
 from compiler.emit.marketing_cloud.automations import ical
 from compiler.model.integrations import Schedule

@@ -19,7 +19,7 @@ import pytest
 import sqlglot
 
 from compiler.diagnostics import Severity
-from compiler.emit import generate
+from compiler.emit.generate import generate
 from compiler.emit.marketing_cloud.tsql import problems
 from compiler.pipeline import compile_path
 from compiler.source import ParseCache

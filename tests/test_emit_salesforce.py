@@ -15,7 +15,7 @@ from conftest import codes, dedent, locate
 from lxml import etree
 
 from compiler.diagnostics import Finding
-from compiler.emit import Emitted
+from compiler.emit.artifact import Emitted
 from compiler.emit.salesforce import emit, finish
 from compiler.pipeline import compile_path
 from compiler.source import ParseCache

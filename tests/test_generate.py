@@ -16,8 +16,10 @@ import pytest
 from conftest import RunEngage, codes
 from lxml import etree
 
-import compiler.emit as emit_module
-from compiler.emit import MANIFEST, Emitted, generate
+import compiler.emit.generate as emit_module
+from compiler.emit.artifact import Emitted
+from compiler.emit.generate import generate
+from compiler.emit.manifest import MANIFEST
 from compiler.pipeline import compile_path
 from compiler.resolved import ResolvedEcosystem
 from compiler.source import ParseCache

@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 
 from compiler.diagnostics import Severity
-from compiler.emit import generate
+from compiler.emit.generate import generate
 from compiler.pipeline import compile_path
 from compiler.source import ParseCache
 

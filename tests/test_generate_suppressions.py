@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compiler.emit import generate
+from compiler.emit.generate import generate
 from compiler.pipeline import compile_path
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "ecosystem"

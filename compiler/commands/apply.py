@@ -56,9 +56,7 @@ def _report(result: ApplyResult, out_dir: Path) -> None:
         f"{replaced} replaced, {destroyed} destroyed" + (f", {moved} moved." if moved else ".")
     )
     click.echo(f"State: serial {result.serial}, lineage {result.lineage}.")
-    if not result.generation_available:
-        click.echo("Artifacts: generation is not available in this engage; state recorded only.")
-    elif result.generated is not None:
+    if result.generated is not None:
         gen = result.generated
         click.echo(
             f"Artifacts: {len(gen.written)} file(s) generated in {out_dir} "

@@ -15,8 +15,10 @@ from compiler.commands.common import (
     print_findings_text,
 )
 from compiler.diagnostics import Severity, has_errors, sort_findings
-from compiler.emit import EMITTERS, GenerateResult, OutputError
-from compiler.emit import generate as generate_files
+from compiler.emit.generate import GenerateResult
+from compiler.emit.generate import generate as generate_files
+from compiler.emit.output import OutputError
+from compiler.emit.targets import EMITTERS
 from compiler.render.console import make_console
 from compiler.render.findings_text import render_findings
 from compiler.rules.check import check_source

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from compiler.diagnostics import CodeInfo, Finding, code, make
-from compiler.emit import Emitted
+from compiler.emit.artifact import Emitted
 from compiler.model.integrations import Integration
 from compiler.model.sync import FieldMapping, SyncRule
 from compiler.resolved import ResolvedEcosystem

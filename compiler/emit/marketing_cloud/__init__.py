@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from compiler.diagnostics import Finding, make
-from compiler.emit import E_INTERNAL, Emitted
+from compiler.emit.artifact import Emitted
 from compiler.emit.marketing_cloud import queries as q
 from compiler.emit.marketing_cloud import tsql
 from compiler.emit.marketing_cloud.automations import automations
 from compiler.emit.marketing_cloud.data_extensions import dump, emit_data_extension
 from compiler.emit.marketing_cloud.names import E_MC_NAME, DeInfo, data_extensions
+from compiler.emit.selection import E_INTERNAL
 from compiler.resolved import ResolvedEcosystem
 
 

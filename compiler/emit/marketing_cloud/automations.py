@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from compiler.diagnostics import Finding, code, make
-from compiler.emit import Emitted
+from compiler.emit.artifact import Emitted
 from compiler.emit.marketing_cloud.data_extensions import dump
 from compiler.emit.marketing_cloud.queries import Query
 from compiler.model.base import duration_seconds

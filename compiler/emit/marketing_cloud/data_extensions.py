@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from compiler.emit import Emitted
+from compiler.emit.artifact import Emitted
 from compiler.emit.marketing_cloud.names import DeInfo
 from compiler.model.data_extensions import DataExtension, DeField, Retention
 

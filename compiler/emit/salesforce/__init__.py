@@ -14,7 +14,7 @@ Layout (one sfdx project; `salesforce/<system>/` per org when the ecosystem has 
 from __future__ import annotations
 
 from compiler.diagnostics import Finding
-from compiler.emit import Emitted
+from compiler.emit.artifact import Emitted
 from compiler.emit.salesforce import custom_fields, duplicate_rules, matching_rules, permission_sets
 from compiler.emit.salesforce.common import salesforce_systems
 from compiler.emit.salesforce.package import finish

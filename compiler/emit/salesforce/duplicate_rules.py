@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 
 from compiler.diagnostics import Finding, code
-from compiler.emit import Emitted
+from compiler.emit.artifact import Emitted
 from compiler.emit.names import label_from
 from compiler.emit.salesforce import xml
 from compiler.emit.salesforce.common import clipped, finding, salesforce_systems, source_path

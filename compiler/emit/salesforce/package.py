@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from compiler.diagnostics import Finding
-from compiler.emit import Deletion, Emitted
+from compiler.emit.artifact import Deletion, Emitted
 from compiler.emit.salesforce import xml
 from compiler.emit.salesforce.common import API_VERSION, project_prefix, salesforce_systems
 from compiler.resolved import ResolvedEcosystem

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from compiler.access import UserAccess, all_access, integrations_of, takes_field_permission
 from compiler.diagnostics import Finding
-from compiler.emit import Emitted
+from compiler.emit.artifact import Emitted
 from compiler.emit.salesforce import xml
 from compiler.emit.salesforce.common import clipped, source_path
 from compiler.emit.salesforce.names import Named, developer_names

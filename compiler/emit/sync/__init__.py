@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from compiler.diagnostics import Finding
-from compiler.emit import Emitted
+from compiler.emit.artifact import Emitted
 from compiler.emit.marketing_cloud.names import flat_name
 from compiler.emit.sync.build import EXTRACT, SyncSql, statements
 from compiler.emit.sync.spec import ROW, SyncSpec, build_spec, is_custom_rule
