@@ -24,6 +24,7 @@ ENGAGE_TEST_WAIT_FOR=PATH waits, holding the lock, until PATH exists.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 import uuid
@@ -34,8 +35,10 @@ from pathlib import Path
 from compiler import __version__
 from compiler.apply_artifacts import prepare_artifacts, write_artifacts
 from compiler.emit.generate import GenerateResult
-from compiler.plan.approvals import Approval, unmet
+from compiler.model.governance import Governance
+from compiler.plan.approvals import Approval
 from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.conflicts import check_findings, errors
 from compiler.plan.definition import Change, Plan
 from compiler.plan.errors import ApprovalError, StalePlanError
 from compiler.plan.journal import JournalHeader, JournalRecord
@@ -48,6 +51,7 @@ from compiler.plan.state import (
     check_belongs,
     with_records,
 )
+from compiler.plan.verify import Verdict, counted, judge_all, signatures_mode
 from compiler.resolved import ResolvedEcosystem
 
 _AGAIN = "Run `engage plan --out ...` again and have the new plan approved."
@@ -60,6 +64,7 @@ class ApplyResult:
     serial: int
     generated: GenerateResult | None = None  # the artifacts written (None: nothing applied)
     nothing_to_do: bool = False
+    verdicts: Sequence[Verdict] = ()
 
 
 # ------------------------------------------------------------------ refusals
@@ -93,19 +98,56 @@ def check_fresh(plan: Plan, state: State | None, where: str) -> None:
         )
 
 
-def check_sources(plan: Plan, resolved: ResolvedEcosystem) -> None:
+def _keys_gone(plan: Plan, approvals: Sequence[Approval], resolved: ResolvedEcosystem) -> str:
+    """Which approvals the changed sources no longer declare the signing key of."""
+    gone = [
+        v.approval.name
+        for v in judge_all(plan, approvals, resolved.ecosystem.governance)
+        if v.status == "refused"
+        and ("does not declare" in v.detail or "declares no key" in v.detail)
+    ]
+    if not gone:
+        return ""
+    return (
+        f"; the key that signed the approval of {', '.join(gone)} is no longer declared for "
+        "them (a key removed after the plan is never accepted)"
+    )
+
+
+def check_sources(
+    plan: Plan, resolved: ResolvedEcosystem, approvals: Sequence[Approval] = ()
+) -> None:
+    """The sources are those the plan was made from: the keys that verify its approvals
+    are read from exactly them."""
     if resolved.source_digest != plan.source.digest:
         raise StalePlanError(
-            f"the sources in {plan.source.path} changed since the plan was made",
+            f"the sources in {plan.source.path} changed since the plan was made"
+            + _keys_gone(plan, approvals, resolved),
             hint=f"Apply exactly what was reviewed: check out that commit, or {_AGAIN[0].lower()}"
             f"{_AGAIN[1:]}",
         )
 
 
-def check_approvals(plan: Plan, approvals: Sequence[Approval], void: int) -> None:
-    short = unmet(plan, approvals)
+def check_approvals(
+    plan: Plan, approvals: Sequence[Approval], void: int, governance: Governance
+) -> list[Verdict]:
+    """Every approval verified against the keys of `governance` (the checked sources), and
+    every requirement met. Returns the verdicts (apply says which are unverified)."""
+    verdicts = judge_all(plan, approvals, governance)
+    refused = [v for v in verdicts if v.status == "refused"]
+    if refused:
+        raise ApprovalError(
+            "approvals refused: " + "; ".join(v.describe() for v in refused),
+            hint="Delete the refused records from the approvals file and have those members "
+            "approve this plan again with `engage approve PLAN --as NAME --key KEY`.",
+        )
+    short = []
+    for req in plan.required_approvals:
+        n = req.count - len(counted(req, verdicts, governance))
+        if n > 0:
+            short.append((req, n))
     if not short:
-        return
+        return verdicts
     parts = [
         f"{req.policy} needs {n} more from {req.group} "
         f"({', '.join(req.members) or 'nobody may approve'})"
@@ -114,17 +156,47 @@ def check_approvals(plan: Plan, approvals: Sequence[Approval], void: int) -> Non
     voided = (
         f"; {void} approval(s) given to an earlier version of this plan are void" if void else ""
     )
-    raise ApprovalError(
-        "missing approvals: " + "; ".join(parts) + voided,
-        hint="Each approver runs `engage approve PLAN --as NAME` after reading the plan.",
+    unsigned = sorted(
+        v.approval.name
+        for v in verdicts
+        if v.status == "unsigned"
+        and any(signatures_mode(r, governance) == "required" for r, _ in short)
     )
+    unsigned_note = (
+        f"; the approval(s) of {', '.join(unsigned)} are not signed, and these policies "
+        "require signatures"
+        if unsigned
+        else ""
+    )
+    raise ApprovalError(
+        "missing approvals: " + "; ".join(parts) + voided + unsigned_note,
+        hint="Each approver runs `engage approve PLAN --as NAME --key KEY` (or with ssh-agent) "
+        "after reading the plan.",
+    )
+
+
+def check_conflict_mark(plan: Plan) -> None:
+    """Conflict errors without the --allow-conflicts mark: a plan edited by hand (the
+    rebuild under the lock then proves the conflicts are the sources' own)."""
+    if errors(plan.conflicts) and not plan.conflicts_allowed:
+        raise StalePlanError(
+            "the plan holds conflict errors but was not made with --allow-conflicts "
+            "(edited by hand)",
+            hint=_AGAIN,
+        )
 
 
 def check_matches(plan: Plan, resolved: ResolvedEcosystem, state: State | None) -> None:
     """The plan is exactly what its sources and state produce now."""
     again = build_plan(
         PlanInputs(
-            resolved, state, plan.source.path, plan.state.location, frozenset(plan.assumed_empty)
+            resolved,
+            state,
+            plan.source.path,
+            plan.state.location,
+            frozenset(plan.assumed_empty),
+            conflicts=check_findings(resolved),
+            allow_conflicts=plan.conflicts_allowed,
         )
     )
     if again.digest != plan.digest:
@@ -253,9 +325,10 @@ def apply_plan(
     command: str,
 ) -> ApplyResult:
     """Check everything, then apply under the state lock. Raises a PlanError subclass."""
-    check_sources(plan, resolved)
+    check_sources(plan, resolved, approvals[0])
+    check_conflict_mark(plan)
     check_fresh(plan, backend.read(), backend.location)
-    check_approvals(plan, *approvals)
+    verdicts = check_approvals(plan, *approvals, resolved.ecosystem.governance)
     with backend.lock(command, lock_timeout):
         _hook_wait()
         state = backend.read()
@@ -263,5 +336,8 @@ def apply_plan(
         check_matches(plan, resolved, state)
         if not plan.has_changes:
             lineage = state.lineage if state else ""
-            return ApplyResult((), lineage, state.serial if state else 0, nothing_to_do=True)
-        return execute(plan, resolved, backend, state, out_dir)
+            return ApplyResult(
+                (), lineage, state.serial if state else 0, nothing_to_do=True, verdicts=verdicts
+            )
+        done = execute(plan, resolved, backend, state, out_dir)
+        return dataclasses.replace(done, verdicts=verdicts)

@@ -5,18 +5,37 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from compiler import excerpts
 from compiler.assemble import E_PLACEHOLDER, assemble
 from compiler.diagnostics import Finding, Span, has_errors, make, sort_findings
 from compiler.gcpause import gc_paused
 from compiler.resolve import resolve
 from compiler.resolved import ResolvedEcosystem
+from compiler.secrets import document_secret_findings
 from compiler.source import E_NO_FILES, ParseCache, SourceSet, load
 from compiler.spans import SpanIndex
 from compiler.validate import build_model
 from compiler.yamlparse import Limits
+
+
+def load_sources(
+    path: Path | str, limits: Limits | None = None, cache: ParseCache | None = None
+) -> SourceSet:
+    """Load, then refuse secrets (E8020) in every document as written, overlays included:
+    each file judged once, whatever the number of environments compiled from it. The lines
+    holding one are hidden from every excerpt."""
+    source = load(path, limits, cache)
+    secrets = document_secret_findings(source.documents)
+    for f in secrets:
+        if f.span is not None:
+            excerpts.hide(f.span.file, f.span.line, f.span.end_line)
+    if not secrets:
+        return source
+    return dataclasses.replace(source, findings=(*source.findings, *secrets))
 
 
 @dataclass(frozen=True)
@@ -116,7 +135,7 @@ def _compile_path(
     limits: Limits | None,
     cache: ParseCache | None,
 ) -> Compilation:
-    source = load(path, limits, cache)
+    source = load_sources(path, limits, cache)
     if not all_environments:
         return compile_source(source, environment)
     comps = compile_environments(source, environment)

@@ -21,6 +21,7 @@ from compiler.model.sync import FieldMapping, SyncRule
 from compiler.resolved import FieldSpec, ObjectSpec, ResolvedEcosystem
 from compiler.spans import Path, SpanIndex
 from compiler.suggest import did_you_mean
+from compiler.trust.keys import key_findings
 
 E_UNDECLARED = code(
     "E2010",
@@ -534,6 +535,7 @@ class _Resolver:
 
     def _governance(self) -> None:
         gov = self.eco.governance
+        self.findings.extend(key_findings(gov, self.index))
         kinds = set(RESOURCE_SECTIONS.values()) | {"consent", "governance"}
         envs = self.eco.ecosystem.environments
         for name, policy in gov.policies.items():

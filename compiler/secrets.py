@@ -10,15 +10,15 @@ for the shapes of well-known credentials; the value itself is never repeated.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from compiler.diagnostics import NO_EXCERPT, Finding, code, make
-from compiler.redact import redact_text
 from compiler.spans import SpanIndex
 
-if TYPE_CHECKING:  # source.py calls this module while loading
+if TYPE_CHECKING:
     from compiler.source import Document
 
 E_SECRET = code(
@@ -32,23 +32,90 @@ E_SECRET = code(
 )
 NO_EXCERPT.add(E_SECRET.code)  # the source line holds the secret: never print it
 
+# Modelled on gitleaks' default rules (aws-access-token, generic-api-key, private-key,
+# jwt, github-pat, slack tokens; the "url with credentials" and authorization-header
+# patterns) and detect-secrets' KeywordDetector and Base64HighEntropyString (limit 4.5).
+# Boundaries are "not a letter or digit" rather than \b, so `db_password=` and
+# `AWS_SECRET_ACCESS_KEY=` are seen (\b fails after `_`).
+_NOT_ALNUM_BEFORE = r"(?<![A-Za-z0-9])"
 _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
-    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    (
+        "an AWS access key id",
+        re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}(?![A-Z0-9])"),
+    ),
     ("a JSON Web Token", re.compile(r"\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}")),
-    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{20,})")),
-    ("a Slack token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
+    ("a GitHub token", re.compile(r"(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{20,})")),
+    ("a Slack token", re.compile(r"xox[abprs]-[A-Za-z0-9-]{10,}")),
     ("a Salesforce session id", re.compile(r"\b00D[A-Za-z0-9]{12,15}![\w.]{20,}")),
+    ("a URL with a password", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]+:[^\s/@]+@[^\s/]")),
+    (
+        "an authorization header",
+        re.compile(
+            r"(?i)authorization\s*[:=]\s*(?:basic|bearer|digest|token)\s+[A-Za-z0-9+/=._~-]{6,}"
+        ),
+    ),
+    (
+        "an authorization header",
+        re.compile(
+            r"(?i)\b(?:basic|bearer)\s+(?=[A-Za-z0-9+/=._~-]*[0-9+/=])[A-Za-z0-9+/=._~-]{12,}"
+        ),
+    ),
 )
+# A keyword, then `:` / `=` and a value, or a space and a value that looks like a secret.
+_KEYWORDS = (
+    r"[A-Za-z0-9_]*(?:password|passwd|passphrase|secret|token)|pwd|pw|api[_-]?key|apikey"
+    r"|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth[_-]?code"
+)
+_ASSIGNED = re.compile(
+    rf"(?i){_NOT_ALNUM_BEFORE}(?:{_KEYWORDS})(?![A-Za-z0-9])\s*[:=]\s*(\"[^\"]*\"|'[^']*'|[^\s,;]+)"
+)
+_SPACED = re.compile(rf"(?i){_NOT_ALNUM_BEFORE}(?:password|passwd|passphrase|pwd|pw)\s+(\S+)")
+_PLACEHOLDER = re.compile(
+    r"^(?:\$\{.*\}|\{\{.*\}\}|<.*>|\*+|x+|\(sensitive value\)|none|null|"
+    r"true|false|required|optional|n/a|-+)$",
+    re.IGNORECASE,
+)
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")
+_SSH_KEY = re.compile(
+    r"^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,3}( |$)"
+)
+
+
+def _value_looks_secret(value: str, spaced: bool) -> bool:
+    value = value.strip("\"'")
+    if len(value) < (6 if spaced else 3) or _PLACEHOLDER.match(value):
+        return False
+    if not spaced:
+        return True
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    return has_alpha and (has_digit or any(not c.isalnum() for c in value))
+
+
+def _entropy(text: str) -> float:
+    counts = {c: text.count(c) for c in set(text)}
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
 
 
 def _what(text: str) -> str | None:
     for name, pattern in _SHAPES:
         if pattern.search(text):
             return name
-    if redact_text(text) != text:
+    if any(_value_looks_secret(m.group(1), False) for m in _ASSIGNED.finditer(text)):
         return "a password, token or key written inline"
+    if any(_value_looks_secret(m.group(1), True) for m in _SPACED.finditer(text)):
+        return "a password written inline"
+    if not _SSH_KEY.match(text.strip()):
+        for blob in _BASE64.findall(text):
+            if _entropy(blob) > 4.5:
+                return "a long random (base64) string, such as a key"
     return None
+
+
+def looks_secret(text: str) -> str | None:
+    """What the text looks like when it holds a secret ("a private key"…), else None."""
+    return _what(text)
 
 
 def find_secrets(
@@ -56,7 +123,8 @@ def find_secrets(
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(path, what it looks like) of every secret-looking string under `value`. Keys are
     not judged: in this language they are names (a field called `Device_Token` is a field,
-    not a token), and the schema refuses keys it does not know."""
+    not a token, and maps to another field's name), and the schema refuses keys it does not
+    know; `SFPASSWORD=…` or `pw: …` written inside a string is judged like any secret."""
     if isinstance(value, dict):
         for key, item in value.items():
             yield from find_secrets(item, (*path, key))

@@ -11,16 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compiler import __version__
+from compiler import __version__, excerpts
 from compiler.diagnostics import Finding, Related, Span, code, make
 from compiler.gcpause import gc_paused
-from compiler.secrets import document_secret_findings
 from compiler.yamlparse import Limits, ParsedDocument, ParseProblem, SpanNode, parse_text
 
 E_SYNTAX = code(
@@ -228,6 +228,7 @@ class Loader:
         if data is None:
             return
         self.files.append(file)
+        excerpts.accept(file, data.decode("utf-8-sig", errors="replace"))
         self.hasher.update(file.encode() + b"\0" + hashlib.sha256(data).digest())
         parsed = self._parse(data, file)
         for index, doc in enumerate(parsed):
@@ -235,24 +236,40 @@ class Loader:
             self._follow_includes(real, doc)
 
     def _read(self, real: Path, file: str) -> bytes | None:
+        """The file's bytes, checked before reading: a regular file (a FIFO or a device
+        would hang or never end), within the size limit, and never more than the limit
+        read (a file that grows while read is refused too)."""
+        limit = self.limits.max_file_bytes
         try:
-            size = real.stat().st_size
-            if size > self.limits.max_file_bytes:
-                self.findings.append(
-                    make(
-                        E_LIMIT,
-                        f"the file is {size:,} bytes, over the limit of "
-                        f"{self.limits.max_file_bytes:,} bytes",
-                        Span(file, 1, 1),
-                    )
-                )
-                return None
-            return real.read_bytes()
+            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
         except OSError as err:
+            self._unreadable(file, f"cannot read the file: {err.strerror}")
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                self._unreadable(file, "not a regular file (a FIFO, device or socket)")
+                return None
+            try:
+                data = handle.read(limit + 1) if info.st_size <= limit else None
+            except OSError as err:
+                self._unreadable(file, f"cannot read the file: {err.strerror}")
+                return None
+        if data is None or len(data) > limit:
+            size = info.st_size if data is None else len(data)
             self.findings.append(
-                make(E_UNREADABLE, f"cannot read the file: {err.strerror}", Span(file, 1, 1))
+                make(
+                    E_LIMIT,
+                    f"the file is {'over ' if data is not None else ''}{size:,} bytes, over "
+                    f"the limit of {limit:,} bytes",
+                    Span(file, 1, 1),
+                )
             )
             return None
+        return data
+
+    def _unreadable(self, file: str, message: str) -> None:
+        self.findings.append(make(E_UNREADABLE, message, Span(file, 1, 1)))
 
     def _parse(self, data: bytes, file: str) -> list[ParsedDocument]:
         digest = _cache_key(data, self.limits)
@@ -382,7 +399,7 @@ def _load(path: Path, limits: Limits | None, cache: ParseCache | None) -> Source
     return SourceSet(
         root=root.resolve(),
         documents=tuple(loader.documents),
-        findings=(*loader.findings, *document_secret_findings(loader.documents)),
+        findings=tuple(loader.findings),
         digest=loader.hasher.hexdigest(),
         files=tuple(loader.files),
     )

@@ -11,6 +11,7 @@ from test_plan_support import (
     apply_now,
     edit,
     in_own_folder,  # noqa: F401 (autouse fixture)
+    key_of,
     workspace,
 )
 
@@ -47,7 +48,9 @@ def test_apply_refuses_missing_approvals_then_accepts_them(engage: RunEngage) ->
     refused = engage("apply", PLAN)
     assert refused.code == 1
     assert "missing approvals: consent_needs_dpo needs 1 more from data_protection" in refused.err
-    given = engage("approve", PLAN, "--as", "dpo", "--comment", "checked the DPIA")
+    given = engage(
+        "approve", PLAN, "--as", "dpo", "--key", key_of("dpo"), "--comment", "checked the DPIA"
+    )
     assert given.code == 0 and "Every approval this plan requires is given." in given.out
     record = approvals_file()
     assert record["approvals"][0]["comment"] == "checked the DPIA"  # type: ignore[index]
@@ -63,7 +66,9 @@ def test_only_group_members_may_approve_and_only_their_groups_count(engage: RunE
     assert stranger.code == 1
     assert "'mallory' is not a member of any governance group" in stranger.err
     assert not Path(f"{PLAN}.approvals.json").exists()
-    committee = engage("approve", PLAN, "--as", "ana")  # a member, but not of data_protection
+    committee = engage(
+        "approve", PLAN, "--as", "ana", "--key", key_of("ana")
+    )  # a member, but not of data_protection
     assert committee.code == 0 and "Still needed: 1 more from data_protection" in committee.out
     assert engage("apply", PLAN).code == 1
 
@@ -73,12 +78,12 @@ def test_two_approvals_from_one_person_count_once(engage: RunEngage) -> None:
     apply_now()
     edit(root / "data.yaml", "      Points: {type: Number}\n", "")  # drops a field: data loss
     engage("plan", "--out", PLAN)
-    engage("approve", PLAN, "--as", "ana")
-    engage("approve", PLAN, "--as", "ana", "--comment", "again")
+    engage("approve", PLAN, "--as", "ana", "--key", key_of("ana"))
+    engage("approve", PLAN, "--as", "ana", "--key", key_of("ana"), "--comment", "again")
     refused = engage("apply", PLAN)
     assert "data_loss_needs_committee needs 1 more from committee" in refused.err
     assert len(approvals_file()["approvals"]) == 1  # type: ignore[arg-type]
-    engage("approve", PLAN, "--as", "carla")
+    engage("approve", PLAN, "--as", "carla", "--key", key_of("carla"))
     assert engage("apply", PLAN).code == 0
 
 
@@ -87,13 +92,13 @@ def test_a_changed_plan_voids_earlier_approvals(engage: RunEngage) -> None:
     apply_now()
     consent_change(root)
     engage("plan", "--out", PLAN)
-    engage("approve", PLAN, "--as", "dpo")
+    engage("approve", PLAN, "--as", "dpo", "--key", key_of("dpo"))
     edit(root / "integrations.yaml", "max_propagation: 4h", "max_propagation: 8h")
     engage("plan", "--out", PLAN)  # same file, another plan
     refused = engage("apply", PLAN)
     assert refused.code == 1
     assert "1 approval(s) given to an earlier version of this plan are void" in refused.err
-    again = engage("approve", PLAN, "--as", "dpo")
+    again = engage("approve", PLAN, "--as", "dpo", "--key", key_of("dpo"))
     assert "1 approval(s) given to an earlier version of this plan are void" in again.out
     assert engage("apply", PLAN).code == 0
 
@@ -114,7 +119,7 @@ def test_show_reports_approvals_given(engage: RunEngage) -> None:
     consent_change(root)
     engage("plan", "--out", PLAN)
     assert "[0 of 1 given]" in engage("show", PLAN).out
-    engage("approve", PLAN, "--as", "dpo")
+    engage("approve", PLAN, "--as", "dpo", "--key", key_of("dpo"))
     assert "[1 of 1 given]" in engage("show", PLAN).out
     assert (
         "| consent_needs_dpo | data_protection (dpo) | 1 | 1 |"
@@ -129,7 +134,7 @@ def test_approving_a_tampered_plan_is_refused(engage: RunEngage) -> None:
     engage("plan", "--out", PLAN)
     text = Path(PLAN).read_text(encoding="utf-8")
     Path(PLAN).write_text(text.replace('"4h"', '"1d"'), encoding="utf-8")
-    result = engage("approve", PLAN, "--as", "dpo")
+    result = engage("approve", PLAN, "--as", "dpo", "--key", key_of("dpo"))
     assert result.code == 1
     assert "was modified after engage wrote it" in result.err
 

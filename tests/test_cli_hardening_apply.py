@@ -256,7 +256,9 @@ def test_apply_from_another_folder_says_where_to_run_it(
     result = engage("apply", f"../{PLAN.as_posix()}")
     assert result.code == 1
     no_crash(result.err)
-    assert "ecosystem" in result.err and "folder where `engage plan` ran" in result.err
+    assert "the plan was made from the ecosystem 'ecosystem', but this apply compiles '.'" in (
+        result.err
+    )
     assert "E0007" not in result.err  # not reported as a broken ecosystem
 
 
@@ -268,9 +270,16 @@ def test_a_state_of_another_environment_is_refused_with_a_hint_apply_can_follow(
     save_and_approve(make_plan(env="prod", state_path=Path(".engage/state/prod.json")))
     result = engage("apply", PLAN.as_posix(), "--state", STATE.as_posix())
     assert result.code == 1
-    assert "is the state of environment 'dev', not 'prod'" in result.err
+    assert (
+        "computed against the state .engage/state/prod.json, but this apply would use "
+        + (".engage/state/dev.json")
+        in result.err
+    )
     assert "--env" not in result.err  # apply has no --env
-    assert ".engage/state/prod.json" in result.err
+    STATE.replace(".engage/state/prod.json")  # the prod file now holds dev's state
+    swapped = engage("apply", PLAN.as_posix(), "--state", ".engage/state/prod.json")
+    assert swapped.code == 1
+    assert "is the state of environment 'dev', not 'prod'" in swapped.err
 
 
 def test_reapplying_the_plan_whose_apply_was_interrupted_says_how_to_finish(

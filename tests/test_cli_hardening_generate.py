@@ -33,7 +33,9 @@ def in_own_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 
 def generate(engage: RunEngage, out: str = "build") -> tuple[int, str, str]:
-    result = engage("generate", "eco", "--env", "production", "--out", out, *TARGETS)
+    result = engage(
+        "generate", "eco", "--env", "production", "--out", out, *TARGETS, "--allow-conflicts"
+    )
     return result.code, result.out, result.err
 
 

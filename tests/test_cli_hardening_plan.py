@@ -21,6 +21,7 @@ from test_plan_support import (
     edit,
     engage_process,
     in_own_folder,  # noqa: F401 (autouse fixture)
+    key_of,
     make_plan,
     save_and_approve,
     workspace,
@@ -134,7 +135,7 @@ def test_a_damaged_plan_file_is_refused_with_what_to_do(
 ) -> None:
     _saved_plan(engage)
     PLAN.write_bytes(content)
-    extra = ("--as", "dpo") if command == "approve" else ()
+    extra = ("--as", "dpo", "--key", key_of("dpo")) if command == "approve" else ()
     result = engage(command, PLAN.as_posix(), *extra)
     refused(result.code, result.err, PLAN.as_posix(), needle, "engage plan")
 
@@ -142,7 +143,7 @@ def test_a_damaged_plan_file_is_refused_with_what_to_do(
 @pytest.mark.parametrize("command", ["show", "approve", "apply"])
 def test_a_missing_plan_file_is_refused_with_what_to_do(engage: RunEngage, command: str) -> None:
     workspace()
-    extra = ("--as", "dpo") if command == "approve" else ()
+    extra = ("--as", "dpo", "--key", key_of("dpo")) if command == "approve" else ()
     result = engage(command, "plans/nope.plan.json", *extra)
     refused(result.code, result.err, "plans/nope.plan.json", "does not exist", "engage plan --out")
 
@@ -151,7 +152,7 @@ def test_approvals_that_cannot_be_recorded_are_a_refusal(engage: RunEngage) -> N
     workspace()
     name = "p" * 236 + ".json"  # the plan fits, its `.approvals.json` sidecar does not
     assert engage("plan", "--out", name).code == 2
-    result = engage("approve", name, "--as", "dpo")
+    result = engage("approve", name, "--as", "dpo", "--key", key_of("dpo"))
     refused(result.code, result.err, ".approvals.json", "shorter")
 
 
@@ -207,7 +208,7 @@ def test_void_approvals_are_reported_by_show_and_by_plan_out(engage: RunEngage) 
     """The docs promise that every command says when approvals became void."""
     root = workspace()
     assert engage("plan", "--out", PLAN.as_posix()).code == 2
-    assert engage("approve", PLAN.as_posix(), "--as", "dpo").code == 0
+    assert engage("approve", PLAN.as_posix(), "--as", "dpo", "--key", key_of("dpo")).code == 0
     edit(root / "integrations.yaml", "max_propagation: 1h", "max_propagation: 2h")
     replaced = engage("plan", "--out", PLAN.as_posix())
     assert replaced.code == 2
@@ -320,7 +321,10 @@ def test_approvals_given_at_the_same_time_are_all_recorded() -> None:
     for _ in range(3):  # one round lost an approval half the time without the lock
         sidecar = Path(f"{PLAN}.approvals.json")
         sidecar.unlink(missing_ok=True)
-        procs = [engage_process("approve", PLAN.as_posix(), "--as", name) for name in names]
+        procs = [
+            engage_process("approve", PLAN.as_posix(), "--as", name, "--key", key_of(name))
+            for name in names
+        ]
         for proc in procs:
             _, err = proc.communicate(timeout=60)
             assert proc.returncode == 0, err

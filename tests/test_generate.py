@@ -25,6 +25,8 @@ from compiler.resolved import ResolvedEcosystem
 from compiler.source import ParseCache
 
 BASIC = Path(__file__).parent / "fixtures" / "generate" / "basic"
+# The generator fixture holds conflicts on purpose (check errors); generate refuses them without it.
+ALLOW = ("--allow-conflicts",)
 NS = {"m": "http://soap.sforce.com/2006/04/metadata"}
 SF = "salesforce/force-app/main/default"
 RULE = f"{SF}/duplicateRules/Lead.lead_dupes.duplicateRule-meta.xml"
@@ -113,7 +115,7 @@ def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
         out = tmp_path / f"out{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed, "NO_COLOR": "1"}
         code = "from compiler.cli import main; main()"
-        args = ["generate", str(BASIC), "--env", "sandbox", "--out", str(out)]
+        args = ["generate", str(BASIC), "--env", "sandbox", "--out", str(out), "--allow-conflicts"]
         args += [a for t in sorted(MINE) for a in ("--target", t)]
         done = subprocess.run(
             [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True
@@ -288,12 +290,12 @@ def test_unsafe_paths_are_refused_and_a_crash_stays_local(
 
 # --------------------------------------------------------------------------- command line
 def test_cli_generates_and_summarises(engage: RunEngage, tmp_path: Path) -> None:
-    run = engage("generate", str(BASIC), "--env", "production", "--out", "build")
+    run = engage("generate", str(BASIC), "--env", "production", "--out", "build", *ALLOW)
     assert run.code == 0, run.out + run.err
     assert "for environment 'production'" in run.out
     n_sf = len([p for p in tree(tmp_path / "build") if p.startswith("salesforce/")])
     assert f"  {'salesforce':<20} {n_sf:>4} files ({n_sf} changed)\n" in run.out
-    again = engage("generate", str(BASIC), "--env", "production", "--out", "build")
+    again = engage("generate", str(BASIC), "--env", "production", "--out", "build", *ALLOW)
     assert f"  {'salesforce':<20} {n_sf:>4} files (0 changed)\n" in again.out
 
 
@@ -305,7 +307,7 @@ def test_cli_refuses_an_invalid_ecosystem(engage: RunEngage, tmp_path: Path) -> 
         .replace("matching_rule: lead_email", "matching_rule: nope")
     )
     (root / "dedupe.yaml").write_text(text)
-    run = engage("generate", str(root), "--out", "build")
+    run = engage("generate", str(root), "--out", "build", *ALLOW)
     assert run.code == 1
     assert "E2010" in run.out and "dedupe.yaml" in run.out
     assert "nothing generated" in run.err
@@ -313,11 +315,11 @@ def test_cli_refuses_an_invalid_ecosystem(engage: RunEngage, tmp_path: Path) -> 
 
 
 def test_cli_target_option_and_bad_out(engage: RunEngage, tmp_path: Path) -> None:
-    run = engage("generate", str(BASIC), "--target", "account_engagement", "--out", "build")
+    run = engage("generate", str(BASIC), "--target", "account_engagement", "--out", "build", *ALLOW)
     assert run.code == 0, run.out + run.err
     assert set(tree(tmp_path / "build")) == {MANIFEST, "account_engagement/connector-settings.md"}
     (tmp_path / "afile").write_text("x")
-    bad = engage("generate", str(BASIC), "--out", "afile")
+    bad = engage("generate", str(BASIC), "--out", "afile", *ALLOW)
     assert bad.code == 1
     assert "afile" in bad.err
 
@@ -328,6 +330,6 @@ def test_cli_exit_code_follows_generation_errors(engage: RunEngage, tmp_path: Pa
         "apiVersion: engage/v1\nmatching_rules:\n  fuzzy_email:\n"
         "    {system: crm, object: Lead, items: [{field: Email, method: fuzzy}]}\n"
     )
-    run = engage("generate", str(root), "--out", "build", "--target", "salesforce")
+    run = engage("generate", str(root), "--out", "build", "--target", "salesforce", *ALLOW)
     assert run.code == 1
     assert "error[E5610]" in run.out

@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,11 +20,13 @@ from compiler.apply import execute
 from compiler.pipeline import compile_path
 from compiler.plan.approvals import add_approval
 from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.conflicts import check_findings
 from compiler.plan.definition import Plan
 from compiler.plan.planfile import save_plan
 from compiler.plan.state import LocalBackend, State, default_state_path
 from compiler.resolved import ResolvedEcosystem
 from compiler.source import ParseCache
+from compiler.trust.sshsig import load_private_key, sign
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +80,12 @@ def make_plan(
 ) -> Plan:
     resolved = resolve(root, env)
     inputs = PlanInputs(
-        resolved, read_state(state_path), root.as_posix(), state_path.as_posix(), empty
+        resolved,
+        read_state(state_path),
+        root.as_posix(),
+        state_path.as_posix(),
+        empty,
+        conflicts=check_findings(resolved),  # as `engage plan` records them
     )
     return build_plan(inputs)
 
@@ -90,12 +97,25 @@ def apply_now(root: Path = Path("ecosystem"), env: str | None = "dev") -> Plan:
     return plan
 
 
+KEYS = Path(__file__).parent / "fixtures" / "keys"  # throwaway test keys (see README.md)
+
+
+def key_of(name: str) -> str:
+    """The path of NAME's test private key, for `engage approve --key`."""
+    return (KEYS / name).as_posix()
+
+
+def signer_of(name: str) -> Callable[[bytes], str]:
+    private = load_private_key((KEYS / name).read_bytes())
+    return lambda message: sign(private, message)
+
+
 def save_and_approve(plan: Plan, path: Path = Path("plans/p.plan.json")) -> Path:
-    """Save the plan and record exactly the approvals it requires."""
+    """Save the plan and record exactly the (signed) approvals it requires."""
     save_plan(plan, path)
     for req in plan.required_approvals:
         for name in req.members[: req.count]:
-            add_approval(plan, path, name, "")
+            add_approval(plan, path, name, "", signer_of(name))
     return path
 
 

@@ -18,11 +18,25 @@ SECRETS = [
     ("description: key AKIAIOSFODNN7EXAMPLE", "an AWS access key id"),
     ('description: "-----BEGIN RSA PRIVATE KEY-----"', "a private key"),
     ("description: ghp_abcdefghijklmnopqrstuvwxyz0123456789", "a GitHub token"),
+    # issue 10: what the detector missed (word boundaries after `_`, a space, URLs, headers,
+    # blobs, key ids inside a word, uppercase and short keywords)
+    ("description: 'ftp job, password Hunter2'", "a password written inline"),
+    ("description: 'db_password=S3cr3tValue'", "a password, token or key written inline"),
+    ("description: 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG'", "written inline"),
+    ("description: 'drop at sftp://ops:Pa55word@files.example'", "a URL with a password"),
+    ("description: 'Authorization: Basic b3BzOlBhNTV3b3Jk'", "an authorization header"),
+    ("description: 'blob aZ3kQ9pL2mX8vB7nC4tR1yU6wE0sD5fG3hJ2kL9qP'", "a long random (base64)"),
+    ("description: 'id_AKIAIOSFODNN7EXAMPLE'", "an AWS access key id"),
+    ("description: 'SFPASSWORD=Hunter2x'", "a password, token or key written inline"),
+    ("description: 'pw: Hunter2x'", "a password, token or key written inline"),
 ]
 HARMLESS = [
     "description: Customers reset their password in the portal.",
     "description: Token based authentication is configured in the connected app.",
     "description: 'The key: Customer_Number'",
+    "description: 'Basic authentication is used; a password reset flow exists.'",
+    "description: 'The token: required, the password: *** (in the vault)'",
+    "description: 'The connector reads Device_Token and bypass: true'",
 ]
 
 

@@ -26,11 +26,12 @@ from typing import Any
 import psycopg
 import pytest
 from conftest import RunEngage
-from test_plan_support import engage_process, resolve, save_and_approve, workspace
+from test_plan_support import engage_process, resolve, save_and_approve, signer_of, workspace
 
 from compiler.apply import execute
 from compiler.plan.approvals import add_approval
 from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.conflicts import check_findings
 from compiler.plan.definition import Plan
 from compiler.plan.planfile import load_plan
 from compiler.plan.resources import desired_resources
@@ -128,7 +129,15 @@ def sql(url: str, query: str, *params: object) -> list[tuple[Any, ...]]:
 
 # ------------------------------------------------------------------ helpers
 def plan_against(backend: PostgresBackend) -> Plan:
-    inputs = PlanInputs(resolve(), backend.read(), "ecosystem", backend.location, frozenset())
+    resolved = resolve()
+    inputs = PlanInputs(
+        resolved,
+        backend.read(),
+        "ecosystem",
+        backend.location,
+        frozenset(),
+        conflicts=check_findings(resolved),  # as `engage plan` records them
+    )
     return build_plan(inputs)
 
 
@@ -145,7 +154,7 @@ def approve_file(path: Path) -> None:
     plan = load_plan(path)
     for req in plan.required_approvals:
         for name in req.members[: req.count]:
-            add_approval(plan, path, name, "")
+            add_approval(plan, path, name, "", signer_of(name))
 
 
 # ------------------------------------------------------------------ tests
@@ -172,7 +181,9 @@ def test_cli_plan_apply_and_state_commands_use_the_url(db: str, engage: RunEngag
     assert made.code == 2, made.err
     assert load_plan(PLAN).state.location == f"{db}#dev"
     approve_file(PLAN)
-    applied = engage("apply", PLAN.as_posix())  # the plan names the state
+    follows = engage("apply", PLAN.as_posix())  # the plan names the state: never followed
+    assert follows.code == 1 and f"computed against the state {db}#dev" in follows.err
+    applied = engage("apply", PLAN.as_posix(), "--state", db)
     assert applied.code == 0, applied.err
     assert "13 added" in applied.out
     listed = engage("state", "list", "--state", db, "--env", "dev")
@@ -196,12 +207,12 @@ def test_stale_serial_and_other_lineage_are_refused(db: str, engage: RunEngage) 
     (root / "data.yaml").write_text(text.replace("Newsletter subscribers", "Subs", 1), "utf-8")
     first = save_and_approve(plan_against(backend), Path("plans/a.plan.json"))
     second = save_and_approve(plan_against(backend), Path("plans/b.plan.json"))
-    assert engage("apply", first.as_posix()).code == 0
-    stale = engage("apply", second.as_posix())
+    assert engage("apply", first.as_posix(), "--state", db).code == 0
+    stale = engage("apply", second.as_posix(), "--state", db)
     assert stale.code == 1 and "stale plan: it was computed against serial 1" in stale.err
     third = save_and_approve(plan_against(backend), Path("plans/c.plan.json"))
     sql(db, "UPDATE engage_state SET state = jsonb_set(state, '{lineage}', '\"other\"')")
-    swapped = engage("apply", third.as_posix())
+    swapped = engage("apply", third.as_posix(), "--state", db)
     assert swapped.code == 1 and "but " + f"{db}#dev has lineage other" in swapped.err
 
 
@@ -234,16 +245,16 @@ def test_a_second_concurrent_apply_fails_naming_the_first(db: str) -> None:
     save_and_approve(plan_against(PostgresBackend(db, "dev")))
     gate = Path("gate")
     first = engage_process(
-        "apply", PLAN.as_posix(), env={**HOOKS, "ENGAGE_TEST_WAIT_FOR": gate.name}
+        "apply", PLAN.as_posix(), "--state", db, env={**HOOKS, "ENGAGE_TEST_WAIT_FOR": gate.name}
     )
     _wait_for_holder(db, first)
-    second = engage_process("apply", PLAN.as_posix(), "--lock-timeout", "0.3")
+    second = engage_process("apply", PLAN.as_posix(), "--state", db, "--lock-timeout", "0.3")
     _, err = second.communicate(timeout=60)
     gate.touch()
     out, first_err = first.communicate(timeout=60)
     assert second.returncode == 1
     assert f"is locked by pid {first.pid} on {socket.gethostname()}" in err
-    assert f"running `engage apply {PLAN.as_posix()}`" in err
+    assert f"running `engage apply {PLAN.as_posix()} --state {db}`" in err
     assert first.returncode == 0 and "Apply complete!" in out, first_err
     assert sql(db, "SELECT count(*) FROM engage_state_lock") == [(0,)]
 
@@ -255,7 +266,9 @@ def test_a_killed_apply_keeps_what_it_recorded_and_the_next_plan_continues(
     backend = PostgresBackend(db, "dev")
     plan = plan_against(backend)
     save_and_approve(plan)
-    proc = engage_process("apply", PLAN.as_posix(), env={**HOOKS, "ENGAGE_TEST_STEP_DELAY": "0.3"})
+    proc = engage_process(
+        "apply", PLAN.as_posix(), "--state", db, env={**HOOKS, "ENGAGE_TEST_STEP_DELAY": "0.3"}
+    )
     deadline = time.monotonic() + 60
     while sql(db, "SELECT count(*) FROM engage_state_journal")[0][0] < 3:
         assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
@@ -270,7 +283,9 @@ def test_a_killed_apply_keeps_what_it_recorded_and_the_next_plan_continues(
     again = plan_against(backend)
     assert {c.address for c in again.changes} == {c.address for c in plan.changes[len(done) :]}
     save_and_approve(again)
-    finish = engage("apply", PLAN.as_posix(), "--lock-timeout", "10")  # the dead lock is gone
+    finish = engage(
+        "apply", PLAN.as_posix(), "--state", db, "--lock-timeout", "10"
+    )  # the dead lock is gone
     assert finish.code == 0, finish.err
     assert recorded_digests(backend) == desired_digests()
     assert engage("plan", "ecosystem", "--state", db).code == 0
@@ -313,7 +328,7 @@ def test_a_user_without_create_rights_works_with_existing_tables(
     made = engage("plan", "ecosystem", "--state", ci_url, "--out", PLAN.as_posix())
     assert made.code == 2, made.err
     approve_file(PLAN)
-    applied = engage("apply", PLAN.as_posix())
+    applied = engage("apply", PLAN.as_posix(), "--state", ci_url)
     assert applied.code == 0, applied.err
     assert engage("plan", "ecosystem", "--state", ci_url).code == 0
 

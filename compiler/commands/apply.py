@@ -11,13 +11,14 @@ from pathlib import Path
 import click
 
 from compiler.apply import ApplyResult, apply_plan
-from compiler.commands.common import EXIT_ERROR, EXIT_OK
+from compiler.commands.common import EXIT_ERROR, EXIT_OK, default_path
 from compiler.commands.plan import compile_or_report, report_error
 from compiler.diagnostics import Finding, sort_findings
 from compiler.plan.approvals import read_approvals, valid_approvals
 from compiler.plan.backends import open_backend
 from compiler.plan.definition import Plan
 from compiler.plan.errors import GenerationError, PlanError
+from compiler.plan.inputs import check_source_path, check_state_location
 from compiler.plan.planfile import load_plan
 from compiler.plan.state import Backend
 from compiler.render.console import make_console
@@ -31,7 +32,18 @@ def _print_findings(findings: Sequence[Finding]) -> None:
         render_findings(make_console(stderr=True), sort_findings(list(findings)))
 
 
+def _report_unverified(result: ApplyResult) -> None:
+    unsigned = [v.approval.name for v in result.verdicts if v.status == "unsigned"]
+    if unsigned:
+        click.echo(
+            f"warning: the approval(s) of {', '.join(unsigned)} are unsigned, so unverified "
+            "(accepted because their policies declare `signatures: optional`).",
+            err=True,
+        )
+
+
 def _report(result: ApplyResult, out_dir: Path) -> None:
+    _report_unverified(result)
     if result.nothing_to_do:
         click.echo("No changes. Nothing to apply.")
         return
@@ -59,16 +71,6 @@ def _lock_timeout(_ctx: click.Context, _param: click.Parameter, value: float) ->
     return value
 
 
-def _check_sources_here(saved: Plan, plan_file: Path) -> None:
-    """The plan names its sources relative to where `engage plan` ran."""
-    if not Path(saved.source.path).exists():
-        raise PlanError(
-            f"the plan's sources {saved.source.path!r} do not exist here ({Path.cwd()}); "
-            f"{plan_file} names them relative to the folder where `engage plan` ran",
-            hint="Run `engage apply` from that folder (in CI: the repository's root).",
-        )
-
-
 def _interrupted(backend: Backend, saved: Plan) -> int:
     """Ctrl-C: say what the state holds now, and how to finish."""
     try:
@@ -94,11 +96,20 @@ def _interrupted(backend: Backend, saved: Plan) -> int:
 @click.command()
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
+    "--source",
+    "source",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The ecosystem the plan was made from (default: ./ecosystem if it exists, else .); "
+    "refused unless it is the path the plan recorded.",
+)
+@click.option(
     "--state",
     "state_path",
     type=click.Path(dir_okay=False),
     envvar="ENGAGE_STATE",
-    help="State file or postgresql:// URL (default: the one the plan was computed against).",
+    help="State file or postgresql:// URL (default: .engage/state/<env or default>.json); "
+    "refused unless it is the state the plan was computed against.",
 )
 @click.option(
     "--out-dir",
@@ -115,15 +126,27 @@ def _interrupted(backend: Backend, saved: Plan) -> int:
     callback=_lock_timeout,
     help="Seconds to wait for another apply to release the state lock.",
 )
-def apply(plan_file: Path, state_path: str | None, out_dir: Path, lock_timeout: float) -> int:
-    """Apply a saved PLAN: exit 0 when applied (or nothing to do), 1 when refused."""
+def apply(
+    plan_file: Path,
+    source: Path | None,
+    state_path: str | None,
+    out_dir: Path,
+    lock_timeout: float,
+) -> int:
+    """Apply a saved PLAN: exit 0 when applied (or nothing to do), 1 when refused.
+
+    The ecosystem (--source) and the state (--state) are this command's, compared with
+    what the plan recorded; every approval is verified against the keys the ecosystem
+    declares (governance.keys)."""
     try:
         saved = load_plan(plan_file)
-        _check_sources_here(saved, plan_file)
-        comp = compile_or_report(saved.source.path, saved.environment, "applying")
+        path = (source or Path(default_path())).as_posix()
+        check_source_path(saved, path)
+        backend = open_backend(state_path, saved.environment)
+        check_state_location(saved, backend.location)
+        comp = compile_or_report(path, saved.environment, "applying")
         if comp is None or comp.resolved is None:
             return EXIT_ERROR
-        backend = open_backend(state_path or saved.state.location, saved.environment)
         given = valid_approvals(saved, read_approvals(plan_file))
         try:
             result = apply_plan(

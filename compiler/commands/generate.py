@@ -14,13 +14,14 @@ from compiler.commands.common import (
     path_argument,
     print_findings_text,
 )
-from compiler.diagnostics import has_errors, sort_findings
+from compiler.diagnostics import Severity, has_errors, sort_findings
 from compiler.emit.generate import GenerateResult
 from compiler.emit.generate import generate as generate_files
 from compiler.emit.output import OutputError
 from compiler.emit.targets import EMITTERS
 from compiler.render.console import make_console
 from compiler.render.findings_text import render_findings
+from compiler.rules.check import check_source
 
 
 def _summary(result: GenerateResult) -> list[str]:
@@ -57,8 +58,17 @@ def _refuse(message: str) -> int:
     type=click.Choice([name for name, _ in EMITTERS]),
     help="Generate only this target (repeatable; default: all).",
 )
+@click.option(
+    "--allow-conflicts",
+    is_flag=True,
+    help="Generate despite `engage check` errors (they are still printed).",
+)
 def generate(
-    path: Path | None, environment: str | None, out: Path, targets: tuple[str, ...]
+    path: Path | None,
+    environment: str | None,
+    out: Path,
+    targets: tuple[str, ...],
+    allow_conflicts: bool,
 ) -> int:
     """Generate platform artifacts for the ecosystem in PATH (default: ./ecosystem).
 
@@ -69,13 +79,26 @@ def generate(
       account_engagement/   connector-settings.md, the connector's settings sheet
       marketing_cloud/      data extensions, query activities, automations
       sync/                 SQL of the custom integrations
-    Output is deterministic; files no longer generated are removed. Exits 1 on errors.
+    Output is deterministic; files no longer generated are removed. Exits 1 on errors,
+    including `engage check`'s conflict errors unless --allow-conflicts is given.
     """
     comp = compile_for(path, environment)
     if not comp.ok or comp.resolved is None:
         print_findings_text(comp, "")
         make_console(stderr=True).print("[bold red]nothing generated:[/] fix the errors above")
         return EXIT_ERROR
+    conflicts = [
+        f
+        for f in check_source(comp.source, environment).findings
+        if f.suppressed is None and f.severity is Severity.ERROR
+    ]
+    if conflicts and not allow_conflicts:
+        render_findings(make_console(stderr=True), conflicts)
+        return _refuse(
+            f"`engage check` reports {len(conflicts)} conflict error(s) (above); nothing was "
+            "generated\n  hint: Fix them (or suppress them with a reason); to generate anyway, "
+            "pass --allow-conflicts."
+        )
     console = make_console()
     try:
         result = generate_files(comp.resolved, out, targets=set(targets) or None)
@@ -94,4 +117,10 @@ def generate(
     console.print(f"generated {len(result.written)} files into {out}{where}:", highlight=False)
     for line in _summary(result):
         console.print(line, highlight=False, markup=False)
+    if conflicts:
+        render_findings(console, conflicts)
+        console.print(
+            f"[bold yellow]warning:[/] generated despite {len(conflicts)} conflict error(s) "
+            "(--allow-conflicts)"
+        )
     return EXIT_ERROR if has_errors(result.findings) else EXIT_OK

@@ -23,7 +23,7 @@ from compiler.diagnostics import sort_findings
 from compiler.pipeline import Compilation, compile_path
 from compiler.plan.approvals import Approval, read_approvals, valid_approvals
 from compiler.plan.definition import Plan
-from compiler.plan.errors import GenerationError, PlanError
+from compiler.plan.errors import ConflictError, GenerationError, PlanError
 from compiler.plan.make import make_plan
 from compiler.plan.planfile import save_plan
 from compiler.render.console import make_console
@@ -107,6 +107,12 @@ def _void_note(made: Plan, out: Path) -> None:
     metavar="ADDRESS",
     help="Declare a data extension empty: its key and required fields may change in place.",
 )
+@click.option(
+    "--allow-conflicts",
+    is_flag=True,
+    help="Plan despite `engage check` errors: the plan is marked, and the policies covering "
+    "the conflicting resources must approve it.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 def plan(
     path: Path | None,
@@ -114,12 +120,16 @@ def plan(
     out: Path | None,
     state_path: str | None,
     assume_empty: tuple[str, ...],
+    allow_conflicts: bool,
     fmt: str,
 ) -> int:
     """Show what applying the ecosystem in PATH would change (exit 0 none, 2 changes, 1 error)."""
     source = (path or Path(default_path())).as_posix()
     try:
-        result = make_plan(source, environment, state_path, assume_empty)
+        result = make_plan(source, environment, state_path, assume_empty, allow_conflicts)
+    except ConflictError as err:
+        print_plan(err.plan, fmt)
+        return report_error(err)
     except GenerationError as err:
         render_findings(make_console(stderr=True), sort_findings(list(err.findings)))
         return report_error(err)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -27,10 +27,14 @@ from compiler.model.governance import Governance, Policy
 from compiler.plan.canonical import pretty_json
 from compiler.plan.definition import Change, Plan, Requirement
 from compiler.plan.errors import ApprovalError
-from compiler.redact import redact_text
+from compiler.secrets import looks_secret
 
 
 class Approval(BaseModel):
+    """One person's approval of one plan. Everything but `signature` is what they signed
+    (`payload`): an OpenSSH signature (SSHSIG, namespace engage-plan) by one of their
+    keys declared in `governance.keys`."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
@@ -38,6 +42,46 @@ class Approval(BaseModel):
     at: str
     groups: list[str]
     comment: str = ""
+    ecosystem: str = ""
+    environment: str | None = None
+    policies: list[str] = Field(
+        default_factory=list, description="The plan's policies this approval counts for."
+    )
+    signature: str = Field(default="", description="Armored SSHSIG of `payload`; empty: unsigned.")
+
+
+PAYLOAD_KIND = "engage-approval"
+
+
+def payload(approval: Approval) -> bytes:
+    """The exact bytes an approver signs: canonical JSON of the record without its signature."""
+    fields = approval.model_dump(mode="json", exclude={"signature"})
+    return (
+        json.dumps({"kind": PAYLOAD_KIND, **fields}, sort_keys=True, ensure_ascii=True) + "\n"
+    ).encode()
+
+
+def parse_payload(data: bytes) -> Approval:
+    """An approval from its payload bytes (what `engage approve --write-payload` wrote)."""
+    try:
+        raw: Any = json.loads(data.decode("utf-8"))
+        if not isinstance(raw, dict) or raw.pop("kind", None) != PAYLOAD_KIND:
+            raise ValueError(f'no "kind": "{PAYLOAD_KIND}"')
+        raw.pop("signature", None)
+        approval = Approval.model_validate(raw)
+    except (ValueError, UnicodeDecodeError, ValidationError) as err:
+        raise ApprovalError(
+            f"not an approval payload: {str(err).splitlines()[0]}",
+            hint="Pass the file `engage approve PLAN --as NAME --write-payload FILE` wrote, "
+            "unchanged.",
+        ) from None
+    if payload(approval) != data:
+        raise ApprovalError(
+            "the approval payload was changed after engage wrote it (it is not byte for byte "
+            "what engage writes)",
+            hint="Write it again with `engage approve ... --write-payload FILE` and sign that.",
+        )
+    return approval
 
 
 class ApprovalFile(BaseModel):
@@ -101,6 +145,7 @@ def requirements(
                     count=req.count,
                     members=members.get(req.group, []),
                     addresses=hit,
+                    signatures=policy.signatures,
                 )
             )
     return out
@@ -158,8 +203,8 @@ def valid_approvals(plan: Plan, record: ApprovalFile | None) -> tuple[list[Appro
     return good, len(record.approvals) - len(good)
 
 
-def add_approval(plan: Plan, plan_path: Path, name: str, comment: str) -> tuple[Approval, int]:
-    """Record NAME's approval of this exact plan; returns it and the count of void ones."""
+def draft_approval(plan: Plan, name: str, comment: str, at: str | None = None) -> Approval:
+    """NAME's approval of this exact plan, unsigned: what they sign."""
     groups = sorted(g for g, people in plan.approvers.items() if name in people)
     if not groups:
         listing = "; ".join(f"{g}: {', '.join(p) or 'nobody'}" for g, p in plan.approvers.items())
@@ -167,19 +212,56 @@ def add_approval(plan: Plan, plan_path: Path, name: str, comment: str) -> tuple[
             f"{name!r} is not a member of any governance group ({listing or 'none declared'})",
             hint="Approve as a member of a group named in `governance.groups`.",
         )
-    approval = Approval(
+    what = looks_secret(comment)
+    if what is not None:
+        raise ApprovalError(
+            f"the comment holds what looks like {what}; approvals are kept beside the plan "
+            "and shown on the pull request, so it was not recorded",
+            hint="Approve again with a comment that holds no password, token or key.",
+        )
+    policies = sorted({r.policy for r in plan.required_approvals if name in r.members})
+    return Approval(
         name=name,
         plan_digest=plan.digest,
-        at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        at=at or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         groups=groups,
-        comment=redact_text(comment),
+        comment=comment,
+        ecosystem=plan.ecosystem,
+        environment=plan.environment,
+        policies=policies,
     )
+
+
+def record_approval(plan: Plan, plan_path: Path, approval: Approval) -> int:
+    """Add (or replace) the approval of its approver; returns the count of void ones."""
+    if approval.plan_digest != plan.digest:
+        raise ApprovalError(
+            f"the approval was given to plan {approval.plan_digest}, not to this plan "
+            f"({plan.digest})",
+            hint="Write the payload of this plan (`engage approve PLAN --as NAME "
+            "--write-payload FILE`) and sign that.",
+        )
     with _locked(plan_path):  # read, add, rewrite: one approver at a time
         good, void = valid_approvals(plan, read_approvals(plan_path))
-        kept = [a for a in good if a.name != name]
+        kept = [a for a in good if a.name != approval.name]
         record = ApprovalFile(plan_digest=plan.digest, approvals=[*kept, approval])
         _write_record(plan_path, record)
-    return approval, void
+    return void
+
+
+def add_approval(
+    plan: Plan,
+    plan_path: Path,
+    name: str,
+    comment: str,
+    signer: Callable[[bytes], str] | None = None,
+) -> tuple[Approval, int]:
+    """Record NAME's approval of this exact plan, signed by `signer` (payload → armored
+    SSHSIG) when given; returns it and the count of void ones."""
+    approval = draft_approval(plan, name, comment)
+    if signer is not None:
+        approval = approval.model_copy(update={"signature": signer(payload(approval))})
+    return approval, record_approval(plan, plan_path, approval)
 
 
 @contextmanager
@@ -205,7 +287,15 @@ def _locked(plan_path: Path) -> Iterator[None]:
 
 
 def missing(requirement: Requirement, approvals: Sequence[Approval]) -> int:
-    names = {a.name for a in approvals if a.name in requirement.members}
+    """How many more approvals the requirement needs, counting signed ones (and unsigned
+    ones where the policy accepts them). Whether the signatures verify is apply's check."""
+    optional = requirement.signatures == "optional"
+    names = {
+        a.name
+        for a in approvals
+        if a.name in requirement.members
+        and ((a.signature and (not a.policies or requirement.policy in a.policies)) or optional)
+    }
     return max(0, requirement.count - len(names))
 
 

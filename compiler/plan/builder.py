@@ -10,9 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from compiler import __version__
+from compiler.diagnostics import Finding
 from compiler.graph import GraphCycleError, build_graph
 from compiler.plan import approvals
 from compiler.plan.changes import change_for_delete, change_for_desired
+from compiler.plan.conflicts import conflict_requirements, errors, to_conflicts
 from compiler.plan.definition import (
     Change,
     InterruptedApply,
@@ -38,6 +40,8 @@ class PlanInputs:
     source_path: str
     state_location: str
     assume_empty: frozenset[str] = field(default_factory=frozenset)
+    conflicts: tuple[Finding, ...] = ()  # the unsuppressed check findings (plan.conflicts)
+    allow_conflicts: bool = False
 
 
 def _desired(resolved: ResolvedEcosystem) -> tuple[dict[str, DesiredResource], list[str]]:
@@ -119,6 +123,16 @@ def build_plan(inputs: PlanInputs) -> Plan:
     deps = {a: e.dependencies for a, e in recorded.items()}
     changes = _with_policies(order_changes(changes, creation, deps), inputs)
     members = approvals.effective_members(resolved.ecosystem.governance, _applied_groups(recorded))
+    conflicts = to_conflicts(inputs.conflicts)
+    allowed = inputs.allow_conflicts and bool(errors(conflicts))
+    required = approvals.requirements(
+        resolved.ecosystem.governance, changes, resolved.environment, members
+    )
+    if allowed:
+        units = {a: r.business_units for a, r in desired.items()}
+        required = conflict_requirements(
+            resolved.ecosystem.governance, resolved.environment, conflicts, units, members, required
+        )
     plan = Plan(
         engage_version=__version__,
         ecosystem=resolved.ecosystem.ecosystem.name,
@@ -132,12 +146,12 @@ def build_plan(inputs: PlanInputs) -> Plan:
         ),
         summary=_summary(changes, len(desired)),
         changes=changes,
-        required_approvals=approvals.requirements(
-            resolved.ecosystem.governance, changes, resolved.environment, members
-        ),
+        required_approvals=required,
         approvers=members,
         interrupted_apply=_interrupted(state),
         assumed_empty=sorted(inputs.assume_empty),
+        conflicts=conflicts,
+        conflicts_allowed=allowed,
     )
     return seal(plan)
 

@@ -106,6 +106,22 @@ class Requirement(_Frozen):
     count: int = Field(ge=1)
     members: list[str] = Field(description="Who may approve: the group as applied.")
     addresses: list[str] = Field(description="The changes that need this approval.")
+    signatures: Literal["required", "optional"] = Field(
+        default="required",
+        description="As the policy declares; apply reads it from the sources, not from here.",
+    )
+
+
+class Conflict(_Frozen):
+    """An unsuppressed finding of `check` on the plan's sources."""
+
+    code: str
+    severity: Literal["error", "warning"]
+    message: str
+    address: str = ""
+    file: str = ""
+    line: int = 0
+    column: int = 0
 
 
 class InterruptedApply(_Frozen):
@@ -137,6 +153,15 @@ class Plan(_Frozen):
     assumed_empty: list[str] = Field(
         default_factory=list,
         description="Data extensions declared empty (--assume-empty): key changes in place.",
+    )
+    conflicts: list[Conflict] = Field(
+        default_factory=list,
+        description="The unsuppressed check findings (errors, warnings) of the sources.",
+    )
+    conflicts_allowed: bool = Field(
+        default=False,
+        description="Made with --allow-conflicts despite conflict errors: the policies "
+        "covering the conflicting resources must approve it.",
     )
     digest: str = Field(
         default="", description="sha256 of this document's canonical JSON without `digest`."

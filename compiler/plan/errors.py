@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from compiler.diagnostics import Finding, Span
 
 
@@ -47,3 +49,12 @@ class GenerationError(PlanError):
 
 class ArtifactsError(PlanError):
     """The changes are recorded, but their artifacts could not be written."""
+
+
+class ConflictError(PlanError):
+    """`check` reports errors on the sources and --allow-conflicts was not given. `plan`
+    is the plan that would have been made (shown, never saved)."""
+
+    def __init__(self, message: str, hint: str, plan: Any) -> None:
+        super().__init__(message, hint)
+        self.plan = plan

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from compiler.apply_artifacts import prepare_artifacts
 from compiler.gcpause import gc_paused
-from compiler.pipeline import Compilation, compile_source
+from compiler.pipeline import Compilation, compile_source, load_sources
 from compiler.plan.backends import open_backend
 from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.conflicts import check_findings, errors
 from compiler.plan.definition import Plan
-from compiler.plan.errors import GenerationError, PlanError
+from compiler.plan.errors import ConflictError, GenerationError, PlanError
 from compiler.plan.state import check_belongs
 from compiler.resolved import ResolvedEcosystem
-from compiler.source import load
 from compiler.suggest import did_you_mean
 
 
@@ -33,7 +33,7 @@ class Made:
 def compile_default(path: str, environment: str | None) -> Compilation:
     """Compile `environment`, or the ecosystem's default_environment when none is given."""
     with gc_paused():
-        source = load(Path(path))  # once, whichever environment is compiled from it
+        source = load_sources(Path(path))  # once, whichever environment is compiled from it
         comp = compile_source(source, environment)
         default = None
         if environment is None and comp.ok and comp.resolved is not None:
@@ -79,8 +79,36 @@ def check_generation(made: Plan, resolved: ResolvedEcosystem) -> None:
             ) from None
 
 
+def check_conflicts(plan: Plan, allow: bool) -> None:
+    """Conflict errors refuse the plan, unless allowed and some policy must approve them."""
+    found = errors(plan.conflicts)
+    if not found:
+        return
+    if not allow:
+        raise ConflictError(
+            f"`engage check` reports {len(found)} conflict error(s) in these sources (above); "
+            "no plan was saved",
+            hint="Fix them (or suppress them with a reason) and plan again; to plan anyway, "
+            "pass --allow-conflicts: the plan is then marked and the policies covering the "
+            "conflicting resources must approve it.",
+            plan=plan,
+        )
+    covered = {a for r in plan.required_approvals for a in r.addresses}
+    loose = sorted({c.address or "(no resource)" for c in found} - covered)
+    if loose:
+        raise PlanError(
+            f"--allow-conflicts: no governance policy covers the conflicting "
+            f"resource(s) {', '.join(loose)}, so nobody would have to approve the conflict",
+            hint="Add a policy whose kinds (and business units) cover them, or fix the conflicts.",
+        )
+
+
 def plan_compiled(
-    comp: Compilation, source: str, state_path: str | Path | None, empty: tuple[str, ...]
+    comp: Compilation,
+    source: str,
+    state_path: str | Path | None,
+    empty: tuple[str, ...],
+    allow_conflicts: bool = False,
 ) -> Plan:
     """The plan of a compilation without errors. Raises a PlanError subclass."""
     assert comp.resolved is not None
@@ -89,19 +117,32 @@ def plan_compiled(
     state = backend.read()
     if state is not None:
         check_belongs(state, backend.location, comp.resolved.ecosystem.ecosystem.name, environment)
-    inputs = PlanInputs(comp.resolved, state, source, backend.location, frozenset(empty))
+    inputs = PlanInputs(
+        comp.resolved,
+        state,
+        source,
+        backend.location,
+        frozenset(empty),
+        conflicts=check_findings(comp.resolved),
+        allow_conflicts=allow_conflicts,
+    )
     check_empty(inputs)
     plan = build_plan(inputs)
+    check_conflicts(plan, allow_conflicts)
     check_generation(plan, comp.resolved)
     return plan
 
 
 def make_plan(
-    source: str, environment: str | None, state_path: str | Path | None, empty: tuple[str, ...]
+    source: str,
+    environment: str | None,
+    state_path: str | Path | None,
+    empty: tuple[str, ...],
+    allow_conflicts: bool = False,
 ) -> Made:
     """Compile SOURCE (the environment, else its default) and plan it against the state.
     A compilation with errors gives no plan; refusals raise a PlanError subclass."""
     comp = compile_default(source, environment)
     if not comp.ok or comp.resolved is None:
         return Made(comp, None)
-    return Made(comp, plan_compiled(comp, source, state_path, empty))
+    return Made(comp, plan_compiled(comp, source, state_path, empty, allow_conflicts))

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
 
+from compiler import excerpts
 from compiler.diagnostics import NO_EXCERPT, Finding, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
@@ -30,17 +30,16 @@ Piece = tuple[str, str | None]  # (text, rich style or None)
 
 
 class SourceLines:
-    """Reads each file once, for the source excerpt under a finding."""
+    """The source excerpt under a finding: only lines the loader accepted (never a file it
+    refused, never a line holding a secret; see compiler/excerpts.py). `files` lets a
+    caller that holds the texts itself (docsgen's examples) supply them."""
 
     def __init__(self) -> None:
         self.files: dict[str, list[str]] = {}
 
     def line(self, file: str, number: int) -> str | None:
         if file not in self.files:
-            try:
-                self.files[file] = Path(file).read_text(encoding="utf-8-sig").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self.files[file] = []
+            return excerpts.line(file, number)
         lines = self.files[file]
         return lines[number - 1] if 0 < number <= len(lines) else None
 

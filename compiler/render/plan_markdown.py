@@ -100,6 +100,27 @@ def _diagram(plan: Plan) -> list[str]:
     return ["#### Systems and flows this change touches", "", "```mermaid", chart + "```", ""]
 
 
+def _recorded_conflicts(plan: Plan) -> list[str]:
+    """The unsuppressed check findings the plan recorded, errors first."""
+    if not plan.conflicts:
+        return []
+    title = "#### Conflicts" + (
+        " (allowed with --allow-conflicts)" if plan.conflicts_allowed else ""
+    )
+    lines = [title, "", "| | code | resource | where | message |", "|---|---|---|---|---|"]
+    ordered = sorted(plan.conflicts, key=lambda c: c.severity != "error")
+    for c in ordered[:_ROW_BUDGET]:
+        mark = "❌" if c.severity == "error" else "⚠️"
+        where = f"{c.file}:{c.line}:{c.column}" if c.file else "-"
+        lines.append(
+            f"| {mark} | {c.code} | {_code(c.address) if c.address else '-'} | {_cell(where)} "
+            f"| {_cell(_short(c.message, _CELL_BUDGET))} |"
+        )
+    if len(ordered) > _ROW_BUDGET:
+        lines.append(f"| | | ... and {len(ordered) - _ROW_BUDGET} more | | |")
+    return [*lines, ""]
+
+
 def _risks(plan: Plan) -> list[str]:
     risky = risky_first(plan.changes)
     if not risky:
@@ -190,7 +211,9 @@ def _render(
     plan: Plan, given: Sequence[Approval] | None, limit: int, conflicts: Sequence[Finding] | None
 ) -> str:
     footer = _footer(plan)
-    sections = _head(plan) + _conflicts(conflicts) + _risks(plan) + _approvals(plan, given)
+    recorded = _recorded_conflicts(plan)
+    found = recorded or _conflicts(conflicts)
+    sections = _head(plan) + found + _risks(plan) + _approvals(plan, given)
     head = "\n".join(sections + _diagram(plan)) + "\n"
     if len(head) + len(footer) > limit:  # only with absurdly long names: keep the top
         cut = "\n\n> Trimmed to stay under the comment limit; `engage show PLAN` prints all.\n\n"

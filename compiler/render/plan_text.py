@@ -146,8 +146,24 @@ def render_text(plan: Plan, given: Sequence[Approval] | None = None) -> str:
     return visible(_render(plan, given))
 
 
+def _conflicts(plan: Plan) -> list[str]:
+    """The unsuppressed check findings, errors first (issue 13 restyles this)."""
+    if not plan.conflicts:
+        return []
+    allowed = " (allowed with --allow-conflicts)" if plan.conflicts_allowed else ""
+    lines = [f"[bold]Conflicts reported by `engage check`{allowed}:[/]"]
+    for c in sorted(plan.conflicts, key=lambda c: c.severity != "error"):
+        style = "red" if c.severity == "error" else "yellow"
+        where = f"{c.file}:{c.line}:{c.column}: " if c.file else ""
+        lines.append(
+            f"  [{style}]{c.severity} {c.code}[/] {escape(where)}{escape(c.message)}"
+            + (f" ({escape(c.address)})" if c.address else "")
+        )
+    return [*lines, ""]
+
+
 def _render(plan: Plan, given: Sequence[Approval] | None) -> str:
-    lines = _header(plan)
+    lines = _header(plan) + _conflicts(plan)
     if not plan.has_changes:
         lines.append(
             "No changes. The ecosystem matches the state "

@@ -13,10 +13,10 @@ from pathlib import Path
 from compiler.diagnostics import Finding, sort_findings
 from compiler.gcpause import gc_paused
 from compiler.graph import EcosystemGraph, build_graph
-from compiler.pipeline import Compilation, compile_environments
+from compiler.pipeline import Compilation, compile_environments, load_sources
 from compiler.rules import RULES, analyze
 from compiler.rules.platform import Limits
-from compiler.source import ParseCache, SourceSet, load
+from compiler.source import ParseCache, SourceSet
 from compiler.suppress import apply_baseline, apply_suppressions, suppression_findings
 
 
@@ -59,7 +59,13 @@ def check_path(
     cache: ParseCache | None = None,
 ) -> CheckResult:
     with gc_paused():
-        return _check(load(path, cache=cache), environment, limits, baseline, baseline_name)
+        return _check(load_sources(path, cache=cache), environment, limits, baseline, baseline_name)
+
+
+def check_source(source: SourceSet, environment: str | None = None) -> CheckResult:
+    """`check` on sources already loaded (generate checks what it compiled)."""
+    with gc_paused():
+        return _check(source, environment, None, None, "")
 
 
 def _check(

@@ -1,0 +1,99 @@
+"""Plans gate on conflicts: the unsuppressed findings of `check` travel with the plan.
+
+A plan records the unsuppressed check findings (errors and warnings) of its sources. Any
+error refuses the plan unless `engage plan --allow-conflicts` is given; then the plan is
+marked, and every governance policy that covers a conflicting resource (its kinds,
+business units and environments match the resource) must approve it, as if that resource
+changed. Apply rebuilds the plan, conflicts included, so a marked plan cannot lose its
+conflicts, nor an unmarked one gain them unseen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from compiler.diagnostics import Finding, Severity
+from compiler.model.governance import Governance, Policy
+from compiler.plan.definition import Conflict, Requirement
+from compiler.resolved import ResolvedEcosystem
+
+_RECORDED = (Severity.ERROR, Severity.WARNING)
+
+
+def check_findings(resolved: ResolvedEcosystem) -> tuple[Finding, ...]:
+    """The unsuppressed errors and warnings `check` reports for this compilation."""
+    from compiler.graph import GraphCycleError, build_graph
+    from compiler.rules import analyze
+    from compiler.suppress import apply_suppressions
+
+    try:
+        graph = build_graph(resolved)
+    except GraphCycleError:
+        return ()  # the plan refuses the cycle itself, with its own message
+    marked, _ = apply_suppressions(resolved, analyze(resolved, graph))
+    kept = [f for f in marked if f.suppressed is None and f.severity in _RECORDED]
+    return tuple(sorted(kept, key=lambda f: f.sort_key))
+
+
+def to_conflicts(findings: Iterable[Finding]) -> list[Conflict]:
+    return [
+        Conflict(
+            code=f.code,
+            severity=f.severity.value,
+            message=f.message,
+            address=f.address,
+            file=f.span.file if f.span else "",
+            line=f.span.line if f.span else 0,
+            column=f.span.column if f.span else 0,
+        )
+        for f in findings
+    ]
+
+
+def errors(conflicts: Sequence[Conflict]) -> list[Conflict]:
+    return [c for c in conflicts if c.severity == "error"]
+
+
+def _covers(
+    policy: Policy, environment: str | None, address: str, units: Mapping[str, Sequence[str]]
+) -> bool:
+    """Does the policy govern this resource, whatever the change (kinds, business units,
+    environments; not risks or actions, which describe changes)?"""
+    when = policy.when
+    kind = address.split(".", 1)[0]
+    kind = "governance" if kind == "group" else kind
+    if when.kinds and kind not in when.kinds:
+        return False
+    if when.environments and environment not in when.environments:
+        return False
+    return not when.business_units or bool(set(units.get(address, ())) & set(when.business_units))
+
+
+def conflict_requirements(
+    governance: Governance,
+    environment: str | None,
+    conflicts: Sequence[Conflict],
+    units: Mapping[str, Sequence[str]],
+    members: Mapping[str, list[str]],
+    existing: Sequence[Requirement],
+) -> list[Requirement]:
+    """`existing` plus, for every policy covering a conflicting resource, its approvals
+    for those resources (merged into the policy's requirement when it has one)."""
+    addresses = sorted({c.address for c in errors(conflicts) if c.address})
+    out = {(r.policy, r.group): r for r in existing}
+    for name, policy in sorted(governance.policies.items()):
+        hit = [a for a in addresses if _covers(policy, environment, a, units)]
+        if not hit:
+            continue
+        for req in policy.require:
+            before = out.get((name, req.group))
+            out[(name, req.group)] = Requirement(
+                policy=name,
+                description=policy.description,
+                group=req.group,
+                count=req.count,
+                members=members.get(req.group, []),
+                addresses=sorted({*hit, *(before.addresses if before else [])}),
+                signatures=policy.signatures,
+            )
+    return [out[k] for k in sorted(out)]
