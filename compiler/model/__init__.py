@@ -11,7 +11,7 @@ from compiler.model.business_units import BusinessUnit
 from compiler.model.consent import Consent
 from compiler.model.data_extensions import DataExtension
 from compiler.model.data_model import ObjectDef
-from compiler.model.dedupe import DuplicateRule, MatchingRule
+from compiler.model.dedupe import CustomPermission, DuplicateRule, MatchingRule
 from compiler.model.ecosystem import EcosystemMeta
 from compiler.model.governance import Governance, Moved
 from compiler.model.integrations import Integration, IntegrationUser
@@ -29,6 +29,7 @@ RESOURCE_SECTIONS: dict[str, str] = {
     "sync_rules": "sync_rule",
     "matching_rules": "matching_rule",
     "duplicate_rules": "duplicate_rule",
+    "custom_permissions": "custom_permission",
 }
 # Sections holding one value each (declared once in the whole ecosystem).
 SINGLE_SECTIONS = ("ecosystem", "consent", "governance")
@@ -49,6 +50,7 @@ class Ecosystem(Model):
     sync_rules: dict[Name, SyncRule] = Field(default_factory=dict)
     matching_rules: dict[Name, MatchingRule] = Field(default_factory=dict)
     duplicate_rules: dict[Name, DuplicateRule] = Field(default_factory=dict)
+    custom_permissions: dict[Name, CustomPermission] = Field(default_factory=dict)
     consent: Consent = Field(default_factory=Consent)
     governance: Governance = Field(default_factory=Governance)
     moved: list[Moved] = Field(default_factory=list)
@@ -74,6 +76,7 @@ class DocumentModel(Model):
     sync_rules: dict[Name, SyncRule] = Field(default_factory=dict)
     matching_rules: dict[Name, MatchingRule] = Field(default_factory=dict)
     duplicate_rules: dict[Name, DuplicateRule] = Field(default_factory=dict)
+    custom_permissions: dict[Name, CustomPermission] = Field(default_factory=dict)
     consent: Consent | None = None
     governance: Governance | None = None
     moved: list[Moved] = Field(default_factory=list)
@@ -85,6 +88,7 @@ __all__ = [
     "SINGLE_SECTIONS",
     "BusinessUnit",
     "Consent",
+    "CustomPermission",
     "DataExtension",
     "DocumentModel",
     "DuplicateRule",
