@@ -106,7 +106,7 @@ def test_the_generated_permission_set_is_exactly_what_the_analysis_accepts(
                 "Shop_Id__c": "read",
                 "Title": "edit",
             },
-        }
+        },
     }
     set_permissions(root, generated)
     assert [f.code for f in checked(root).findings] == []
