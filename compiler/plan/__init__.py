@@ -13,4 +13,5 @@ Modules, in the order data flows through them:
   builder     all of the above → a `Plan` (definition) with its required approvals
   approvals   governance policies → requirements; approval records bound to a digest
   planfile    saving and loading plans (digest, tamper check)
+  make        compile, read the state, build, refuse what apply would: `engage plan`'s logic
 """

@@ -1,0 +1,107 @@
+"""Making a plan: compile the sources, read the state, build the plan, refuse what apply
+would refuse. The `engage plan` command parses options, calls `make_plan`, renders the
+result and maps it to an exit code; everything in between is here.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from compiler.apply_artifacts import prepare_artifacts
+from compiler.gcpause import gc_paused
+from compiler.pipeline import Compilation, compile_source
+from compiler.plan.backends import open_backend
+from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.definition import Plan
+from compiler.plan.errors import GenerationError, PlanError
+from compiler.plan.state import check_belongs
+from compiler.resolved import ResolvedEcosystem
+from compiler.source import load
+from compiler.suggest import did_you_mean
+
+
+@dataclass(frozen=True)
+class Made:
+    """The compilation a plan was made from, and the plan (None when it has errors)."""
+
+    compilation: Compilation
+    plan: Plan | None
+
+
+def compile_default(path: str, environment: str | None) -> Compilation:
+    """Compile `environment`, or the ecosystem's default_environment when none is given."""
+    with gc_paused():
+        source = load(Path(path))  # once, whichever environment is compiled from it
+        comp = compile_source(source, environment)
+        default = None
+        if environment is None and comp.ok and comp.resolved is not None:
+            default = comp.resolved.ecosystem.ecosystem.default_environment
+        if default is not None:
+            comp = compile_source(source, default)
+    return comp
+
+
+def check_empty(plan_inputs: PlanInputs) -> None:
+    """Only data extensions declared or in state can be declared empty (a typo would
+    silently assume nothing)."""
+    known = {a for a in plan_inputs.resolved.addresses if a.startswith("data_extension.")}
+    if plan_inputs.state is not None:
+        known |= {a for a in plan_inputs.state.resources if a.startswith("data_extension.")}
+    for address in sorted(plan_inputs.assume_empty):
+        if not address.startswith("data_extension."):
+            raise PlanError(
+                f"--assume-empty {address}: only data extensions can be declared empty",
+                hint="Pass the address of a data extension, e.g. data_extension.newsletter.",
+            )
+        if address not in known:
+            raise PlanError(
+                f"--assume-empty {address}: no such data extension, declared or in state"
+                + did_you_mean(address, known),
+                hint="Pass the address of a data extension (see `engage state list`).",
+            )
+
+
+def check_generation(made: Plan, resolved: ResolvedEcosystem) -> None:
+    """Refuse now what apply would refuse later: a plan whose artifacts cannot be generated
+    must not go out for approval. Computed in memory against an empty output folder."""
+    with tempfile.TemporaryDirectory(prefix="engage-plan-") as folder:
+        try:
+            prepare_artifacts(made, resolved, Path(folder) / "out")
+        except GenerationError as err:
+            raise GenerationError(
+                "generating the artifacts of this plan reports errors (above), so `engage "
+                "apply` would refuse it; no plan was saved",
+                hint="Fix them in the ecosystem (`engage generate` shows the same), then plan "
+                "again.",
+                findings=err.findings,
+            ) from None
+
+
+def plan_compiled(
+    comp: Compilation, source: str, state_path: str | Path | None, empty: tuple[str, ...]
+) -> Plan:
+    """The plan of a compilation without errors. Raises a PlanError subclass."""
+    assert comp.resolved is not None
+    environment = comp.resolved.environment
+    backend = open_backend(state_path, environment)
+    state = backend.read()
+    if state is not None:
+        check_belongs(state, backend.location, comp.resolved.ecosystem.ecosystem.name, environment)
+    inputs = PlanInputs(comp.resolved, state, source, backend.location, frozenset(empty))
+    check_empty(inputs)
+    plan = build_plan(inputs)
+    check_generation(plan, comp.resolved)
+    return plan
+
+
+def make_plan(
+    source: str, environment: str | None, state_path: str | Path | None, empty: tuple[str, ...]
+) -> Made:
+    """Compile SOURCE (the environment, else its default) and plan it against the state.
+    A compilation with errors gives no plan; refusals raise a PlanError subclass."""
+    comp = compile_default(source, environment)
+    if not comp.ok or comp.resolved is None:
+        return Made(comp, None)
+    return Made(comp, plan_compiled(comp, source, state_path, empty))
