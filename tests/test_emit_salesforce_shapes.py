@@ -336,3 +336,24 @@ def test_wrong_exemptions_and_matching_rules_are_findings_at_their_position(
     assert found, [f"{f.code} {f.message}" for f in comp.findings]
     line = case.splitlines()[found[0].span.line - 1]
     assert line[found[0].span.column - 1 :].startswith(at), (line, found[0].span)
+
+
+def test_a_user_field_taken_twice_is_a_finding_not_a_silently_lost_file(tmp_path: Path) -> None:
+    root = extended(tmp_path)
+    more = (
+        "apiVersion: engage/v1\n"
+        "custom_permissions:\n"
+        "  again: {system: crm, user_field: Skip_Dedupe__c}\n"
+        "  declared: {system: crm, user_field: Skip_Dedupe_Flag__c}\n"
+    )
+    (root / "more.yaml").write_text(more, encoding="utf-8")
+    files, findings = generate(root)
+    taken = sorted(f for f in findings if f.startswith("E5615"))
+    assert taken == [
+        "E5615 user_field 'Skip_Dedupe_Flag__c' of custom permission 'declared' is already a "
+        "field declared on User",
+        "E5615 user_field 'Skip_Dedupe__c' of custom permission 'skip_dedupe' is already "
+        "custom permission 'again'",
+    ]
+    field = doc(files[f"{SRC}/objects/User/fields/Skip_Dedupe__c.field-meta.xml"])
+    assert text(field, "formula") == "$Permission.again"  # the first one keeps it

@@ -10,14 +10,23 @@ field; the field is what `exempt.custom_permissions` of a duplicate rule tests.
 
 from __future__ import annotations
 
-from compiler.diagnostics import Finding
+from compiler.diagnostics import Finding, code
 from compiler.emit.artifact import Emitted
 from compiler.emit.names import label_from
 from compiler.emit.salesforce import xml
-from compiler.emit.salesforce.common import clipped, salesforce_systems, source_path
+from compiler.emit.salesforce.common import clipped, finding, salesforce_systems, source_path
 from compiler.emit.salesforce.names import Named, developer_names
 from compiler.model.dedupe import CustomPermission
 from compiler.resolved import ResolvedEcosystem
+
+E_USER_FIELD_TAKEN = code(
+    "E5615",
+    "Custom permission's user field is already taken",
+    "engage generates a custom permission's `user_field` as a User formula checkbox; a "
+    "field of that name declared on User, or the user_field of another custom permission, "
+    "would be a second file for the same field.",
+    "Give the custom permission a user_field of its own, or remove the declared User field.",
+)
 
 
 def custom_permission_names(resolved: ResolvedEcosystem) -> tuple[dict[str, str], list[Finding]]:
@@ -65,8 +74,27 @@ def _user_field(field: str, dev: str, label: str) -> bytes:
 def emit(resolved: ResolvedEcosystem, names: dict[str, str]) -> tuple[list[Emitted], list[Finding]]:
     out: list[Emitted] = []
     findings: list[Finding] = []
+    taken: dict[tuple[str, str], str] = {}
     for name in sorted(names):
         cp = resolved.ecosystem.custom_permissions[name]
+        field = cp.user_field
+        if field:
+            declared = resolved.ecosystem.objects.get(f"{cp.system}.User")
+            other = taken.get((cp.system, field))
+            if other is not None or (declared is not None and field in declared.fields):
+                by = f"custom permission {other!r}" if other else "a field declared on User"
+                findings.append(
+                    finding(
+                        resolved,
+                        E_USER_FIELD_TAKEN,
+                        f"user_field {field!r} of custom permission {name!r} is already {by}",
+                        ("custom_permissions", name, "user_field"),
+                        f"custom_permission.{name}",
+                    )
+                )
+                cp = cp.model_copy(update={"user_field": None})
+            else:
+                taken[(cp.system, field)] = name
         dev = names[name]
         address = f"custom_permission.{name}"
         out.append(
