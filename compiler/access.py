@@ -27,7 +27,7 @@ the integration does work engage cannot see, and "more than needed" cannot be ju
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from compiler.model import Ecosystem
@@ -46,6 +46,7 @@ WRITES = {
 NO_FIELD_PERMISSION = frozenset(
     {
         "Id",
+        "Name",  # the compound or auto name of every object
         "CreatedDate",
         "CreatedById",
         "LastModifiedDate",
@@ -54,8 +55,41 @@ NO_FIELD_PERMISSION = frozenset(
         "IsDeleted",
         "OwnerId",
         "IsPersonAccount",
+        "MasterRecordId",
+        "LastActivityDate",
+        "LastViewedDate",
+        "LastReferencedDate",
     }
 )
+# Standard fields the platform requires on every record although their describe marks them
+# defaulted (so the catalog does not call them required): a permission set that lists one
+# is refused on deploy ("You cannot deploy to a required field: Lead.Status", the error the
+# forcedotcom/sf-skills permission-set generator quotes, PR #271). Fields the catalog marks
+# `required` (Contact.LastName, Campaign.Name…) are left out through that mark.
+PLATFORM_REQUIRED: dict[str, frozenset[str]] = {
+    "Lead": frozenset({"Status", "LastName", "Company"}),
+    "Contact": frozenset({"LastName"}),
+    "Account": frozenset({"Name"}),
+    "Case": frozenset({"Status"}),
+    "Campaign": frozenset({"Name"}),
+    "CampaignMember": frozenset({"CampaignId", "Status"}),
+    "Opportunity": frozenset({"Name", "StageName", "CloseDate"}),
+    "Individual": frozenset({"LastName"}),
+}
+# Object → objects it needs Read on, whatever its own access (Salesforce Help, "Object
+# Permissions": access to contacts, opportunities or contracts needs Read on accounts; the
+# permission-set editor switches it on with them). Generated permission sets carry it, and
+# the analysis does not count such a Read as excess.
+NEEDS_READ: dict[str, tuple[str, ...]] = {
+    "Contact": ("Account",),
+    "Opportunity": ("Account",),
+    "Contract": ("Account",),
+}
+
+
+def required_alongside(objects: Iterable[str]) -> frozenset[str]:
+    """The objects that access to `objects` makes the platform require Read on."""
+    return frozenset(needed for obj in objects for needed in NEEDS_READ.get(obj, ()))
 
 
 @dataclass(frozen=True)
@@ -83,6 +117,8 @@ def takes_field_permission(spec: ObjectSpec | None, name: str) -> bool:
     """False for fields a permission set cannot name: unknown, Id, audit and system fields,
     and fields required on every record (the object permission covers them)."""
     if spec is None or name not in spec.fields or name in NO_FIELD_PERMISSION:
+        return False
+    if name in PLATFORM_REQUIRED.get(spec.name, frozenset()):
         return False
     found = spec.fields[name]
     return found.type != "id" and not found.required

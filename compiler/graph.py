@@ -249,9 +249,17 @@ def _dedupe_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
     for name, dr in eco.duplicate_rules.items():
         me = f"duplicate_rule.{name}"
         yield f"system.{dr.system}", me
-        yield f"matching_rule.{dr.matching_rule}", me
+        for ref in dr.match_rules:
+            yield f"matching_rule.{ref}", me
         for user in dr.bypass:
             yield f"integration_user.{user}", me
+        for cp in dr.exempt.custom_permissions:
+            yield f"custom_permission.{cp}", me
+    for name, permission in eco.custom_permissions.items():
+        yield f"system.{permission.system}", f"custom_permission.{name}"
+    for user_name, integration_user in eco.integration_users.items():
+        for held in integration_user.custom_permissions:
+            yield f"custom_permission.{held}", f"integration_user.{user_name}"
 
 
 def _campaign_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:

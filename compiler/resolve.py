@@ -13,10 +13,12 @@ from types import MappingProxyType
 from typing import Any
 
 from compiler.catalog import standard_objects
+from compiler.catalog.matching_rules import STANDARD_MATCHING_RULES
 from compiler.diagnostics import Finding, code, make
 from compiler.model import RESOURCE_SECTIONS, Ecosystem
 from compiler.model.data_extensions import DataExtension
 from compiler.model.data_model import ObjectDef
+from compiler.model.dedupe import DuplicateRule
 from compiler.model.sync import FieldMapping, SyncRule
 from compiler.resolved import FieldSpec, ObjectSpec, ResolvedEcosystem
 from compiler.spans import Path, SpanIndex
@@ -407,6 +409,19 @@ class _Resolver:
                 obj = self.obj(f"{user.system}.{oname}", (*p, "permissions", oname))
                 for fname in perm.fields:
                     self.fld(obj, fname, (*p, "permissions", oname, "fields", fname))
+            for i, cp in enumerate(user.custom_permissions):
+                cpath = (*p, "custom_permissions", i)
+                if self.named("custom_permissions", "custom permission", cp, cpath):
+                    if self.eco.custom_permissions[cp].system != user.system:
+                        self._wrong(
+                            f"custom permission {cp!r} belongs to system "
+                            f"{self.eco.custom_permissions[cp].system!r}, not {user.system!r}",
+                            cpath,
+                        )
+            if user.bypass_fields:
+                users = self.obj(f"{user.system}.User", (*p, "bypass_fields"))
+                for i, fname in enumerate(user.bypass_fields):
+                    self.fld(users, fname, (*p, "bypass_fields", i))
 
     def _integrations(self) -> None:
         for name, integ in self.eco.integrations.items():
@@ -497,28 +512,91 @@ class _Resolver:
                 for i, item in enumerate(mr.items):
                     self.fld(obj, item.field, (*p, "items", i, "field"))
         for name, dr in self.eco.duplicate_rules.items():
-            p = ("duplicate_rules", name)
-            compared = None
-            if self.system(dr.system, (*p, "system")):
-                compared = self.obj(f"{dr.system}.{dr.object}", (*p, "object"))
-                if dr.compare_object:
-                    compared = self.obj(f"{dr.system}.{dr.compare_object}", (*p, "compare_object"))
-            if (
-                self.named(
-                    "matching_rules", "matching rule", dr.matching_rule, (*p, "matching_rule")
+            self._duplicate_rule(name, dr)
+        for name, cp in self.eco.custom_permissions.items():
+            p = ("custom_permissions", name)
+            self.system(cp.system, (*p, "system"), "salesforce")
+            if cp.user_field is not None and not cp.user_field.endswith("__c"):
+                self._wrong(
+                    f"user_field {cp.user_field!r} must be a custom field (ending in __c)",
+                    (*p, "user_field"),
                 )
-                and compared is not None
-            ):  # an undeclared object is reported once, above
-                mr = self.eco.matching_rules[dr.matching_rule]
-                expected = dr.compare_object or dr.object
-                if mr.object != expected:
+
+    def _duplicate_rule(self, name: str, dr: DuplicateRule) -> None:
+        p = ("duplicate_rules", name)
+        own = compared = None
+        if self.system(dr.system, (*p, "system")):
+            own = compared = self.obj(f"{dr.system}.{dr.object}", (*p, "object"))
+            if dr.compare_object:
+                compared = self.obj(f"{dr.system}.{dr.compare_object}", (*p, "compare_object"))
+        if (dr.matching_rule is None) == (not dr.matching_rules):
+            self._wrong(
+                "a duplicate rule names `matching_rule` or `matching_rules`, one of them", p
+            )
+        if dr.compare_object and dr.matching_rules:
+            self._wrong(
+                "compare_object goes with matching_rule; with matching_rules each rule's own "
+                "object is compared against",
+                (*p, "compare_object"),
+            )
+        if dr.matching_rule is not None:
+            expected = dr.compare_object or dr.object
+            self._match_rule(dr.matching_rule, expected, compared, (*p, "matching_rule"))
+        for i, ref in enumerate(dr.matching_rules):
+            self._match_rule(ref, None, own, (*p, "matching_rules", i))
+        for i, user in enumerate(dr.bypass):
+            self.named("integration_users", "integration user", user, (*p, "bypass", i))
+        self._exemptions(dr, own, p)
+
+    def _match_rule(
+        self, ref: str, expected: str | None, compared: ObjectSpec | None, path: Path
+    ) -> None:
+        """`ref` is a declared or standard matching rule, of the compared object when given."""
+        standard = STANDARD_MATCHING_RULES.get(ref)
+        if standard is not None:
+            found = standard.object
+        elif self.named("matching_rules", "matching rule", ref, path):
+            found = self.eco.matching_rules[ref].object
+        else:
+            return
+        if compared is not None and expected is not None and found != expected:
+            self._wrong(
+                f"matching rule {ref!r} matches {found}, but this duplicate rule compares "
+                f"against {expected}",
+                path,
+            )
+
+    def _exemptions(self, dr: DuplicateRule, own: ObjectSpec | None, p: Path) -> None:
+        ex = (*p, "exempt")
+        for i, cp in enumerate(dr.exempt.custom_permissions):
+            cpath = (*ex, "custom_permissions", i)
+            if self.named("custom_permissions", "custom permission", cp, cpath):
+                found = self.eco.custom_permissions[cp]
+                if found.system != dr.system:
                     self._wrong(
-                        f"matching rule {dr.matching_rule!r} matches {mr.object}, but this "
-                        f"duplicate rule compares against {expected}",
-                        (*p, "matching_rule"),
+                        f"custom permission {cp!r} belongs to system {found.system!r}, "
+                        f"not {dr.system!r}",
+                        cpath,
                     )
-            for i, user in enumerate(dr.bypass):
-                self.named("integration_users", "integration user", user, (*p, "bypass", i))
+        for i, bypass in enumerate(dr.exempt.fields):
+            fpath = (*ex, "fields", i)
+            if bypass.object not in ("User", dr.object):
+                self._wrong(
+                    f"a bypass field is a field of User (the running user) or of {dr.object}, "
+                    f"not of {bypass.object}",
+                    (*fpath, "object"),
+                )
+                continue
+            spec = own
+            if bypass.object == "User" and bypass.object != dr.object and own is not None:
+                spec = self.obj(f"{dr.system}.User", (*fpath, "object"))
+            field = self.fld(spec, bypass.field, (*fpath, "field"))
+            if field is not None and field.type != "checkbox":
+                self._wrong(
+                    f"bypass field {bypass.object}.{bypass.field} is a {field.type}, not a "
+                    "checkbox",
+                    (*fpath, "field"),
+                )
 
     def _consent(self) -> None:
         consent = self.eco.consent

@@ -96,6 +96,7 @@ def test_the_generated_permission_set_is_exactly_what_the_analysis_accepts(
     root = ecosystem(tmp_path)
     generated = generated_permissions(root)
     assert generated == {
+        "Account": {"object": ["read"], "fields": {}},  # Contact access needs Account Read
         "Contact": {
             "object": ["read", "edit"],
             "fields": {
@@ -105,7 +106,7 @@ def test_the_generated_permission_set_is_exactly_what_the_analysis_accepts(
                 "Shop_Id__c": "read",
                 "Title": "edit",
             },
-        }
+        },
     }
     set_permissions(root, generated)
     assert [f.code for f in checked(root).findings] == []

@@ -95,8 +95,33 @@ class Runner:
 def _workspace(tmp_path: Path, source: Path = REPO / "ecosystem", name: str = "ecosystem") -> Path:
     work = tmp_path / "repo"
     shutil.copytree(source, work / name)
+    _declare_keys(work / name / "ecosystem.yaml", tmp_path / "keys")
     subprocess.run(["git", "init", "-q", str(work)], check=True)
     return work
+
+
+def _declare_keys(ecosystem_yaml: Path, keys: Path) -> None:
+    """Give every committee member an SSH key (made here with ssh-keygen) and declare the
+    public keys in governance.keys, as a team adopting signed approvals does."""
+    if not ecosystem_yaml.is_file():
+        return
+    text = ecosystem_yaml.read_text(encoding="utf-8")
+    if "\ngovernance:\n" not in text:
+        return
+    groups = re.findall(r"members: \[([^\]]*)\]", text)
+    members = sorted({m.strip() for group in groups for m in group.split(",")})
+    keys.mkdir(exist_ok=True)
+    lines = ["  keys:"]
+    for member in members:
+        key = keys / member
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", member, "-f", str(key)],
+            check=True,
+        )
+        public = key.with_suffix(".pub").read_text().split()
+        lines.append(f"    {member}: [{public[0]} {public[1]}]")
+    text = text.replace("\ngovernance:\n", "\ngovernance:\n" + "\n".join(lines) + "\n", 1)
+    ecosystem_yaml.write_text(text, encoding="utf-8")
 
 
 def _run_action(
@@ -202,7 +227,10 @@ def _approve_all(work: Path, plan_file: str) -> None:
     for req in saved.required_approvals:
         for name in req.members[: req.count]:
             subprocess.run(
-                [sys.executable, "-m", "compiler.cli", "approve", plan_file, "--as", name],
+                [
+                    *(sys.executable, "-m", "compiler.cli", "approve", plan_file, "--as", name),
+                    *("--key", str(work.parent / "keys" / name)),
+                ],
                 cwd=work,
                 check=True,
                 capture_output=True,

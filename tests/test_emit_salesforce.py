@@ -42,8 +42,12 @@ ORDER = {
     ],
     "matchingRuleItems": ["blankValueBehavior", "fieldName", "matchingMethod"],
     "PermissionSet": [
-        "description", "fieldPermissions", "hasActivationRequired", "label", "objectPermissions",
+        "customPermissions", "description", "fieldPermissions", "hasActivationRequired", "label",
+        "objectPermissions", "userPermissions",
     ],
+    "customPermissions": ["enabled", "name"],
+    "userPermissions": ["enabled", "name"],
+    "CustomPermission": ["description", "isLicensed", "label"],
     "fieldPermissions": ["editable", "field", "readable"],
     "objectPermissions": [
         "allowCreate", "allowDelete", "allowEdit", "allowRead", "modifyAllRecords", "object",
@@ -51,7 +55,8 @@ ORDER = {
     ],
     "CustomField": [
         "fullName", "defaultValue", "deleteConstraint", "description",
-        "displayLocationInDecimal", "externalId", "label", "length", "precision", "referenceTo",
+        "displayLocationInDecimal", "externalId", "formula", "label", "length", "precision",
+        "referenceTo",
         "relationshipLabel", "relationshipName", "required", "scale", "trackHistory", "type",
         "unique", "valueSet", "visibleLines",
     ],
@@ -366,8 +371,9 @@ def test_permission_sets_grant_exactly_what_the_sync_rules_need() -> None:
     # erp_customers upserts Contact, matching on Customer_Number__c; contacts_to_erp reads
     # Contact, its match field, Email and the email opt-out (respect_consent). The declared
     # `delete` is granted (with the Edit it implies); the declared Phone edit is not needed.
+    # Contact access needs Read on Account (Salesforce Help, "Object Permissions").
     assert erp == (
-        {"Contact": {"read", "create", "edit", "delete"}},
+        {"Account": {"read"}, "Contact": {"read", "create", "edit", "delete"}},
         {
             "Contact.Customer_Number__c": "read",
             "Contact.Email": "edit",
@@ -404,7 +410,7 @@ def test_marketing_cloud_connect_user_reads_the_synchronized_fields(tmp_path: Pa
     )
     files, _ = generated(root)
     assert permissions(xml_of(files, "permissionsets/mcc_user.permissionset-meta.xml")) == (
-        {"Contact": {"read"}, "Lead": {"read"}},
+        {"Account": {"read"}, "Contact": {"read"}, "Lead": {"read"}},
         # Id takes no field permission, LastName is required: both readable with the object.
         {"Contact.Email": "read", "Contact.FirstName": "read", "Contact.Loyalty_Tier__c": "read",
          "Lead.Email": "read"},

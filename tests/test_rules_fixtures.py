@@ -140,7 +140,7 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
         "W4004",
         "w4004_fires",
         "writer_silent",
-        [("case.yaml", 11, 9, ()), ("case.yaml", 13, 16, ())],
+        [("case.yaml", 11, 9, ()), ("case.yaml", 13, 17, ())],
     ),
     ("E4005", "e4005_fires", "writer_silent", [("case.yaml", 11, 17, ())]),
     ("E5001", "e5001_fires", "e5001_silent", [("case.yaml", 34, 25, (("case.yaml", 19, 13),))]),

@@ -208,7 +208,10 @@ DEDUPE = [
          "contact_by_email, on_create: {action: alert}}\n", "alert}", "E1004",
          "expected 'allow' or 'block'"),
     Case("x.yaml", H + "duplicate_rules:\n  d: {system: crm, object: Contact}\n",
-         "{system", "E1003", "lacks the required key 'matching_rule'"),
+         "{system", "E2012", "names `matching_rule` or `matching_rules`"),
+    Case("x.yaml", H + "duplicate_rules:\n  d: {system: crm, object: Contact, matching_rule: "
+         "Standard_Contact_Match_Rule_v1_1,\n    exempt: {custom_permissions: [nope]}}\n",
+         "nope", "E2010", "custom permission 'nope'"),
 ]  # fmt: skip
 
 CONSENT_BASE = (

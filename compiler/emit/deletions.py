@@ -60,7 +60,7 @@ def _names_salesforce_component(resolved: ResolvedEcosystem, address: str) -> bo
     or it was an object of a Salesforce system); a deleted integration user's system is
     not known any more, so it is not reported."""
     kind, _, rest = address.partition(".")
-    if kind in ("duplicate_rule", "matching_rule"):
+    if kind in ("duplicate_rule", "matching_rule", "custom_permission"):
         return True
     system = resolved.ecosystem.systems.get(rest.partition(".")[0])
     return kind == "object" and system is not None and system.type == "salesforce"

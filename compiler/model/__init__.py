@@ -12,7 +12,7 @@ from compiler.model.campaigns import Campaign
 from compiler.model.consent import Consent
 from compiler.model.data_extensions import DataExtension
 from compiler.model.data_model import ObjectDef
-from compiler.model.dedupe import DuplicateRule, MatchingRule
+from compiler.model.dedupe import CustomPermission, DuplicateRule, MatchingRule
 from compiler.model.ecosystem import EcosystemMeta
 from compiler.model.governance import Governance, Moved
 from compiler.model.integrations import Integration, IntegrationUser
@@ -31,6 +31,7 @@ RESOURCE_SECTIONS: dict[str, str] = {
     "matching_rules": "matching_rule",
     "duplicate_rules": "duplicate_rule",
     "campaigns": "campaign",
+    "custom_permissions": "custom_permission",
 }
 # Sections holding one value each (declared once in the whole ecosystem).
 SINGLE_SECTIONS = ("ecosystem", "consent", "governance")
@@ -52,6 +53,7 @@ class Ecosystem(Model):
     matching_rules: dict[Name, MatchingRule] = Field(default_factory=dict)
     duplicate_rules: dict[Name, DuplicateRule] = Field(default_factory=dict)
     campaigns: dict[Name, Campaign] = Field(default_factory=dict)
+    custom_permissions: dict[Name, CustomPermission] = Field(default_factory=dict)
     consent: Consent = Field(default_factory=Consent)
     governance: Governance = Field(default_factory=Governance)
     moved: list[Moved] = Field(default_factory=list)
@@ -78,6 +80,7 @@ class DocumentModel(Model):
     matching_rules: dict[Name, MatchingRule] = Field(default_factory=dict)
     duplicate_rules: dict[Name, DuplicateRule] = Field(default_factory=dict)
     campaigns: dict[Name, Campaign] = Field(default_factory=dict)
+    custom_permissions: dict[Name, CustomPermission] = Field(default_factory=dict)
     consent: Consent | None = None
     governance: Governance | None = None
     moved: list[Moved] = Field(default_factory=list)
@@ -90,6 +93,7 @@ __all__ = [
     "BusinessUnit",
     "Campaign",
     "Consent",
+    "CustomPermission",
     "DataExtension",
     "DocumentModel",
     "DuplicateRule",

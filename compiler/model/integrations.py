@@ -29,6 +29,19 @@ class IntegrationUser(Resource):
     profile: Text = "Minimum Access - API Only Integrations"
     username: Text = ""
     permissions: dict[ApiName, ObjectPermission] = Field(default_factory=dict)
+    user_permissions: list[ApiName] = Field(
+        default_factory=lambda: ["ApiEnabled"],
+        description="Salesforce user permissions its permission set grants (userPermissions); "
+        "least privilege: API access only.",
+    )
+    custom_permissions: list[NameRef] = Field(
+        default_factory=list, description="Custom permissions its permission set grants."
+    )
+    bypass_fields: list[ApiName] = Field(
+        default_factory=list,
+        description="User checkboxes set to true on this user (bypass flags that duplicate "
+        "rules test).",
+    )
 
 
 class Schedule(Model):

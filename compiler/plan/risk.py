@@ -27,12 +27,17 @@ _KIND_RISKS: dict[str, str] = {
     "group": "permissions",
     "matching_rule": "duplicate_rules",
     "duplicate_rule": "duplicate_rules",
+    "custom_permission": "permissions",
 }
 _PATH_RISKS: dict[str, str] = {
     "respect_consent": "consent",
     "channels": "consent",
     "account_engagement.sync_opt_out": "consent",
     "bypass": "permissions",
+    "exempt": "permissions",
+    "user_permissions": "permissions",
+    "custom_permissions": "permissions",
+    "security_option": "permissions",
     "user": "permissions",
     "permissions": "permissions",
     "personal_data": "personal_data",

@@ -23,9 +23,10 @@ E_BLOCKS_INTEGRATION = code(
     "the connector inserts (or updates) that looks like a duplicate fails, and an API "
     "client cannot save past a Block the way it can past an Alert. This includes the "
     "leads an Account Engagement connector creates (it does by default).",
-    "Add the integration user to the rule's `bypass`, or make the action `allow` with an "
-    "alert/report (or set `creates_leads: false` on a connector that should not create "
-    "leads).",
+    "Exempt the integration user (its username in `bypass`, or under `exempt:` its profile, "
+    "a custom permission it holds, a bypass checkbox set on it or on the records it "
+    "writes), or make the action `allow` with an alert/report (or set `creates_leads: "
+    "false` on a connector that should not create leads).",
 )
 W_MATCH_NEVER_RECEIVED = code(
     "W5002",
@@ -52,6 +53,23 @@ E_SUBSCRIBER_KEY = code(
 )
 
 
+def _exempted(ctx: Context, dr: DuplicateRule, writer: _Writer) -> bool:
+    """Whether the rule's conditions leave this writer out: its user is bypassed by
+    username, has an exempted profile, holds an exempted custom permission, has a bypass
+    checkbox of User set, or the writer sets the record's bypass checkbox to true."""
+    user = ctx.eco.integration_users.get(writer.user) if writer.user else None
+    if user is not None:
+        if writer.user in dr.bypass or user.profile in dr.exempt.profiles:
+            return True
+        if set(user.custom_permissions) & set(dr.exempt.custom_permissions):
+            return True
+        user_fields = {b.field for b in dr.exempt.fields if b.object == "User"}
+        if user_fields & set(user.bypass_fields):
+            return True
+    record = {b.field for b in dr.exempt.fields if b.object == dr.object and b.object != "User"}
+    return bool(record) and bool(record & writer.sets_true)
+
+
 def _blocked(dr: DuplicateRule, mode: str) -> list[str]:
     out = []
     if dr.on_create.action == "block" and mode in ("insert", "upsert", "overwrite"):
@@ -70,13 +88,23 @@ class _Writer:
     user: str | None
     path: tuple[str | int, ...]
     note: str
+    sets_true: frozenset[str] = frozenset()  # fields of the record it always sets to true
+
+
+def _true_constants(sync: SyncRule) -> frozenset[str]:
+    return frozenset(
+        target
+        for target, mapping in sync.fields.items()
+        if not isinstance(mapping, str) and mapping.from_ is None and mapping.value is True
+    )
 
 
 def _sync_writers(ctx: Context, obj: str) -> Iterator[_Writer]:
     for name, sync in ctx.rules_by_target.get(obj, []):
         user = ctx.eco.integrations[sync.integration].user
         path = ("sync_rules", name, "target")
-        yield _Writer(f"sync rule {name!r}", sync.mode, user, path, f"{name!r} writes here")
+        note = f"{name!r} writes here"
+        yield _Writer(f"sync rule {name!r}", sync.mode, user, path, note, _true_constants(sync))
     for name, sync in ctx.rules_by_source.get(obj, []):
         if sync.direction == "two_way":  # the reverse flow writes with the rule's mode too
             user = ctx.eco.integrations[sync.integration].user
@@ -129,7 +157,7 @@ def blocks_integration(ctx: Context) -> Iterator[Finding]:
         if not dr.active:
             continue
         for writer in _writers(ctx, dr):
-            if writer.user is not None and writer.user in dr.bypass:
+            if _exempted(ctx, dr, writer):
                 continue
             for action in _blocked(dr, writer.mode):
                 who = (

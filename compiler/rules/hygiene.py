@@ -55,7 +55,7 @@ def _unused(ctx: Context) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         has_work = integ.marketing_cloud_connect or integ.account_engagement
         if not has_work and name not in ctx.rules_by_integration:
             yield f"integration.{name}", "integration (no sync rule)", ("integrations", name)
-    matching = {d.matching_rule for d in eco.duplicate_rules.values()}
+    matching = {m for d in eco.duplicate_rules.values() for m in d.match_rules}
     for name in eco.matching_rules:
         if name not in matching:
             yield f"matching_rule.{name}", "matching rule", ("matching_rules", name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compiler.access import ObjectNeed, UserAccess, takes_field_permission
+from compiler.access import ObjectNeed, UserAccess, required_alongside, takes_field_permission
 from compiler.diagnostics import Finding, code
 from compiler.model.integrations import IntegrationUser, ObjectPermission
 from compiler.rules.context import Context
@@ -174,7 +174,7 @@ def missing_access(ctx: Context) -> Iterator[Finding]:
 def _excess(ctx: Context, access: UserAccess, obj: str, perm: ObjectPermission) -> list[str]:
     need = access.objects.get(obj)
     wanted = set(need.operations) if need is not None else set()
-    wanted |= {"read"} if wanted else set()
+    wanted |= {"read"} if wanted or obj in required_alongside(access.objects) else set()
     out: list[str] = [a for a in perm.object if a not in wanted]
     spec = ctx.object(access.system, obj)
     fields = need.fields if need is not None else {}

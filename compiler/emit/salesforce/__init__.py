@@ -8,14 +8,21 @@ Layout (one sfdx project; `salesforce/<system>/` per org when the ecosystem has 
         duplicateRules/<Object>.<Rule>.duplicateRule-meta.xml
         matchingRules/<Object>.matchingRule-meta.xml
         permissionsets/<User>.permissionset-meta.xml
-        objects/<Object>/fields/<Field>.field-meta.xml
+        customPermissions/<Name>.customPermission-meta.xml
+        objects/<Object>/fields/<Field>.field-meta.xml   (+ custom permissions' User fields)
 """
 
 from __future__ import annotations
 
 from compiler.diagnostics import Finding
 from compiler.emit.artifact import Emitted
-from compiler.emit.salesforce import custom_fields, duplicate_rules, matching_rules, permission_sets
+from compiler.emit.salesforce import (
+    custom_fields,
+    custom_permissions,
+    duplicate_rules,
+    matching_rules,
+    permission_sets,
+)
 from compiler.emit.salesforce.common import salesforce_systems
 from compiler.emit.salesforce.package import finish
 from compiler.resolved import ResolvedEcosystem
@@ -27,11 +34,14 @@ def emit(resolved: ResolvedEcosystem) -> tuple[list[Emitted], list[Finding]]:
     findings.extend(more)
     duplicates, more = duplicate_rules.duplicate_rule_names(resolved)
     findings.extend(more)
+    permissions, more = custom_permissions.custom_permission_names(resolved)
+    findings.extend(more)
     out: list[Emitted] = []
     for arts, more in (
         matching_rules.emit(resolved, matching),
         duplicate_rules.emit(resolved, duplicates, matching),
-        permission_sets.emit(resolved, salesforce_systems(resolved)),
+        permission_sets.emit(resolved, salesforce_systems(resolved), permissions),
+        custom_permissions.emit(resolved, permissions),
         custom_fields.emit(resolved),
     ):
         out.extend(arts)

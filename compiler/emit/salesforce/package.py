@@ -19,8 +19,12 @@ from compiler.emit.salesforce import xml
 from compiler.emit.salesforce.common import API_VERSION, project_prefix, salesforce_systems
 from compiler.resolved import ResolvedEcosystem
 
-DEPLOYED_TYPES = frozenset({"CustomField", "DuplicateRule", "MatchingRules", "PermissionSet"})
-DELETED_TYPES = frozenset({"CustomField", "DuplicateRule", "MatchingRule", "PermissionSet"})
+DEPLOYED_TYPES = frozenset(
+    {"CustomField", "CustomPermission", "DuplicateRule", "MatchingRules", "PermissionSet"}
+)
+DELETED_TYPES = frozenset(
+    {"CustomField", "CustomPermission", "DuplicateRule", "MatchingRule", "PermissionSet"}
+)
 
 
 def manifest(members: Iterable[tuple[str, str]], *, version: bool = True) -> bytes:

@@ -7,15 +7,24 @@ Modify All → everything; a field's Edit → its Read. Delete, View All and Mod
 never derived: they are granted only where the user's `permissions` declare them. Other
 declared access is *not* granted: `permissions` records what the user holds today, which
 the analysis compares with the need (W4004 flags the excess).
-Elements in the order retrieved files use: description, fieldPermissions (editable, field,
-readable), hasActivationRequired, label, objectPermissions (allowCreate, allowDelete,
-allowEdit, allowRead, modifyAllRecords, object, viewAllRecords). `viewAllFields` is left
-out: API version 62.0 does not know it.
+Objects some permission needs alongside (Salesforce Help, "Object Permissions": any
+access to contacts, opportunities or contracts needs Read on accounts, which the setup
+page switches on with them) get Read too (`compiler.access.NEEDS_READ`).
+
+The user's `user_permissions` (least privilege by default: `ApiEnabled`, API access only)
+become userPermissions, its `custom_permissions` customPermissions (by developer name).
+
+Elements in the order retrieved files use (alphabetical): customPermissions (enabled,
+name), description, fieldPermissions (editable, field, readable), hasActivationRequired,
+label, objectPermissions (allowCreate, allowDelete, allowEdit, allowRead,
+modifyAllRecords, object, viewAllRecords), userPermissions (enabled, name).
+`viewAllFields` is left out: API version 62.0 does not know it.
 
 Fields whose access no permission set can grant are left out of fieldPermissions (the
-platform refuses them on deploy): Id, audit and system fields (IsPersonAccount), and
+platform refuses them on deploy): Id, names, audit and system fields (IsPersonAccount),
 fields required on every record, which the object permission already makes readable and
-writable.
+writable, and the standard fields the platform requires although defaulted (Lead.Status;
+`compiler.access.PLATFORM_REQUIRED`).
 """
 
 from __future__ import annotations
@@ -23,7 +32,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from compiler.access import UserAccess, all_access, integrations_of, takes_field_permission
+from compiler.access import (
+    UserAccess,
+    all_access,
+    integrations_of,
+    required_alongside,
+    takes_field_permission,
+)
 from compiler.diagnostics import Finding
 from compiler.emit.artifact import Emitted
 from compiler.emit.salesforce import xml
@@ -40,6 +55,7 @@ IMPLIES = {
     "modify_all": ("read", "edit", "delete", "view_all"),
 }
 ELEVATED = ("delete", "view_all", "modify_all")
+
 OBJECT_FLAGS = (
     ("allowCreate", "create"),
     ("allowDelete", "delete"),
@@ -80,6 +96,8 @@ def grant(access: UserAccess, user: IntegrationUser) -> Grant:
         elevated = [op for op in perm.object if op in ELEVATED]
         if elevated:
             objects.setdefault(obj, set()).update(elevated)
+    for needed in required_alongside(list(objects)):
+        objects.setdefault(needed, set()).add("read")
     closed = {obj: close(ops) for obj, ops in objects.items()}
     return Grant(closed, fields, access.sources)
 
@@ -97,13 +115,22 @@ def _description(resolved: ResolvedEcosystem, user_name: str) -> str:
 
 
 def render(
-    resolved: ResolvedEcosystem, user_name: str, access: Grant
+    resolved: ResolvedEcosystem,
+    user_name: str,
+    access: Grant,
+    permissions: Mapping[str, str] | None = None,
 ) -> tuple[bytes, list[Finding]]:
+    """The permission set; `permissions` maps custom permission names to developer names."""
     user = resolved.ecosystem.integration_users[user_name]
     catalog = resolved.objects.get(user.system, {})
     findings: list[Finding] = []
     path = ("integration_users", user_name)
     root = xml.root("PermissionSet")
+    names = permissions or {}
+    for dev in sorted({names[c] for c in user.custom_permissions if c in names}):
+        element = xml.add(root, "customPermissions")
+        xml.add(element, "enabled", True)
+        xml.add(element, "name", dev)
     description = _description(resolved, user_name)
     xml.add(
         root,
@@ -126,10 +153,16 @@ def render(
             xml.add(element, tag, op in operations)
         xml.add(element, "object", obj)
         xml.add(element, "viewAllRecords", "view_all" in operations)
+    for permission in sorted(set(user.user_permissions)):
+        element = xml.add(root, "userPermissions")
+        xml.add(element, "enabled", True)
+        xml.add(element, "name", permission)
     return xml.to_bytes(root), findings
 
 
-def emit(resolved: ResolvedEcosystem, systems: list[str]) -> tuple[list[Emitted], list[Finding]]:
+def emit(
+    resolved: ResolvedEcosystem, systems: list[str], permissions: Mapping[str, str] | None = None
+) -> tuple[list[Emitted], list[Finding]]:
     users = resolved.ecosystem.integration_users
     entries = [
         Named(name, user.system, ("integration_users", name))
@@ -141,7 +174,7 @@ def emit(resolved: ResolvedEcosystem, systems: list[str]) -> tuple[list[Emitted]
     out: list[Emitted] = []
     for user_name in sorted(names):
         access = grant(needs[user_name], users[user_name])
-        content, more = render(resolved, user_name, access)
+        content, more = render(resolved, user_name, access, permissions)
         findings.extend(more)
         dev = names[user_name]
         address = f"integration_user.{user_name}"
@@ -153,7 +186,12 @@ def emit(resolved: ResolvedEcosystem, systems: list[str]) -> tuple[list[Emitted]
                     f"permissionsets/{dev}.permissionset-meta.xml",
                 ),
                 content,
-                tuple(sorted(access.sources)),
+                tuple(
+                    sorted(
+                        access.sources
+                        | {f"custom_permission.{c}" for c in users[user_name].custom_permissions}
+                    )
+                ),
                 (("PermissionSet", dev, address),),
             )
         )
