@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -101,8 +102,18 @@ KEYS = Path(__file__).parent / "fixtures" / "keys"  # throwaway test keys (see R
 
 
 def key_of(name: str) -> str:
-    """The path of NAME's test private key, for `engage approve --key`."""
-    return (KEYS / name).as_posix()
+    """The path of NAME's test private key, for `engage approve --key` and `ssh-keygen -Y
+    sign`: a copy only its owner can read, since ssh-keygen refuses a private key that
+    others can read, and git checks files out readable by all."""
+    private = _PRIVATE / name
+    if not private.exists():
+        _PRIVATE.mkdir(mode=0o700, exist_ok=True)
+        shutil.copyfile(KEYS / name, private)
+        private.chmod(0o600)
+    return private.as_posix()
+
+
+_PRIVATE = Path(tempfile.gettempdir()) / f"engage-test-keys-{os.getpid()}"
 
 
 def signer_of(name: str) -> Callable[[bytes], str]:
