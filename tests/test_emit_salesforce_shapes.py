@@ -10,6 +10,7 @@ order, and every value of a closed vocabulary is one the retrieved files use.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -170,6 +171,9 @@ VOCABULARY = (
     "isActive",
     "isLicensed",
     "enabled",
+    "type",
+    "deleteConstraint",
+    "sorted",
 )
 
 
@@ -206,11 +210,38 @@ def reference_shape(folder: str) -> tuple[set[str], set[tuple[str, str, str]], d
     return paths, before, values
 
 
-@pytest.mark.parametrize(
-    "folder", ["duplicateRules", "matchingRules", "permissionsets", "customPermissions"]
-)
+FOLDERS = ["duplicateRules", "matchingRules", "permissionsets", "customPermissions", "objects"]
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
 def test_generated_files_have_the_shape_of_retrieved_ones(folder: str, tmp_path: Path) -> None:
     files, _ = generate(extended(tmp_path))
+    assert_retrieved_shape(files, folder)
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_the_example_ecosystem_has_the_shape_of_retrieved_files(folder: str) -> None:
+    files, _ = generate(HERE.parent / "ecosystem")
+    if folder == "customPermissions":
+        assert not [p for p in files if f"/{folder}/" in p]  # the example declares none
+        return
+    assert_retrieved_shape(files, folder)
+
+
+def test_every_generated_field_type_has_a_retrieved_counterpart(tmp_path: Path) -> None:
+    """Each CustomField type the generator writes is among the reference org's."""
+    types = set()
+    for root in (extended(tmp_path), HERE.parent / "ecosystem"):
+        files, _ = generate(root)
+        for path, content in files.items():
+            if path.endswith(".field-meta.xml"):
+                types.add(text(doc(content), "type"))
+    reference = {text(doc(f.read_bytes()), "type") for f in (REFERENCE / "objects").rglob("*.xml")}
+    assert types <= reference, sorted(types - reference)
+    assert {"Text", "Picklist", "Number", "Checkbox", "Lookup", "LongTextArea"} <= types
+
+
+def assert_retrieved_shape(files: dict[str, bytes], folder: str) -> None:
     mine = [c for p, c in sorted(files.items()) if p.startswith(f"{SRC}/{folder}/")]
     assert mine, folder
     ref_paths, ref_order, ref_values = reference_shape(folder)
@@ -357,3 +388,14 @@ def test_a_user_field_taken_twice_is_a_finding_not_a_silently_lost_file(tmp_path
     ]
     field = doc(files[f"{SRC}/objects/User/fields/Skip_Dedupe__c.field-meta.xml"])
     assert text(field, "formula") == "$Permission.again"  # the first one keeps it
+
+
+def test_the_project_file_has_the_keys_of_a_retrieved_one(tmp_path: Path) -> None:
+    files, _ = generate(extended(tmp_path))
+    mine = json.loads(files["sfdx-project.json"])
+    reference = json.loads((REFERENCE.parents[2] / "sfdx-project.json").read_text("utf-8"))
+    assert sorted(mine) == sorted(reference)
+    assert [sorted(d) for d in mine["packageDirectories"]] == [
+        sorted(d) for d in reference["packageDirectories"]
+    ]
+    assert mine["sourceApiVersion"] == reference["sourceApiVersion"]

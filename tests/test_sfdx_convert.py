@@ -138,7 +138,8 @@ def test_the_reference_org_converts(sdr: None, tmp_path: Path) -> None:
     """The fixture the shapes are compared with is itself what the library reads."""
     result = convert(REPO / "tests" / "fixtures" / "salesforce_org", tmp_path / "mdapi")
     assert result["error"] is None
-    assert len([c for c in result["components"] if "parent" not in c]) == 6
+    files = [f for f in (REPO / "tests" / "fixtures" / "salesforce_org").rglob("*-meta.xml")]
+    assert len([c for c in result["components"] if "parent" not in c]) == len(files) == 17
 
 
 def test_a_file_the_library_does_not_know_is_refused(sdr: None, tmp_path: Path) -> None:
