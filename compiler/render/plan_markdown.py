@@ -27,6 +27,7 @@ from compiler.render.plan_values import (
     review_line,
     risk_list,
     risky_first,
+    targeted_line,
     value,
     visible,
 )
@@ -64,6 +65,8 @@ def _head(plan: Plan) -> list[str]:
         return [*lines, f"No changes: {s.unchanged} resources up to date.", ""]
     if plan.interrupted_apply is not None:
         lines += [f"> {_cell(interrupted_line(plan))}", ""]
+    if plan.targets:
+        lines += [f"> {_cell(targeted_line(plan))}", ""]
     if not plan.changes:
         return lines
     unchanged = [f"{s.unchanged} resources unchanged.", ""] if s.unchanged else []
