@@ -83,3 +83,54 @@ def test_the_readme_lists_every_command_and_its_formats() -> None:
         row = next(line for line in table if line.startswith(f"| `engage {command} "))
         for fmt in formats:
             assert fmt in row, (command, fmt)
+
+
+# ------------------------------------------------------------------ one --out, one default
+def _applied_plan(engage: RunEngage) -> None:
+    shutil.copytree(REPO / "tests" / "fixtures" / "rules" / "_base", "eco")
+    assert engage("plan", "eco", "--out", "plans/a.plan.json").code == 2
+
+
+def test_apply_writes_artifacts_where_generate_does_by_default(engage: RunEngage) -> None:
+    _applied_plan(engage)
+    run = engage("apply", "plans/a.plan.json", "--source", "eco")
+    assert run.code == 0, run.err
+    assert Path("build/.engage-manifest.json").is_file() and not Path("out").exists()
+    generate = engage("generate", "eco")
+    assert "build" in generate.out + generate.err  # the same folder, the same default
+
+
+def test_apply_out_names_the_artifacts_folder(engage: RunEngage) -> None:
+    _applied_plan(engage)
+    run = engage("apply", "plans/a.plan.json", "--source", "eco", "--out", "elsewhere")
+    assert run.code == 0, run.err
+    assert Path("elsewhere/.engage-manifest.json").is_file() and not Path("build").exists()
+
+
+def test_apply_out_dir_still_works_and_says_its_new_name(engage: RunEngage) -> None:
+    _applied_plan(engage)
+    run = engage("apply", "plans/a.plan.json", "--source", "eco", "--out-dir", "old")
+    assert run.code == 0, run.err
+    assert "--out-dir is now called --out" in run.err
+    assert Path("old/.engage-manifest.json").is_file()
+
+
+def test_apply_with_both_names_is_refused(engage: RunEngage) -> None:
+    _applied_plan(engage)
+    run = engage("apply", "plans/a.plan.json", "--source", "eco", "--out", "a", "--out-dir", "b")
+    assert run.code == 1 and "pass only one" in run.err and "hint:" in run.err
+
+
+def test_apply_refuses_to_leave_the_old_default_folder_silently(engage: RunEngage) -> None:
+    """Earlier releases wrote apply's artifacts to out/: a new folder would hold only the
+    changed resources' files, so apply asks where to write instead of guessing."""
+    _applied_plan(engage)
+    Path("out").mkdir()
+    Path("out/.engage-manifest.json").write_text("{}\n", encoding="utf-8")
+    run = engage("apply", "plans/a.plan.json", "--source", "eco")
+    assert run.code == 1
+    assert "out/ holds the artifacts of earlier applies" in run.err
+    assert "--out out" in run.err and "mv out build" in run.err
+    assert engage("state", "list").code == 1, "nothing was applied"
+    kept = engage("apply", "plans/a.plan.json", "--source", "eco", "--out", "out")
+    assert kept.code == 0, kept.err
