@@ -134,3 +134,40 @@ def test_apply_refuses_to_leave_the_old_default_folder_silently(engage: RunEngag
     assert engage("state", "list").code == 1, "nothing was applied"
     kept = engage("apply", "plans/a.plan.json", "--source", "eco", "--out", "out")
     assert kept.code == 0, kept.err
+
+
+# ------------------------------------------------------------------ one meaning of no --env
+GENERATE_FIXTURE = REPO / "tests" / "fixtures" / "generate" / "basic"  # default: sandbox
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_generate_without_env_is_generate_of_the_default_environment(engage: RunEngage) -> None:
+    shutil.copytree(GENERATE_FIXTURE, "eco")
+    assert engage("generate", "eco", "--out", "a", "--allow-conflicts").code == 0
+    assert (
+        engage("generate", "eco", "--out", "b", "--env", "sandbox", "--allow-conflicts").code == 0
+    )
+    assert _tree(Path("a")) == _tree(Path("b"))
+    assert (
+        engage("generate", "eco", "--out", "c", "--env", "production", "--allow-conflicts").code
+        == 0
+    )
+    assert _tree(Path("a")) != _tree(Path("c")), "the overlays make a difference to see"
+
+
+def test_graph_without_env_is_the_graph_of_the_default_environment(engage: RunEngage) -> None:
+    shutil.copytree(GENERATE_FIXTURE, "eco")
+    plain = engage("graph", "eco", "--format", "json")
+    default = engage("graph", "eco", "--format", "json", "--env", "sandbox")
+    assert plain.code == 0 and plain.out == default.out
+
+
+def test_state_without_env_reads_the_default_environments_state(engage: RunEngage) -> None:
+    shutil.copytree(REPO / "tests" / "fixtures" / "plan" / "basic", "ecosystem")  # default: dev
+    Path(".engage/state").mkdir(parents=True)
+    Path(".engage/state/other.json").write_text("{}\n", encoding="utf-8")  # not chosen
+    run = engage("state", "list")
+    assert run.code == 1 and "no state at .engage/state/dev.json" in run.err, run.err

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
-from compiler.commands.common import EXIT_ERROR, EXIT_OK
+from compiler.commands.common import ENV_HELP, EXIT_ERROR, EXIT_OK
 from compiler.commands.plan import report_error
+from compiler.pipeline import compile_path
 from compiler.plan.backends import open_backend
 from compiler.plan.errors import PlanError, StateError
 from compiler.plan.journal import JournalRecord
@@ -34,16 +35,30 @@ def _state_options(func: click.decorators.FC) -> click.decorators.FC:
         "state_path",
         type=click.Path(dir_okay=False),
         envvar="ENGAGE_STATE",
-        help="State file or postgresql:// URL (default: .engage/state/<env>.json, or the "
-        "only state there).",
+        help="State file or postgresql:// URL (default: .engage/state/<env>.json).",
     )(func)
-    return click.option("--env", "environment", metavar="NAME", help="Environment.")(func)
+    return click.option("--env", "environment", metavar="NAME", help=ENV_HELP)(func)
+
+
+def _default_environment() -> str | None:
+    """./ecosystem's default_environment, as every command reads a missing --env; None
+    when there is no ./ecosystem, it declares none, or it does not compile."""
+    if not Path("ecosystem").is_dir():
+        return None
+    comp = compile_path(Path("ecosystem"))
+    if not comp.ok or comp.resolved is None:
+        return None
+    return comp.resolved.ecosystem.ecosystem.default_environment
 
 
 def _pick(state_path: str | None, environment: str | None) -> Path:
-    """--state, else --env's file, else the only state file there is."""
-    if state_path is not None or environment is not None:
-        return Path(state_path) if state_path else default_state_path(environment)
+    """--state, else the file of --env or of ./ecosystem's default_environment, else the
+    only state file there is."""
+    if state_path is not None:
+        return Path(state_path)
+    environment = environment or _default_environment()
+    if environment is not None:
+        return default_state_path(environment)
     found = sorted(p for p in DEFAULT_DIR.glob("*.json") if p.name.count(".") == 1)
     if len(found) > 1:
         names = ", ".join(p.stem for p in found)
