@@ -118,7 +118,7 @@ def show(
     except PlanError as err:
         return report_error(err)
     if fmt == "html" or out is not None or limit != LIMIT:
-        text = _rendered(saved, fmt, given, plan_file, limit)
+        text = _rendered(saved, fmt, given, plan_file, limit, verdicts, note)
         if out is None:
             click.echo(text, nl=False)
         else:
@@ -135,7 +135,15 @@ def show(
     return EXIT_OK
 
 
-def _rendered(saved: Plan, fmt: str, given: Sequence[Approval], plan_file: Path, limit: int) -> str:
+def _rendered(
+    saved: Plan,
+    fmt: str,
+    given: Sequence[Approval],
+    plan_file: Path,
+    limit: int,
+    verdicts: Sequence[Verdict] | None,
+    note: str,
+) -> str:
     from compiler.commands.conflicts import plan_conflicts
     from compiler.render.plan_html import render_html
     from compiler.render.plan_json import render_json
@@ -143,7 +151,9 @@ def _rendered(saved: Plan, fmt: str, given: Sequence[Approval], plan_file: Path,
     from compiler.render.plan_text import plain, render_text
 
     if fmt == "html":
-        return render_html(saved, given, plan_conflicts(saved), plan_file.as_posix())
+        return render_html(
+            saved, given, plan_conflicts(saved), plan_file.as_posix(), verdicts, note
+        )
     if fmt == "markdown":
         return render_markdown(saved, given, limit, conflicts=plan_conflicts(saved))
     if fmt == "json":
