@@ -45,9 +45,7 @@ def print_plan(plan: Plan, fmt: str, given: Sequence[Approval] | None = None) ->
     if fmt == "json":
         click.echo(render_json(plan), nl=False)
     elif fmt == "markdown":
-        from compiler.commands.conflicts import plan_conflicts
-
-        click.echo(render_markdown(plan, given, conflicts=plan_conflicts(plan)), nl=False)
+        click.echo(render_markdown(plan, given), nl=False)
     else:
         make_console().print(render_text(plan, given), end="")
 

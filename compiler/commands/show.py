@@ -144,7 +144,7 @@ def _rendered(
     verdicts: Sequence[Verdict] | None,
     note: str,
 ) -> str:
-    from compiler.commands.conflicts import plan_conflicts
+    from compiler.plan.conflicts import recorded_findings
     from compiler.render.plan_html import render_html
     from compiler.render.plan_json import render_json
     from compiler.render.plan_markdown import render_markdown
@@ -152,10 +152,10 @@ def _rendered(
 
     if fmt == "html":
         return render_html(
-            saved, given, plan_conflicts(saved), plan_file.as_posix(), verdicts, note
+            saved, given, recorded_findings(saved), plan_file.as_posix(), verdicts, note
         )
     if fmt == "markdown":
-        return render_markdown(saved, given, limit, conflicts=plan_conflicts(saved))
+        return render_markdown(saved, given, limit)
     if fmt == "json":
         return render_json(saved)
     return plain(render_text(saved, given))
