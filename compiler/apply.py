@@ -197,6 +197,7 @@ def check_matches(plan: Plan, resolved: ResolvedEcosystem, state: State | None) 
             frozenset(plan.assumed_empty),
             conflicts=check_findings(resolved),
             allow_conflicts=plan.conflicts_allowed,
+            targets=frozenset(plan.targets),
         )
     )
     if again.digest != plan.digest:

@@ -58,7 +58,7 @@ def prepare_artifacts(plan: Plan, resolved: ResolvedEcosystem, out_dir: Path) ->
         check_output(out_dir, prepared.paths)
     except OutputError as err:
         raise PlanError(
-            f"--out-dir: {err.message}; nothing was applied",
+            f"--out: {err.message}; nothing was applied",
             hint=f"{err.hint} Then apply the same plan again.",
         ) from None
     return Pending(prepared, out_dir)

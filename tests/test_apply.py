@@ -52,11 +52,11 @@ def test_apply_records_every_change_and_bumps_the_serial(engage: RunEngage) -> N
     assert state is not None and state.serial == 1 and state.apply is None
     assert recorded_digests() == desired_digests()
     assert engage("plan").code == 0
-    # compiler.emit exists: the applied resources' artifacts are written to out/
-    manifest = json.loads(Path("out/.engage-manifest.json").read_text(encoding="utf-8"))
+    # the artifacts go to build/, the default --out (as for engage generate)
+    manifest = json.loads(Path("build/.engage-manifest.json").read_text(encoding="utf-8"))
     sources = {a for entry in manifest["files"].values() for a in entry["sources"]}
     assert "data_extension.newsletter" in sources
-    assert "generated in out" in result.out
+    assert "generated in build" in result.out
 
 
 def test_applying_a_no_change_plan_does_nothing(engage: RunEngage) -> None:

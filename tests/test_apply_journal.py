@@ -190,6 +190,6 @@ def test_a_crash_while_finishing_an_interrupted_apply_keeps_its_artifacts_pendin
     save_and_approve(third)
     result = engage("apply", PLAN.as_posix())
     assert result.code == 0, result.err
-    manifest = json.loads(Path("out/.engage-manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(Path("build/.engage-manifest.json").read_text(encoding="utf-8"))
     sources = {a for entry in manifest["files"].values() for a in entry["sources"]}
     assert "data_extension.newsletter" in sources

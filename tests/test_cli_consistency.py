@@ -83,3 +83,91 @@ def test_the_readme_lists_every_command_and_its_formats() -> None:
         row = next(line for line in table if line.startswith(f"| `engage {command} "))
         for fmt in formats:
             assert fmt in row, (command, fmt)
+
+
+# ------------------------------------------------------------------ one --out, one default
+def _applied_plan(engage: RunEngage) -> None:
+    shutil.copytree(REPO / "tests" / "fixtures" / "rules" / "_base", "eco")
+    assert engage("plan", "eco", "--out", "plans/a.plan.json").code == 2
+
+
+def test_apply_writes_artifacts_where_generate_does_by_default(engage: RunEngage) -> None:
+    _applied_plan(engage)
+    run = engage("apply", "plans/a.plan.json", "--source", "eco")
+    assert run.code == 0, run.err
+    assert Path("build/.engage-manifest.json").is_file() and not Path("out").exists()
+    generate = engage("generate", "eco")
+    assert "build" in generate.out + generate.err  # the same folder, the same default
+
+
+def test_apply_out_names_the_artifacts_folder(engage: RunEngage) -> None:
+    _applied_plan(engage)
+    run = engage("apply", "plans/a.plan.json", "--source", "eco", "--out", "elsewhere")
+    assert run.code == 0, run.err
+    assert Path("elsewhere/.engage-manifest.json").is_file() and not Path("build").exists()
+
+
+def test_apply_out_dir_still_works_and_says_its_new_name(engage: RunEngage) -> None:
+    _applied_plan(engage)
+    run = engage("apply", "plans/a.plan.json", "--source", "eco", "--out-dir", "old")
+    assert run.code == 0, run.err
+    assert "--out-dir is now called --out" in run.err
+    assert Path("old/.engage-manifest.json").is_file()
+
+
+def test_apply_with_both_names_is_refused(engage: RunEngage) -> None:
+    _applied_plan(engage)
+    run = engage("apply", "plans/a.plan.json", "--source", "eco", "--out", "a", "--out-dir", "b")
+    assert run.code == 1 and "pass only one" in run.err and "hint:" in run.err
+
+
+def test_apply_refuses_to_leave_the_old_default_folder_silently(engage: RunEngage) -> None:
+    """Earlier releases wrote apply's artifacts to out/: a new folder would hold only the
+    changed resources' files, so apply asks where to write instead of guessing."""
+    _applied_plan(engage)
+    Path("out").mkdir()
+    Path("out/.engage-manifest.json").write_text("{}\n", encoding="utf-8")
+    run = engage("apply", "plans/a.plan.json", "--source", "eco")
+    assert run.code == 1
+    assert "out/ holds the artifacts of earlier applies" in run.err
+    assert "--out out" in run.err and "mv out build" in run.err
+    assert engage("state", "list").code == 1, "nothing was applied"
+    kept = engage("apply", "plans/a.plan.json", "--source", "eco", "--out", "out")
+    assert kept.code == 0, kept.err
+
+
+# ------------------------------------------------------------------ one meaning of no --env
+GENERATE_FIXTURE = REPO / "tests" / "fixtures" / "generate" / "basic"  # default: sandbox
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_generate_without_env_is_generate_of_the_default_environment(engage: RunEngage) -> None:
+    shutil.copytree(GENERATE_FIXTURE, "eco")
+    assert engage("generate", "eco", "--out", "a", "--allow-conflicts").code == 0
+    assert (
+        engage("generate", "eco", "--out", "b", "--env", "sandbox", "--allow-conflicts").code == 0
+    )
+    assert _tree(Path("a")) == _tree(Path("b"))
+    assert (
+        engage("generate", "eco", "--out", "c", "--env", "production", "--allow-conflicts").code
+        == 0
+    )
+    assert _tree(Path("a")) != _tree(Path("c")), "the overlays make a difference to see"
+
+
+def test_graph_without_env_is_the_graph_of_the_default_environment(engage: RunEngage) -> None:
+    shutil.copytree(GENERATE_FIXTURE, "eco")
+    plain = engage("graph", "eco", "--format", "json")
+    default = engage("graph", "eco", "--format", "json", "--env", "sandbox")
+    assert plain.code == 0 and plain.out == default.out
+
+
+def test_state_without_env_reads_the_default_environments_state(engage: RunEngage) -> None:
+    shutil.copytree(REPO / "tests" / "fixtures" / "plan" / "basic", "ecosystem")  # default: dev
+    Path(".engage/state").mkdir(parents=True)
+    Path(".engage/state/other.json").write_text("{}\n", encoding="utf-8")  # not chosen
+    run = engage("state", "list")
+    assert run.code == 1 and "no state at .engage/state/dev.json" in run.err, run.err

@@ -31,7 +31,7 @@ from test_plan_support import (
 PLAN = Path("plans/p.plan.json")
 HOOKS = {"ENGAGE_TEST_HOOKS": "1"}
 NS = {"m": "http://soap.sforce.com/2006/04/metadata"}
-DESTRUCTIVE = Path("out/salesforce/manifest/destructiveChanges.xml")
+DESTRUCTIVE = Path("build/salesforce/manifest/destructiveChanges.xml")
 JOURNAL = Path(f"{STATE}.journal")
 
 
@@ -98,7 +98,7 @@ def test_generation_errors_refuse_the_apply_before_anything_changes(engage: RunE
     assert "error[E8612]" in result.err and "ecosystem/data.yaml:" in result.err
     assert "nothing was applied" in result.err
     assert "engage plan" in result.err  # what to do next
-    assert read_state() is None and not Path("out").exists()
+    assert read_state() is None and not Path("build").exists()
 
 
 def test_generation_errors_refuse_the_plan_so_it_never_goes_out_for_approval(
@@ -130,10 +130,10 @@ def test_an_out_dir_that_cannot_be_written_is_refused_before_anything_changes(
     workspace()
     Path("afile").write_text("not a folder\n", encoding="utf-8")
     save_and_approve(make_plan())
-    result = engage("apply", PLAN.as_posix(), "--out-dir", "afile/out")
+    result = engage("apply", PLAN.as_posix(), "--out", "afile/out")
     assert result.code == 1
     no_crash(result.err)
-    assert "afile/out" in result.err and "--out-dir" in result.err
+    assert "afile/out" in result.err and "--out:" in result.err
     assert "nothing was applied" in result.err
     assert read_state() is None
 
@@ -142,13 +142,13 @@ def test_a_file_where_the_artifacts_need_a_folder_is_refused_before_anything_cha
     engage: RunEngage,
 ) -> None:
     workspace()
-    Path("out").mkdir()
-    Path("out/salesforce").write_text("in the way\n", encoding="utf-8")
+    Path("build").mkdir()
+    Path("build/salesforce").write_text("in the way\n", encoding="utf-8")
     save_and_approve(make_plan())
     result = engage("apply", PLAN.as_posix())
     assert result.code == 1
     no_crash(result.err)
-    assert "out/salesforce" in result.err and "is a file" in result.err
+    assert "build/salesforce" in result.err and "is a file" in result.err
     assert read_state() is None
 
 
@@ -169,22 +169,22 @@ def test_artifacts_failing_after_recording_keep_the_apply_unfinished(engage: Run
     save_and_approve(make_plan())
     proc = engage_process("apply", PLAN.as_posix(), env={**HOOKS, "ENGAGE_TEST_STEP_DELAY": "0.2"})
     wait_for_journal(proc, 2)
-    Path("out").mkdir(exist_ok=True)
-    Path("out/salesforce").write_text("in the way\n", encoding="utf-8")
+    Path("build").mkdir(exist_ok=True)
+    Path("build/salesforce").write_text("in the way\n", encoding="utf-8")
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1
     no_crash(err)
-    assert "out/salesforce" in err
+    assert "build/salesforce" in err
     assert "the state records the changes" in err and "engage plan" in err
     state = read_state()
     assert state is not None and state.apply is not None and len(state.resources) == 13
-    Path("out/salesforce").unlink()
+    Path("build/salesforce").unlink()
     again = make_plan()
     assert again.changes == [] and again.interrupted_apply is not None
     save_and_approve(again)
     result = engage("apply", PLAN.as_posix())
     assert result.code == 0, result.err
-    assert Path("out/salesforce/manifest/package.xml").is_file()
+    assert Path("build/salesforce/manifest/package.xml").is_file()
     state = read_state()
     assert state is not None and state.apply is None
 
@@ -316,6 +316,6 @@ def test_a_resource_deleted_by_an_interrupted_apply_and_declared_again_is_genera
     save_and_approve(again)
     result = engage("apply", PLAN.as_posix())
     assert result.code == 0, result.err
-    rule = Path("out/salesforce/force-app/main/default/duplicateRules")
+    rule = Path("build/salesforce/force-app/main/default/duplicateRules")
     assert (rule / "Contact.contact_email.duplicateRule-meta.xml").is_file()
     assert not DESTRUCTIVE.exists()

@@ -48,7 +48,10 @@ def test_plan_markdown_shows_the_conflicts_before_the_risks(engage: RunEngage) -
     result = engage("plan", "--format", "markdown")
     assert result.code == 1
     assert result.out.index("#### Conflicts") < result.out.index("#### Risks")
-    assert "| ❌ | E6003 | `system.mc` |" in result.out
+    rows = [line for line in result.out.splitlines() if line.startswith("| :x: E6003 |")]
+    assert len(rows) == 1 and "`ecosystem/integrations.yaml:" in rows[0], result.out
+    assert "<br>`system.mc` |" in rows[0]  # the resource, under its position
+    assert result.out.index("| :x: E6003") < result.out.index("| :warning: W9001")
 
 
 def test_a_clean_plan_records_its_warnings_and_exits_as_before(engage: RunEngage) -> None:

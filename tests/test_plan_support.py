@@ -94,7 +94,7 @@ def make_plan(
 def apply_now(root: Path = Path("ecosystem"), env: str | None = "dev") -> Plan:
     """Plan and apply in-process (no approvals check): the state then matches the sources."""
     plan = make_plan(root, env)
-    execute(plan, resolve(root, env), backend(), read_state(), Path("out"))
+    execute(plan, resolve(root, env), backend(), read_state(), Path("build"))
     return plan
 
 

@@ -125,7 +125,7 @@ def test_the_review_page_renders_in_chromium(engage: RunEngage, browser: Chromiu
     assert dom["arrows"] == 10 and dom["diagram"][0] > 600 and dom["diagram"][1] > 300
     assert "engage approve plans/production.plan.json --as lucia_ferrer" in dom["commands"]
     assert not any("--as elena_vidal" in c for c in dom["commands"])  # she has approved
-    assert dom["signatures"] == ["unsigned"]  # approval records carry no signature yet
+    assert dom["signatures"] == ["unsigned (not verified)"]  # elena approved --unsigned
     assert dom["scripts"] == 0 and dom["fetched"] == []
     assert page.console == [] and page.exceptions == []
     assert [e for e in page.log if e.get("level") in ("error", "warning")] == []

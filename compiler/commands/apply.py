@@ -14,6 +14,7 @@ from compiler.apply import ApplyResult, apply_plan
 from compiler.commands.common import EXIT_ERROR, EXIT_OK, default_path
 from compiler.commands.plan import compile_or_report, report_error
 from compiler.diagnostics import Finding, sort_findings
+from compiler.emit.manifest import MANIFEST
 from compiler.plan.approvals import read_approvals, valid_approvals
 from compiler.plan.backends import open_backend
 from compiler.plan.definition import Plan
@@ -25,6 +26,8 @@ from compiler.render.console import make_console
 from compiler.render.findings_text import render_findings
 
 EXIT_INTERRUPTED = 130
+DEFAULT_OUT = Path("build")  # engage generate's default too
+OLD_DEFAULT = Path("out")  # apply's default in earlier releases
 
 
 def _print_findings(findings: Sequence[Finding]) -> None:
@@ -63,6 +66,29 @@ def _report(result: ApplyResult, out_dir: Path) -> None:
             f"({len(gen.changed)} changed, {len(gen.removed)} removed)."
         )
         _print_findings(gen.findings)
+
+
+def artifacts_folder(out: Path | None, old: Path | None) -> Path:
+    """--out (or its old name --out-dir), else `build` as for `engage generate`; refuse to
+    start a new folder silently when the old default `out/` holds earlier applies' files."""
+    if out is not None and old is not None:
+        raise PlanError(
+            "--out and --out-dir name the same folder; pass only one",
+            hint="Use --out (--out-dir is its old name).",
+        )
+    if old is not None:
+        click.echo("warning: --out-dir is now called --out (as for `engage generate`).", err=True)
+        return old
+    if out is not None:
+        return out
+    if (OLD_DEFAULT / MANIFEST).is_file() and not (DEFAULT_OUT / MANIFEST).is_file():
+        raise PlanError(
+            f"the artifacts folder now defaults to {DEFAULT_OUT}/ (as for `engage generate`), "
+            f"but {OLD_DEFAULT}/ holds the artifacts of earlier applies",
+            hint=f"Pass --out {OLD_DEFAULT} to keep writing there, or move the folder "
+            f"(mv {OLD_DEFAULT} {DEFAULT_OUT}) and apply again.",
+        )
+    return DEFAULT_OUT
 
 
 def _lock_timeout(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
@@ -112,11 +138,19 @@ def _interrupted(backend: Backend, saved: Plan) -> int:
     "refused unless it is the state the plan was computed against.",
 )
 @click.option(
-    "--out-dir",
+    "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Where generated artifacts are written.",
+    default=None,
+    help="Folder the generated artifacts are written to, as for `engage generate` "
+    "(default: build).",
+)
+@click.option(
+    "--out-dir",
+    "out_dir_old",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    hidden=True,
+    help="The old name of --out.",
 )
 @click.option(
     "--lock-timeout",
@@ -130,7 +164,8 @@ def apply(
     plan_file: Path,
     source: Path | None,
     state_path: str | None,
-    out_dir: Path,
+    out: Path | None,
+    out_dir_old: Path | None,
     lock_timeout: float,
 ) -> int:
     """Apply a saved PLAN: exit 0 when applied (or nothing to do), 1 when refused.
@@ -139,6 +174,7 @@ def apply(
     what the plan recorded; every approval is verified against the keys the ecosystem
     declares (governance.keys)."""
     try:
+        out_dir = artifacts_folder(out, out_dir_old)
         saved = load_plan(plan_file)
         path = (source or Path(default_path())).as_posix()
         check_source_path(saved, path)

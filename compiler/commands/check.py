@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from compiler.commands.common import EXIT_ERROR, EXIT_OK, env_option, path_argument, resolve_path
+from compiler.commands.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    checking_env_option,
+    path_argument,
+    resolve_path,
+)
 from compiler.diagnostics import Finding, Severity
 from compiler.render.console import make_console
 from compiler.render.findings_json import render_json
@@ -84,7 +90,7 @@ def _print_text(result: CheckResult, ok: bool) -> None:
 
 @click.command()
 @path_argument
-@env_option
+@checking_env_option
 @click.option(
     "--format",
     "fmt",

@@ -32,14 +32,29 @@ def path_argument(func: F) -> F:
     )(func)
 
 
+# Leaving out --env means one thing in every command (docs/environments.md): the
+# ecosystem's `default_environment`, else the base. `validate` and `check` then also
+# validate and analyze the base and every other environment, so that no overlay's
+# error is missed; `--env NAME` restricts them to NAME.
+ENV_HELP = (
+    "Environment whose overlays apply (default: the ecosystem's default_environment, "
+    "else the base)."
+)
+CHECKING_ENV_HELP = (
+    "Check only this environment (default: the base and every environment, the "
+    "default_environment included)."
+)
+
+
 def env_option(func: F) -> F:
+    """--env for a command that works on one environment."""
+    return click.option("--env", "environment", metavar="NAME", default=None, help=ENV_HELP)(func)
+
+
+def checking_env_option(func: F) -> F:
+    """--env for `validate` and `check`, which check every environment without it."""
     return click.option(
-        "--env",
-        "environment",
-        metavar="NAME",
-        default=None,
-        help="Environment whose overlays apply (default: the base, plus every environment "
-        "checked for errors).",
+        "--env", "environment", metavar="NAME", default=None, help=CHECKING_ENV_HELP
     )(func)
 
 
@@ -48,7 +63,15 @@ def resolve_path(path: Path | None) -> Path:
 
 
 def compile_for(path: Path | None, environment: str | None) -> Compilation:
+    """For `validate` and `check`: without --env, the base and every environment."""
     return compile_path(resolve_path(path), environment, all_environments=environment is None)
+
+
+def compile_one(path: Path | None, environment: str | None) -> Compilation:
+    """For the commands that work on one environment: --env, else the default one."""
+    from compiler.plan.make import compile_default
+
+    return compile_default(resolve_path(path).as_posix(), environment)
 
 
 def print_findings_text(comp: Compilation, ok_message: str) -> None:

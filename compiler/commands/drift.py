@@ -12,7 +12,7 @@ from compiler.commands.common import (
     EXIT_CHANGES,
     EXIT_ERROR,
     EXIT_OK,
-    compile_for,
+    compile_one,
     env_option,
     path_argument,
 )
@@ -98,7 +98,7 @@ def _ecosystem(
     from compiler.plan.resources import dump, model_at
     from compiler.redact import redact
 
-    comp = compile_for(path, environment)
+    comp = compile_one(path, environment)
     if comp.resolved is None or not comp.ok:
         return None, list(comp.findings)
     out = {}

@@ -9,7 +9,7 @@ import click
 from compiler.commands.common import (
     EXIT_ERROR,
     EXIT_OK,
-    compile_for,
+    compile_one,
     env_option,
     path_argument,
     print_findings_text,
@@ -82,11 +82,12 @@ def generate(
     Output is deterministic; files no longer generated are removed. Exits 1 on errors,
     including `engage check`'s conflict errors unless --allow-conflicts is given.
     """
-    comp = compile_for(path, environment)
+    comp = compile_one(path, environment)
     if not comp.ok or comp.resolved is None:
         print_findings_text(comp, "")
         make_console(stderr=True).print("[bold red]nothing generated:[/] fix the errors above")
         return EXIT_ERROR
+    environment = comp.resolved.environment  # --env, else the default environment
     conflicts = [
         f
         for f in check_source(comp.source, environment).findings

@@ -9,7 +9,7 @@ import click
 from compiler.commands.common import (
     EXIT_ERROR,
     EXIT_OK,
-    compile_for,
+    compile_one,
     env_option,
     path_argument,
     print_findings_text,
@@ -57,7 +57,7 @@ def graph(
     fenced: bool,
 ) -> int:
     """Print the graph of the ecosystem in PATH, deterministically."""
-    comp = compile_for(path, environment)
+    comp = compile_one(path, environment)
     if not comp.ok or comp.resolved is None:
         print_findings_text(comp, "")
         return EXIT_ERROR

@@ -45,9 +45,7 @@ def print_plan(plan: Plan, fmt: str, given: Sequence[Approval] | None = None) ->
     if fmt == "json":
         click.echo(render_json(plan), nl=False)
     elif fmt == "markdown":
-        from compiler.commands.conflicts import plan_conflicts
-
-        click.echo(render_markdown(plan, given, conflicts=plan_conflicts(plan)), nl=False)
+        click.echo(render_markdown(plan, given), nl=False)
     else:
         make_console().print(render_text(plan, given), end="")
 
@@ -108,6 +106,14 @@ def _void_note(made: Plan, out: Path) -> None:
     help="Declare a data extension empty: its key and required fields may change in place.",
 )
 @click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="ADDRESS",
+    help="Plan only this resource and what it depends on (repeatable), as with Terraform's "
+    "-target; for exceptional cases, not routine use.",
+)
+@click.option(
     "--allow-conflicts",
     is_flag=True,
     help="Plan despite `engage check` errors: the plan is marked, and the policies covering "
@@ -121,12 +127,13 @@ def plan(
     state_path: str | None,
     assume_empty: tuple[str, ...],
     allow_conflicts: bool,
+    targets: tuple[str, ...],
     fmt: str,
 ) -> int:
     """Show what applying the ecosystem in PATH would change (exit 0 none, 2 changes, 1 error)."""
     source = (path or Path(default_path())).as_posix()
     try:
-        result = make_plan(source, environment, state_path, assume_empty, allow_conflicts)
+        result = make_plan(source, environment, state_path, assume_empty, allow_conflicts, targets)
     except ConflictError as err:
         print_plan(err.plan, fmt)
         return report_error(err)

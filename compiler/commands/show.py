@@ -118,7 +118,7 @@ def show(
     except PlanError as err:
         return report_error(err)
     if fmt == "html" or out is not None or limit != LIMIT:
-        text = _rendered(saved, fmt, given, plan_file, limit)
+        text = _rendered(saved, fmt, given, plan_file, limit, verdicts, note)
         if out is None:
             click.echo(text, nl=False)
         else:
@@ -135,17 +135,27 @@ def show(
     return EXIT_OK
 
 
-def _rendered(saved: Plan, fmt: str, given: Sequence[Approval], plan_file: Path, limit: int) -> str:
-    from compiler.commands.conflicts import plan_conflicts
+def _rendered(
+    saved: Plan,
+    fmt: str,
+    given: Sequence[Approval],
+    plan_file: Path,
+    limit: int,
+    verdicts: Sequence[Verdict] | None,
+    note: str,
+) -> str:
+    from compiler.plan.conflicts import recorded_findings
     from compiler.render.plan_html import render_html
     from compiler.render.plan_json import render_json
     from compiler.render.plan_markdown import render_markdown
     from compiler.render.plan_text import plain, render_text
 
     if fmt == "html":
-        return render_html(saved, given, plan_conflicts(saved), plan_file.as_posix())
+        return render_html(
+            saved, given, recorded_findings(saved), plan_file.as_posix(), verdicts, note
+        )
     if fmt == "markdown":
-        return render_markdown(saved, given, limit, conflicts=plan_conflicts(saved))
+        return render_markdown(saved, given, limit)
     if fmt == "json":
         return render_json(saved)
     return plain(render_text(saved, given))

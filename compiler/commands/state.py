@@ -1,22 +1,29 @@
-"""`engage state list|show`: what the state records."""
+"""`engage state list|show|mv|rm`: what the state records, and changing it safely."""
 
 from __future__ import annotations
 
 import json
+import shlex
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from compiler.commands.common import EXIT_ERROR, EXIT_OK
+from compiler.commands.common import ENV_HELP, EXIT_ERROR, EXIT_OK
 from compiler.commands.plan import report_error
+from compiler.pipeline import compile_path
 from compiler.plan.backends import open_backend
 from compiler.plan.errors import PlanError, StateError
+from compiler.plan.journal import JournalRecord
 from compiler.plan.state import (
     DEFAULT_DIR,
+    Backend,
     State,
     check_belongs,
     default_state_path,
 )
+from compiler.plan.state_edit import Edited, edit_state, move_records, remove_records
 from compiler.plan.state_postgres import is_postgres_url
 from compiler.redact import redact
 from compiler.suggest import did_you_mean
@@ -28,16 +35,30 @@ def _state_options(func: click.decorators.FC) -> click.decorators.FC:
         "state_path",
         type=click.Path(dir_okay=False),
         envvar="ENGAGE_STATE",
-        help="State file or postgresql:// URL (default: .engage/state/<env>.json, or the "
-        "only state there).",
+        help="State file or postgresql:// URL (default: .engage/state/<env>.json).",
     )(func)
-    return click.option("--env", "environment", metavar="NAME", help="Environment.")(func)
+    return click.option("--env", "environment", metavar="NAME", help=ENV_HELP)(func)
+
+
+def _default_environment() -> str | None:
+    """./ecosystem's default_environment, as every command reads a missing --env; None
+    when there is no ./ecosystem, it declares none, or it does not compile."""
+    if not Path("ecosystem").is_dir():
+        return None
+    comp = compile_path(Path("ecosystem"))
+    if not comp.ok or comp.resolved is None:
+        return None
+    return comp.resolved.ecosystem.ecosystem.default_environment
 
 
 def _pick(state_path: str | None, environment: str | None) -> Path:
-    """--state, else --env's file, else the only state file there is."""
-    if state_path is not None or environment is not None:
-        return Path(state_path) if state_path else default_state_path(environment)
+    """--state, else the file of --env or of ./ecosystem's default_environment, else the
+    only state file there is."""
+    if state_path is not None:
+        return Path(state_path)
+    environment = environment or _default_environment()
+    if environment is not None:
+        return default_state_path(environment)
     found = sorted(p for p in DEFAULT_DIR.glob("*.json") if p.name.count(".") == 1)
     if len(found) > 1:
         names = ", ".join(p.stem for p in found)
@@ -48,9 +69,13 @@ def _pick(state_path: str | None, environment: str | None) -> Path:
     return found[0] if found else default_state_path(None)
 
 
-def _read(state_path: str | None, environment: str | None) -> State:
+def _backend(state_path: str | None, environment: str | None) -> Backend:
     url = is_postgres_url(state_path)
-    backend = open_backend(state_path if url else _pick(state_path, environment), environment)
+    return open_backend(state_path if url else _pick(state_path, environment), environment)
+
+
+def _read(state_path: str | None, environment: str | None) -> State:
+    backend = _backend(state_path, environment)
     state = backend.read()
     if state is None:
         raise StateError(
@@ -102,4 +127,111 @@ def show(address: str, state_path: str | None, environment: str | None) -> int:
         return EXIT_ERROR
     shown, _ = redact({"address": address, **entry.model_dump(mode="json")})
     click.echo(json.dumps(shown, indent=2, sort_keys=True, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _edit_options(func: click.decorators.FC) -> click.decorators.FC:
+    func = click.option(
+        "--lock-timeout",
+        type=click.FloatRange(min=0),
+        default=30.0,
+        show_default=True,
+        help="Seconds to wait for an apply or another edit to release the state lock.",
+    )(func)
+    func = click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")(
+        func
+    )
+    return _state_options(func)
+
+
+def _edit(
+    state_path: str | None,
+    environment: str | None,
+    timeout: float,
+    records_of: Callable[[State], list[JournalRecord]],
+    dry_run: bool,
+) -> Edited:
+    backend = _backend(state_path, environment)
+    command = shlex.join(["engage", *sys.argv[1:]])
+
+    def checked(state: State) -> list[JournalRecord]:
+        if environment is not None:
+            check_belongs(state, backend.location, state.ecosystem, environment)
+        return records_of(state)
+
+    edited = edit_state(backend, command, timeout, checked, dry_run=dry_run)
+    if not dry_run:
+        click.echo(
+            f"State: serial {edited.serial} at {backend.location}; the state before is kept as "
+            "its backup. Plans made before this are stale: plan again.",
+            err=True,
+        )
+    return edited
+
+
+@state.command("mv")
+@click.argument("source")
+@click.argument("destination")
+@_edit_options
+def mv(
+    source: str,
+    destination: str,
+    state_path: str | None,
+    environment: str | None,
+    dry_run: bool,
+    lock_timeout: float,
+) -> int:
+    """Record the resource at SOURCE under the address DESTINATION (same kind).
+
+    Changes only the state, as after a rename in the YAML: the next plan then updates the
+    resource in place instead of destroying and recreating it. A `moved:` block in the
+    YAML does the same through review; use this for a one-off repair."""
+    try:
+        edited = _edit(
+            state_path,
+            environment,
+            lock_timeout,
+            lambda st: move_records(st, source, destination),
+            dry_run,
+        )
+    except PlanError as err:
+        return report_error(err)
+    verb = "Would move" if dry_run else "Moved"
+    click.echo(f"{verb} {source} to {destination}.")
+    others = [r.address for r in edited.records if r.action == "update"]
+    if others:
+        click.echo(
+            f"{'Would point' if dry_run else 'Pointed'} the dependencies of "
+            f"{', '.join(others)} at {destination}."
+        )
+    return EXIT_OK
+
+
+@state.command("rm")
+@click.argument("addresses", nargs=-1, required=True, metavar="ADDRESS...")
+@_edit_options
+def rm(
+    addresses: tuple[str, ...],
+    state_path: str | None,
+    environment: str | None,
+    dry_run: bool,
+    lock_timeout: float,
+) -> int:
+    """Forget the resources at ADDRESS... (the platform is not touched).
+
+    engage no longer manages them: a later plan neither updates nor deletes them, and one
+    still declared in the YAML is planned as a new resource."""
+    try:
+        edited = _edit(
+            state_path,
+            environment,
+            lock_timeout,
+            lambda st: remove_records(st, addresses),
+            dry_run,
+        )
+    except PlanError as err:
+        return report_error(err)
+    verb = "Would forget" if dry_run else "Forgot"
+    for record in edited.records:
+        click.echo(f"{verb} {record.address}.")
     return EXIT_OK

@@ -7,12 +7,11 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from compiler.commands.common import EXIT_ERROR, EXIT_OK, path_argument, resolve_path
+from compiler.commands.common import ENV_HELP, EXIT_ERROR, EXIT_OK, compile_one, path_argument
 from compiler.diagnostics import has_errors
 from compiler.emit.sync import compile_rule, custom_rules
 from compiler.emit.sync.runner import RunResult, SyncRunError, run
 from compiler.emit.sync.spec import CUSTOM_TYPES
-from compiler.pipeline import compile_path
 from compiler.render.console import make_console
 from compiler.render.findings_text import render_findings, summary_line
 from compiler.resolved import ResolvedEcosystem
@@ -67,7 +66,7 @@ def _report(result: RunResult, source: Path, out: Path, rejects: Path) -> None:
     "environment",
     metavar="NAME",
     default=None,
-    help="Environment whose overlays apply (default: the base only).",
+    help=ENV_HELP,
 )
 @click.option("--input", "source", required=True, type=_FILE, help="The extract (CSV).")
 @click.option("--out", required=True, type=_FILE, help="Where to write the accepted rows.")
@@ -97,7 +96,7 @@ def run_command(
     generated PySpark job (<rule>.spark.py) locally; the answers are the same. Exits 0 on
     success, 1 on an error.
     """
-    comp = compile_path(resolve_path(path), environment)
+    comp = compile_one(path, environment)
     if not comp.ok or comp.resolved is None:
         render_findings(make_console(stderr=True), comp.findings)
         return _error(f"the ecosystem does not compile ({summary_line(comp.findings)})")

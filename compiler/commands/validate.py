@@ -9,8 +9,8 @@ import click
 from compiler.commands.common import (
     EXIT_ERROR,
     EXIT_OK,
+    checking_env_option,
     compile_for,
-    env_option,
     path_argument,
     print_findings_text,
 )
@@ -19,7 +19,7 @@ from compiler.render.findings_json import render_json
 
 @click.command()
 @path_argument
-@env_option
+@checking_env_option
 @click.option(
     "--format",
     "fmt",

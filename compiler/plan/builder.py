@@ -30,6 +30,7 @@ from compiler.plan.planfile import seal
 from compiler.plan.protect import check_protected
 from compiler.plan.resources import DesiredResource, desired_resources
 from compiler.plan.state import State, StateEntry
+from compiler.plan.targets import check_targets, selection, targeted
 from compiler.resolved import ResolvedEcosystem
 
 
@@ -42,6 +43,7 @@ class PlanInputs:
     assume_empty: frozenset[str] = field(default_factory=frozenset)
     conflicts: tuple[Finding, ...] = ()  # the unsuppressed check findings (plan.conflicts)
     allow_conflicts: bool = False
+    targets: frozenset[str] = field(default_factory=frozenset)  # --target; empty: all
 
 
 def _desired(resolved: ResolvedEcosystem) -> tuple[dict[str, DesiredResource], list[str]]:
@@ -119,6 +121,12 @@ def build_plan(inputs: PlanInputs) -> Plan:
     recorded = dict(state.resources) if state is not None else {}
     desired, creation = _desired(resolved)
     changes = _changes(inputs, desired, recorded)
+    counted = len(desired)
+    if inputs.targets:
+        check_targets(inputs.targets, desired, recorded)
+        chosen = selection(inputs.targets, desired, recorded)
+        changes = targeted(changes, chosen)
+        counted = len(chosen & desired.keys())
     check_protected(resolved, changes, recorded, desired)
     deps = {a: e.dependencies for a, e in recorded.items()}
     changes = _with_policies(order_changes(changes, creation, deps), inputs)
@@ -144,12 +152,13 @@ def build_plan(inputs: PlanInputs) -> Plan:
             lineage=state.lineage if state else None,
             serial=state.serial if state else 0,
         ),
-        summary=_summary(changes, len(desired)),
+        summary=_summary(changes, counted),
         changes=changes,
         required_approvals=required,
         approvers=members,
         interrupted_apply=_interrupted(state),
         assumed_empty=sorted(inputs.assume_empty),
+        targets=sorted(inputs.targets),
         conflicts=conflicts,
         conflicts_allowed=allowed,
     )

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from compiler.diagnostics import Finding, Severity
+from compiler.diagnostics import REGISTRY, Finding, Severity, Span
 from compiler.model.governance import Governance, Policy
-from compiler.plan.definition import Conflict, Requirement
+from compiler.plan.definition import Conflict, Plan, Requirement
 from compiler.resolved import ResolvedEcosystem
 
 _RECORDED = (Severity.ERROR, Severity.WARNING)
@@ -97,3 +97,22 @@ def conflict_requirements(
                 signatures=policy.signatures,
             )
     return [out[k] for k in sorted(out)]
+
+
+def recorded_findings(plan: Plan) -> list[Finding]:
+    """The conflicts the plan recorded, as findings (the hint is the code's own), errors
+    first: what a review of the plan shows. Nothing is compiled or checked again when a
+    plan is rendered, and a reviewer never reads the conflicts of another version of the
+    sources."""
+    found = [
+        Finding(
+            code=c.code,
+            severity=Severity(c.severity),
+            message=c.message,
+            span=Span(c.file, c.line, c.column) if c.file else None,
+            hint=info.hint if (info := REGISTRY.get(c.code)) is not None else "",
+            address=c.address,
+        )
+        for c in plan.conflicts
+    ]
+    return sorted(found, key=lambda f: f.severity is not Severity.ERROR)

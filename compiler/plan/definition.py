@@ -154,6 +154,11 @@ class Plan(_Frozen):
         default_factory=list,
         description="Data extensions declared empty (--assume-empty): key changes in place.",
     )
+    targets: list[str] = Field(
+        default_factory=list,
+        description="Made with --target: only these resources and what they depend on are "
+        "planned; empty: the whole ecosystem.",
+    )
     conflicts: list[Conflict] = Field(
         default_factory=list,
         description="The unsuppressed check findings (errors, warnings) of the sources.",

@@ -109,6 +109,7 @@ def plan_compiled(
     state_path: str | Path | None,
     empty: tuple[str, ...],
     allow_conflicts: bool = False,
+    targets: tuple[str, ...] = (),
 ) -> Plan:
     """The plan of a compilation without errors. Raises a PlanError subclass."""
     assert comp.resolved is not None
@@ -125,6 +126,7 @@ def plan_compiled(
         frozenset(empty),
         conflicts=check_findings(comp.resolved),
         allow_conflicts=allow_conflicts,
+        targets=frozenset(targets),
     )
     check_empty(inputs)
     plan = build_plan(inputs)
@@ -139,10 +141,11 @@ def make_plan(
     state_path: str | Path | None,
     empty: tuple[str, ...],
     allow_conflicts: bool = False,
+    targets: tuple[str, ...] = (),
 ) -> Made:
     """Compile SOURCE (the environment, else its default) and plan it against the state.
     A compilation with errors gives no plan; refusals raise a PlanError subclass."""
     comp = compile_default(source, environment)
     if not comp.ok or comp.resolved is None:
         return Made(comp, None)
-    return Made(comp, plan_compiled(comp, source, state_path, empty, allow_conflicts))
+    return Made(comp, plan_compiled(comp, source, state_path, empty, allow_conflicts, targets))

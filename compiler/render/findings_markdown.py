@@ -27,24 +27,30 @@ def _cell(text: str, budget: int = _CELL) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
 
 
-def _where(finding: Finding) -> str:
-    return f"`{finding.span}`" if finding.span else ""
+def _where(finding: Finding, address: bool = False) -> str:
+    where = f"`{finding.span}`" if finding.span else ""
+    if address and finding.address:
+        where += ("<br>" if where else "") + f"`{_cell(finding.address, 200)}`"
+    return where
 
 
-def _row(finding: Finding, budget: int = _CELL) -> str:
+def _row(finding: Finding, budget: int = _CELL, address: bool = False) -> str:
     related = finding.related[:5]
     notes = "".join(f"<br>↳ {_cell(r.message, budget)} at `{r.span}`" for r in related)
     if len(finding.related) > len(related):
         notes += f"<br>↳ and {len(finding.related) - len(related)} more places"
     return (
-        f"| {_ICON[finding.severity]} {finding.code} | {_where(finding)} | "
+        f"| {_ICON[finding.severity]} {finding.code} | {_where(finding, address)} | "
         f"{_cell(finding.message, budget)}{notes} | {_cell(finding.hint, budget)} |"
     )
 
 
-def finding_rows(findings: Sequence[Finding], budget: int = _CELL) -> list[str]:
-    """Table rows (code, where, finding, how to fix), each cell cut to `budget` characters."""
-    return [_row(f, budget) for f in findings]
+def finding_rows(
+    findings: Sequence[Finding], budget: int = _CELL, address: bool = False
+) -> list[str]:
+    """Table rows (code, where, finding, how to fix), each cell cut to `budget` characters;
+    with `address`, the resource's address under the position (a plan's review)."""
+    return [_row(f, budget, address) for f in findings]
 
 
 def _fit(rows: list[str], budget: int) -> tuple[list[str], int]:

@@ -14,11 +14,11 @@ from __future__ import annotations
 import html
 import shlex
 from collections.abc import Sequence
-from typing import Any
 
 from compiler.diagnostics import Finding
 from compiler.plan.approvals import Approval, missing
 from compiler.plan.definition import RISK_ORDER, Change, Plan, Requirement
+from compiler.plan.verify import Verdict, counted
 from compiler.render.plan_affected import ACTIONS, Affected, affected
 from compiler.render.plan_svg import plan_svg
 from compiler.render.plan_text import expand
@@ -147,7 +147,12 @@ def _words(change: Change) -> str:
     return f"The {kind} {name}{moved} {ACTION_PLAIN[change.action]}"
 
 
-def _summary(plan: Plan, given: Sequence[Approval], conflicts: Sequence[Finding] | None) -> str:
+def _summary(
+    plan: Plan,
+    given: Sequence[Approval],
+    conflicts: Sequence[Finding] | None,
+    verdicts: Sequence[Verdict] | None,
+) -> str:
     s = plan.summary
     env = plan.environment or "the base environment"
     where = f"{env} (a production environment)" if plan.production and env != "production" else env
@@ -161,7 +166,7 @@ def _summary(plan: Plan, given: Sequence[Approval], conflicts: Sequence[Finding]
     said = [f"{_plural(n, 'thing')} {w}" for n, w in counts if n]
     what = ", ".join(said) if said else "nothing changes"
     risky = sum(1 for c in plan.changes if c.risks)
-    short = [(r, missing(r, given)) for r in plan.required_approvals]
+    short = [(r, _short(r, given, verdicts)) for r in plan.required_approvals]
     still = sum(n for _, n in short)
     approvals = (
         f'<p class="status-open">Still needed before it can be applied: '
@@ -277,36 +282,63 @@ def _diagram(touched: Affected) -> str:
     )
 
 
-def _signature(approval: Approval) -> str:
-    """Signature status from whatever the approval record carries."""
-    record: dict[str, Any] = approval.model_dump()
-    signature = record.get("signature")
-    if not signature:
+def _signature(approval: Approval, verdict: Verdict | None, note: str) -> str:
+    """The verification verdict (`engage show` checks each signature against the keys the
+    ecosystem declares); without one, what the record carries and why it was not checked."""
+    if verdict is not None:
+        if verdict.status == "verified":
+            return (
+                '<span class="badge badge-signed">&#10003; signature verified</span> '
+                f"<small>{_e(verdict.detail)}</small>"
+            )
+        if verdict.status == "refused":
+            return (
+                '<span class="badge badge-invalid">&#10007; refused</span> '
+                f"<small>{_e(verdict.detail)}</small>"
+            )
+        return '<span class="badge badge-unsigned">unsigned (not verified)</span>'
+    if not approval.signature:
         return '<span class="badge badge-unsigned">unsigned</span>'
-    verified = record.get("verified")
-    if verified is False:
-        return '<span class="badge badge-invalid">signature does not verify</span>'
-    return '<span class="badge badge-signed">signed</span>'
+    why = f" <small>({_e(note)})</small>" if note else ""
+    return f'<span class="badge badge-unsigned">signed, not verified</span>{why}'
 
 
-def _approvals(plan: Plan, given: Sequence[Approval], plan_path: str) -> str:
+def _short(req: Requirement, given: Sequence[Approval], verdicts: Sequence[Verdict] | None) -> int:
+    """How many approvals `req` still needs: with verdicts, only verified signatures (or
+    unsigned ones where the policy accepts them) count, as at apply."""
+    if verdicts is None:
+        return missing(req, given)
+    return max(0, req.count - len(counted(req, verdicts, None)))
+
+
+def _approvals(
+    plan: Plan,
+    given: Sequence[Approval],
+    plan_path: str,
+    verdicts: Sequence[Verdict] | None,
+    note: str,
+) -> str:
     head = '<h2 id="approvals">Approvals</h2>'
     if not plan.required_approvals:
         return head + "<p>This plan needs no approval.</p>"
     rows = []
     for req in plan.required_approvals:
-        rows.append(_requirement_row(req, given))
+        rows.append(_requirement_row(req, given, verdicts))
     table = (
         '<table><thead><tr><th scope="col">why it is needed</th><th scope="col">group</th>'
         '<th scope="col" class="num">needed</th><th scope="col" class="num">still needed</th>'
         '<th scope="col">who may approve</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
-    return head + table + _given(given) + _commands(plan, given, plan_path)
+    return (
+        head + table + _given(given, verdicts, note) + _commands(plan, given, plan_path, verdicts)
+    )
 
 
-def _requirement_row(req: Requirement, given: Sequence[Approval]) -> str:
-    short = missing(req, given)
+def _requirement_row(
+    req: Requirement, given: Sequence[Approval], verdicts: Sequence[Verdict] | None
+) -> str:
+    short = _short(req, given, verdicts)
     why = req.description or f"the {req.policy} policy"
     status = (
         f'<span class="status-open">{short}</span>'
@@ -320,12 +352,13 @@ def _requirement_row(req: Requirement, given: Sequence[Approval]) -> str:
     )
 
 
-def _given(given: Sequence[Approval]) -> str:
+def _given(given: Sequence[Approval], verdicts: Sequence[Verdict] | None, note: str) -> str:
+    judged = {v.approval.name: v for v in verdicts or ()}
     if not given:
         return "<h3>Approved so far</h3><p>Nobody has approved this plan yet.</p>"
     rows = "".join(
         f"<tr><td>{_e(a.name)}</td><td>{_e(', '.join(a.groups))}</td><td>{_e(a.at)}</td>"
-        f"<td>{_signature(a)}</td><td>{_e(a.comment)}</td></tr>"
+        f"<td>{_signature(a, judged.get(a.name), note)}</td><td>{_e(a.comment)}</td></tr>"
         for a in sorted(given, key=lambda a: (a.at, a.name))
     )
     return (
@@ -335,11 +368,14 @@ def _given(given: Sequence[Approval]) -> str:
     )
 
 
-def _commands(plan: Plan, given: Sequence[Approval], plan_path: str) -> str:
-    done = {a.name for a in given}
+def _commands(
+    plan: Plan, given: Sequence[Approval], plan_path: str, verdicts: Sequence[Verdict] | None
+) -> str:
+    refused = {v.approval.name for v in verdicts or () if v.status == "refused"}
+    done = {a.name for a in given} - refused  # a refused approval must be given again
     pending: dict[str, set[str]] = {}
     for req in plan.required_approvals:
-        if missing(req, given):
+        if _short(req, given, verdicts):
             for member in req.members:
                 if member not in done:
                     pending.setdefault(member, set()).add(req.group)
@@ -404,8 +440,11 @@ def render_html(
     given: Sequence[Approval] | None = None,
     conflicts: Sequence[Finding] | None = None,
     plan_path: str = "PLAN",
+    verdicts: Sequence[Verdict] | None = None,
+    verify_note: str = "",
 ) -> str:
-    """The review page; `conflicts` are check's unsuppressed findings (None: not known)."""
+    """The review page; `conflicts` are check's unsuppressed findings (None: not known);
+    `verdicts` the approvals' verification (None: not checked, `verify_note` says why)."""
     given = list(given or [])
     touched = affected(plan)
     env = plan.environment or "default"
@@ -415,13 +454,13 @@ def render_html(
             f"<h1>{_e(title)}</h1>",
             f'<p class="meta">Plan <code>{_e(plan_path)}</code> · digest '
             f"<code>{_e(plan.digest[:16])}</code> · made by engage {_e(plan.engage_version)}</p>",
-            _summary(plan, given, conflicts),
+            _summary(plan, given, conflicts, verdicts),
             _contents(bool(plan.changes), bool(touched.systems)),
             _per_cloud(touched) if plan.changes else "",
             _risks(plan),
             _conflicts(conflicts),
             _diagram(touched),
-            _approvals(plan, given, plan_path),
+            _approvals(plan, given, plan_path, verdicts, verify_note),
             _details(plan) if plan.changes else "",
             _glossary(plan),
             f"<footer>Plan digest <code>{_e(plan.digest)}</code>; sources "

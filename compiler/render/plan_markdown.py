@@ -14,8 +14,8 @@ import html
 import re
 from collections.abc import Sequence
 
-from compiler.diagnostics import Finding
 from compiler.plan.approvals import Approval, missing
+from compiler.plan.conflicts import recorded_findings
 from compiler.plan.definition import SYMBOLS, AttributeChange, Change, Plan
 from compiler.render.findings_markdown import finding_rows
 from compiler.render.plan_affected import ACTIONS, Affected, affected
@@ -27,6 +27,7 @@ from compiler.render.plan_values import (
     review_line,
     risk_list,
     risky_first,
+    targeted_line,
     value,
     visible,
 )
@@ -64,6 +65,8 @@ def _head(plan: Plan) -> list[str]:
         return [*lines, f"No changes: {s.unchanged} resources up to date.", ""]
     if plan.interrupted_apply is not None:
         lines += [f"> {_cell(interrupted_line(plan))}", ""]
+    if plan.targets:
+        lines += [f"> {_cell(targeted_line(plan))}", ""]
     if not plan.changes:
         return lines
     unchanged = [f"{s.unchanged} resources unchanged.", ""] if s.unchanged else []
@@ -80,16 +83,18 @@ def _per_cloud(touched: Affected) -> list[str]:
     return [*lines, ""]
 
 
-def _conflicts(conflicts: Sequence[Finding] | None) -> list[str]:
-    if conflicts is None:
-        return []
-    active = [f for f in conflicts if f.suppressed is None]
-    if not active:
-        return ["#### Conflicts", "", "None: `engage check` finds no unsuppressed conflict.", ""]
-    lines = ["#### Conflicts", "", "| code | where | finding | how to fix |", "|---|---|---|---|"]
-    lines += finding_rows(active[:_CONFLICT_ROWS], _CELL_BUDGET)
-    if len(active) > _CONFLICT_ROWS:
-        lines.append(f"| | | ... and {len(active) - _CONFLICT_ROWS} more: `engage check` | |")
+def _conflicts(plan: Plan) -> list[str]:
+    """The conflicts the plan recorded (check's unsuppressed findings), errors first."""
+    title = "#### Conflicts" + (
+        " (allowed with --allow-conflicts)" if plan.conflicts_allowed else ""
+    )
+    found = recorded_findings(plan)
+    if not found:
+        return [title, "", "None: `engage check` finds no unsuppressed conflict.", ""]
+    lines = [title, "", "| code | where | finding | how to fix |", "|---|---|---|---|"]
+    lines += finding_rows(found[:_CONFLICT_ROWS], _CELL_BUDGET, address=True)
+    if len(found) > _CONFLICT_ROWS:
+        lines.append(f"| | | ... and {len(found) - _CONFLICT_ROWS} more: `engage check` | |")
     return [*lines, ""]
 
 
@@ -98,27 +103,6 @@ def _diagram(plan: Plan) -> list[str]:
     if not chart:
         return []
     return ["#### Systems and flows this change touches", "", "```mermaid", chart + "```", ""]
-
-
-def _recorded_conflicts(plan: Plan) -> list[str]:
-    """The unsuppressed check findings the plan recorded, errors first."""
-    if not plan.conflicts:
-        return []
-    title = "#### Conflicts" + (
-        " (allowed with --allow-conflicts)" if plan.conflicts_allowed else ""
-    )
-    lines = [title, "", "| | code | resource | where | message |", "|---|---|---|---|---|"]
-    ordered = sorted(plan.conflicts, key=lambda c: c.severity != "error")
-    for c in ordered[:_ROW_BUDGET]:
-        mark = "❌" if c.severity == "error" else "⚠️"
-        where = f"{c.file}:{c.line}:{c.column}" if c.file else "-"
-        lines.append(
-            f"| {mark} | {c.code} | {_code(c.address) if c.address else '-'} | {_cell(where)} "
-            f"| {_cell(_short(c.message, _CELL_BUDGET))} |"
-        )
-    if len(ordered) > _ROW_BUDGET:
-        lines.append(f"| | | ... and {len(ordered) - _ROW_BUDGET} more | | |")
-    return [*lines, ""]
 
 
 def _risks(plan: Plan) -> list[str]:
@@ -194,26 +178,20 @@ def render_markdown(
     plan: Plan,
     given: Sequence[Approval] | None = None,
     limit: int = LIMIT,
-    conflicts: Sequence[Finding] | None = None,
 ) -> str:
     """The comment, control characters made visible, never over `limit` characters (shown
-    control characters take more room: the budget shrinks by what they add). `conflicts`
-    are check's findings for the planned environment (None: not known, no section)."""
+    control characters take more room: the budget shrinks by what they add)."""
     budget = limit
     while True:
-        out = visible(_render(plan, given, budget, conflicts))
+        out = visible(_render(plan, given, budget))
         if len(out) <= limit or budget <= 0:
             return out[:limit]
         budget -= len(out) - limit
 
 
-def _render(
-    plan: Plan, given: Sequence[Approval] | None, limit: int, conflicts: Sequence[Finding] | None
-) -> str:
+def _render(plan: Plan, given: Sequence[Approval] | None, limit: int) -> str:
     footer = _footer(plan)
-    recorded = _recorded_conflicts(plan)
-    found = recorded or _conflicts(conflicts)
-    sections = _head(plan) + found + _risks(plan) + _approvals(plan, given)
+    sections = _head(plan) + _conflicts(plan) + _risks(plan) + _approvals(plan, given)
     head = "\n".join(sections + _diagram(plan)) + "\n"
     if len(head) + len(footer) > limit:  # only with absurdly long names: keep the top
         cut = "\n\n> Trimmed to stay under the comment limit; `engage show PLAN` prints all.\n\n"

@@ -19,6 +19,7 @@ from compiler.render.plan_values import (
     risk_list,
     risky_first,
     summary_line,
+    targeted_line,
     value,
     visible,
 )
@@ -138,6 +139,8 @@ def _footer(plan: Plan) -> list[str]:
         lines.append(f"{plan.summary.move} resource(s) move to a new address; nothing is lost.")
     if plan.interrupted_apply is not None:
         lines.append(interrupted_line(plan))
+    if plan.targets:
+        lines.append(f"[yellow]{escape(targeted_line(plan))}[/]")
     return lines
 
 

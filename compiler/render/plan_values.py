@@ -84,6 +84,17 @@ def interrupted_line(plan: Plan) -> str:
     )
 
 
+def targeted_line(plan: Plan) -> str:
+    """What a --target plan leaves out ('' for a whole plan)."""
+    if not plan.targets:
+        return ""
+    return (
+        f"Targeted plan (--target {', '.join(plan.targets)}): only these resources and what "
+        "they depend on are planned; other changes are left out, and a plan without "
+        "--target may show more."
+    )
+
+
 def risk_rank(change: Change) -> tuple[int, int]:
     """Sort key: the most serious risk first, then the number of risks."""
     ranks = [RISK_ORDER.index(r) for r in change.risks]
