@@ -252,6 +252,70 @@ def test_automation_steps_follow_the_data_flow() -> None:
     assert {a["r__type"] for s in nightly["steps"] for a in s["activities"]} == {"query"}
 
 
+def _nightly_steps(root: Path) -> list[list[tuple[str, str]]]:
+    out = files(root)
+    nightly = doc(
+        out["deploy/mc/_ParentBU_/automation/engage_every_1_days_at_0230.automation-meta.json"]
+    )
+    queries = {
+        q["key"]: q["targetUpdateTypeName"]
+        for path, content in out.items()
+        if path.endswith(".query-meta.json")
+        for q in [doc(content)]
+    }
+    return [
+        [(a["r__key"], queries[a["r__key"]]) for a in step["activities"]]
+        for step in nightly["steps"]
+    ]
+
+
+_MASTER_WRITER = """
+  {name}:
+    integration: nightly
+    source: mc.Contact_Salesforce
+    target: mc.master
+    mode: {mode}
+    match: {{source: Customer_Number__c, target: Key}}
+    order_by: LastModifiedDate
+    respect_consent: [email]
+    fields:
+      Key: Customer_Number__c
+      Email: Email
+"""
+
+
+def test_an_overwrite_is_followed_by_the_other_writers_of_its_target(
+    write_eco: WriteEco,
+) -> None:
+    # build_master overwrites MASTER (upsert would be Update): make it Overwrite, and add
+    # an Append writer (a_append: first by key) and a second Overwrite (b_overwrite), both
+    # of MASTER. Side by side in one step, an Overwrite deletes the rows the others wrote.
+    text = (BASIC / "ecosystem.yaml").read_text("utf-8")
+    master = "    target: mc.master\n"
+    text = text.replace(master, master + "    mode: overwrite\n", 1)
+    extra = _MASTER_WRITER.format(name="a_append", mode="insert") + _MASTER_WRITER.format(
+        name="b_overwrite", mode="overwrite"
+    )
+    text = text.replace("sync_rules:\n", "sync_rules:" + extra.rstrip("\n") + "\n", 1)
+    assert _nightly_steps(write_eco({"ecosystem.yaml": text})) == [
+        [("b_overwrite", "Overwrite")],  # Overwrites of one target run one after the other
+        [("build_master", "Overwrite")],
+        [("a_append", "Append")],  # the Append follows the Overwrites instead of racing them
+        [("summarize", "Update")],  # summarize reads MASTER: after every writer of it
+    ]
+
+
+def test_two_updates_of_one_target_share_a_step(write_eco: WriteEco) -> None:
+    # Without an Overwrite nothing is deleted: writers of one target run side by side.
+    text = (BASIC / "ecosystem.yaml").read_text("utf-8")
+    extra = _MASTER_WRITER.format(name="a_append", mode="insert")
+    text = text.replace("sync_rules:\n", "sync_rules:" + extra.rstrip("\n") + "\n", 1)
+    assert _nightly_steps(write_eco({"ecosystem.yaml": text})) == [
+        [("a_append", "Append"), ("build_master", "Update")],
+        [("summarize", "Update")],
+    ]
+
+
 @pytest.mark.parametrize(
     ("schedule", "expected"),
     [

@@ -50,6 +50,22 @@ def positions(findings: list[Finding], code: str) -> list[Expected]:
 CASES: list[tuple[str, str, str, list[Expected]]] = [
     # two query activities overwriting one data extension; an overwrite beside an upsert is fine
     ("E3910", "e3910_fires", "e3910_silent", [("sync.yaml", 22, 11, (("sync.yaml", 9, 11),))]),
+    # a writer that reads the data extension it overwrites (kept SQL) consumes the other's
+    # rows and is exempt; two Overwrites that read nothing of it still conflict
+    (
+        "E3910",
+        "e3910_consumer_fires",
+        "e3910_consumer_silent",
+        [("sync.yaml", 43, 11, (("sync.yaml", 10, 11),))],
+    ),
+    # an overlay-only conflict: production turns the base's upsert into a second Overwrite
+    # (the base alone is clean), reported at the overlay's line
+    (
+        "E3910",
+        "e3910_overlay_fires",
+        "e3910_silent",
+        [("production.yaml", 5, 30, (("sync.yaml", 10, 11),))],
+    ),
     # a query's target that engage import had to declare (the retrieve lacked it)
     ("E7910", "e7910_fires", "e7910_silent", [("case.yaml", 14, 13, (("case.yaml", 5, 5),))]),
     # a record type id and a MID in a query's own SQL (one finding each, at the SQL)
