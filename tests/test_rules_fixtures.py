@@ -290,6 +290,22 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
         "e6004_cron_silent",
         [("integrations.yaml", 18, 15, (("consent.yaml", 6, 24),))],
     ),
+    # overlay-only: production slows the query activities to daily in a nested mapping
+    # beside a decoy description; reported at the overlay's `every`, the base's schedule
+    # (a mapping the overlay merged into) related
+    (
+        "E6004",
+        "e6004_overlay_fires",
+        "_base",
+        [
+            (
+                "zz_production.yaml",
+                10,
+                14,
+                (("integrations.yaml", 17, 15), ("consent.yaml", 6, 24)),
+            )
+        ],
+    ),
     ("E7009", "e7009_fires", "e7009_silent", [("case.yaml", 21, 7, (("case.yaml", 8, 23),))]),
     ("W8013", "w8013_fires", "_base", [("integrations.yaml", 14, 54, (("users.yaml", 4, 5),))]),
     # campaign governance: statuses written but undefined (a translation, a constant), a
