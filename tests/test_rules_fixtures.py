@@ -115,6 +115,27 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
             ("case.yaml", 19, 17, (("case.yaml", 14, 16),)),
         ],
     ),
+    # the system_of_record exemption: two writers of a CRM field without precedence, and
+    # a two-way rule without one; silent when the field names its system of record
+    (
+        "E3001",
+        "e3001_sor_fires",
+        "e3001_sor_silent",
+        [("case.yaml", 19, 20, (("case.yaml", 27, 20),))],
+    ),
+    (
+        "W3003",
+        "w3003_sor_fires",
+        "w3003_sor_silent",
+        [("case.yaml", 18, 20, (("case.yaml", 14, 16),))],
+    ),
+    # a loop made of two-way rules only (the third link closes it); silent: a chain
+    (
+        "E3002",
+        "e3002_two_way_fires",
+        "e3002_two_way_silent",
+        [("case.yaml", 29, 20, (("case.yaml", 40, 17), ("case.yaml", 50, 20)))],
+    ),
     ("E3004", "e3004_fires", "e3004_silent", [("shop.yaml", 37, 15, (("shop.yaml", 25, 15),))]),
     ("E3005", "e3005_fires", "e3005_silent", [("shop.yaml", 41, 12, (("shop.yaml", 28, 12),))]),
     # a picklist is as long as its longest value (translated), a multi-select picklist as
