@@ -136,6 +136,26 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
         "e3002_two_way_silent",
         [("case.yaml", 29, 20, (("case.yaml", 40, 17), ("case.yaml", 50, 20)))],
     ),
+    # one root cause once: three sendable data extensions (a for_each template's two
+    # instances and a list in another file) fill the subscriber field from one wrong field
+    (
+        "E5004",
+        "e5004_grouped_fires",
+        "_base",
+        [
+            (
+                "news.yaml",
+                31,
+                22,
+                (
+                    ("news.yaml", 19, 23),
+                    ("systems.yaml", 12, 21),
+                    ("news.yaml", 31, 22),
+                    ("vip.yaml", 17, 19),
+                ),
+            )
+        ],
+    ),
     ("E3004", "e3004_fires", "e3004_silent", [("shop.yaml", 37, 15, (("shop.yaml", 25, 15),))]),
     ("E3005", "e3005_fires", "e3005_silent", [("shop.yaml", 41, 12, (("shop.yaml", 28, 12),))]),
     # a picklist is as long as its longest value (translated), a multi-select picklist as
