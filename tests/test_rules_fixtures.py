@@ -156,6 +156,15 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
             )
         ],
     ),
+    # the per-business-unit re-check: the loop first found mixes retail and clearance
+    # rules (disjoint records, silent alone); re-examined per unit, retail's own loop in
+    # the same component is reported
+    (
+        "E3002",
+        "e3002_units_fires",
+        "e3002_units_silent",
+        [("case.yaml", 55, 20, (("case.yaml", 37, 17),))],
+    ),
     ("E3004", "e3004_fires", "e3004_silent", [("shop.yaml", 37, 15, (("shop.yaml", 25, 15),))]),
     ("E3005", "e3005_fires", "e3005_silent", [("shop.yaml", 41, 12, (("shop.yaml", 28, 12),))]),
     # a picklist is as long as its longest value (translated), a multi-select picklist as
