@@ -356,6 +356,13 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
             )
         ],
     ),
+    # a propagation time exactly equal to the bound is on time; one minute more is late
+    (
+        "E6004",
+        "e6004_bound_fires",
+        "e6004_bound_silent",
+        [("integrations.yaml", 18, 15, (("consent.yaml", 6, 24),))],
+    ),
     ("E7009", "e7009_fires", "e7009_silent", [("case.yaml", 21, 7, (("case.yaml", 8, 23),))]),
     ("W8013", "w8013_fires", "_base", [("integrations.yaml", 14, 54, (("users.yaml", 4, 5),))]),
     # campaign governance: statuses written but undefined (a translation, a constant), a
