@@ -19,7 +19,14 @@ from conftest import WriteEco, compile_eco, locate, where
 
 from compiler.emit.artifact import Emitted
 from compiler.emit.marketing_cloud import emit, tsql
-from compiler.emit.marketing_cloud.automations import START_DAY, TYPE_ID, ical, recurrence
+from compiler.emit.marketing_cloud.automations import (
+    START_DAY,
+    TYPE_ID,
+    Recurrence,
+    ical,
+    recurrence,
+    slug,
+)
 from compiler.emit.marketing_cloud.data_extensions import document
 from compiler.emit.marketing_cloud.names import data_extensions
 from compiler.emit.names import relpath_problem
@@ -517,3 +524,25 @@ def test_a_data_extension_from_a_template_names_it_as_mcdev_does(write_eco: Writ
     assert list(templated)[-1] == "r__dataExtensionTemplate_name"  # after the folder, as retrieved
     assert templated["r__dataExtensionTemplate_name"] == "TriggeredSendDataExtension"
     assert {k: v for k, v in templated.items() if k != "r__dataExtensionTemplate_name"} == plain
+
+
+def test_realtime_wins_over_a_schedule_beside_it() -> None:
+    # `realtime: true` beside `every:` is a realtime integration: Automation Studio cannot
+    # run it, so it stays out of every automation (W7804) rather than running hourly.
+    assert recurrence(Schedule(realtime=True, every="1h")) is None
+    assert recurrence(Schedule(every="1h")) is not None
+
+
+@pytest.mark.parametrize(
+    ("recur", "name"),
+    [
+        (Recurrence("WEEKLY", 1, 6, 0, (1, 5)), "every_1_weeks_mo_fr_at_0600"),
+        (Recurrence("DAILY", 1), "every_1_days"),
+        (Recurrence("DAILY", 2, 2, 30), "every_2_days_at_0230"),
+        (Recurrence("HOURLY", 1, 0, 5), "every_1_hours_at_minute_05"),
+        (Recurrence("MINUTELY", 15), "every_15_minutes"),
+    ],
+)
+def test_automation_names_say_the_recurrence(recur: Recurrence, name: str) -> None:
+    # two weekly schedules on different days must not share one automation file
+    assert slug(recur) == name
