@@ -165,6 +165,13 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
         "e3002_units_silent",
         [("case.yaml", 55, 20, (("case.yaml", 37, 17),))],
     ),
+    # a writer that is no sync rule (Marketing Cloud Connect) beside one that is
+    (
+        "E3001",
+        "e3001_connector_fires",
+        "_base",
+        [("case.yaml", 15, 18, (("integrations.yaml", 11, 26),))],
+    ),
     ("E3004", "e3004_fires", "e3004_silent", [("shop.yaml", 37, 15, (("shop.yaml", 25, 15),))]),
     ("E3005", "e3005_fires", "e3005_silent", [("shop.yaml", 41, 12, (("shop.yaml", 28, 12),))]),
     # a picklist is as long as its longest value (translated), a multi-select picklist as
@@ -444,3 +451,9 @@ def test_every_registered_rule_code_has_a_firing_fixture() -> None:
     covered = {c[0] for c in CASES} | {"E8007"}  # E8007: test_limits_are_configurable
     codes = {info.code for rule in RULES.values() for info in rule.codes}
     assert codes - covered == set()
+
+
+def test_a_loop_is_reported_on_its_first_rule(tmp_path: Path) -> None:
+    # the loop is rotated to start at the first rule by name; the finding is that rule's
+    found = [f for f in check_case(tmp_path, "e3002_two_way_fires") if f.code == "E3002"]
+    assert [f.address for f in found] == ["sync_rule.crm_shop_titles"]
