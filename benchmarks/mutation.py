@@ -16,6 +16,11 @@ killed when the tests fail, survives when they pass, and is counted as killed wh
 makes the module unimportable or times out. The score is killed / total. Survivors are
 printed with their line, so each can be read: an untested path, or an equivalent mutant.
 
+To re-run only the survivors of an earlier run (same module, --sample and --seed, so the
+same sample), pass them as `--only kind:line,...` (e.g. `--only compare:110,delete:150`):
+the other mutants of the sample count as killed, as they were, so the score printed is
+the whole sample's. Valid only while the module's code is unchanged.
+
 Not run in CI: one mutant costs one run of the targeted tests.
 """
 
@@ -121,13 +126,22 @@ def apply(source: str, mutant: Mutant) -> str | None:
 
 
 def run(
-    module: Path, tests: list[str], sample: int, seed: int, timeout: int
+    module: Path,
+    tests: list[str],
+    sample: int,
+    seed: int,
+    timeout: int,
+    only: frozenset[tuple[str, int]] | None = None,
 ) -> tuple[int, list[tuple[Mutant, str]]]:
     source = module.read_text(encoding="utf-8")
     pool = mutants(source)
     chosen = sorted(random.Random(seed).sample(pool, min(sample, len(pool))), key=lambda m: m.index)
     survivors: list[tuple[Mutant, str]] = []
     killed = 0
+    if only is not None:  # the rest of the sample was killed in the earlier run
+        rest = [m for m in chosen if (m.kind, m.line) not in only]
+        killed = sum(apply(source, copy.copy(m)) is not None for m in rest)
+        chosen = [m for m in chosen if (m.kind, m.line) in only]
     with tempfile.TemporaryDirectory(prefix="engage-mutation-") as tmp:
         copy_root = Path(tmp) / "repo"
         shutil.copytree(
@@ -172,9 +186,17 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=60)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=int, default=600)
+    parser.add_argument(
+        "--only", default=None, help="re-run these survivors of the same sample: kind:line,..."
+    )
     args = parser.parse_args()
     tests = shlex.split(args.tests)
-    killed, survivors = run(args.module, tests, args.sample, args.seed, args.timeout)
+    only = (
+        frozenset((k, int(n)) for k, _, n in (item.partition(":") for item in args.only.split(",")))
+        if args.only
+        else None
+    )
+    killed, survivors = run(args.module, tests, args.sample, args.seed, args.timeout, only)
     total = killed + len(survivors)
     score = 100.0 * killed / total if total else 100.0
     print(f"\n{args.module}: {killed}/{total} mutants killed ({score:.0f}%)")

@@ -84,6 +84,9 @@ class Finding:
     related: tuple[Related, ...] = ()
     address: str = ""
     suppressed: Suppression | None = None
+    # The environment whose compilation reported it; None: the base (so every environment
+    # whose overlays leave the cause alone has it too).
+    environment: str | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -105,6 +108,7 @@ class Finding:
             "address": self.address,
             "location": self.span.to_json() if self.span else None,
             "related": [r.to_json() for r in self.related],
+            "environment": self.environment,
         }
         if self.suppressed is not None:
             out["suppressed"] = {"reason": self.suppressed.reason}

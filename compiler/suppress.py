@@ -5,6 +5,13 @@ entry with its code; the finding is kept, marked with the reason, counted and sh
 Codes registered with suppressible=False stay active, and the attempt is reported.
 Suppressions that silence nothing are reported too, so they do not outlive their reason.
 
+A suppression on a `for_each` template is copied into every instance; `instances:` names
+the business units whose instances it applies to. It is judged once, as the template's:
+unused only when it silences nothing in any instance it applies to (so a template
+suppression that matches some instances by design is not W9902 on the others), and
+E9920 when it names a unit the template makes no instance for, or sits on a resource
+without `for_each`.
+
 The baseline lists accepted findings by code, address and a fingerprint of the message
 (never by line number, so edits elsewhere in a file do not invalidate it).
 """
@@ -17,9 +24,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from compiler.diagnostics import REGISTRY, Finding, Suppression, code, make
+from compiler.diagnostics import REGISTRY, Finding, Span, Suppression, code, make
 from compiler.model.base import Suppress
 from compiler.resolved import ResolvedEcosystem
+from compiler.suggest import did_you_mean
 
 E_UNSUPPRESSIBLE = code(
     "E9901",
@@ -27,6 +35,16 @@ E_UNSUPPRESSIBLE = code(
     "Some findings (undeclared references, internal errors, ...) cannot be suppressed, "
     "because the ecosystem cannot be compiled correctly while they stand.",
     "Fix the finding instead, and remove the suppression.",
+    suppressible=False,
+)
+E_INSTANCES = code(
+    "E9920",
+    "Suppression names instances the template does not make",
+    "`instances:` on a suppression names the business units of a `for_each` template "
+    "whose instances it applies to. A unit the template makes no instance for (not in its "
+    "`for_each`, or a typo), or `instances:` on a resource without `for_each`, would apply "
+    "to nothing while looking as if it did.",
+    "Name units from the template's `for_each`, or leave `instances:` out.",
     suppressible=False,
 )
 W_UNUSED_SUPPRESSION = code(
@@ -47,6 +65,19 @@ class Entry:
     index: int
     suppress: Suppress
     path: tuple[str | int, ...]
+    applies: bool = True  # False: an instance the suppression's `instances` leaves out
+
+
+def instance_unit(name: str) -> str | None:
+    """`newsletter[retail]` → `retail`; None for a resource that is no for_each instance."""
+    if name.endswith("]") and "[" in name:
+        return name[:-1].partition("[")[2]
+    return None
+
+
+def _applies(suppress: Suppress, name: str) -> bool:
+    unit = instance_unit(name)
+    return suppress.instances is None or unit is None or unit in suppress.instances
 
 
 def entries(resolved: ResolvedEcosystem) -> dict[str, list[Entry]]:
@@ -59,7 +90,8 @@ def entries(resolved: ResolvedEcosystem) -> dict[str, list[Entry]]:
         items = getattr(resource, "suppress", [])
         if items:
             out[address] = [
-                Entry(address, i, s, (*path, "suppress", i)) for i, s in enumerate(items)
+                Entry(address, i, s, (*path, "suppress", i), _applies(s, str(path[1])))
+                for i, s in enumerate(items)
             ]
     return out
 
@@ -78,7 +110,12 @@ def apply_suppressions(
     out: list[Finding] = []
     for finding in findings:
         match = next(
-            (e for e in table.get(finding.address, []) if e.suppress.code == finding.code), None
+            (
+                e
+                for e in table.get(finding.address, [])
+                if e.applies and e.suppress.code == finding.code
+            ),
+            None,
         )
         if match is None or finding.suppressed is not None:
             out.append(finding)
@@ -92,39 +129,85 @@ def apply_suppressions(
     return out, used
 
 
+def _templates(resolved: ResolvedEcosystem) -> list[tuple[Span, list[Entry]]]:
+    """Suppression entries grouped by where they are written: the instances of one
+    for_each template share their template's suppression (and its position)."""
+    groups: dict[tuple[str, Span], list[Entry]] = {}
+    for items in entries(resolved).values():
+        for entry in items:
+            span = resolved.index.at((*entry.path, "code"))
+            groups.setdefault((entry.suppress.code, span), []).append(entry)
+    return [(span, group) for (_, span), group in groups.items()]
+
+
 def suppression_findings(
     resolved: ResolvedEcosystem,
     used: set[tuple[str, int]],
     *,
     judged: frozenset[str] | None = None,
 ) -> list[Finding]:
-    """Suppressions of unsuppressible codes, and suppressions that matched nothing
-    (only for codes in `judged`, when given: other stages' codes are judged there)."""
+    """Suppressions of unsuppressible codes, suppressions that matched nothing (only for
+    codes in `judged`, when given: other stages' codes are judged there), and `instances`
+    naming no instance; a template's suppression is judged once, over its instances."""
     out: list[Finding] = []
-    for address, items in entries(resolved).items():
-        for entry in items:
-            span = resolved.index.at((*entry.path, "code"))
-            if not _suppressible(entry.suppress.code):
-                out.append(
-                    make(
-                        E_UNSUPPRESSIBLE,
-                        f"{entry.suppress.code} cannot be suppressed (on {address})",
-                        span,
-                        address=address,
-                    )
+    for span, group in _templates(resolved):
+        first = group[0]
+        code_ = first.suppress.code
+        out.extend(_instance_findings(resolved, group))
+        if not _suppressible(code_):
+            out.append(
+                make(
+                    E_UNSUPPRESSIBLE,
+                    f"{code_} cannot be suppressed (on {first.address})",
+                    span,
+                    address=first.address,
                 )
-            elif (address, entry.index) not in used and (
-                judged is None or entry.suppress.code in judged
-            ):
-                out.append(
-                    make(
-                        W_UNUSED_SUPPRESSION,
-                        f"the suppression of {entry.suppress.code} on {address} matches no finding",
-                        span,
-                        address=address,
-                    )
-                )
+            )
+        elif (
+            any(e.applies for e in group)  # one that applies to none is E9920's
+            and not any((e.address, e.index) in used for e in group if e.applies)
+            and (judged is None or code_ in judged)
+        ):
+            out.append(make(W_UNUSED_SUPPRESSION, _unused(group), span, address=first.address))
     return out
+
+
+def _unused(group: list[Entry]) -> str:
+    code_ = group[0].suppress.code
+    if len(group) == 1:
+        return f"the suppression of {code_} on {group[0].address} matches no finding"
+    names = ", ".join(e.address for e in group if e.applies)
+    return f"the suppression of {code_} matches no finding in the instances it applies to ({names})"
+
+
+def _instance_findings(resolved: ResolvedEcosystem, group: list[Entry]) -> list[Finding]:
+    named = group[0].suppress.instances
+    if named is None:
+        return []
+    path = (*group[0].path, "instances")
+    units = {instance_unit(str(resolved.addresses[e.address][1])) for e in group}
+    if None in units:
+        return [
+            make(
+                E_INSTANCES,
+                f"the suppression on {group[0].address} names instances, but the resource "
+                "has no for_each",
+                resolved.index.at(path),
+                address=group[0].address,
+            )
+        ]
+    made = sorted(u for u in units if u is not None)
+    return [
+        make(
+            E_INSTANCES,
+            f"the suppression names instance {unit!r}, which the template does not make "
+            f"(its instances: {', '.join(made)}){did_you_mean(unit, made)}",
+            resolved.index.at((*path, i)),
+            address=group[0].address,
+        )
+        for i, unit in enumerate(named)
+        if unit not in units
+    ]
 
 
 # ------------------------------------------------------------------- baseline

@@ -19,7 +19,14 @@ from conftest import WriteEco, compile_eco, locate, where
 
 from compiler.emit.artifact import Emitted
 from compiler.emit.marketing_cloud import emit, tsql
-from compiler.emit.marketing_cloud.automations import START_DAY, TYPE_ID, ical, recurrence
+from compiler.emit.marketing_cloud.automations import (
+    START_DAY,
+    TYPE_ID,
+    Recurrence,
+    ical,
+    recurrence,
+    slug,
+)
 from compiler.emit.marketing_cloud.data_extensions import document
 from compiler.emit.marketing_cloud.names import data_extensions
 from compiler.emit.names import relpath_problem
@@ -252,6 +259,70 @@ def test_automation_steps_follow_the_data_flow() -> None:
     assert {a["r__type"] for s in nightly["steps"] for a in s["activities"]} == {"query"}
 
 
+def _nightly_steps(root: Path) -> list[list[tuple[str, str]]]:
+    out = files(root)
+    nightly = doc(
+        out["deploy/mc/_ParentBU_/automation/engage_every_1_days_at_0230.automation-meta.json"]
+    )
+    queries = {
+        q["key"]: q["targetUpdateTypeName"]
+        for path, content in out.items()
+        if path.endswith(".query-meta.json")
+        for q in [doc(content)]
+    }
+    return [
+        [(a["r__key"], queries[a["r__key"]]) for a in step["activities"]]
+        for step in nightly["steps"]
+    ]
+
+
+_MASTER_WRITER = """
+  {name}:
+    integration: nightly
+    source: mc.Contact_Salesforce
+    target: mc.master
+    mode: {mode}
+    match: {{source: Customer_Number__c, target: Key}}
+    order_by: LastModifiedDate
+    respect_consent: [email]
+    fields:
+      Key: Customer_Number__c
+      Email: Email
+"""
+
+
+def test_an_overwrite_is_followed_by_the_other_writers_of_its_target(
+    write_eco: WriteEco,
+) -> None:
+    # build_master overwrites MASTER (upsert would be Update): make it Overwrite, and add
+    # an Append writer (a_append: first by key) and a second Overwrite (b_overwrite), both
+    # of MASTER. Side by side in one step, an Overwrite deletes the rows the others wrote.
+    text = (BASIC / "ecosystem.yaml").read_text("utf-8")
+    master = "    target: mc.master\n"
+    text = text.replace(master, master + "    mode: overwrite\n", 1)
+    extra = _MASTER_WRITER.format(name="a_append", mode="insert") + _MASTER_WRITER.format(
+        name="b_overwrite", mode="overwrite"
+    )
+    text = text.replace("sync_rules:\n", "sync_rules:" + extra.rstrip("\n") + "\n", 1)
+    assert _nightly_steps(write_eco({"ecosystem.yaml": text})) == [
+        [("b_overwrite", "Overwrite")],  # Overwrites of one target run one after the other
+        [("build_master", "Overwrite")],
+        [("a_append", "Append")],  # the Append follows the Overwrites instead of racing them
+        [("summarize", "Update")],  # summarize reads MASTER: after every writer of it
+    ]
+
+
+def test_two_updates_of_one_target_share_a_step(write_eco: WriteEco) -> None:
+    # Without an Overwrite nothing is deleted: writers of one target run side by side.
+    text = (BASIC / "ecosystem.yaml").read_text("utf-8")
+    extra = _MASTER_WRITER.format(name="a_append", mode="insert")
+    text = text.replace("sync_rules:\n", "sync_rules:" + extra.rstrip("\n") + "\n", 1)
+    assert _nightly_steps(write_eco({"ecosystem.yaml": text})) == [
+        [("a_append", "Append"), ("build_master", "Update")],
+        [("summarize", "Update")],
+    ]
+
+
 @pytest.mark.parametrize(
     ("schedule", "expected"),
     [
@@ -453,3 +524,25 @@ def test_a_data_extension_from_a_template_names_it_as_mcdev_does(write_eco: Writ
     assert list(templated)[-1] == "r__dataExtensionTemplate_name"  # after the folder, as retrieved
     assert templated["r__dataExtensionTemplate_name"] == "TriggeredSendDataExtension"
     assert {k: v for k, v in templated.items() if k != "r__dataExtensionTemplate_name"} == plain
+
+
+def test_realtime_wins_over_a_schedule_beside_it() -> None:
+    # `realtime: true` beside `every:` is a realtime integration: Automation Studio cannot
+    # run it, so it stays out of every automation (W7804) rather than running hourly.
+    assert recurrence(Schedule(realtime=True, every="1h")) is None
+    assert recurrence(Schedule(every="1h")) is not None
+
+
+@pytest.mark.parametrize(
+    ("recur", "name"),
+    [
+        (Recurrence("WEEKLY", 1, 6, 0, (1, 5)), "every_1_weeks_mo_fr_at_0600"),
+        (Recurrence("DAILY", 1), "every_1_days"),
+        (Recurrence("DAILY", 2, 2, 30), "every_2_days_at_0230"),
+        (Recurrence("HOURLY", 1, 0, 5), "every_1_hours_at_minute_05"),
+        (Recurrence("MINUTELY", 15), "every_15_minutes"),
+    ],
+)
+def test_automation_names_say_the_recurrence(recur: Recurrence, name: str) -> None:
+    # two weekly schedules on different days must not share one automation file
+    assert slug(recur) == name

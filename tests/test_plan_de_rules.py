@@ -147,6 +147,27 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool, list[tuple[str, str
         [("replace", "sendable")],
     ),
     (
+        "stops being sendable",
+        de({"Id": KEY}, sendable={"field": "Id"}),
+        de({"Id": KEY}),
+        False,
+        [("replace", "sendable")],
+    ),
+    (
+        "another field related to the subscriber key",
+        de({"Id": KEY, "Other": KEY}, sendable={"field": "Id"}),
+        de({"Id": KEY, "Other": KEY}, sendable={"field": "Other"}),
+        False,
+        [("replace", "sendable.field")],
+    ),
+    (
+        "the same sendable relationship: in place",
+        de({"Id": KEY, "A": TEXT}, sendable={"field": "Id"}),
+        de({"Id": KEY, "A": {**TEXT, "length": 80}}, sendable={"field": "Id"}),
+        False,
+        [],
+    ),
+    (
         "retention added",
         de({"Id": KEY}),
         de({"Id": KEY}, retention={"period": 30, "unit": "days", "delete": "rows"}),

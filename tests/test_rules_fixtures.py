@@ -50,6 +50,22 @@ def positions(findings: list[Finding], code: str) -> list[Expected]:
 CASES: list[tuple[str, str, str, list[Expected]]] = [
     # two query activities overwriting one data extension; an overwrite beside an upsert is fine
     ("E3910", "e3910_fires", "e3910_silent", [("sync.yaml", 22, 11, (("sync.yaml", 9, 11),))]),
+    # a writer that reads the data extension it overwrites (kept SQL) consumes the other's
+    # rows and is exempt; two Overwrites that read nothing of it still conflict
+    (
+        "E3910",
+        "e3910_consumer_fires",
+        "e3910_consumer_silent",
+        [("sync.yaml", 43, 11, (("sync.yaml", 10, 11),))],
+    ),
+    # an overlay-only conflict: production turns the base's upsert into a second Overwrite
+    # (the base alone is clean), reported at the overlay's line
+    (
+        "E3910",
+        "e3910_overlay_fires",
+        "e3910_silent",
+        [("production.yaml", 5, 30, (("sync.yaml", 10, 11),))],
+    ),
     # a query's target that engage import had to declare (the retrieve lacked it)
     ("E7910", "e7910_fires", "e7910_silent", [("case.yaml", 14, 13, (("case.yaml", 5, 5),))]),
     # a record type id and a MID in a query's own SQL (one finding each, at the SQL)
@@ -98,6 +114,63 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
             ("case.yaml", 18, 19, (("case.yaml", 14, 16),)),
             ("case.yaml", 19, 17, (("case.yaml", 14, 16),)),
         ],
+    ),
+    # the system_of_record exemption: two writers of a CRM field without precedence, and
+    # a two-way rule without one; silent when the field names its system of record
+    (
+        "E3001",
+        "e3001_sor_fires",
+        "e3001_sor_silent",
+        [("case.yaml", 19, 20, (("case.yaml", 27, 20),))],
+    ),
+    (
+        "W3003",
+        "w3003_sor_fires",
+        "w3003_sor_silent",
+        [("case.yaml", 18, 20, (("case.yaml", 14, 16),))],
+    ),
+    # a loop made of two-way rules only (the third link closes it); silent: a chain
+    (
+        "E3002",
+        "e3002_two_way_fires",
+        "e3002_two_way_silent",
+        [("case.yaml", 29, 20, (("case.yaml", 40, 17), ("case.yaml", 50, 20)))],
+    ),
+    # one root cause once: three sendable data extensions (a for_each template's two
+    # instances and a list in another file) fill the subscriber field from one wrong field
+    (
+        "E5004",
+        "e5004_grouped_fires",
+        "_base",
+        [
+            (
+                "news.yaml",
+                31,
+                22,
+                (
+                    ("news.yaml", 19, 23),
+                    ("systems.yaml", 12, 21),
+                    ("news.yaml", 31, 22),
+                    ("vip.yaml", 17, 19),
+                ),
+            )
+        ],
+    ),
+    # the per-business-unit re-check: the loop first found mixes retail and clearance
+    # rules (disjoint records, silent alone); re-examined per unit, retail's own loop in
+    # the same component is reported
+    (
+        "E3002",
+        "e3002_units_fires",
+        "e3002_units_silent",
+        [("case.yaml", 55, 20, (("case.yaml", 37, 17),))],
+    ),
+    # a writer that is no sync rule (Marketing Cloud Connect) beside one that is
+    (
+        "E3001",
+        "e3001_connector_fires",
+        "_base",
+        [("case.yaml", 15, 18, (("integrations.yaml", 11, 26),))],
     ),
     ("E3004", "e3004_fires", "e3004_silent", [("shop.yaml", 37, 15, (("shop.yaml", 25, 15),))]),
     ("E3005", "e3005_fires", "e3005_silent", [("shop.yaml", 41, 12, (("shop.yaml", 28, 12),))]),
@@ -274,6 +347,29 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
         "e6004_cron_silent",
         [("integrations.yaml", 18, 15, (("consent.yaml", 6, 24),))],
     ),
+    # overlay-only: production slows the query activities to daily in a nested mapping
+    # beside a decoy description; reported at the overlay's `every`, the base's schedule
+    # (a mapping the overlay merged into) related
+    (
+        "E6004",
+        "e6004_overlay_fires",
+        "_base",
+        [
+            (
+                "zz_production.yaml",
+                10,
+                14,
+                (("integrations.yaml", 17, 15), ("consent.yaml", 6, 24)),
+            )
+        ],
+    ),
+    # a propagation time exactly equal to the bound is on time; one minute more is late
+    (
+        "E6004",
+        "e6004_bound_fires",
+        "e6004_bound_silent",
+        [("integrations.yaml", 18, 15, (("consent.yaml", 6, 24),))],
+    ),
     ("E7009", "e7009_fires", "e7009_silent", [("case.yaml", 21, 7, (("case.yaml", 8, 23),))]),
     ("W8013", "w8013_fires", "_base", [("integrations.yaml", 14, 54, (("users.yaml", 4, 5),))]),
     # campaign governance: statuses written but undefined (a translation, a constant), a
@@ -355,3 +451,9 @@ def test_every_registered_rule_code_has_a_firing_fixture() -> None:
     covered = {c[0] for c in CASES} | {"E8007"}  # E8007: test_limits_are_configurable
     codes = {info.code for rule in RULES.values() for info in rule.codes}
     assert codes - covered == set()
+
+
+def test_a_loop_is_reported_on_its_first_rule(tmp_path: Path) -> None:
+    # the loop is rotated to start at the first rule by name; the finding is that rule's
+    found = [f for f in check_case(tmp_path, "e3002_two_way_fires") if f.code == "E3002"]
+    assert [f.address for f in found] == ["sync_rule.crm_shop_titles"]

@@ -9,12 +9,18 @@ dates worked out by hand.
 from __future__ import annotations
 
 import itertools
+import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compiler.schedule import CronError, longest_interval, parse_cron
+from compiler.model.integrations import Integration
+from compiler.rules.check import check_path
+from compiler.schedule import CronError, longest_interval, parse_cron, schedule_seconds
+
+RULES = Path(__file__).parent / "fixtures" / "rules"
 
 Field = tuple[str, frozenset[int]]
 
@@ -104,3 +110,46 @@ def test_day_fields_starting_with_a_star_do_not_widen_to_either_or() -> None:
     assert not cron.days_restricted and cron.weekdays_restricted
     # crontab(5): "*/2" does not count as restricting, so odd days AND Mondays
     assert longest_interval("0 0 */2 * 1") > 7 * 86400
+
+
+# The contract E6004 relies on: real time waits nothing (0, a hop that still counts),
+# unknown timing is None (the path cannot be judged), never confused with each other.
+@pytest.mark.parametrize(
+    ("schedule", "expected"),
+    [
+        ({"realtime": True}, 0),
+        ({}, None),  # no schedule: unknown, not real time
+        ({"cron": "61 * * * *"}, None),  # unreadable: unknown (E3008 says so)
+        ({"every": "15m"}, 900),
+        ({"cron": "30 2 * * *"}, 86400),
+    ],
+)
+def test_schedule_seconds_realtime_is_zero_unknown_is_none(
+    schedule: dict[str, object], expected: int | None
+) -> None:
+    integ = Integration.model_validate(
+        {"type": "custom", "from": "a", "to": "b", "schedule": schedule}
+    )
+    assert schedule_seconds(integ) == expected
+    assert schedule_seconds(None) is None
+
+
+def test_realtime_and_unknown_hops_add_no_wait_to_the_known_ones(tmp_path: Path) -> None:
+    # e6004_fires with a 14-minute bound: Marketing Cloud Connect alone waits 15 minutes.
+    # A real-time query adds nothing; a query with no schedule adds nothing known, so the
+    # path is judged on its known hops (a lower bound) in both cases: late either way.
+    def codes(schedule: str, name: str) -> list[str]:
+        eco = tmp_path / name
+        shutil.copytree(RULES / "_base", eco)
+        shutil.copy(RULES / "e6004_fires" / "integrations.yaml", eco / "integrations.yaml")
+        text = (eco / "integrations.yaml").read_text(encoding="utf-8")
+        (eco / "integrations.yaml").write_text(
+            text.replace("schedule: {every: 1d}", f"schedule: {schedule}"), encoding="utf-8"
+        )
+        consent = (eco / "consent.yaml").read_text(encoding="utf-8")
+        (eco / "consent.yaml").write_text(consent.replace("24h", "14m"), encoding="utf-8")
+        return [f.message for f in check_path(eco).findings]
+
+    late = "email opt-outs take up to 15 minutes to reach mc:newsletter.OptedOut"
+    assert codes("{realtime: true}", "realtime") == [f"{late}; the policy allows 14m"]
+    assert codes("{}", "unknown") == [f"{late}; the policy allows 14m"]

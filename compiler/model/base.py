@@ -81,6 +81,11 @@ class Suppress(Model):
     reason: Annotated[str, StringConstraints(min_length=3, max_length=500)] = Field(
         description="Why this finding is accepted; shown with every suppressed finding."
     )
+    instances: list[Name] | None = Field(
+        default=None,
+        description="On a for_each template: the business units whose instances it applies "
+        "to (every instance when left out).",
+    )
 
 
 ForEach = list[Name] | Literal["*"]

@@ -44,7 +44,16 @@ def _finding() -> dict[str, Any]:
     }
     return {
         "type": "object",
-        "required": ["code", "severity", "message", "hint", "address", "location", "related"],
+        "required": [
+            "code",
+            "severity",
+            "message",
+            "hint",
+            "address",
+            "location",
+            "related",
+            "environment",
+        ],
         "additionalProperties": False,
         "properties": {
             "code": {"type": "string", "pattern": "^[EWI][0-9]{4}$"},
@@ -54,6 +63,11 @@ def _finding() -> dict[str, Any]:
             "address": {"type": "string", "description": "The resource, '' when none."},
             "location": {"oneOf": [{"type": "null"}, {**_POSITION, "additionalProperties": False}]},
             "related": {"type": "array", "items": related},
+            "environment": {
+                "type": ["string", "null"],
+                "description": "The environment whose compilation reported the finding; "
+                "null: the base (and every environment whose overlays leave its cause alone).",
+            },
             "suppressed": {
                 "type": "object",
                 "required": ["reason"],

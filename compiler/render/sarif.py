@@ -77,8 +77,11 @@ def _result(finding: Finding, index: int, default_file: str) -> dict[str, Any]:
         "locations": [{"physicalLocation": _physical(span)}],
         "partialFingerprints": {"engageFindingHash/v1": fingerprint(finding)},
     }
-    if finding.address:
-        result["properties"] = {"address": finding.address}
+    properties: dict[str, Any] = {"address": finding.address} if finding.address else {}
+    if finding.environment is not None:
+        properties["environment"] = finding.environment
+    if properties:
+        result["properties"] = properties
     if finding.related:
         result["relatedLocations"] = [
             {"id": i, "physicalLocation": _physical(r.span), "message": {"text": r.message}}

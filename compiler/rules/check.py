@@ -7,13 +7,14 @@ analyzed and the union of findings reported, so an overlay's conflicts are never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from compiler.diagnostics import Finding, sort_findings
 from compiler.gcpause import gc_paused
 from compiler.graph import EcosystemGraph, build_graph
-from compiler.pipeline import Compilation, compile_environments, load_sources
+from compiler.overlay_causes import overlay_files, point_at_overlays
+from compiler.pipeline import Compilation, compile_environments, compile_source, load_sources
 from compiler.rules import RULES, analyze
 from compiler.rules.platform import Limits
 from compiler.source import ParseCache, SourceSet
@@ -49,6 +50,25 @@ def _analyze(
     return [*comp.findings, *marked], used, graph
 
 
+def _from_environment(
+    source: SourceSet,
+    comp: Compilation,
+    found: list[Finding],
+    base: list[Finding] | None,
+    limits: Limits | None,
+) -> list[Finding]:
+    """An environment's findings, named after it; those its overlays caused (the base
+    lacks them) moved to the overlay's line (compiler.overlay_causes). With `--env`, the
+    base is compiled for the comparison only when the environment has overlays."""
+    assert comp.environment is not None and comp.resolved is not None
+    files = overlay_files(source, comp.environment)
+    if files and base is None:
+        base_comp = compile_source(source, None)
+        base = _analyze(base_comp, limits)[0] if base_comp.ok else []
+    moved = point_at_overlays(found, base or [], comp.resolved, files)
+    return [replace(f, environment=comp.environment) for f in moved]
+
+
 def check_path(
     path: Path | str,
     environment: str | None = None,
@@ -79,13 +99,20 @@ def _check(
     first = comps[0]
     envs = tuple(c.environment for c in comps)
     if not all(c.ok for c in comps):
-        invalid = sort_findings(f for c in comps for f in c.findings)
+        invalid = sort_findings(
+            replace(f, environment=c.environment) for c in comps for f in c.findings
+        )
         return CheckResult(first, tuple(invalid), False, envs)
     findings: list[Finding] = []
     used: set[tuple[str, int]] = set()
     graph: EcosystemGraph | None = None
+    base: list[Finding] | None = None
     for comp in comps:
         found, matched, built = _analyze(comp, limits)
+        if comp.environment is None:
+            base = found
+        else:
+            found = _from_environment(source, comp, found, base, limits)
         findings += found
         used |= matched
         graph = graph or built

@@ -13,7 +13,7 @@ from compiler.diagnostics import Finding, code
 from compiler.graph import flow_edge
 from compiler.model.dedupe import DuplicateRule
 from compiler.model.sync import SyncRule
-from compiler.rules.context import Context
+from compiler.rules.context import Context, PathT
 from compiler.rules.registry import rule
 
 E_BLOCKS_INTEGRATION = code(
@@ -48,7 +48,10 @@ E_SUBSCRIBER_KEY = code(
     "Subscriber key differs between clouds",
     "The subscriber key is declared as one field, but a cloud or a sendable data extension "
     "uses another (an email address instead of the contact id): the same person becomes "
-    "two subscribers, and unsubscribes and tracking no longer match the CRM record.",
+    "two subscribers, and unsubscribes and tracking no longer match the CRM record. "
+    "Sendable data extensions filled from one wrong field (a for_each template's instances, "
+    "several lists loaded from one source) share one cause and are one finding, at the "
+    "first by name, with the others as related positions.",
     "Use the declared subscriber key everywhere, or change the declaration.",
 )
 
@@ -328,6 +331,12 @@ def subscriber_key(ctx: Context) -> Iterator[Finding]:
 
 
 def _sendable_keys(ctx: Context) -> Iterator[Finding]:
+    """One finding per cause: the sendable data extensions whose subscriber relationship
+    is filled from one wrong field (a for_each template's instances, or several data
+    extensions loaded from one source) are reported once, at the first (by name), with
+    the others as related positions."""
+    causes: dict[tuple[str, str], list[tuple[str, str, PathT]]] = {}
+    declared_at: dict[tuple[str, str], tuple[str | int, ...]] = {}
     for name in sorted(ctx.eco.data_extensions):
         de = ctx.eco.data_extensions[name]
         spec = ctx.object_of_de(name)
@@ -339,14 +348,40 @@ def _sendable_keys(ctx: Context) -> Iterator[Finding]:
         if declared is None or not fed or declared[0] in origins:
             continue
         writer = sorted(ctx.graph.dataflow.in_edges(node, keys=True, data=True))[0]
-        yield ctx.finding(
-            E_SUBSCRIBER_KEY,
-            f"sendable data extension {name!r} relates {de.sendable.field!r} to the "
-            f"subscriber key, but fills it from {writer[0]}, not from {declared[0]}",
-            flow_edge(writer[3]).path,
-            address=f"data_extension.{name}",
-            related=[
-                (("data_extensions", name, "sendable", "field"), "the subscriber relationship"),
-                (declared[1], "the declared subscriber key"),
-            ],
+        key = (writer[0], declared[0])
+        causes.setdefault(key, []).append((name, de.sendable.field, flow_edge(writer[3]).path))
+        declared_at[key] = declared[1]
+    for (source, declared_key), members in causes.items():
+        yield _sendable_finding(
+            ctx, source, declared_key, declared_at[source, declared_key], members
         )
+
+
+def _sendable_finding(
+    ctx: Context,
+    source: str,
+    declared_key: str,
+    declared_path: tuple[str | int, ...],
+    members: list[tuple[str, str, PathT]],
+) -> Finding:
+    name, field, path = members[0]
+    if len(members) == 1:
+        message = (
+            f"sendable data extension {name!r} relates {field!r} to the subscriber key, but "
+            f"fills it from {source}, not from {declared_key}"
+        )
+    else:
+        names = ", ".join(repr(m[0]) for m in members)
+        message = (
+            f"sendable data extensions {names} relate their subscriber field to the "
+            f"subscriber key, but fill it from {source}, not from {declared_key}"
+        )
+    related: list[tuple[PathT, str]] = [
+        (("data_extensions", name, "sendable", "field"), "the subscriber relationship"),
+        (declared_path, "the declared subscriber key"),
+    ]
+    for other, _, other_path in members[1:]:
+        related.append((other_path, f"{other!r} is filled from {source} too"))
+    return ctx.finding(
+        E_SUBSCRIBER_KEY, message, path, address=f"data_extension.{name}", related=related
+    )

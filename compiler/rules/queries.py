@@ -15,16 +15,27 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from compiler.diagnostics import Finding, code
+from compiler.model.sync import SyncRule
 from compiler.rules.context import Context
 from compiler.rules.registry import rule
 
 E_TWO_OVERWRITES = code(
     "E3910",
-    "Two query activities overwrite one data extension",
-    "An Overwrite query empties its target data extension and fills it with its own rows. "
-    "Two of them into one data extension undo each other on every run: whichever runs "
-    "last decides what the data extension holds.",
-    "Make one of them Update (or Append), or give each its own target data extension.",
+    "Two writers overwrite one data extension",
+    "An Overwrite query empties its target data extension and fills it with its own rows "
+    '(Salesforce Help, "Query Activity": the Overwrite data action deletes every record '
+    "of the target before it inserts the query's results). Two Overwrite writers of one "
+    "data extension, however declared (sync rules written in the language, query activities "
+    "imported with their SQL), undo each other on every run: whichever runs last decides "
+    "what the data extension holds. A precedence does not help: it decides between two "
+    "values of one record, and an Overwrite deletes the records. Exempt: a writer that "
+    "reads the data extension it overwrites (its source, or a table of its SQL) consumes "
+    "the others' rows; the generated automation runs it in a later step, and its Overwrite "
+    "rebuilds the data extension from what they wrote. A writer that exists in one "
+    "environment only conflicts in that environment (each environment is checked on its "
+    "own).",
+    "Make one of them Update (or Append), give each its own target data extension, or let "
+    "the last one read the data extension it rebuilds.",
 )
 E_MISSING_TARGET = code(
     "E7910",
@@ -71,18 +82,54 @@ MID_COLUMNS = frozenset({"mid", "businessunitid", "clientid", "oybaccountid", "m
 
 @rule("query-overwrites", E_TWO_OVERWRITES)
 def query_overwrites(ctx: Context) -> Iterator[Finding]:
-    """Data extensions overwritten by several query activities or sync rules."""
+    """Data extensions overwritten by several query activities or sync rules, however
+    declared (written in the language or imported with their SQL).
+
+    One exemption is real: a writer that reads its own target consumes the others' rows.
+    Automation Studio runs it in a later step (it reads what they write), and its
+    Overwrite rebuilds the data extension from what they wrote, so it undoes nobody.
+    The writers that do not read the target still undo each other, and so would two
+    consumers (each would run in the other's step). Precedence changes none of this:
+    it decides between values of one record, and an Overwrite deletes the records."""
     for target, rules in sorted(ctx.rules_by_target.items()):
         writers = sorted(name for name, sync in rules if sync.mode == "overwrite")
-        for name in writers[1:]:
-            yield ctx.finding(
-                E_TWO_OVERWRITES,
-                f"sync rule {name!r} and {writers[0]!r} both overwrite {target}"
-                f"{_from(ctx, 'sync_rules', name)}",
-                ("sync_rules", name, "mode"),
-                address=f"sync_rule.{name}",
-                related=[(("sync_rules", writers[0], "mode"), f"{writers[0]!r} overwrites it too")],
-            )
+        consumers = [n for n in writers if _reads_target(ctx.eco.sync_rules[n], target)]
+        plain = [n for n in writers if n not in consumers]
+        for group in (plain, consumers):
+            yield from _overwrite_findings(ctx, target, group)
+
+
+def _overwrite_findings(ctx: Context, target: str, writers: list[str]) -> Iterator[Finding]:
+    for name in writers[1:]:
+        yield ctx.finding(
+            E_TWO_OVERWRITES,
+            f"sync rule {name!r} and {writers[0]!r} both overwrite {target}"
+            f"{_from(ctx, 'sync_rules', name)}",
+            ("sync_rules", name, "mode"),
+            address=f"sync_rule.{name}",
+            related=[(("sync_rules", writers[0], "mode"), f"{writers[0]!r} overwrites it too")],
+        )
+
+
+def _reads_target(sync: SyncRule, target: str) -> bool:
+    """Whether the writer reads the data extension it overwrites: its source is the
+    target, or its kept SQL selects from it."""
+    if sync.source == target:
+        return True
+    if sync.query is None:
+        return False
+    name = target.partition(".")[2].lower()
+    return name in query_tables(sync.query.sql)
+
+
+def query_tables(sql: str) -> set[str]:
+    """The tables (data extensions) a query's SQL reads, lower-cased; none when the SQL
+    does not parse (E7xxx reports it elsewhere)."""
+    try:
+        trees = sqlglot.parse(sql, dialect="tsql")
+    except (ParseError, TokenError, RecursionError):
+        return set()
+    return {t.name.lower() for tree in trees if tree is not None for t in tree.find_all(exp.Table)}
 
 
 def _from(ctx: Context, section: str, name: str) -> str:

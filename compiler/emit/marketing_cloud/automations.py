@@ -126,18 +126,41 @@ def slug(r: Recurrence) -> str:
     return name
 
 
-def steps(queries: Sequence[Query]) -> list[list[Query]]:
-    """Queries in steps: a query runs after every query that writes what it reads."""
-    writers: dict[str, set[str]] = defaultdict(set)
+def _after(queries: Sequence[Query]) -> dict[str, set[str]]:
+    """What each query waits for: every other writer of what it reads and, per target, the
+    Overwrites before it. An Overwrite empties its target before it inserts (Salesforce
+    Help, "Query Activity"), and the activities of one step run side by side, so an
+    Overwrite raced by another writer of its target may delete that writer's rows: the
+    Overwrite runs first and the target's other writers follow it; two Overwrites of one
+    target (E3910) run one after the other, the one that reads the target last."""
+    writers: dict[str, list[Query]] = defaultdict(list)
+    for q in sorted(queries, key=lambda q: q.key):
+        writers[q.target.resource].append(q)
+    after: dict[str, set[str]] = {q.key: set() for q in queries}
     for q in queries:
-        writers[q.target.resource].add(q.key)
+        after[q.key] |= {w.key for r in q.reads for w in writers[r] if w.key != q.key}
+    for target, group in writers.items():
+        overwrites = sorted(
+            (w for w in group if w.update_type == "Overwrite"),
+            key=lambda w: (target in w.reads, w.key),
+        )
+        for i, w in enumerate(overwrites):
+            after[w.key] |= {o.key for o in overwrites[:i]}
+        for w in group:
+            if w.update_type != "Overwrite":  # a consumer of the target runs after it
+                after[w.key] |= {o.key for o in overwrites if target not in o.reads}
+    return after
+
+
+def steps(queries: Sequence[Query]) -> list[list[Query]]:
+    """Queries in steps: a query runs after every query that writes what it reads, and
+    after the Overwrites of its own target (`_after`)."""
+    after = _after(queries)
     todo = sorted(queries, key=lambda q: q.key)
     done: set[str] = set()
     out: list[list[Query]] = []
     while todo:
-        ready = [
-            q for q in todo if all(w in done or w == q.key for r in q.reads for w in writers[r])
-        ]
+        ready = [q for q in todo if after[q.key] <= done]
         step = ready or todo  # a cycle: run the rest together (the loop is reported elsewhere)
         out.append(step)
         done |= {q.key for q in step}
