@@ -9,7 +9,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from compiler import resultcache
+from compiler import progress, resultcache
 from compiler.commands.common import EXIT_ERROR, EXIT_OK, env_option, path_argument, resolve_path
 
 if TYPE_CHECKING:  # the rest is imported when the result is not served from the cache
@@ -235,6 +235,7 @@ def _run(
     if write_baseline is not None and result.analyzed:
         write_baseline.write_text(baseline_document(result.findings), encoding="utf-8")
     ok = result.analyzed and not failing(result.findings, fail_on)
+    progress.finish()
     if fmt == "text":
         stdout = _print_text(result, ok)
     else:
