@@ -66,20 +66,17 @@ def cache_folder() -> Path | None:
 
 
 def _engage_fingerprint() -> str:
-    """engage's version and its own source files (name, size, modification time), so a
-    development checkout whose code changed without a new version never serves results
-    of the old code; and the Python that runs it."""
-    h = hashlib.sha256(f"{__version__}\0{sys.version}\0{sys.executable}".encode())
+    """engage's version and the bytes of its own source files, so a development
+    checkout whose code changed without a new version never serves the old code's
+    results (and a reinstall of the same code keeps its entries); and the Python."""
+    h = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
     package = Path(__file__).resolve().parent
     for dirpath, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
             if name.endswith((".py", ".json", ".yaml", ".sql", ".xml")):
-                try:
-                    info = os.stat(os.path.join(dirpath, name))
-                except OSError:
-                    continue
-                h.update(f"{dirpath}/{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+                full = os.path.join(dirpath, name)
+                h.update(f"{os.path.relpath(full, package)}\0{file_fingerprint(full)}\n".encode())
     return h.hexdigest()
 
 
