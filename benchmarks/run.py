@@ -16,7 +16,8 @@ printed with its measured value and whether it is met.
 - check / check-json: `engage check` with no parse cache (ENGAGE_NO_CACHE), text or
   `--format json`, output to a file;
 - plan: `engage plan` against an empty state; generate: `engage generate` into a fresh
-  folder; both without parse cache;
+  folder; both without parse cache and with --allow-conflicts (the ecosystems hold
+  conflicts on purpose; without it both refuse after check and measure nothing more);
 - cold / warm: `engage check` with a fresh cache folder (cold), then again with no edit
   (warm-0) and after editing one of the files (warm-1), with that cache;
 - stages: `benchmarks.stages`, the stages timed inside one process (for growth).
@@ -165,7 +166,9 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
             state.unlink(missing_ok=True)
             bench.measure(
                 results.setdefault("plan", Measure()),
-                engage("plan", str(eco), "--state", str(state), "--format", "json"),
+                engage(
+                    "plan", str(eco), "--state", str(state), "--format", "json", "--allow-conflicts"
+                ),
                 nocache,
             )
         if want("generate"):
@@ -173,7 +176,7 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
             shutil.rmtree(out, ignore_errors=True)
             bench.measure(
                 results.setdefault("generate", Measure()),
-                engage("generate", str(eco), "--out", str(out)),
+                engage("generate", str(eco), "--out", str(out), "--allow-conflicts"),
                 nocache,
             )
         if want("warm"):
