@@ -88,7 +88,10 @@ def request_key(command: str, path: Path, options: Mapping[str, object]) -> str:
         stdout_tty = sys.stdout.isatty()
     except (AttributeError, ValueError):
         stdout_tty = False
-    size = os.get_terminal_size() if stdout_tty else None
+    try:
+        size = os.get_terminal_size(sys.stdout.fileno()) if stdout_tty else None
+    except (OSError, ValueError, AttributeError):
+        size = None
     env = {k: os.environ.get(k) for k in _RENDER_ENV}
     env.update(
         (k, v) for k, v in os.environ.items() if k.startswith("ENGAGE_") and k not in _NOT_KEYS
@@ -254,7 +257,10 @@ def lookup(key: str, path: Path) -> Hit | None:
             return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None  # no entry, or a damaged one: a miss
-    return Hit(stdout, status) if _still(path, inputs) else None
+    try:
+        return Hit(stdout, status) if _still(path, inputs) else None
+    except (OSError, ValueError):
+        return None
 
 
 def store(key: str, inputs: Inputs, stdout: str, status: int) -> None:

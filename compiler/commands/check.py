@@ -187,8 +187,11 @@ def check(
             if baseline is None
             else [str(baseline), resultcache.file_fingerprint(str(baseline))],
         }
-        key = resultcache.request_key("check", target, options)
-        hit = resultcache.lookup(key, target)
+        try:
+            key = resultcache.request_key("check", target, options)
+        except OSError:  # no working directory (deleted under the run): no cache
+            key = None
+        hit = resultcache.lookup(key, target) if key is not None else None
         if hit is not None:  # written as the run that stored it wrote it
             if fmt == "text":
                 sys.stdout.write(hit.stdout)
@@ -202,7 +205,10 @@ def check(
     if key is not None:
         source = result.compilation.source
         includes = any(isinstance(d.value, dict) and "include" in d.value for d in source.documents)
-        inputs = resultcache.snapshot(target, source.files, includes)
+        try:
+            inputs = resultcache.snapshot(target, source.files, includes)
+        except (OSError, ValueError):
+            return status  # the inputs cannot be fingerprinted: nothing is stored
         resultcache.store(key, inputs, stdout, status)
     return status
 
