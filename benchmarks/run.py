@@ -16,7 +16,8 @@ printed with its measured value and whether it is met.
 - check / check-json: `engage check` with no parse cache (ENGAGE_NO_CACHE), text or
   `--format json`, output to a file;
 - plan: `engage plan` against an empty state; generate: `engage generate` into a fresh
-  folder; both without parse cache;
+  folder; both without parse cache and with --allow-conflicts (the ecosystems hold
+  conflicts on purpose; without it both refuse after check and measure nothing more);
 - cold / warm: `engage check` with a fresh cache folder (cold), then again with no edit
   (warm-0) and after editing one of the files (warm-1), with that cache;
 - stages: `benchmarks.stages`, the stages timed inside one process (for growth).
@@ -165,7 +166,9 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
             state.unlink(missing_ok=True)
             bench.measure(
                 results.setdefault("plan", Measure()),
-                engage("plan", str(eco), "--state", str(state), "--format", "json"),
+                engage(
+                    "plan", str(eco), "--state", str(state), "--format", "json", "--allow-conflicts"
+                ),
                 nocache,
             )
         if want("generate"):
@@ -173,7 +176,7 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
             shutil.rmtree(out, ignore_errors=True)
             bench.measure(
                 results.setdefault("generate", Measure()),
-                engage("generate", str(eco), "--out", str(out)),
+                engage("generate", str(eco), "--out", str(out), "--allow-conflicts"),
                 nocache,
             )
         if want("warm"):
@@ -191,10 +194,10 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
                 )
             finally:
                 edited.write_text(original, encoding="utf-8")
-        if want("stages"):
+        if want("stages") or want("stages-front"):
             bench.measure(
                 results.setdefault("stages", Measure()),
-                [PY, "-m", "benchmarks.stages", str(eco)],
+                [PY, "-m", "benchmarks.stages", str(eco), *([] if want("stages") else ["--front"])],
                 nocache,
                 ok=lambda code: code == 0,
             )
@@ -230,7 +233,7 @@ def cell(results: dict[str, Measure], name: str) -> str:
 
 
 def stage_median(m: Measure | None, stage: str) -> float:
-    if m is None or not m.extra:
+    if m is None or not m.extra or any(stage not in e for e in m.extra):
         return float("nan")
     return statistics.median(e[stage] for e in m.extra)
 
@@ -313,7 +316,7 @@ def main() -> None:
         "--only",
         nargs="*",
         default=[],
-        help="floor check check-json plan generate warm stages memory",
+        help="floor check check-json plan generate warm stages stages-front memory",
     )
     parser.add_argument("--systems", type=int, default=20000, help="systems in the memory file")
     parser.add_argument("--max-gib", type=float, default=4.0)

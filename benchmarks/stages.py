@@ -1,11 +1,13 @@
 """One ecosystem's stages timed in this process (CPU seconds), printed as one JSON line.
 
-    python -m benchmarks.stages FOLDER
+    python -m benchmarks.stages FOLDER [--front]
 
 load (no parse cache), compile (assemble, model, resolve of the base), graph, rules
 (+ suppressions), plan (against an empty state, with its generation check) and
 generate (into a fresh folder), run once each, as the commands run them, with the
-cyclic collector paused. `benchmarks.run` calls it in a fresh process per measure.
+cyclic collector paused; with --front, load to rules only (the growth of check's stages
+where plan and generate would not finish). `benchmarks.run` calls it in a fresh process
+per measure.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def _timed(times: dict[str, float], label: str, func: Callable[..., Any], *args:
     return out
 
 
-def stages(folder: Path) -> dict[str, float]:
+def stages(folder: Path, front: bool = False) -> dict[str, float]:
     times: dict[str, float] = {}
     with gc_paused(), tempfile.TemporaryDirectory(prefix="engage-bench-") as tmp:
         source = _timed(times, "load", load, folder, None, ParseCache(None))
@@ -49,6 +51,8 @@ def stages(folder: Path) -> dict[str, float]:
             apply_suppressions(comp.resolved, analyze(comp.resolved, graph))
 
         _timed(times, "rules", rules)
+        if front:
+            return times
 
         def plan() -> None:
             inputs = PlanInputs(comp.resolved, None, folder.as_posix(), "none", frozenset())
@@ -60,4 +64,4 @@ def stages(folder: Path) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(stages(Path(sys.argv[1]))))
+    print(json.dumps(stages(Path(sys.argv[1]), front="--front" in sys.argv[2:])))

@@ -73,7 +73,14 @@ class LazyGroup(click.Group):
     callback=lambda _ctx, _param, value: os.environ.__setitem__("NO_COLOR", "1") if value else None,
     help="Plain output, no colour or bold (the same as setting NO_COLOR=1).",
 )
-def cli() -> None:
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No progress on stderr (shown only on a terminal, for commands running over 2 s).",
+)
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool) -> None:
     """engage: compile a customer-engagement ecosystem described as YAML.
 
     \b
@@ -86,6 +93,9 @@ def cli() -> None:
 
     --no-color (or NO_COLOR=1) for plain output.
     """
+    from compiler import progress
+
+    ctx.with_resource(progress.session(ctx.invoked_subcommand or "", quiet=quiet))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,7 +9,7 @@ import dataclasses
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from compiler import excerpts
+from compiler import excerpts, progress
 from compiler.assemble import E_PLACEHOLDER, assemble
 from compiler.diagnostics import Finding, Span, has_errors, make, sort_findings
 from compiler.gcpause import gc_paused
@@ -122,10 +122,17 @@ def compile_path(
 def compile_environments(source: SourceSet, environment: str | None) -> list[Compilation]:
     """The named environment alone; without one, the base and then every declared
     environment, so an overlay's mistakes are never missed."""
+    progress.stage("compile")
     first = compile_source(source, environment)
     if environment is not None:
         return [first]
-    return [first, *(compile_source(source, env) for env in first.environments)]
+    progress.stage("compile", 1 + len(first.environments))
+    progress.advance()
+    comps = [first]
+    for env in first.environments:
+        comps.append(compile_source(source, env))
+        progress.advance()
+    return comps
 
 
 def _compile_path(

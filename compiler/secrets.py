@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from compiler.diagnostics import NO_EXCERPT, Finding, code, make
@@ -98,7 +99,10 @@ def _entropy(text: str) -> float:
     return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
 
 
+@lru_cache(maxsize=1 << 16)
 def _what(text: str) -> str | None:
+    """A pure function of the text: an ecosystem repeats most of its strings (types,
+    system names, field names), so each distinct string is judged once per run."""
     for name, pattern in _SHAPES:
         if pattern.search(text):
             return name

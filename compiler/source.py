@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compiler import __version__, excerpts
+from compiler import __version__, excerpts, progress
 from compiler.diagnostics import Finding, Related, Span, code, make
 from compiler.gcpause import gc_paused
 from compiler.yamlparse import Limits, ParsedDocument, ParseProblem, SpanNode, parse_text
@@ -394,8 +394,10 @@ def _load(path: Path, limits: Limits | None, cache: ParseCache | None) -> Source
         loader.findings.append(
             make(E_NO_FILES, "no .yaml or .yml files found", Span(display_path(path), 1, 1))
         )
+    progress.stage("load", len(entries))
     for entry in entries:
         loader.load_file(entry)
+        progress.advance()
     return SourceSet(
         root=root.resolve(),
         documents=tuple(loader.documents),

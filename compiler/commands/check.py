@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from compiler import progress, resultcache
 from compiler.commands.common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -14,28 +17,37 @@ from compiler.commands.common import (
     path_argument,
     resolve_path,
 )
-from compiler.diagnostics import Finding, Severity
-from compiler.render.console import make_console
-from compiler.render.findings_json import render_json
-from compiler.render.findings_markdown import render_markdown
-from compiler.render.findings_text import render_findings, summary_line
-from compiler.render.github import render_github
-from compiler.render.sarif import render_sarif
-from compiler.rules.check import CheckResult, check_path
-from compiler.rules.platform import Limits
-from compiler.suppress import BaselineError, baseline_document, load_baseline
+
+if TYPE_CHECKING:  # the rest is imported when the result is not served from the cache
+    from compiler.diagnostics import Finding
+    from compiler.rules.check import CheckResult
+    from compiler.rules.platform import Limits
 
 FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "gitlab")
-_THRESHOLD = {"error": Severity.ERROR.rank, "warning": Severity.WARNING.rank}
 
 
 def failing(findings: Sequence[Finding], fail_on: str) -> list[Finding]:
     """Active findings at or above the threshold."""
-    limit = _THRESHOLD[fail_on]
+    from compiler.diagnostics import Severity
+
+    limit = Severity.ERROR.rank if fail_on == "error" else Severity.WARNING.rank
     return [f for f in findings if f.suppressed is None and f.severity.rank >= limit]
 
 
+class _LimitOption(click.Option):
+    """--limit, whose help names the limits: read when help is shown, since importing
+    the rules package costs more than a check served from the cache."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from compiler.rules.platform import Limits
+
+        self.help = f"Override a platform limit ({', '.join(Limits.names())})."
+        return super().get_help_record(ctx)
+
+
 def _limits(pairs: tuple[str, ...]) -> Limits:
+    from compiler.rules.platform import Limits
+
     values: dict[str, int] = {}
     for pair in pairs:
         name, sep, raw = pair.partition("=")
@@ -49,6 +61,11 @@ def _limits(pairs: tuple[str, ...]) -> Limits:
 
 
 def _render(result: CheckResult, fmt: str, environment: str | None) -> str:
+    from compiler.render.findings_json import render_json
+    from compiler.render.findings_markdown import render_markdown
+    from compiler.render.github import render_github
+    from compiler.render.sarif import render_sarif
+
     findings = result.findings
     files = result.compilation.source.files
     if fmt == "json":
@@ -75,8 +92,29 @@ def _render(result: CheckResult, fmt: str, environment: str | None) -> str:
     return render_markdown(findings)
 
 
-def _print_text(result: CheckResult, ok: bool) -> None:
+class _Recorder:
+    """The console's stream, keeping a copy of what is written (for the result cache)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _print_text(result: CheckResult, ok: bool) -> str:
+    """Print the findings and the summary; return what was printed."""
+    from compiler.render.console import make_console
+    from compiler.render.findings_text import render_findings, summary_line
+
     console = make_console()
+    recorder = _Recorder(console.file)
+    console.file = recorder  # type: ignore[assignment]
     render_findings(console, result.findings)
     line = summary_line(result.findings)
     if not result.analyzed:
@@ -86,6 +124,8 @@ def _print_text(result: CheckResult, ok: bool) -> None:
         console.print(f"[bold green]OK[/] {result.resources} resources checked ({envs}): {line}")
     else:
         console.print(f"[bold red]FAILED[/] {line}")
+    console.file.flush()
+    return "".join(recorder.parts)
 
 
 @click.command()
@@ -125,7 +165,7 @@ def _print_text(result: CheckResult, ok: bool) -> None:
     "limits",
     multiple=True,
     metavar="NAME=N",
-    help=f"Override a platform limit ({', '.join(Limits.names())}).",
+    cls=_LimitOption,
 )
 def check(
     path: Path | None,
@@ -141,6 +181,56 @@ def check(
     Without --env, the base and every environment are checked. Exits 1 when validation
     fails or a finding at --fail-on (or worse) is not suppressed, 0 otherwise.
     """
+    target = resolve_path(path)
+    key = None
+    if write_baseline is None:  # a run that writes a file is not served from the cache
+        options = {
+            "env": environment,
+            "format": fmt,
+            "fail_on": fail_on,
+            "limits": list(limits),
+            "baseline": None
+            if baseline is None
+            else [str(baseline), resultcache.file_fingerprint(str(baseline))],
+        }
+        try:
+            key = resultcache.request_key("check", target, options)
+        except OSError:  # no working directory (deleted under the run): no cache
+            key = None
+        hit = resultcache.lookup(key, target) if key is not None else None
+        if hit is not None:  # written as the run that stored it wrote it
+            if fmt == "text":
+                sys.stdout.write(hit.stdout)
+                sys.stdout.flush()
+            else:
+                click.echo(hit.stdout, nl=False)
+            return hit.status
+    status, stdout, result = _run(
+        target, environment, fmt, fail_on, baseline, write_baseline, limits
+    )
+    if key is not None:
+        source = result.compilation.source
+        includes = any(isinstance(d.value, dict) and "include" in d.value for d in source.documents)
+        try:
+            inputs = resultcache.snapshot(target, source.files, includes)
+        except (OSError, ValueError):
+            return status  # the inputs cannot be fingerprinted: nothing is stored
+        resultcache.store(key, inputs, stdout, status)
+    return status
+
+
+def _run(
+    target: Path,
+    environment: str | None,
+    fmt: str,
+    fail_on: str,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    limits: tuple[str, ...],
+) -> tuple[int, str, CheckResult]:
+    from compiler.rules.check import check_path
+    from compiler.suppress import BaselineError, baseline_document, load_baseline
+
     accepted = None
     if baseline is not None:
         try:
@@ -148,7 +238,7 @@ def check(
         except BaselineError as err:
             raise click.ClickException(str(err)) from err
     result = check_path(
-        resolve_path(path),
+        target,
         environment,
         limits=_limits(limits),
         baseline=accepted,
@@ -157,8 +247,10 @@ def check(
     if write_baseline is not None and result.analyzed:
         write_baseline.write_text(baseline_document(result.findings), encoding="utf-8")
     ok = result.analyzed and not failing(result.findings, fail_on)
+    progress.finish()
     if fmt == "text":
-        _print_text(result, ok)
+        stdout = _print_text(result, ok)
     else:
-        click.echo(_render(result, fmt, environment), nl=False)
-    return EXIT_OK if ok else EXIT_ERROR
+        stdout = _render(result, fmt, environment)
+        click.echo(stdout, nl=False)
+    return (EXIT_OK if ok else EXIT_ERROR), stdout, result

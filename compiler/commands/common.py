@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from compiler.pipeline import Compilation, compile_path
-from compiler.render.console import make_console
-from compiler.render.findings_text import render_findings, summary_line
+if TYPE_CHECKING:  # imported where used: `engage check` served from its cache needs neither
+    from compiler.pipeline import Compilation
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,7 +31,7 @@ def path_argument(func: F) -> F:
     )(func)
 
 
-# Leaving out --env means one thing in every command (docs/environments.md): the
+# Leaving out --env means one thing in every command (README, "Leaving out --env"): the
 # ecosystem's `default_environment`, else the base. `validate` and `check` then also
 # validate and analyze the base and every other environment, so that no overlay's
 # error is missed; `--env NAME` restricts them to NAME.
@@ -64,6 +63,8 @@ def resolve_path(path: Path | None) -> Path:
 
 def compile_for(path: Path | None, environment: str | None) -> Compilation:
     """For `validate` and `check`: without --env, the base and every environment."""
+    from compiler.pipeline import compile_path
+
     return compile_path(resolve_path(path), environment, all_environments=environment is None)
 
 
@@ -75,6 +76,9 @@ def compile_one(path: Path | None, environment: str | None) -> Compilation:
 
 
 def print_findings_text(comp: Compilation, ok_message: str) -> None:
+    from compiler.render.console import make_console
+    from compiler.render.findings_text import render_findings, summary_line
+
     console = make_console()
     render_findings(console, comp.findings)
     line = summary_line(comp.findings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from compiler import progress
 from compiler.diagnostics import Finding, sort_findings
 from compiler.gcpause import gc_paused
 from compiler.graph import EcosystemGraph, build_graph
@@ -44,6 +45,7 @@ def _analyze(
     comp: Compilation, limits: Limits | None
 ) -> tuple[list[Finding], set[tuple[str, int]], EcosystemGraph]:
     assert comp.resolved is not None
+    progress.stage(f"graph ({comp.environment or 'base'})")
     graph = build_graph(comp.resolved)
     raw = analyze(comp.resolved, graph, limits=limits)
     marked, used = apply_suppressions(comp.resolved, raw)

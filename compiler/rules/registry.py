@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from compiler import progress
 from compiler.diagnostics import CodeInfo, Finding, code, make
 from compiler.rules.context import Context
 
@@ -96,7 +97,9 @@ def run_rules(
 ) -> list[Finding]:
     wanted = set(only) if only is not None else None
     findings: list[Finding] = []
-    for name in sorted(RULES):
-        if wanted is None or name in wanted:
-            findings.extend(run_rule(RULES[name], ctx, debug=debug))
+    names = [n for n in sorted(RULES) if wanted is None or n in wanted]
+    progress.stage(f"rules ({ctx.resolved.environment or 'base'})", len(names))
+    for name in names:
+        findings.extend(run_rule(RULES[name], ctx, debug=debug))
+        progress.advance()
     return findings
