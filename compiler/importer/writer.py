@@ -29,7 +29,8 @@ HEADERS = {
     "integrations.yaml": "Marketing Cloud Connect and the automations that run query activities.",
     "sync/queries.yaml": "Query activities: the SQL is kept as retrieved; fields, filter and mode "
     "are its data flow, derived from the SQL.",
-    "dedupe.yaml": "Matching and duplicate rules.",
+    "dedupe.yaml": "Matching and duplicate rules, and the custom permissions that exempt from "
+    "them.",
     "environments/production.yaml": "Ids that differ per environment (MIDs), as retrieved.",
 }
 
