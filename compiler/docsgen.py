@@ -32,6 +32,7 @@ from compiler.fsutil import write_atomic
 from compiler.model import DocumentModel
 from compiler.model.base import (
     API_NAME_PATTERN,
+    FIELD_NAME_PATTERN,
     NAME_PATTERN,
     OBJECT_KEY_PATTERN,
     Resource,
@@ -52,6 +53,8 @@ _PATTERNS = {
     OBJECT_KEY_PATTERN: "object key (`system.Object`)",
     or_template(NAME_PATTERN): "name (or a `${each…}` placeholder)",
     or_template(API_NAME_PATTERN): "API name (or a `${each…}` placeholder)",
+    FIELD_NAME_PATTERN: "field name (spaces allowed, [Names](#names-and-addresses))",
+    or_template(FIELD_NAME_PATTERN): "field name (spaces allowed, or a `${each…}` placeholder)",
     or_template(
         OBJECT_KEY_PATTERN
     ): "object key (`system.Object`, or with a `${each…}` placeholder)",

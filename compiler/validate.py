@@ -11,6 +11,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from compiler.diagnostics import CodeInfo, Finding, code, make
 from compiler.model import RESOURCE_SECTIONS, Ecosystem
+from compiler.model.base import FIELD_NAME_HINT, FIELD_NAME_PATTERN
 from compiler.spans import SpanIndex
 from compiler.suggest import closest, did_you_mean
 
@@ -48,7 +49,9 @@ E_FORMAT = code(
     "E1005",
     "Invalid name or format",
     "Names reach generated XML, SQL and file names, so they are restricted to letters, digits "
-    "and underscores (resource names may also use '-'); durations look like 15m, 1h, 7d.",
+    "and underscores (resource names may also use '-'; data extension field names, and the "
+    "references to them, may also hold '-' and single spaces between words, as real data "
+    "extensions' 'First Name' does); durations look like 15m, 1h, 7d.",
     "Rename using letters, digits and underscores, starting with a letter.",
     suppressible=False,
 )
@@ -250,8 +253,17 @@ def validation_findings(
         seen.add((info.code, path))
         key_error = info is E_UNKNOWN_KEY or "[key]" in err["loc"]
         err = {**err, "loc": loc}
-        findings.append(make(info, _describe(err, info, path, root), index.at(path, key=key_error)))
+        span = index.at(path, key=key_error)
+        findings.append(make(info, _describe(err, info, path, root), span, hint=_hint(err)))
     return findings
+
+
+def _hint(err: Any) -> str | None:
+    """The field-name rule in words, for a name that breaks it (other codes keep theirs)."""
+    if err["type"] == "string_pattern_mismatch":
+        pattern = str((err.get("ctx") or {}).get("pattern", ""))
+        return FIELD_NAME_HINT if FIELD_NAME_PATTERN in pattern else None
+    return None
 
 
 @dataclass(frozen=True)

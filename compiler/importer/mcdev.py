@@ -38,11 +38,20 @@ from compiler.importer.core import (
     Status,
     resource_name,
 )
+from compiler.model.base import FIELD_NAME_HINT, FIELD_NAME_PATTERN, MAX_FIELD_NAME
 from compiler.redact import secret_key
 from compiler.secrets import find_secrets
 
 PARENT = "_ParentBU_"
 API_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
+FIELD_NAME = re.compile(FIELD_NAME_PATTERN)
+
+
+def field_name_ok(name: str) -> bool:
+    """A data extension field name engage keeps as it is ("First Name", "Email Address")."""
+    return len(name) <= MAX_FIELD_NAME and FIELD_NAME.match(name) is not None
+
+
 DE_TYPES = {"Text", "Number", "Date", "Boolean", "EmailAddress", "Phone", "Decimal", "Locale"}
 UPDATE_MODES = {"overwrite": "overwrite", "update": "upsert", "append": "insert"}
 RETENTION_UNITS = {"days": "days", "weeks": "weeks", "months": "months", "years": "years"}
@@ -350,8 +359,8 @@ def _type_folder(reader: _Reader, bu: str, folder: Path) -> None:
 def _de_field(raw: dict[str, Any], partial: list[str]) -> tuple[str, dict[str, Any]] | None:
     name = str(raw.get("Name", ""))
     ftype = str(raw.get("FieldType", "Text"))
-    if not API_NAME.match(name):
-        partial.append(f"field {name!r} (engage field names hold letters, digits and _ only)")
+    if not field_name_ok(name):
+        partial.append(f"field {name!r} ({FIELD_NAME_HINT[0].lower()}{FIELD_NAME_HINT[1:]})")
         return None
     if ftype not in DE_TYPES:
         partial.append(f"field {name!r} of type {ftype!r}")
@@ -679,7 +688,12 @@ def _query(reader: _Reader, path: Path, bu: str, meta: dict[str, Any], sql: str)
     integration, _ = reader.automations.get(key, ("mc_queries", None))
     fields: dict[str, Any] = {}
     for column, origin in flow.columns.items():
-        if origin is not None and origin[0] == flow.main and API_NAME.match(column):
+        if (
+            origin is not None
+            and origin[0] == flow.main
+            and field_name_ok(column)
+            and field_name_ok(origin[1])
+        ):
             fields[column] = origin[1]
         else:
             partial.append(
@@ -746,7 +760,7 @@ def _stub(reader: _Reader, bu: str, key: str, flow: ln.Lineage, file: str) -> st
     """A data extension a query writes but the retrieve lacks: declared from the columns the
     query writes (Text 255), labelled so `engage check` reports it (E2920)."""
     resource = resource_name(key or "missing_target", reader.names)
-    fields = {c: {"type": "Text", "length": 255} for c in flow.columns if API_NAME.match(c)}
+    fields = {c: {"type": "Text", "length": 255} for c in flow.columns if field_name_ok(c)}
     value: dict[str, Any] = {
         "business_unit": reader.units[bu],
         "name": key,

@@ -31,6 +31,18 @@ Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 # brackets or punctuation can reach generated XML or SQL through one.
 API_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,79}$"
 ApiName = Annotated[str, StringConstraints(pattern=API_NAME_PATTERN)]
+# A field name that may hold spaces between its words, as most fields of real Marketing
+# Cloud data extensions do ("First Name", "Email Address"): letters, digits, `_` and `-`,
+# words separated by single spaces, starting with a letter, at most 128 characters. No
+# quote, bracket, dot or control character can reach generated SQL, JSON or Python through
+# one; generated SQL brackets every identifier (compiler/emit/sql.py).
+FIELD_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z0-9_-]+)*$"
+MAX_FIELD_NAME = 128
+FIELD_NAME_HINT = (
+    "A field name holds letters, digits, '_' and '-', its words separated by single spaces "
+    '("First Name"), starts with a letter and has at most 128 characters.'
+)
+FieldName = Annotated[str, StringConstraints(pattern=FIELD_NAME_PATTERN, max_length=MAX_FIELD_NAME)]
 # `system.Object`, e.g. crm.Contact or mc.retail_newsletter[brand_retail].
 OBJECT_KEY_PATTERN = (
     r"^[A-Za-z][A-Za-z0-9_-]{0,79}\.[A-Za-z_][A-Za-z0-9_]{0,79}(\[[A-Za-z0-9_-]{1,80}\])?$"
@@ -49,6 +61,9 @@ def or_template(pattern: str) -> str:
 
 NameRef = Annotated[str, StringConstraints(pattern=or_template(NAME_PATTERN))]
 ApiNameRef = Annotated[str, StringConstraints(pattern=or_template(API_NAME_PATTERN))]
+FieldNameRef = Annotated[
+    str, StringConstraints(pattern=or_template(FIELD_NAME_PATTERN), max_length=MAX_FIELD_NAME)
+]
 ObjectRef = Annotated[str, StringConstraints(pattern=or_template(OBJECT_KEY_PATTERN))]
 # 15m, 1h, 24h, 7d, 30s.
 Duration = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,6}(s|m|h|d)$")]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from compiler.model.base import ApiNameRef, Channel, Duration, Model, Name, NameRef, Text
+from compiler.model.base import Channel, Duration, FieldNameRef, Model, Name, NameRef, Text
 
 
 class Purpose(Model):
@@ -23,7 +23,7 @@ ObjectName = Annotated[
 
 class Storage(Model):
     object: ObjectName = Field(description="Object or data extension holding the choice.")
-    field: ApiNameRef
+    field: FieldNameRef
     polarity: Literal["opt_out", "opt_in", "status"] = Field(
         description="opt_out: true means opted out; opt_in: true means consented; "
         "status: a value from opted_in_values / opted_out_values."

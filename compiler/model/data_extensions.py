@@ -6,7 +6,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from compiler.model.base import ApiName, ApiNameRef, Model, NameRef, PersonalData, Resource, Text
+from compiler.model.base import (
+    FieldName,
+    FieldNameRef,
+    Model,
+    NameRef,
+    PersonalData,
+    Resource,
+    Text,
+)
 
 DeFieldType = Literal[
     "Text", "Number", "Date", "Boolean", "EmailAddress", "Phone", "Decimal", "Locale"
@@ -26,7 +34,7 @@ class DeField(Model):
 
 
 class Sendable(Model):
-    field: ApiNameRef = Field(description="The field related to the subscriber key.")
+    field: FieldNameRef = Field(description="The field related to the subscriber key.")
     relates_to: Literal["subscriber_key"] = "subscriber_key"
 
 
@@ -43,7 +51,7 @@ class DataExtension(Resource):
     name: Text = Field(default="", description="Display name; defaults to the resource name.")
     external_key: Text = Field(default="", description="Customer key (36 characters at most).")
     folder: Text = ""
-    fields: dict[ApiName, DeField]
+    fields: dict[FieldName, DeField]
     sendable: Sendable | None = None
     shared_with: list[NameRef] | Literal["*"] = Field(
         default_factory=list, description="Business units this data extension is shared with."

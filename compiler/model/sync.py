@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from compiler.model.base import (
-    ApiName,
-    ApiNameRef,
     Channel,
+    FieldName,
+    FieldNameRef,
     Model,
     NameRef,
     ObjectRef,
@@ -35,7 +35,7 @@ Scalar = str | int | float | bool
 
 
 class FieldMapping(Model):
-    from_: ApiNameRef | None = Field(default=None, alias="from", description="Source field.")
+    from_: FieldNameRef | None = Field(default=None, alias="from", description="Source field.")
     value: Scalar | None = Field(default=None, description="A constant instead of a source field.")
     transform: list[Transform] | Transform = "none"
     precedence: Precedence | None = None
@@ -45,7 +45,7 @@ class FieldMapping(Model):
 
 
 class Condition(Model):
-    field: ApiNameRef
+    field: FieldNameRef
     op: Literal["eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "is_null", "not_null"] = "eq"
     value: Scalar | list[Scalar] | None = None
 
@@ -61,8 +61,8 @@ class Gate(Model):
 
 
 class Match(Model):
-    source: ApiNameRef
-    target: ApiNameRef
+    source: FieldNameRef
+    target: FieldNameRef
 
 
 class KeptQuery(Model):
@@ -91,7 +91,7 @@ class SyncRule(Resource):
         "that no longer qualify (e.g. who opted out) leave it.",
     )
     match: Match | None = None
-    fields: dict[ApiName, ApiNameRef | FieldMapping] = Field(
+    fields: dict[FieldName, FieldNameRef | FieldMapping] = Field(
         description="Target field → source field, or a mapping with a transform or precedence."
     )
     precedence: Precedence | None = Field(
@@ -103,7 +103,7 @@ class SyncRule(Resource):
         default_factory=list,
         description="Channels whose opted-out records this rule never selects.",
     )
-    order_by: ApiNameRef | None = Field(
+    order_by: FieldNameRef | None = Field(
         default=None, description="Field deciding the most recent record among duplicates."
     )
     business_unit: NameRef | None = None
