@@ -258,3 +258,28 @@ def test_drift_on_exemptions_and_permissions(imported: Path, engage: RunEngage) 
             False,
         ),
     ]
+
+
+def test_drift_on_a_field_name_with_spaces(imported: Path, engage: RunEngage) -> None:
+    """A spaced data-extension field pairs by its name: a type changed in the org is drift
+    on that field, a spaced field added is drift too; the unchanged retrieve is none."""
+    path = Path("fresh/mc_retail/retrieve/solvis/_ParentBU_/dataExtension")
+    path = path / "Customers_Master.dataExtension-meta.json"
+    data = json.loads(path.read_text())
+    for field in data["Fields"]:
+        if field["Name"] == "Date Of Resubscription":
+            field["FieldType"] = "Text"
+            field["MaxLength"] = "20"
+    data["Fields"].append({"Name": "Preferred Store", "MaxLength": 50, "FieldType": "Text"})
+    path.write_text(json.dumps(data, indent=4))
+    run = engage("drift", "eco", "--against", "fresh/mc_retail", "--format", "json")
+    assert run.code == 2, run.out
+    drift = {
+        (d["address"], d["attribute"]): (d["ecosystem"], d["org"])
+        for d in json.loads(run.out)["drift"]
+    }
+    key = "data_extension.Customers_Master"
+    assert drift[(key, "fields.Date Of Resubscription.type")] == ("Date", "Text")
+    assert drift[(key, "fields.Date Of Resubscription.length")] == (None, 20)
+    assert drift[(key, "fields.Preferred Store")][0] == "(absent)"
+    assert len(drift) == 3

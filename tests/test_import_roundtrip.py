@@ -303,3 +303,19 @@ def test_duplicate_rule_exemptions_come_back(generated: tuple[Path, dict[str, En
         "Standard_Lead_Match_Rule_v1_0",
     ]
     assert ("securityOption", "BypassSharingRules") in _xml(path)
+
+
+def test_a_field_name_with_spaces_comes_back_as_retrieved(
+    generated: tuple[Path, dict[str, Entry]],
+) -> None:
+    """Customers_Master's "Date Of Resubscription" is imported under its own name and
+    generated back with it, the field identical to the retrieved one."""
+    build, entries = generated
+    source = MC_SOURCE / "_ParentBU_" / "dataExtension" / "Customers_Master.dataExtension-meta.json"
+    path = (
+        build / "marketing_cloud" / "deploy" / "mc" / "_ParentBU_" / "dataExtension" / source.name
+    )
+    org = {f["Name"]: f for f in _normal(json.loads(source.read_text()))["Fields"]}
+    back = {f["Name"]: f for f in _normal(json.loads(path.read_text()))["Fields"]}
+    assert back["Date Of Resubscription"] == org["Date Of Resubscription"]
+    assert "Date Of Resubscription" not in entries[source.as_posix()].reason
