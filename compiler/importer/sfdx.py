@@ -565,10 +565,13 @@ def _permission_set(reader: _Reader, path: Path) -> None:
         )
         return
     permissions: dict[str, dict[str, Any]] = {}
+    empty: list[str] = []  # elements granting nothing: generate writes none
     for perm in fx.children(root, "objectPermissions"):
         ops = [op for tag, op in OBJECT_FLAGS if fx.flag(perm, tag)]
         if ops:
             permissions.setdefault(fx.text(perm, "object"), {})["object"] = ops
+        else:
+            empty.append(f"objectPermissions {fx.text(perm, 'object')}: grants nothing")
     for perm in fx.children(root, "fieldPermissions"):
         obj, _, fname = fx.text(perm, "field").partition(".")
         level = (
@@ -576,6 +579,8 @@ def _permission_set(reader: _Reader, path: Path) -> None:
         )
         if level and fname:
             permissions.setdefault(obj, {}).setdefault("fields", {})[fname] = level
+        else:
+            empty.append(f"fieldPermissions {fx.text(perm, 'field')}: grants nothing")
     partial = _not_kept(
         unread(
             root,
@@ -590,6 +595,7 @@ def _permission_set(reader: _Reader, path: Path) -> None:
             },
         )
     )
+    partial.extend(f"{e} (not kept)" for e in empty)
     if label != dev:
         partial.append(f"label {label!r} (the generated permission set is labelled {dev!r})")
     if fx.flag(root, "hasActivationRequired"):
