@@ -196,3 +196,90 @@ def test_username_exemptions_pair_with_the_ecosystem_users(
         for d in json.loads(run.out)["drift"]
     ]
     assert drift == [("duplicate_rule.Lead_Name_Company", "bypass", ["MC_Connect_Integration"], [])]
+
+
+def test_drift_on_exemptions_and_permissions(imported: Path, engage: RunEngage) -> None:
+    """Issue 8's constructs drift like the others: an exemption removed from a duplicate
+    rule, an object permission and a user permission added to the connector's permission
+    set, a custom permission relabelled; the protected rule's drift is listed first."""
+    dedupe = Path("eco/dedupe.yaml")
+    dedupe.write_text(
+        dedupe.read_text().replace(
+            "  Lead_Name_Company:\n", "  Lead_Name_Company:\n    protected: true\n"
+        )
+    )
+    sf = Path("fresh/sf_retail/force-app/main/default")
+    rule = sf / "duplicateRules/Lead.Lead_Name_Company.duplicateRule-meta.xml"
+    text = rule.read_text()
+    start = text.index("        <duplicateRuleFilterItems>\n            <field>Bypass_Duplicate")
+    end = text.index("</duplicateRuleFilterItems>\n", start) + len("</duplicateRuleFilterItems>\n")
+    rule.write_text(text[:start] + text[end:])
+    permission_set = sf / "permissionsets/MC_Connect_Integration.permissionset-meta.xml"
+    text = permission_set.read_text()
+    contact = text.index("<object>Contact</object>")
+    at = text.rindex("<allowDelete>false</allowDelete>", 0, contact)
+    text = text[:at] + "<allowDelete>true</allowDelete>" + text[at + 32 :]
+    permission_set.write_text(text.replace("<name>ApiUserOnly</name>", "<name>ViewAllData</name>"))
+    custom = sf / "customPermissions/Bypass_Duplicate_Rules.customPermission-meta.xml"
+    custom.write_text(custom.read_text().replace("Bypass Duplicate Rules<", "Skip Dedupe<"))
+    run = engage("drift", "eco", "--against", "fresh/sf_retail", "--format", "json")
+    assert run.code == 2, run.out
+    drift = [
+        (d["address"], d["attribute"], d["ecosystem"], d["org"], d["protected"])
+        for d in json.loads(run.out)["drift"]
+    ]
+    assert drift == [
+        (
+            "duplicate_rule.Lead_Name_Company",
+            "exempt.custom_permissions",
+            ["Bypass_Duplicate_Rules"],
+            [],
+            True,
+        ),
+        (
+            "custom_permission.Bypass_Duplicate_Rules",
+            "label",
+            "Bypass Duplicate Rules",
+            "Skip Dedupe",
+            False,
+        ),
+        (
+            "integration_user.MC_Connect_Integration",
+            "permissions.Contact.object",
+            ["read", "create", "edit"],
+            ["read", "create", "edit", "delete"],
+            False,
+        ),
+        (
+            "integration_user.MC_Connect_Integration",
+            "user_permissions",
+            ["ApiEnabled", "ApiUserOnly"],
+            ["ApiEnabled", "ViewAllData"],
+            False,
+        ),
+    ]
+
+
+def test_drift_on_a_field_name_with_spaces(imported: Path, engage: RunEngage) -> None:
+    """A spaced data-extension field pairs by its name: a type changed in the org is drift
+    on that field, a spaced field added is drift too; the unchanged retrieve is none."""
+    path = Path("fresh/mc_retail/retrieve/solvis/_ParentBU_/dataExtension")
+    path = path / "Customers_Master.dataExtension-meta.json"
+    data = json.loads(path.read_text())
+    for field in data["Fields"]:
+        if field["Name"] == "Date Of Resubscription":
+            field["FieldType"] = "Text"
+            field["MaxLength"] = "20"
+    data["Fields"].append({"Name": "Preferred Store", "MaxLength": 50, "FieldType": "Text"})
+    path.write_text(json.dumps(data, indent=4))
+    run = engage("drift", "eco", "--against", "fresh/mc_retail", "--format", "json")
+    assert run.code == 2, run.out
+    drift = {
+        (d["address"], d["attribute"]): (d["ecosystem"], d["org"])
+        for d in json.loads(run.out)["drift"]
+    }
+    key = "data_extension.Customers_Master"
+    assert drift[(key, "fields.Date Of Resubscription.type")] == ("Date", "Text")
+    assert drift[(key, "fields.Date Of Resubscription.length")] == (None, 20)
+    assert drift[(key, "fields.Preferred Store")][0] == "(absent)"
+    assert len(drift) == 3

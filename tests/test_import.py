@@ -148,15 +148,31 @@ def test_check_finds_the_conflicts_planted_in_the_retrieved_org(imported: Path) 
 def test_exempting_the_connector_user_silences_the_block_rule_finding(imported: Path) -> None:
     path = imported / "dedupe.yaml"
     text = path.read_text().replace(
-        "    active: true\n    labels:\n      imported_from: \n        orgs/sf_retail/"
-        "force-app/main/default/duplicateRules/Contact",
-        "    active: true\n    bypass: [MC_Connect_Integration]\n    labels:\n"
-        "      imported_from: \n"
-        "        orgs/sf_retail/force-app/main/default/duplicateRules/Contact",
+        "    active: true\n    exempt:\n      profiles:\n        - System Administrator\n",
+        "    active: true\n    bypass: [MC_Connect_Integration]\n",
     )
     assert "bypass: [MC_Connect_Integration]" in text
     path.write_text(text)
     assert "W5910" not in _check(imported)
+
+
+def test_a_custom_permission_the_connector_holds_exempts_it(imported: Path) -> None:
+    """The connector's permission set grants Bypass_Duplicate_Rules (imported with its User
+    formula field as user_field): a Block rule exempting that permission exempts it."""
+    users = (imported / "integration_users.yaml").read_text()
+    assert "custom_permissions:\n      - Bypass_Duplicate_Rules" in users
+    path = imported / "dedupe.yaml"
+    text = path.read_text().replace(
+        "    exempt:\n      profiles:\n        - System Administrator\n",
+        "    exempt:\n      profiles:\n        - System Administrator\n"
+        "      custom_permissions: [Bypass_Duplicate_Rules]\n",
+    )
+    assert "custom_permissions: [Bypass_Duplicate_Rules]" in text
+    path.write_text(text)
+    assert "W5910" not in _check(imported)
+    # a profile exemption is not the connector's: the imported user's profile is unknown
+    path.write_text(text.replace("      custom_permissions: [Bypass_Duplicate_Rules]\n", ""))
+    assert "W5910" in _check(imported)
 
 
 def test_the_report_accounts_for_every_retrieved_file(imported: Path, orgs: Path) -> None:
@@ -165,20 +181,21 @@ def test_the_report_accounts_for_every_retrieved_file(imported: Path, orgs: Path
         rel = Path("orgs") / path.relative_to(orgs)
         assert f"### `{rel.as_posix()}`" in report, rel
     assert "**not imported** PermissionSet: not an integration user's" in report
-    assert "**not imported** CustomPermission" in report
+    assert "**imported** CustomPermission → `custom_permission.Bypass_Duplicate_Rules`" in report
+    assert "CustomField → `custom_permission.Bypass_Duplicate_Rules`" in report
     assert "**not imported** layout: engage does not model layout metadata" in report
     # a field name with spaces, as real data extensions have, is imported as it is
     assert "field 'Date Of Resubscription'" not in report
     assert "Date Of Resubscription:" in (imported / "data_extensions/parent.yaml").read_text()
     assert "not kept: formula" in report
-    assert "filter item Profile.Name notEqual 'Marketing Integration Profile'" in report
+    assert "filter item Profile.Name 'System Administrator' (written as User.Profile)" in report
 
 
 def test_json_report(orgs: Path, engage: RunEngage) -> None:
     run = engage("import", SF, MC, "--out", "out", "--format", "json")
     assert run.code == 0
     doc = json.loads(run.out)
-    assert doc["summary"] == {"imported": 13, "partly imported": 12, "not imported": 5}
+    assert doc["summary"] == {"imported": 15, "partly imported": 13, "not imported": 4}
     assert {e["status"] for e in doc["entries"]} == {"imported", "partly imported", "not imported"}
     assert [f["code"] for f in doc["findings"]] == ["W9914"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from compiler.importer import lineage as ln
-from compiler.importer.mcdev import boolean, integer, schedule_of
+from compiler.importer.mcdev import _automation_written, boolean, integer, schedule_of
 from compiler.rules.queries import hardcoded_ids
 
 
@@ -87,8 +87,34 @@ def test_automation_schedules() -> None:
     every, partial = schedule_of(
         {"icalRecur": "FREQ=DAILY;INTERVAL=1", "timezoneName": "Romance Standard Time"}
     )
-    assert every == {"every": "1d"} and partial == ["timezoneName 'Romance Standard Time'"]
+    assert every == {"every": "1d"} and partial == []
     assert schedule_of({"icalRecur": "FREQ=WEEKLY;BYDAY=MO"})[0] is None
+
+
+def test_an_automation_as_generate_writes_it_back() -> None:
+    """Each key generate writes differently is named; one it writes alike is not."""
+    raw = {
+        "key": "Nightly",
+        "name": "Nightly",
+        "status": "Scheduled",
+        "type": "scheduled",
+        "r__folder_Path": "my automations",
+        "schedule": {
+            "startDate": "2026-01-05T00:00:00",
+            "endDate": "2079-06-06T00:00:00",
+            "icalRecur": "FREQ=DAILY;INTERVAL=1",
+            "timezoneName": "Romance Standard Time",
+            "typeId": 3,
+        },
+    }
+    reasons = "; ".join(_automation_written(raw, {"every": "1d"}))
+    assert "generate writes engage_every_1_days.automation-meta.json" in reasons
+    assert "status 'Scheduled'" in reasons and "timezoneName" in reasons
+    for alike in ("startDate", "endDate", "typeId", "r__folder_Path", "description", "type "):
+        assert alike not in reasons, alike
+    assert _automation_written(raw, {"every": "1s"}) == [
+        "the automation (no schedule engage can write: its queries run unscheduled)"
+    ]
 
 
 def test_hardcoded_ids() -> None:

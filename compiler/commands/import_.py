@@ -45,6 +45,7 @@ def import_(paths: tuple[Path, ...], out: Path, name: str, fmt: str) -> int:
     the projects are reported and never written. Exits 0 when imported, 1 on errors.
     """
     from compiler.importer import import_paths
+    from compiler.importer.access import refine_permission_sets
     from compiler.importer.report import render_json, render_markdown
     from compiler.importer.writer import write
 
@@ -57,6 +58,7 @@ def import_(paths: tuple[Path, ...], out: Path, name: str, fmt: str) -> int:
         return _fail(findings, fmt)
     out.mkdir(parents=True, exist_ok=True)
     write(result, out, name)
+    refine_permission_sets(result, out)
     (out / "import-report.md").write_text(render_markdown(result), encoding="utf-8")
     if fmt == "json":
         click.echo(render_json(result, out=out.as_posix()), nl=False)

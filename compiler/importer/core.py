@@ -159,6 +159,7 @@ _KIND = {
     "sync_rules": "sync_rule",
     "matching_rules": "matching_rule",
     "duplicate_rules": "duplicate_rule",
+    "custom_permissions": "custom_permission",
 }
 
 

@@ -23,6 +23,7 @@ from compiler.emit.marketing_cloud.names import flat_name
 from compiler.emit.names import developer_name
 from compiler.importer.core import ImportResult
 from compiler.model import DataExtension, DuplicateRule, IntegrationUser, MatchingRule, ObjectDef
+from compiler.model.dedupe import CustomPermission
 from compiler.model.sync import SyncRule
 
 IGNORED = frozenset({"description", "labels", "suppress", "protected", "for_each"})
@@ -33,6 +34,7 @@ NOT_RETRIEVED: dict[str, frozenset[str]] = {
 MODELS: dict[str, type[BaseModel]] = {
     "duplicate_rules": DuplicateRule,
     "matching_rules": MatchingRule,
+    "custom_permissions": CustomPermission,
     "integration_users": IntegrationUser,
     "objects": ObjectDef,
     "data_extensions": DataExtension,
@@ -41,12 +43,19 @@ MODELS: dict[str, type[BaseModel]] = {
 KINDS = {
     "duplicate_rules": "duplicate_rule",
     "matching_rules": "matching_rule",
+    "custom_permissions": "custom_permission",
     "integration_users": "integration_user",
     "objects": "object",
     "data_extensions": "data_extension",
     "sync_rules": "sync_rule",
 }
-SALESFORCE = ("duplicate_rules", "matching_rules", "integration_users", "objects")
+SALESFORCE = (
+    "duplicate_rules",
+    "matching_rules",
+    "custom_permissions",
+    "integration_users",
+    "objects",
+)
 MARKETING_CLOUD = ("data_extensions", "sync_rules")
 CONSENT = re.compile(r"(?i)opt_?out|consent|unsubscri|do_?not|has_?opted")
 ABSENT = "(absent)"
@@ -83,6 +92,8 @@ def identity(section: str, name: str, attrs: Mapping[str, Any]) -> str | None:
         return f"{section}:{attrs.get('object')}.{(developer_name(name) or name).lower()}"
     if section == "integration_users":
         return f"{section}:{(developer_name(name, 80) or name).lower()}"
+    if section == "custom_permissions":
+        return f"{section}:{(developer_name(name) or name).lower()}"
     if section == "objects":
         return f"{section}:{name}"
     if section == "data_extensions":

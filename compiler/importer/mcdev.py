@@ -551,12 +551,57 @@ def schedule_of(raw: Any) -> tuple[dict[str, Any] | None, list[str]]:
     rule = dict(part.split("=", 1) for part in str(raw["icalRecur"]).split(";") if "=" in part)
     unit = {"MINUTELY": "m", "HOURLY": "h", "DAILY": "d"}.get(rule.get("FREQ", ""))
     interval = integer(rule.get("INTERVAL", "1")) or 1
-    partial = [f"{k} {raw[k]!r}" for k in ("startDate", "timezoneName") if raw.get(k)]
+    partial: list[str] = []
     if unit is None:
         return None, [
             f"recurrence {raw['icalRecur']!r} (engage schedules by minutes, hours or days)"
         ]
     return {"every": f"{interval}{unit}"}, partial
+
+
+def _automation_written(raw: dict[str, Any], schedule: dict[str, Any] | None) -> list[str]:
+    """How generate writes the automation back, each key that differs named: it writes one
+    automation per business unit and schedule (compiler/emit/marketing_cloud/automations.py),
+    keyed by the schedule, paused, its steps ordered by the queries' data flow."""
+    from compiler.emit.marketing_cloud.automations import (
+        END_DATE,
+        TIMEZONE,
+        TYPE_ID,
+        recurrence,
+        slug,
+    )
+    from compiler.model.integrations import Schedule
+
+    recur = recurrence(Schedule(**schedule)) if schedule else None
+    if recur is None:
+        return ["the automation (no schedule engage can write: its queries run unscheduled)"]
+    name = f"engage_{slug(recur)}"
+    out = []
+    if raw.get("key") != name or raw.get("name") != name:
+        out.append(
+            f"key and name: generate writes {name}.automation-meta.json with the queries of "
+            "every automation of this business unit on this schedule"
+        )
+    if raw.get("description") is not None:
+        out.append("description (generate writes its own)")
+    if raw.get("status") != "PausedSchedule":
+        out.append(f"status {raw.get('status')!r} (generate writes PausedSchedule)")
+    found = raw.get("schedule")
+    sched: dict[str, Any] = found if isinstance(found, dict) else {}
+    if sched.get("endDate") != END_DATE:
+        out.append(f"endDate {sched.get('endDate')!r}")
+    if sched.get("startDate") != recur.start:
+        out.append(f"startDate (generate writes {recur.start})")
+    if sched.get("timezoneName") != TIMEZONE:
+        out.append(f"timezoneName (generate writes {TIMEZONE}, UTC)")
+    if integer(sched.get("typeId")) != TYPE_ID[recur.freq]:
+        out.append(f"typeId {sched.get('typeId')!r}")
+    if raw.get("r__folder_Path") != "my automations":
+        out.append(f"r__folder_Path {raw.get('r__folder_Path')!r} (generate writes my automations)")
+    if raw.get("type") != "scheduled":
+        out.append(f"type {raw.get('type')!r} (generate writes scheduled)")
+    out.append("steps: their names and order (generate orders queries by their data flow)")
+    return out
 
 
 def _automation(reader: _Reader, bu: str, path: Path) -> None:
@@ -579,7 +624,7 @@ def _automation(reader: _Reader, bu: str, path: Path) -> None:
                 reader.automations[ref] = (name, schedule)
             else:
                 partial.append(f"activity {ref!r} of type {kind!r}")
-    partial.append("steps and their order (generate writes one automation per schedule)")
+    partial.extend(_automation_written(raw, schedule))
     value: dict[str, Any] = {"type": "query", "from": reader.system, "to": reader.system}
     value["description"] = str(raw.get("description") or f"Automation {raw.get('name', key)}")
     if schedule:

@@ -4,14 +4,23 @@ Shapes read, from the Metadata API Developer Guide and retrieved projects
 (`sf project retrieve start` writes `<package dir>/main/default/<folder>/…-meta.xml`):
 
 - `duplicateRules/<Object>.<Name>.duplicateRule-meta.xml`: one DuplicateRule;
-  `duplicateRuleFilter/duplicateRuleFilterItems` (`field`, `operation`, `value`, `table`)
-  hold the exemptions: `User.Username notEqual <username>` becomes `bypass`.
+  `duplicateRuleMatchRules` (one per matching rule, up to three, standard rules such as
+  `Standard_Contact_Match_Rule_v1_1` by name), `securityOption`, and
+  `duplicateRuleFilter/duplicateRuleFilterItems` (`field`, `operation`, `value`, `table`),
+  which hold the exemptions, read the way the generator writes them:
+  `User.Username notEqual <username>` → `bypass` (once the user is known),
+  `User.Profile notEqual <name>` (or `Profile.Name notEqual <name>`) → `exempt.profiles`,
+  `User.<field> equals false` where the field is a custom permission's formula
+  (`$Permission.<name>`) → `exempt.custom_permissions`, any other
+  `<User or the rule's object>.<field> equals false` → `exempt.fields`.
 - `matchingRules/<Object>.matchingRule-meta.xml`: MatchingRules wrapping `matchingRules`.
 - `permissionsets/<Name>.permissionset-meta.xml`: `objectPermissions`, `fieldPermissions`,
-  `userPermissions`; a set whose name says integration/connector/API/sync is an
-  integration user's.
+  `userPermissions` and `customPermissions` (enabled ones); a set whose name says
+  integration/connector/API/sync is an integration user's.
+- `customPermissions/<Name>.customPermission-meta.xml`: CustomPermission → custom_permissions;
+  a User formula checkbox `$Permission.<Name>` (`objects/User/fields/`) is its `user_field`.
 - `objects/<Object>/fields/<Field>.field-meta.xml`: CustomField; `recordTypes/`.
-- `permissionsetgroups/`, `customPermissions/`: read and reported (no construct yet).
+- `permissionsetgroups/`: read and reported (no construct).
 
 Every child element a reader does not carry into the ecosystem is named in the report.
 """
@@ -19,9 +28,11 @@ Every child element a reader does not carry into the ecosystem is named in the r
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from compiler.catalog.matching_rules import STANDARD_MATCHING_RULES
 from compiler.importer import files as fx
 from compiler.importer.core import (
     E_BAD_FILE,
@@ -148,6 +159,19 @@ KNOWN_TYPES = frozenset(
 )
 
 
+@dataclass
+class _PendingRule:
+    """A duplicate rule whose exemptions and matching rules are classified once every file
+    is read (custom permissions' User fields and matching rules come later in the tree)."""
+
+    resource: Imported
+    path: Path
+    items: list[tuple[str, str, str, str]]  # (table, field, operation, value), file order
+    compared: list[tuple[str, str]]  # (matching rule, matchRuleSObjectType)
+    partial: list[str]
+    sort_order: str
+
+
 class _Reader:
     def __init__(self, root: Path, label: str, result: ImportResult) -> None:
         self.root = root
@@ -157,6 +181,13 @@ class _Reader:
         self.usernames: dict[str, tuple[str, Path]] = {}  # username → (rule, file)
         self.record_types: dict[str, list[str]] = {}
         self.history: dict[str, list[str]] = {}
+        # custom permission developer name → its resource; User formula field → permission
+        self.permissions: dict[str, Imported] = {}
+        self.user_fields: dict[str, str] = {}
+        # matching rule developer name → its object (custom rules read from matchingRules/)
+        self.matching_objects: dict[str, str] = {}
+        self.rules: list[_PendingRule] = []
+        self.access: list[tuple[Path, str]] = []  # integration permission sets read
 
     def rel(self, path: Path) -> str:
         return f"{self.label}/{path.relative_to(self.root).as_posix()}"
@@ -292,6 +323,9 @@ def _action(root: Any, when: str) -> dict[str, Any]:
     }
 
 
+SECURITY = {"EnforceSharingRules": None, "BypassSharingRules": "bypass_sharing_rules"}
+
+
 def _duplicate_rule(reader: _Reader, path: Path) -> None:
     root = reader.xml(path, "DuplicateRule")
     if root is None:
@@ -328,42 +362,131 @@ def _duplicate_rule(reader: _Reader, path: Path) -> None:
         value["label"] = label
     if fx.text(root, "description"):
         value["description"] = fx.text(root, "description")
-    value["matching_rule"] = fx.text(match[0], "matchingRule")
-    compare = fx.text(match[0], "matchRuleSObjectType")
-    if compare and compare != obj:
-        value["compare_object"] = compare
-    if len(match) > 1:
-        partial.append(f"only the first of {len(match)} matching rules is kept")
+    compared = [(fx.text(m, "matchingRule"), fx.text(m, "matchRuleSObjectType")) for m in match]
+    if len(match) > 3:
+        partial.append(f"duplicateRuleMatchRules: {len(match)} (engage keeps the first three)")
+        compared = compared[:3]
+    if len(compared) == 1:
+        value["matching_rule"] = compared[0][0]
+        if compared[0][1] and compared[0][1] != obj:
+            value["compare_object"] = compared[0][1]
+    else:
+        value["matching_rules"] = [rule for rule, _ in compared]
     value["on_create"] = _action(root, "Insert")
     value["on_update"] = _action(root, "Update")
-    value["active"] = fx.flag(root, "isActive", True)
     security = fx.text(root, "securityOption", "EnforceSharingRules")
-    if security != "EnforceSharingRules":
-        partial.append(f"securityOption {security} (engage writes EnforceSharingRules)")
+    if security in SECURITY:
+        if SECURITY[security]:
+            value["security_option"] = SECURITY[security]
+    else:
+        partial.append(f"securityOption {security!r} (engage writes EnforceSharingRules)")
+    value["active"] = fx.flag(root, "isActive", True)
     if fx.text(root, "alertText"):
         partial.append("alertText (engage writes its own)")
-    partial.extend(_exemptions(reader, root, name, path))
-    reader.result.add(
-        Imported("duplicate_rules", name, value, file, "dedupe.yaml"), "DuplicateRule", partial
+    items: list[tuple[str, str, str, str]] = []
+    for flt in fx.children(root, "duplicateRuleFilter"):
+        if fx.text(flt, "booleanFilter"):
+            partial.append(f"filter item logic: booleanFilter {fx.text(flt, 'booleanFilter')!r}")
+        for item in fx.children(flt, "duplicateRuleFilterItems"):
+            items.append(
+                tuple(fx.text(item, t) for t in ("table", "field", "operation", "value"))  # type: ignore[arg-type]
+            )
+    resource = Imported("duplicate_rules", name, value, file, "dedupe.yaml")
+    reader.result.resources.append(resource)
+    reader.rules.append(
+        _PendingRule(resource, path, items, compared, partial, fx.text(root, "sortOrder"))
     )
 
 
-def _exemptions(reader: _Reader, root: Any, name: str, path: Path) -> list[str]:
-    out = []
-    for flt in fx.children(root, "duplicateRuleFilter"):
-        if fx.text(flt, "booleanFilter"):
-            out.append(f"booleanFilter {fx.text(flt, 'booleanFilter')!r}")
-        for item in fx.children(flt, "duplicateRuleFilterItems"):
-            key = (fx.text(item, "table"), fx.text(item, "field"), fx.text(item, "operation"))
-            if key == ("User", "Username", "notEqual"):
-                reader.usernames.setdefault(fx.text(item, "value"), (name, path))
-                reader.result.exemptions.setdefault(name, []).append(fx.text(item, "value"))
-                continue
-            out.append(
-                f"filter item {key[0]}.{key[1]} {key[2]} {fx.text(item, 'value')!r} "
-                "(engage exempts integration users by username only)"
+def _finish_rule(reader: _Reader, rule: _PendingRule, sort_order: int) -> None:
+    """Exemptions and matching rules of a duplicate rule, now that every file is read; the
+    report entry names what generate would not write back as retrieved."""
+    value, partial = rule.resource.value, list(rule.partial)
+    obj = value["object"]
+    exempt: dict[str, list[Any]] = {"profiles": [], "custom_permissions": [], "fields": []}
+    canonical: list[tuple[str, str, str, str]] = []
+    usernames: list[tuple[str, str, str, str]] = []
+    for item in rule.items:
+        table, field, operation, text = item
+        if (table, field, operation) == ("User", "Username", "notEqual"):
+            reader.usernames.setdefault(text, (rule.resource.name, rule.path))
+            reader.result.exemptions.setdefault(rule.resource.name, []).append(text)
+            usernames.append(item)
+            partial.append(
+                f"filter item User.Username notEqual {text!r} (written back once the user is "
+                "named in `bypass`: see W9914)"
             )
-    return out
+            continue
+        elif operation == "notEqual" and (table, field) in (
+            ("User", "Profile"),
+            ("Profile", "Name"),
+        ):
+            exempt["profiles"].append(text)
+            if table == "Profile":
+                partial.append(f"filter item Profile.Name {text!r} (written as User.Profile)")
+        elif (
+            table == "User"
+            and operation == "equals"
+            and text.lower() == "false"
+            and (field in reader.user_fields)
+        ):
+            exempt["custom_permissions"].append(reader.user_fields[field])
+        elif table in ("User", obj) and operation == "equals" and text.lower() == "false":
+            exempt["fields"].append({"object": table, "field": field})
+        else:
+            partial.append(
+                f"filter item {table}.{field} {operation} {text!r} (engage exempts by user, "
+                "profile, custom permission or a checkbox that is false)"
+            )
+            continue
+        canonical.append(item)
+    kept = {k: v for k, v in exempt.items() if v}
+    if kept:
+        value["exempt"] = kept
+    written = sorted(usernames, key=lambda i: i[3]) + [
+        i
+        for group in ("profiles", "permission", "fields")
+        for i in canonical
+        if _group(i, reader) == group
+    ]
+    if [i for i in rule.items if i in written] != written:
+        partial.append("filter item order (generate writes users, profiles, permissions, fields)")
+    for ref, compared in rule.compared:
+        own = _matching_object(reader, ref)
+        if len(rule.compared) > 1 and compared and own and compared != own:
+            partial.append(
+                f"duplicateRuleMatchRules {ref}: compares {compared}, its rule matches {own}"
+            )
+        if own is None:
+            partial.append(f"duplicateRuleMatchRules {ref}: matching rule not in the retrieve")
+    if rule.sort_order and rule.sort_order != str(sort_order):
+        partial.append(
+            f"sortOrder {rule.sort_order} (generate numbers the rules of an object "
+            f"by developer name: {sort_order})"
+        )
+    reader.result.entry(
+        rule.resource.source,
+        "DuplicateRule",
+        Status.PARTIAL if partial else Status.IMPORTED,
+        "; ".join(partial),
+        f"duplicate_rule.{rule.resource.name}",
+    )
+
+
+def _group(item: tuple[str, str, str, str], reader: _Reader) -> str:
+    table, field, _, _ = item
+    if (table, field) in (("User", "Profile"), ("Profile", "Name")):
+        return "profiles"
+    if table == "User" and field in reader.user_fields:
+        return "permission"
+    return "fields"
+
+
+def _matching_object(reader: _Reader, ref: str) -> str | None:
+    if ref in reader.matching_objects:
+        return reader.matching_objects[ref]
+    standard = STANDARD_MATCHING_RULES.get(ref)
+    return standard.object if standard else None
 
 
 def _matching_rules(reader: _Reader, path: Path) -> None:
@@ -415,6 +538,7 @@ def _matching_rules(reader: _Reader, path: Path) -> None:
         if fx.text(rule, "booleanFilter"):
             value["boolean_filter"] = fx.text(rule, "booleanFilter")
         value["active"] = fx.text(rule, "ruleStatus", "Active") == "Active"
+        reader.matching_objects[dev] = obj
         name = reader.name("matching_rules", dev)
         reader.result.add(
             Imported("matching_rules", name, value, file, "dedupe.yaml"), element, partial
@@ -441,10 +565,13 @@ def _permission_set(reader: _Reader, path: Path) -> None:
         )
         return
     permissions: dict[str, dict[str, Any]] = {}
+    empty: list[str] = []  # elements granting nothing: generate writes none
     for perm in fx.children(root, "objectPermissions"):
         ops = [op for tag, op in OBJECT_FLAGS if fx.flag(perm, tag)]
         if ops:
             permissions.setdefault(fx.text(perm, "object"), {})["object"] = ops
+        else:
+            empty.append(f"objectPermissions {fx.text(perm, 'object')}: grants nothing")
     for perm in fx.children(root, "fieldPermissions"):
         obj, _, fname = fx.text(perm, "field").partition(".")
         level = (
@@ -452,6 +579,8 @@ def _permission_set(reader: _Reader, path: Path) -> None:
         )
         if level and fname:
             permissions.setdefault(obj, {}).setdefault("fields", {})[fname] = level
+        else:
+            empty.append(f"fieldPermissions {fx.text(perm, 'field')}: grants nothing")
     partial = _not_kept(
         unread(
             root,
@@ -461,18 +590,35 @@ def _permission_set(reader: _Reader, path: Path) -> None:
                 "objectPermissions",
                 "fieldPermissions",
                 "hasActivationRequired",
+                "userPermissions",
+                "customPermissions",
             },
         )
     )
-    partial.append("label (the generated permission set is labelled with the user's name)")
-    partial.append(
-        "objectPermissions and fieldPermissions are kept for the checks; generate writes the "
-        "access the sync rules need plus the view_all/modify_all declared"
-    )
+    partial.extend(f"{e} (not kept)" for e in empty)
+    if label != dev:
+        partial.append(f"label {label!r} (the generated permission set is labelled {dev!r})")
+    if fx.flag(root, "hasActivationRequired"):
+        partial.append("hasActivationRequired true (engage writes false)")
     value: dict[str, Any] = {"system": SYSTEM}
     if fx.text(root, "description"):
         value["description"] = fx.text(root, "description")
     value["permissions"] = {k: permissions[k] for k in sorted(permissions)}
+    value["user_permissions"] = sorted(
+        {fx.text(p, "name") for p in fx.children(root, "userPermissions") if fx.flag(p, "enabled")}
+    )
+    granted = []
+    for perm in fx.children(root, "customPermissions"):
+        if not fx.flag(perm, "enabled"):
+            continue
+        resource = reader.permissions.get(fx.text(perm, "name"))
+        if resource is None:
+            partial.append(f"customPermissions {fx.text(perm, 'name')!r} (not in the retrieve)")
+        else:
+            granted.append(resource.name)
+    if granted:
+        value["custom_permissions"] = sorted(granted)
+    reader.access.append((path, dev))
     name = reader.name("integration_users", dev)
     reader.result.add(
         Imported("integration_users", name, value, file, "integration_users.yaml"),
@@ -498,12 +644,49 @@ def _custom_permission(reader: _Reader, path: Path) -> None:
     root = reader.xml(path, "CustomPermission")
     if root is None:
         return
+    file = reader.rel(path)
+    dev = path.name.removesuffix(".customPermission-meta.xml")
+    partial = _not_kept(unread(root, {"description", "isLicensed", "label"}))
+    if fx.flag(root, "isLicensed"):
+        partial.append("isLicensed true (engage writes false)")
+    value: dict[str, Any] = {"system": SYSTEM}
+    if fx.text(root, "label"):
+        value["label"] = fx.text(root, "label")
+    if fx.text(root, "description"):
+        value["description"] = fx.text(root, "description")
+    resource = Imported(
+        "custom_permissions", reader.name("custom_permissions", dev), value, file, "dedupe.yaml"
+    )
+    reader.permissions[dev] = resource
+    reader.result.add(resource, "CustomPermission", partial)
+
+
+PERMISSION_FORMULA = re.compile(r"^\s*\$Permission\.(\w+)\s*$")
+
+
+def _permission_field(reader: _Reader, path: Path, root: Any) -> bool:
+    """A User formula checkbox reading a custom permission: that permission's user_field."""
+    found = PERMISSION_FORMULA.match(fx.text(root, "formula"))
+    if _object_of(path) != "User" or fx.text(root, "type") != "Checkbox" or found is None:
+        return False
+    resource = reader.permissions.get(found.group(1))
+    if resource is None:
+        return False
+    fname = path.name.removesuffix(".field-meta.xml")
+    resource.value["user_field"] = fname
+    reader.user_fields[fname] = resource.name
+    partial = _not_kept(
+        unread(root, {"fullName", "description", "externalId", "formula", "label", "type"})
+    )
+    partial.append("description and label (generate writes its own for the user_field)")
     reader.result.entry(
         reader.rel(path),
-        "CustomPermission",
-        Status.NOT_IMPORTED,
-        "engage has no custom permissions yet",
+        "CustomField",
+        Status.PARTIAL,
+        "; ".join(partial),
+        f"custom_permission.{resource.name}",
     )
+    return True
 
 
 # ---- objects and fields -----------------------------------------------------------------
@@ -515,7 +698,7 @@ def _object_of(path: Path) -> str:
 
 def _field(reader: _Reader, path: Path) -> None:
     root = reader.xml(path, "CustomField")
-    if root is None:
+    if root is None or _permission_field(reader, path, root):
         return
     file = reader.rel(path)
     obj, fname = _object_of(path), path.name.removesuffix(".field-meta.xml")
@@ -638,6 +821,12 @@ def _record_type(reader: _Reader, path: Path) -> None:
 
 
 def _finish(reader: _Reader) -> None:
+    orders: dict[str, list[str]] = {}
+    for pending in reader.rules:
+        orders.setdefault(pending.resource.value["object"], []).append(pending.path.name)
+    for pending in reader.rules:
+        names = sorted(orders[pending.resource.value["object"]])
+        _finish_rule(reader, pending, names.index(pending.path.name) + 1)
     system: dict[str, Any] = {
         "type": "salesforce",
         "description": f"Imported from the Salesforce DX project {reader.label}.",

@@ -9,13 +9,11 @@ sorted by name; the keys of a resource keep the order the readers give them.
 
 from __future__ import annotations
 
-import io
+import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
 
 from compiler.importer.core import Imported, ImportResult
 
@@ -29,29 +27,110 @@ HEADERS = {
     "integrations.yaml": "Marketing Cloud Connect and the automations that run query activities.",
     "sync/queries.yaml": "Query activities: the SQL is kept as retrieved; fields, filter and mode "
     "are its data flow, derived from the SQL.",
-    "dedupe.yaml": "Matching and duplicate rules.",
+    "dedupe.yaml": "Matching and duplicate rules, and the custom permissions that exempt from "
+    "them.",
     "environments/production.yaml": "Ids that differ per environment (MIDs), as retrieved.",
 }
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.width = 100
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.default_flow_style = False
-    return yaml
+# A plain scalar needs no quotes: it starts with a letter or `_`, holds no indicator that
+# could end or change it (`: `, ` #`, quotes, brackets) and is no word YAML reads as a
+# boolean or null. Anything else is written as a JSON string, which is a valid YAML
+# double-quoted scalar; characters YAML does not allow in a stream, and the line breaks
+# of YAML 1.1 beyond \n (NEL, U+2028, U+2029), are escaped.
+PLAIN = re.compile(r"[^\W\d][\w .,()/@+$-]*")
+# Durations (`1d`, `15m`): digits, then a letter no number notation uses (0x, 0o, 0b, 1e3).
+DURATION = re.compile(r"[0-9]+[ac-df-nq-wyzAC-DF-NQ-WYZ][A-Za-z0-9]*")
+KEYWORDS = frozenset(
+    ["y", "n", "yes", "no", "on", "off", "true", "false", "null"]
+)  # YAML 1.1 and 1.2 readers alike, any case
+NOT_PRINTABLE = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 
 
-def _mapping(value: Any) -> Any:
-    """Plain values → ruamel's commented maps (keys in the importer's order)."""
+def _quoted(text: str) -> str:
+    return NOT_PRINTABLE.sub(
+        lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) < 0x10000 else "?",
+        json.dumps(text, ensure_ascii=False),
+    )
+
+
+def scalar(value: Any) -> str:
+    """One value on one line, as YAML reads it back."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    text = str(value)
+    if DURATION.fullmatch(text):
+        return text
+    if PLAIN.fullmatch(text) and text == text.rstrip() and text.lower() not in KEYWORDS:
+        return text
+    return _quoted(text)
+
+
+def _literal(text: str) -> str | None:
+    """`|` or `|-` when a literal block holds the text exactly (multi-line SQL), else None."""
+    if "\n" not in text.rstrip("\n") or text.endswith("\n\n") or text[:1] in (" ", "\t"):
+        return None
+    if NOT_PRINTABLE.search(text) or "\r" in text or "\t" in text:
+        return None
+    if any(line.strip() == "" and line for line in text.split("\n")):
+        return None
+    return "|" if text.endswith("\n") else "|-"
+
+
+def _lines(value: Any, indent: int, out: list[str], comments: dict[str, str]) -> None:
+    """A mapping's entries at `indent` spaces (sequences: dash 2 in, content 4 in)."""
+    pad = " " * indent
+    for key, item in value.items():
+        if key in comments:
+            out.append(f"{pad}# {comments[key]}")
+        head = f"{pad}{scalar(key)}:"
+        if isinstance(item, dict) and item:
+            out.append(head)
+            _lines(item, indent + 2, out, {})
+        elif isinstance(item, list) and item:
+            out.append(head)
+            _items(item, indent + 2, out)
+        elif isinstance(item, str) and (style := _literal(item)):
+            out.append(f"{head} {style}")
+            out.extend(f"{pad}  {line}" if line else "" for line in item.rstrip("\n").split("\n"))
+        else:
+            out.append(f"{head} {_empty(item)}")
+
+
+def _items(value: list[Any], indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for item in value:
+        if isinstance(item, dict) and item:
+            inner: list[str] = []
+            _lines(item, indent + 2, inner, {})
+            out.append(f"{pad}- {inner[0][indent + 2 :]}")
+            out.extend(inner[1:])
+        elif isinstance(item, list) and item:
+            out.append(f"{pad}-")
+            _items(item, indent + 2, out)
+        else:
+            out.append(f"{pad}- {_empty(item)}")
+
+
+def _empty(value: Any) -> str:
     if isinstance(value, dict):
-        out = CommentedMap()
-        for key, item in value.items():
-            out[key] = _mapping(item)
-        return out
+        return "{}"
     if isinstance(value, list):
-        return [_mapping(v) for v in value]
-    return value
+        return "[]"
+    return scalar(value)
+
+
+def _comment(text: str) -> str:
+    """A comment stays one line whatever a file name holds."""
+    return (
+        _quoted(text)[1:-1] if NOT_PRINTABLE.search(text) or "\n" in text or "\r" in text else text
+    )
 
 
 def _merge_objects(items: list[Imported]) -> list[Imported]:
@@ -77,39 +156,34 @@ def documents(result: ImportResult, name: str) -> dict[str, str]:
         by_doc[res.document][res.section].append(res)
     out = {"ecosystem.yaml": _dump(_ecosystem(name, result), "ecosystem.yaml")}
     out["systems.yaml"] = _dump(
-        _section("systems", dict(sorted(result.systems.items()))), "systems.yaml"
+        {"apiVersion": "engage/v1", "systems": dict(sorted(result.systems.items()))},
+        "systems.yaml",
     )
     for doc, sections in sorted(by_doc.items()):
-        body = CommentedMap()
-        body["apiVersion"] = "engage/v1"
+        body: dict[str, Any] = {"apiVersion": "engage/v1"}
+        comments: dict[tuple[str, str], str] = {}
         for section, items in sorted(sections.items()):
-            entries = CommentedMap()
+            entries: dict[str, Any] = {}
             for res in sorted(items, key=lambda r: r.name):
                 value = dict(res.value)
                 labels = dict(value.pop("labels", {}))
                 labels.setdefault("imported_from", res.source)
                 value["labels"] = labels
-                entries[res.name] = _mapping(value)
-                entries.yaml_set_comment_before_after_key(
-                    res.name, before=f"from {res.source}", indent=2
-                )
+                entries[res.name] = value
+                comments[(section, res.name)] = f"from {_comment(res.source)}"
             body[section] = entries
-        out[doc] = _dump(body, doc)
+        out[doc] = _dump(body, doc, comments)
     if result.overlay:
-        overlay = CommentedMap()
-        overlay["apiVersion"] = "engage/v1"
-        overlay["environment"] = "production"
-        for key, value in result.overlay.items():
-            overlay[key] = _mapping(value)
+        overlay: dict[str, Any] = {"apiVersion": "engage/v1", "environment": "production"}
+        overlay.update(result.overlay)
         out["environments/production.yaml"] = _dump(overlay, "environments/production.yaml")
     return out
 
 
-def _ecosystem(name: str, result: ImportResult) -> CommentedMap:
-    body = CommentedMap()
-    body["apiVersion"] = "engage/v1"
-    body["ecosystem"] = _mapping(
-        {
+def _ecosystem(name: str, result: ImportResult) -> dict[str, Any]:
+    return {
+        "apiVersion": "engage/v1",
+        "ecosystem": {
             "name": name,
             "description": "Imported by engage import from "
             + ", ".join(sorted(result.sources))
@@ -120,26 +194,27 @@ def _ecosystem(name: str, result: ImportResult) -> CommentedMap:
                     "production": True,
                 }
             },
-        }
-    )
-    return body
+        },
+    }
 
 
-def _section(section: str, items: dict[str, dict[str, Any]]) -> CommentedMap:
-    body = CommentedMap()
-    body["apiVersion"] = "engage/v1"
-    entries = CommentedMap()
-    for key, value in items.items():
-        entries[key] = _mapping(value)
-    body[section] = entries
-    return body
-
-
-def _dump(body: CommentedMap, doc: str) -> str:
-    stream = io.StringIO()
-    _yaml().dump(body, stream)
+def _dump(
+    body: dict[str, Any], doc: str, comments: dict[tuple[str, str], str] | None = None
+) -> str:
+    """The document as block YAML: top-level keys, each section's resources two spaces in,
+    a comment above each resource naming its source."""
+    lines: list[str] = []
+    for key, value in body.items():
+        if isinstance(value, dict) and value:
+            lines.append(f"{scalar(key)}:")
+            own = {
+                name: text for (section, name), text in (comments or {}).items() if section == key
+            }
+            _lines(value, 2, lines, own)
+        else:
+            lines.append(f"{scalar(key)}: {_empty(value)}")
     header = HEADERS.get(doc) or "Imported data extensions of one business unit."
-    return f"# {header}\n# Written by engage import.\n" + stream.getvalue()
+    return f"# {header}\n# Written by engage import.\n" + "\n".join(lines) + "\n"
 
 
 def write(result: ImportResult, out: Path, name: str) -> list[Path]:

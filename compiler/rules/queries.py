@@ -15,6 +15,8 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from compiler.diagnostics import Finding, code
+from compiler.model.dedupe import DuplicateRule
+from compiler.model.integrations import IntegrationUser
 from compiler.model.sync import SyncRule
 from compiler.rules.context import Context
 from compiler.rules.registry import rule
@@ -63,7 +65,8 @@ W_BLOCK_CREATES = code(
     "The integration user's access lets it create records of the rule's object, and the "
     "rule blocks duplicates without exempting it: every insert it makes that looks like a "
     "duplicate fails, and an API client cannot save past a Block.",
-    "List the user in the rule's `bypass`, or make the action `allow` with an alert.",
+    "List the user in the rule's `bypass` (or exempt a custom permission it holds, "
+    "`exempt.custom_permissions`), or make the action `allow` with an alert.",
 )
 
 # Key prefixes of Salesforce records whose ids differ between orgs.
@@ -208,6 +211,20 @@ def query_hardcoded_ids(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _exempted(ctx: Context, dr: DuplicateRule, user_name: str, user: IntegrationUser) -> bool:
+    """Listed in `bypass`, holding a custom permission the rule exempts (through its User
+    formula field), or with a User bypass checkbox the rule tests set."""
+    if user_name in dr.bypass:
+        return True
+    permissions = ctx.eco.custom_permissions
+    if any(
+        c in user.custom_permissions and c in permissions and permissions[c].user_field
+        for c in dr.exempt.custom_permissions
+    ):
+        return True
+    return any(f.object == "User" and f.field in user.bypass_fields for f in dr.exempt.fields)
+
+
 @rule("block-rule-creating-user", W_BLOCK_CREATES)
 def block_rule_creating_user(ctx: Context) -> Iterator[Finding]:
     """Block duplicate rules on objects an integration user may create, not exempting it."""
@@ -216,7 +233,7 @@ def block_rule_creating_user(ctx: Context) -> Iterator[Finding]:
             continue
         for user_name, user in sorted(ctx.eco.integration_users.items()):
             perm = user.permissions.get(dr.object)
-            if user.system != dr.system or user_name in dr.bypass or perm is None:
+            if user.system != dr.system or _exempted(ctx, dr, user_name, user) or perm is None:
                 continue
             if "create" not in perm.object or user_name in _sync_writers(ctx, dr.system, dr.object):
                 continue  # a sync rule's writes are E5001's to judge
