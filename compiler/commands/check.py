@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -18,6 +19,7 @@ from compiler.render.sarif import render_sarif
 from compiler.rules.check import CheckResult, check_path
 from compiler.rules.platform import Limits
 from compiler.suppress import BaselineError, baseline_document, load_baseline
+from compiler.yamlparse import Limits as LoaderLimits
 
 FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "gitlab")
 _THRESHOLD = {"error": Severity.ERROR.rank, "warning": Severity.WARNING.rank}
@@ -29,17 +31,21 @@ def failing(findings: Sequence[Finding], fail_on: str) -> list[Finding]:
     return [f for f in findings if f.suppressed is None and f.severity.rank >= limit]
 
 
-def _limits(pairs: tuple[str, ...]) -> Limits:
+def _limits(pairs: tuple[str, ...]) -> tuple[Limits, LoaderLimits]:
+    """--limit NAME=N: a platform limit, or one of the loader's (max_nodes, max_resources…)."""
     values: dict[str, int] = {}
+    loader: dict[str, int] = {}
     for pair in pairs:
         name, sep, raw = pair.partition("=")
         if not sep or not raw.strip().isdigit():
             raise click.BadParameter(f"{pair!r}: write NAME=INTEGER", param_hint="--limit")
-        values[name.strip()] = int(raw)
+        into = loader if name.strip() in LoaderLimits.names() else values
+        into[name.strip()] = int(raw)
     try:
-        return Limits().with_overrides(values)
+        return Limits().with_overrides(values), replace(LoaderLimits(), **loader)
     except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="--limit") from err
+        known = ", ".join(LoaderLimits.names())
+        raise click.BadParameter(f"{err} (loader limits: {known})", param_hint="--limit") from err
 
 
 def _render(result: CheckResult, fmt: str, environment: str | None) -> str:
@@ -119,7 +125,8 @@ def _print_text(result: CheckResult, ok: bool) -> None:
     "limits",
     multiple=True,
     metavar="NAME=N",
-    help=f"Override a platform limit ({', '.join(Limits.names())}).",
+    help=f"Override a platform limit ({', '.join(Limits.names())}) or a loader limit "
+    f"({', '.join(LoaderLimits.names())}).",
 )
 def check(
     path: Path | None,
@@ -141,10 +148,12 @@ def check(
             accepted = load_baseline(baseline)
         except BaselineError as err:
             raise click.ClickException(str(err)) from err
+    platform, loader = _limits(limits)
     result = check_path(
         resolve_path(path),
         environment,
-        limits=_limits(limits),
+        limits=platform,
+        load_limits=loader,
         baseline=accepted,
         baseline_name=baseline.name if baseline else "",
     )
