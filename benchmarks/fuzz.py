@@ -13,7 +13,7 @@ reported case can be replayed alone with `--only i`.
 Counted: cases, tracebacks (an exception escaping a stage: a bug), internal errors (E99xx
 findings: a rule crashed and was contained), and per target the cases that reached it and
 the ones it refused with findings. Exit 1 when any traceback or internal error occurred.
-The bounded version that runs in CI is tests/test_hostile_yaml.py (hypothesis, derandomized).
+The bounded version that runs in CI is tests/test_fuzz.py (hypothesis, derandomized).
 """
 
 from __future__ import annotations
