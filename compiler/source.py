@@ -14,14 +14,22 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from compiler import __version__, excerpts, progress
 from compiler.diagnostics import Finding, Related, Span, code, make
 from compiler.gcpause import gc_paused
-from compiler.yamlparse import Limits, ParsedDocument, ParseProblem, SpanNode, parse_text
+from compiler.model import RESOURCE_SECTIONS
+from compiler.yamlparse import (
+    Limits,
+    ParsedDocument,
+    ParseProblem,
+    SpanNode,
+    count_values,
+    parse_text,
+)
 
 E_SYNTAX = code(
     "E0001",
@@ -40,9 +48,40 @@ E_DUPLICATE_KEY = code(
 E_LIMIT = code(
     "E0003",
     "Input exceeds a loader limit",
-    "Oversize files, deep nesting and alias bombs are refused before they exhaust memory or time.",
-    "Split the file, flatten the nesting or drop the aliases. The limits (8 MiB per file, "
-    "64 levels of nesting, 2,000,000 values per file) are far above what an ecosystem needs.",
+    "Oversize files and deep nesting are refused before they exhaust memory or time.",
+    "Split the file or flatten the nesting. The limits (max_file_bytes: 8 MiB per file, "
+    "max_depth: 64 levels of nesting) are far above what an ecosystem needs; raise one with "
+    "`engage check --limit NAME=N`.",
+    suppressible=False,
+)
+E_RESOURCES = code(
+    "E0008",
+    "Too many resources",
+    "The ecosystem declares more resources than the loader's limit (max_resources, "
+    "1,000,000 by default), which bounds the memory the later stages take; nothing is "
+    "compiled.",
+    "Check that the files are the ones you meant (a generated file run wild?); if the "
+    "ecosystem really is that large, raise the limit: `engage check --limit max_resources=N`.",
+    suppressible=False,
+)
+E_TOTAL_NODES = code(
+    "E0009",
+    "The files hold too many values in total",
+    "Every file is within its own limit, but together the files expand to more values "
+    "(aliases expanded) than max_total_nodes (4,000,000 by default), which bounds the "
+    "loader's memory. Reading stops at the file that crosses the limit; nothing is compiled.",
+    "Remove files that are not part of the ecosystem, or raise the limit: "
+    "`engage check --limit max_total_nodes=N`.",
+    suppressible=False,
+)
+E_NODES = code(
+    "E0010",
+    "A file expands to too many values",
+    "One file holds, or expands through aliases to, more values than max_nodes (2,000,000 "
+    "by default): an alias bomb (billion laughs), or a file far larger than an ecosystem "
+    "needs. Parsing stops there, before it exhausts memory.",
+    "Drop the aliases that multiply (an alias of an alias of a list), or split the file; "
+    "raise the limit with `engage check --limit max_nodes=N`.",
     suppressible=False,
 )
 E_INCLUDE = code(
@@ -78,6 +117,7 @@ E_NO_FILES = code(
 _KIND_CODES = {
     "syntax": E_SYNTAX,
     "limit": E_LIMIT,
+    "nodes": E_NODES,
     "duplicate_key": E_DUPLICATE_KEY,
     "tag": E_CONSTRUCT,
     "key": E_CONSTRUCT,
@@ -146,7 +186,8 @@ class ParseCache:
             if owner == file:
                 return docs
             return [
-                ParsedDocument(d.value, SpanNode.from_list(file, d.spans.to_list())) for d in docs
+                ParsedDocument(d.value, SpanNode.from_list(file, d.spans.to_list()), d.nodes)
+                for d in docs
             ]
         path = self._file(digest)
         if path is None or not path.is_file():
@@ -206,10 +247,16 @@ class Loader:
         self.seen: set[Path] = set()
         self.hasher = hashlib.sha256()
         self.files: list[str] = []
+        self.nodes = 0
+        self.resources: set[tuple[str, str]] = set()
+        self.instances: dict[tuple[str, str], int] = {}  # for_each lists: instances beyond 1
+        self.per_unit: set[tuple[str, str]] = set()  # for_each '*'
+        self.units: set[str] = set()
+        self.over = False  # a limit on the whole ecosystem was crossed: compile no more
 
     def load_file(self, path: Path) -> None:
         real = path.resolve()
-        if real in self.seen:
+        if real in self.seen or self.over:
             return
         self.seen.add(real)
         if not real.is_relative_to(self.root):  # a symlink in the folder pointing outside it
@@ -232,8 +279,63 @@ class Loader:
         self.hasher.update(file.encode() + b"\0" + hashlib.sha256(data).digest())
         parsed = self._parse(data, file)
         for index, doc in enumerate(parsed):
+            if self.over or not self._within_limits(file, doc):
+                return
             self.documents.append(Document(file, index, doc.value, doc.spans))
             self._follow_includes(real, doc)
+
+    def _within_limits(self, file: str, doc: ParsedDocument) -> bool:
+        """Count the document's values and resources against the ecosystem's limits; when
+        it crosses one, the finding, and no more files are read (the memory of the later
+        stages grows with them)."""
+        self.nodes += doc.nodes if doc.nodes >= 0 else count_values(doc.value)
+        limit = self.limits.max_total_nodes
+        if self.nodes > limit:
+            self.over = True
+            self.findings.append(
+                make(
+                    E_TOTAL_NODES,
+                    f"with this file the ecosystem's files hold {self.nodes:,} values, over "
+                    f"the limit of {limit:,} values in total (max_total_nodes)",
+                    Span(file, doc.spans.line, doc.spans.col),
+                )
+            )
+            return False
+        if not isinstance(doc.value, dict) or not isinstance(doc.spans.children, dict):
+            return True
+        for section in RESOURCE_SECTIONS:
+            names = doc.value.get(section)
+            if not isinstance(names, dict):
+                continue
+            for name, entry in names.items():
+                self.resources.add((section, str(name)))
+                each = entry.get("for_each") if isinstance(entry, dict) else None
+                if isinstance(each, list):  # one instance per unit listed
+                    self.instances[(section, str(name))] = max(0, len(each) - 1)
+                elif each is not None:  # '*': one per business unit
+                    self.per_unit.add((section, str(name)))
+            if section == "business_units":
+                self.units.update(str(name) for name in names)
+            units = len(self.units)
+            count = (
+                len(self.resources)
+                + sum(self.instances.values())
+                + len(self.per_unit) * max(0, units - 1)
+            )
+            if count > self.limits.max_resources:
+                self.over = True
+                node = doc.spans.children[section]
+                self.findings.append(
+                    make(
+                        E_RESOURCES,
+                        f"the ecosystem declares more than {self.limits.max_resources:,} "
+                        f"resources (max_resources), each for_each instance counted; "
+                        f"{section} here crosses the limit",
+                        Span(file, node.key_line or node.line, node.key_col or node.col),
+                    )
+                )
+                return False
+        return True
 
     def _read(self, real: Path, file: str) -> bytes | None:
         """The file's bytes, checked before reading: a regular file (a FIFO or a device
@@ -293,7 +395,24 @@ class Loader:
                 )
             )
             return []
-        docs, problem = parse_text(text, file, self.limits)
+        # The file may take no more values than the ecosystem has left: the memory of all
+        # the files together stays within max_total_nodes. (A file parsed within a smaller
+        # budget parses the same as with the full one, so the cache key stays the same.)
+        left = self.limits.max_total_nodes - self.nodes
+        budget = replace(self.limits, max_nodes=max(0, min(self.limits.max_nodes, left)))
+        docs, problem = parse_text(text, file, budget)
+        if problem is not None and problem.kind == "nodes" and left < self.limits.max_nodes:
+            self.over = True
+            limit = self.limits.max_total_nodes
+            problem = replace(
+                problem,
+                message=f"the ecosystem's files expand to more than {limit:,} values in total "
+                "(max_total_nodes); reading stopped in this file",
+            )
+            self.findings.append(
+                make(E_TOTAL_NODES, problem.message, Span(file, problem.line, problem.col))
+            )
+            return []
         if problem is not None:
             self.findings.append(_problem_finding(problem, file))
             return []
@@ -400,7 +519,9 @@ def _load(path: Path, limits: Limits | None, cache: ParseCache | None) -> Source
         progress.advance()
     return SourceSet(
         root=root.resolve(),
-        documents=tuple(loader.documents),
+        # over a limit of the whole ecosystem, nothing is compiled: a part of it would only
+        # report what the rest declares as missing
+        documents=() if loader.over else tuple(loader.documents),
         findings=tuple(loader.findings),
         digest=loader.hasher.hexdigest(),
         files=tuple(loader.files),

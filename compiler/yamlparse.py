@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ruamel.yaml import events as ev
@@ -102,16 +102,25 @@ class SpanNode:
 
 @dataclass(frozen=True)
 class Limits:
+    """The loader's limits, which bound the memory and time any input can take (see
+    docs/security.md). Raise one with `engage check --limit NAME=N`."""
+
     max_file_bytes: int = 8 * 1024 * 1024
     max_depth: int = 64
-    max_nodes: int = 2_000_000
+    max_nodes: int = 2_000_000  # values in one file, aliases expanded (E0010)
+    max_total_nodes: int = 4_000_000  # values in all the files together (E0009)
+    max_resources: int = 1_000_000  # resources declared in the ecosystem (E0008)
+
+    @staticmethod
+    def names() -> list[str]:
+        return sorted(f.name for f in fields(Limits))
 
 
 @dataclass(frozen=True)
 class ParseProblem:
     """A problem found while parsing: kind is one of the loader's finding codes."""
 
-    kind: str  # "syntax" | "limit" | "duplicate_key" | "tag" | "key"
+    kind: str  # "syntax" | "limit" | "nodes" | "duplicate_key" | "tag" | "key"
     message: str
     line: int
     col: int
@@ -123,6 +132,7 @@ class ParseProblem:
 class ParsedDocument:
     value: Any
     spans: SpanNode
+    nodes: int = -1  # values, aliases expanded; -1 when not known (read from the cache)
 
 
 class _Abort(Exception):
@@ -216,6 +226,16 @@ def _count(value: Any) -> int:
     return 1
 
 
+def count_values(value: Any) -> int:
+    """The values of a parsed document as the parser's budget counts them: every node,
+    keys included, each alias expanded (for documents read from the cache)."""
+    if isinstance(value, dict):
+        return 1 + sum(1 + count_values(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(count_values(v) for v in value)
+    return 1
+
+
 class _Builder:
     """Turns one file's event stream into ParsedDocuments."""
 
@@ -230,7 +250,7 @@ class _Builder:
         if self.nodes > self.limits.max_nodes:
             raise _Abort(
                 ParseProblem(
-                    "limit",
+                    "nodes",
                     f"the file expands to more than {self.limits.max_nodes:,} values "
                     "(an alias bomb, or a file far larger than an ecosystem needs)",
                     line,
@@ -253,6 +273,7 @@ class _Builder:
             ev.StreamEndEvent,
         )
         file = self.file
+        counted = 0  # nodes of the documents before this one
         _none = object()
         max_depth = self.limits.max_depth
         while True:
@@ -330,9 +351,10 @@ class _Builder:
                 self.anchors = {}
             elif et is doc_end:
                 if root:
-                    docs.append(ParsedDocument(root[0], root[1]))
+                    docs.append(ParsedDocument(root[0], root[1], self.nodes - counted))
+                    counted = self.nodes
                 else:
-                    docs.append(ParsedDocument(None, SpanNode(file, 1, 1, 1, 1)))
+                    docs.append(ParsedDocument(None, SpanNode(file, 1, 1, 1, 1), 1))
             elif et is stream_end:
                 return docs
 

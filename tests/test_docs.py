@@ -75,8 +75,10 @@ def test_loader_schema_and_reference_codes_have_a_working_example(
     examples: dict[str, Example],
 ) -> None:
     import_everything()
-    # W0100 comes from `engage fmt`, not from loading: its example is tests/test_fmt.py's
-    mine = {info.code for info in REGISTRY if info.code[1] in "012"} - {"W0100"}
+    # W0100 comes from `engage fmt`, not from loading: its example is tests/test_fmt.py's.
+    # E0008 and E0009 need over a million resources or four million values at the default
+    # limits: tests/test_loader_limits.py shows them with lowered limits
+    mine = {info.code for info in REGISTRY if info.code[1] in "012"} - {"W0100", "E0008", "E0009"}
     assert mine <= set(examples), sorted(mine - set(examples))
     page = (DOCS / "rules" / "E2010.md").read_text(encoding="utf-8")
     assert "error[E2010] integration user 'mc_conector' is not declared" in page

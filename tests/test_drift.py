@@ -126,21 +126,21 @@ def test_drift_against_the_recorded_state(imported: Path, engage: RunEngage, in_
     from compiler.pipeline import compile_path
     from compiler.plan.canonical import digest
     from compiler.plan.resources import dump, model_at
+    from compiler.plan.state import State, StateEntry
 
     _change_the_org(imported)
     comp = compile_path(Path("eco"))
     assert comp.resolved is not None
     address = "duplicate_rule.Contact_Email_Guard"
     attrs = dump(model_at(comp.resolved.ecosystem, tuple(comp.resolved.addresses[address])))
-    entry = {"kind": "duplicate_rule", "attributes": attrs, "digest": digest(attrs)}
-    state = {
-        "kind": "engage-state",
-        "lineage": "00000000-0000-4000-8000-000000000000",
-        "serial": 1,
-        "ecosystem": "Imported ecosystem",
-        "resources": {address: entry},
-    }
-    (in_tmp / "state.json").write_text(json.dumps(state))
+    entry = StateEntry(kind="duplicate_rule", attributes=attrs, digest=digest(attrs))
+    state = State(
+        lineage="00000000-0000-4000-8000-000000000000",
+        serial=1,
+        ecosystem="Imported ecosystem",
+        resources={address: entry},
+    )
+    (in_tmp / "state.json").write_text(state.to_json())
     run = engage(
         "drift", "eco", "--against", "fresh/sf_retail", "--state", "state.json", "--format", "json"
     )

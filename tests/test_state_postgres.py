@@ -231,6 +231,31 @@ def test_a_corrupt_row_is_refused_with_how_to_restore(db: str, engage: RunEngage
     assert "SET state = backup WHERE name = 'dev'" in result.err
 
 
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ("state - 'resources'", "key `resources` is missing (in the state)"),
+        ("jsonb_set(state, '{serial}', '\"2\"')", '`serial` is "2": input should be a valid'),
+        (
+            "state #- '{resources,data_extension.newsletter,dependencies}'",
+            'key `dependencies` is missing (in resources["data_extension.newsletter"])',
+        ),
+    ],
+)
+def test_a_row_is_parsed_as_strictly_as_a_file(
+    db: str, engage: RunEngage, change: str, named: str
+) -> None:
+    workspace()
+    backend = PostgresBackend(db, "dev")
+    execute(plan_against(backend), resolve(), backend, None, Path("out"))
+    sql(db, f"UPDATE engage_state SET state = {change}")
+    for args in (("plan", "ecosystem"), ("state", "list", "--env", "dev")):
+        result = engage(*args, "--state", db)
+        assert result.code == 1, args
+        assert f"{redact_url(db)}#dev is corrupt: {named}" in result.err, args
+        assert "SET state = backup WHERE name = 'dev'" in result.err
+
+
 def _wait_for_holder(db: str, proc: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:

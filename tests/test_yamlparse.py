@@ -141,7 +141,7 @@ def test_billion_laughs_stops_at_the_value_budget() -> None:
         refs = ", ".join([f"*l{i - 1}"] * 10)
         lines.append(f"l{i}: &l{i} [{refs}]")
     problem = problem_of("\n".join(lines) + "\n", Limits(max_nodes=100_000))
-    assert problem.kind == "limit"
+    assert problem.kind == "nodes"
     assert "100,000" in problem.message
     assert problem.line == 5  # l4 is the first level past 100,000 values
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # the rest is imported when the result is not served from the
     from compiler.diagnostics import Finding
     from compiler.rules.check import CheckResult
     from compiler.rules.platform import Limits
+    from compiler.yamlparse import Limits as LoaderLimits
 
 FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "gitlab")
 
@@ -40,24 +42,33 @@ class _LimitOption(click.Option):
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
         from compiler.rules.platform import Limits
+        from compiler.yamlparse import Limits as LoaderLimits
 
-        self.help = f"Override a platform limit ({', '.join(Limits.names())})."
+        self.help = (
+            f"Override a platform limit ({', '.join(Limits.names())}) or a loader limit "
+            f"({', '.join(LoaderLimits.names())})."
+        )
         return super().get_help_record(ctx)
 
 
-def _limits(pairs: tuple[str, ...]) -> Limits:
+def _limits(pairs: tuple[str, ...]) -> tuple[Limits, LoaderLimits]:
+    """--limit NAME=N: a platform limit, or one of the loader's (max_nodes, max_resources…)."""
     from compiler.rules.platform import Limits
+    from compiler.yamlparse import Limits as LoaderLimits
 
     values: dict[str, int] = {}
+    loader: dict[str, int] = {}
     for pair in pairs:
         name, sep, raw = pair.partition("=")
         if not sep or not raw.strip().isdigit():
             raise click.BadParameter(f"{pair!r}: write NAME=INTEGER", param_hint="--limit")
-        values[name.strip()] = int(raw)
+        into = loader if name.strip() in LoaderLimits.names() else values
+        into[name.strip()] = int(raw)
     try:
-        return Limits().with_overrides(values)
+        return Limits().with_overrides(values), replace(LoaderLimits(), **loader)
     except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="--limit") from err
+        known = ", ".join(LoaderLimits.names())
+        raise click.BadParameter(f"{err} (loader limits: {known})", param_hint="--limit") from err
 
 
 def _render(result: CheckResult, fmt: str, environment: str | None) -> str:
@@ -237,10 +248,12 @@ def _run(
             accepted = load_baseline(baseline)
         except BaselineError as err:
             raise click.ClickException(str(err)) from err
+    platform, loader = _limits(limits)
     result = check_path(
         target,
         environment,
-        limits=_limits(limits),
+        limits=platform,
+        load_limits=loader,
         baseline=accepted,
         baseline_name=baseline.name if baseline else "",
     )

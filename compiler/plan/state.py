@@ -18,6 +18,7 @@ ecosystem's) are refused with what to do.
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from compiler.diagnostics import Span
 from compiler.fsutil import write_atomic
 from compiler.plan.canonical import digest, pretty_json
 from compiler.plan.errors import StateError
@@ -120,9 +122,103 @@ def _check_digests(state: State, where: str, restore: str) -> None:
             )
 
 
-def parse_state(text: str, where: str, restore: str = "") -> State:
+def _locate(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
+    """Line and column (1-based) of the value at `path` in the JSON `text`; for a key that
+    is missing, of the object that lacks it. None when the text does not hold the path."""
+    decoder = json.JSONDecoder()
+    ws = " \t\n\r"
+
+    def skip(i: int) -> int:
+        while i < len(text) and text[i] in ws:
+            i += 1
+        return i
+
+    i = skip(0)
+    for step in path:
+        if i >= len(text) or text[i] not in "{[":
+            return None
+        opening, i = i, skip(i + 1)
+        found = False
+        index = 0
+        while i < len(text) and text[i] not in "}]":
+            if text[opening] == "{":
+                if text[i] != '"':
+                    return None
+                key, i = decoder.raw_decode(text, i)
+                i = skip(i)
+                if i >= len(text) or text[i] != ":":
+                    return None
+                i = skip(i + 1)
+                found = key == step
+            else:
+                found = index == step
+            if found:
+                break
+            try:
+                _, i = decoder.raw_decode(text, i)
+            except ValueError:
+                return None
+            i = skip(i)
+            if i < len(text) and text[i] == ",":
+                i = skip(i + 1)
+            index += 1
+        if not found:
+            i = opening
+            break
+    line = text.count("\n", 0, i) + 1
+    return line, i - (text.rfind("\n", 0, i) + 1) + 1
+
+
+def _missing_key(data: dict[str, Any]) -> tuple[str | int, ...] | None:
+    """The path of the first key the writer always writes that `data` lacks. Defaults serve
+    code that builds a State; a file must hold every key, so that a truncated or hand-made
+    file is refused instead of read as empty (no resources: the next plan recreates all)."""
+
+    def first(obj: Any, model: type[BaseModel], at: tuple[str | int, ...]) -> Any:
+        if not isinstance(obj, dict):
+            return None  # mistyped: the validation names it
+        for name in model.model_fields:
+            if name not in obj:
+                return (*at, name)
+        return None
+
+    found = first(data, State, ())
+    if found:
+        return tuple(found)
+    if isinstance(data.get("apply"), dict):
+        found = first(data["apply"], ApplyMarker, ("apply",))
+        if found:
+            return tuple(found)
+    resources = data.get("resources")
+    if isinstance(resources, dict):
+        for address in sorted(resources):
+            found = first(resources[address], StateEntry, ("resources", address))
+            if found:
+                return tuple(found)
+    return None
+
+
+def _key_name(path: Sequence[str | int]) -> str:
+    """`resources["consent.email"].digest`: a path as the user finds it in the file."""
+    out = ""
+    for part in path:
+        if isinstance(part, int) or not part.isidentifier():
+            out += f"[{json.dumps(part, ensure_ascii=False)}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_state(text: str, where: str, restore: str = "", positions: bool = True) -> State:
     """Text → State, or a StateError saying what is wrong and what to do (`restore`: how to
-    get a good state back, when the caller knows)."""
+    get a good state back, when the caller knows). Strict: every key the writer writes must
+    be there, with its type (no coercion: `"serial": "2"` is refused); the error names the
+    key and, with `positions` (a file the user can open), its line and column."""
     restore = restore or f"Restore it from {where}.backup (the previous serial)."
     try:
         data = json.loads(text)
@@ -131,12 +227,31 @@ def parse_state(text: str, where: str, restore: str = "") -> State:
     foreign = _foreign(data, where)
     if foreign is not None:
         raise foreign
+
+    def refuse(path: Sequence[str | int], message: str) -> StateError:
+        at = _locate(text, path) if positions else None
+        span = Span(where, at[0], at[1]) if at is not None else None
+        return StateError(
+            f"{'the state file' if span else where} is corrupt: {message}",
+            hint=f"{restore} A state file is written by engage only; do not edit it.",
+            span=span,
+        )
+
+    missing = _missing_key(data)
+    if missing is not None:
+        parent = _key_name(missing[:-1]) if len(missing) > 1 else "the state"
+        raise refuse(missing, f"key `{missing[-1]}` is missing (in {parent})")
     try:
-        state = State.model_validate(data)
+        state = State.model_validate(data, strict=True)
     except ValidationError as err:
         first = err.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise StateError(f"{where} is corrupt: {loc}: {first['msg']}", hint=restore) from None
+        loc = tuple(p for p in first["loc"] if isinstance(p, str | int))
+        name = _key_name(loc) if loc else "the state"
+        if first["type"] == "extra_forbidden":
+            raise refuse(loc, f"unknown key `{name}`") from None
+        raise refuse(
+            loc, f"`{name}` is {_shown(first.get('input'))}: {first['msg'].lower()}"
+        ) from None
     _check_digests(state, where, restore)
     return state
 
@@ -169,7 +284,7 @@ def fold(
         resources.pop(rec.address, None)
         deleted.append(rec.address)
     else:
-        resources[rec.address] = StateEntry.model_validate(rec.entry)
+        resources[rec.address] = StateEntry.model_validate(rec.entry, strict=True)
     recorded.append(rec.address)
 
 
@@ -257,6 +372,8 @@ class LocalBackend:
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
+            if self.backup_path.exists() or self.backup_path.is_symlink():
+                raise self._missing_with_backup() from None
             return None
         except UnicodeDecodeError:
             raise StateError(
@@ -273,6 +390,22 @@ class LocalBackend:
         if journal is None:
             return state
         return replay(state, *journal, self.location)
+
+    def _missing_with_backup(self) -> StateError:
+        """The state file is gone but its backup is there: deleted by mistake, or lost in a
+        checkout. Planning from nothing would recreate every resource, so refuse; restoring
+        and starting over are both one command away. (Terraform's local backend, by
+        contrast, plans from an empty state and leaves terraform.tfstate.backup unread.)"""
+        state, backup = shlex.quote(self.location), shlex.quote(self.backup_path.as_posix())
+        return StateError(
+            f"there is no state at {self.location}, but its backup {self.backup_path.as_posix()} "
+            "is there: the state was deleted or lost, and planning from nothing would "
+            "create every resource again",
+            hint=f"Restore the backup (the state before the last apply): `cp -p {backup} "
+            f"{state}`, then run `engage plan` (it shows what changed since). To start "
+            f"from an empty state deliberately, move the backup away first: `mv {backup} "
+            f"{backup}.discarded`.",
+        )
 
     def _restore_hint(self) -> str:
         backup = self.backup_path.as_posix()

@@ -188,7 +188,7 @@ class PostgresBackend:
             ).fetchall()
         if row is None:
             return None
-        state = parse_state(row[0], self.location, self._restore_hint())
+        state = parse_state(row[0], self.location, self._restore_hint(), positions=False)
         return self._replay(state, rows)
 
     def _replay(self, state: State, rows: list[tuple[Any, ...]]) -> State:

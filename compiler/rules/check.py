@@ -20,6 +20,7 @@ from compiler.rules import RULES, analyze
 from compiler.rules.platform import Limits
 from compiler.source import ParseCache, SourceSet
 from compiler.suppress import apply_baseline, apply_suppressions, suppression_findings
+from compiler.yamlparse import Limits as LoaderLimits
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,11 @@ def check_path(
     baseline: set[tuple[str, str, str]] | None = None,
     baseline_name: str = "",
     cache: ParseCache | None = None,
+    load_limits: LoaderLimits | None = None,
 ) -> CheckResult:
     with gc_paused():
-        return _check(load_sources(path, cache=cache), environment, limits, baseline, baseline_name)
+        source = load_sources(path, load_limits, cache=cache)
+        return _check(source, environment, limits, baseline, baseline_name)
 
 
 def check_source(source: SourceSet, environment: str | None = None) -> CheckResult:
