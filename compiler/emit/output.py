@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -140,47 +141,78 @@ def write_file(out_dir: Path, rel: str, content: bytes) -> bool:
     return True
 
 
-def _same(target: Path, content: bytes) -> bool:
-    """The file already holds exactly these bytes (its size is compared first)."""
+def _open_temporary(folder: str, name: str, mode: int | None) -> tuple[int, str]:
+    """A new temporary file beside `name` in `folder` (created exclusively), with the
+    target's permissions: `mode` when it exists, else what a plain `open()` gives."""
+    prefix = f".{name[:32]}."
+    tmp = os.path.join(folder, f"{prefix}{os.getpid()}.tmp")
     try:
-        if target.stat().st_size != len(content):
-            return False
-        return target.is_file() and target.read_bytes() == content
-    except OSError:
-        return False
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    except FileExistsError:  # left by a crashed run of a process with our number
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
+        os.fchmod(fd, mode if mode is not None else file_mode(Path(folder) / name))
+        return fd, tmp
+    if mode is not None:
+        os.fchmod(fd, mode)
+    return fd, tmp
+
+
+def _unchanged(target: str, size: int, content: bytes) -> bool:
+    with open(target, "rb") as handle:
+        return size == len(content) and handle.read() == content
 
 
 def write_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[str]:
     """Write, as one batch, the files whose bytes differ from what is on disk (see the
     module docstring); the relative paths written, sorted. On an error midway, the files
-    renamed so far stay written and no temporary file is left behind."""
-    pending: list[tuple[str, Path, str]] = []  # (rel, target, temporary file)
+    renamed so far stay written and no temporary file is left behind.
+
+    Thousands of files go into a few hundred folders: each folder is resolved (and
+    checked to stay inside `out_dir`) once; a file needs one `lstat` to tell whether it
+    exists (then its bytes and permissions are compared and kept) or is a link (then it is
+    resolved as a whole)."""
+    pending: list[tuple[str, str, str]] = []  # (rel, target, temporary file)
     written: list[str] = []
     folder = _Folder(out_dir)
+    parents: dict[str, str] = {}  # relative folder -> its resolved path, created
     try:
         for rel in sorted(contents):
-            target = folder.target(rel)
             content = contents[rel]
-            if _same(target, content):
-                continue
-            folder.mkdir(target.parent)
-            fd, tmp = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name[:32]}.", suffix=".tmp"
-            )
+            head, _, name = rel.rpartition("/")
+            parent = parents.get(head)
+            if parent is None or name in ("", ".", ".."):
+                target = str(folder.target(rel))  # checks and resolves it the long way
+                parent = os.path.dirname(target)
+                if name not in ("", ".", ".."):
+                    folder.mkdir(Path(parent))
+                    parents[head] = parent
+            else:
+                target = os.path.join(parent, name)
+            try:
+                st = os.lstat(target)
+            except FileNotFoundError:
+                mode = None
+            else:
+                if stat.S_ISLNK(st.st_mode):
+                    target = str(folder.target(rel))
+                    st = os.stat(target)
+                if stat.S_ISREG(st.st_mode) and _unchanged(target, st.st_size, content):
+                    continue
+                mode = st.st_mode & 0o7777
+            fd, tmp = _open_temporary(os.path.dirname(target), os.path.basename(target), mode)
             pending.append((rel, target, tmp))
-            os.fchmod(fd, file_mode(target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
         if pending:
             os.sync()  # the data of the whole batch is durable before a rename exposes it
-        folders: set[Path] = set()
+        folders: set[str] = set()
         for rel, target, tmp in pending:
             os.replace(tmp, target)
             written.append(rel)
-            folders.add(target.parent)
+            folders.add(os.path.dirname(target))
         pending.clear()
         for folder_ in sorted(folders):
-            _sync_folder(folder_)
+            _sync_folder(Path(folder_))
     finally:
         for _, _, tmp in pending:
             with contextlib.suppress(FileNotFoundError):
