@@ -249,7 +249,14 @@ class _Index:
     rules_by_integration: Mapping[str, list[str]]
 
 
+_last: list[tuple[Ecosystem, _Index]] = []  # the index of the last ecosystem asked about
+
+
 def _index(eco: Ecosystem) -> _Index:
+    """Integrations by user and sync rules by integration; computed once per ecosystem
+    (models are immutable), since the Salesforce emitter asks for every user in turn."""
+    if _last and _last[0][0] is eco:
+        return _last[0][1]
     by_user: dict[str, list[str]] = defaultdict(list)
     for name in sorted(eco.integrations):
         user = eco.integrations[name].user
@@ -258,7 +265,9 @@ def _index(eco: Ecosystem) -> _Index:
     by_integration: dict[str, list[str]] = defaultdict(list)
     for name in sorted(eco.sync_rules):
         by_integration[eco.sync_rules[name].integration].append(name)
-    return _Index(by_user, by_integration)
+    index = _Index(by_user, by_integration)
+    _last[:] = [(eco, index)]
+    return index
 
 
 def _user(eco: Ecosystem, index: _Index, user_name: str) -> UserAccess:

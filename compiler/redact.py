@@ -12,6 +12,7 @@ compiler/secrets.py); this module is the second line of defence behind it.
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import pairwise
 from typing import Any
@@ -53,8 +54,10 @@ _INLINE = re.compile(
 _VALUE_KEYS = frozenset({"value", "default"})
 
 
+@functools.lru_cache(maxsize=65536)
 def secret_key(key: str) -> bool:
-    """Does this key name a secret? `ApiKey__c`, `client_secret`, `password` do; `Keyword` not."""
+    """Does this key name a secret? `ApiKey__c`, `client_secret`, `password` do; `Keyword` not.
+    (Cached: a plan asks about the same few hundred keys for every resource.)"""
     words = [w.lower() for w in _WORD.findall(key)]
     if any(w in _SECRET_NAMES for w in words):
         return True
@@ -83,8 +86,13 @@ def redact(value: Any, *, secret: bool = False) -> tuple[Any, bool]:
             changed = changed or hit
         return out, changed
     if isinstance(value, list):
-        pairs = [redact(item, secret=secret) for item in value]
-        return [p[0] for p in pairs], any(p[1] for p in pairs)
+        items: list[Any] = []
+        hits = False
+        for item in value:
+            cleaned, hit = redact(item, secret=secret)
+            items.append(cleaned)
+            hits = hits or hit
+        return items, hits
     if secret and value is not None and not isinstance(value, bool):
         return REDACTED, True
     if isinstance(value, str):

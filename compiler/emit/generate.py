@@ -7,11 +7,12 @@ refuse a run before anything changes; `write_prepared` then writes them under
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler.diagnostics import Finding
+from compiler.emit.artifact import Emitted
 from compiler.emit.deletions import unknown_deletions
 from compiler.emit.manifest import MANIFEST, Entry, entries_of, manifest_bytes, read_manifest
 from compiler.emit.output import check_output, remove_file, write_file, write_files
@@ -50,6 +51,44 @@ class Prepared:
         return tuple(sorted(self.contents))
 
 
+def _run(
+    resolved: ResolvedEcosystem,
+    out_dir: Path,
+    addresses: Collection[str] | None,
+    deleted: Collection[str],
+) -> Run:
+    old, findings = read_manifest(out_dir)
+    return Run(
+        resolved,
+        None if addresses is None else frozenset(addresses),
+        frozenset(deleted),
+        old,
+        findings,
+    )
+
+
+def _targets(
+    run: Run, targets: Collection[str] | None
+) -> Iterator[tuple[str, list[Emitted], set[str]]]:
+    """Each target's selected and finished artifacts, one target at a time, and the
+    deleted resources whose components its manifest entries recorded."""
+    for target, emit in EMITTERS:
+        if targets is not None and target not in targets:
+            continue
+        emitted = emit_target(run, target, emit)
+        selected = select(run, target, emitted)
+        del emitted
+        arts, target_found = finish_target(run, target, selected, FINISHERS.get(target))
+        yield target, arts, target_found
+
+
+def _finish(run: Run, resolved: ResolvedEcosystem, found: set[str]) -> None:
+    run.findings.extend(unknown_deletions(resolved, run.deleted, found))
+    # the YAML's suppressions hold here as in `engage check`: a finding accepted with a
+    # reason next to its resource is shown as suppressed, not as a new warning
+    run.findings[:] = apply_suppressions(resolved, run.findings)[0]
+
+
 def prepare(
     resolved: ResolvedEcosystem,
     out_dir: Path,
@@ -60,36 +99,38 @@ def prepare(
 ) -> Prepared:
     """Compute what `generate` would write (reading only the manifest): its findings can
     refuse a run before anything changes, and `write_prepared` then writes it."""
-    old, findings = read_manifest(out_dir)
-    run = Run(
-        resolved,
-        None if addresses is None else frozenset(addresses),
-        frozenset(deleted),
-        old,
-        findings,
-    )
+    run = _run(resolved, out_dir, addresses, deleted)
     new: dict[str, Entry] = {}
     contents: dict[str, bytes] = {}
     by_target: dict[str, tuple[str, ...]] = {}
     found: set[str] = set()
     ran: set[str] = set()
-    for target, emit in EMITTERS:
-        if targets is not None and target not in targets:
-            continue
-        emitted = emit_target(run, target, emit)
+    for target, arts, target_found in _targets(run, targets):
         ran.add(target)
-        selected = select(run, target, emitted)
-        arts, target_found = finish_target(run, target, selected, FINISHERS.get(target))
         found |= target_found
         entries = entries_of(target, arts)
         new.update(entries)
         contents.update({f"{target}/{a.path}": a.content for a in arts})
         by_target[target] = tuple(sorted(entries))
-    run.findings.extend(unknown_deletions(resolved, run.deleted, found))
-    # the YAML's suppressions hold here as in `engage check`: a finding accepted with a
-    # reason next to its resource is shown as suppressed, not as a new warning
-    run.findings[:] = apply_suppressions(resolved, run.findings)[0]
+    _finish(run, resolved, found)
     return Prepared(run, new, contents, by_target, frozenset(ran))
+
+
+def generation_findings(
+    resolved: ResolvedEcosystem,
+    out_dir: Path,
+    addresses: Collection[str] | None = None,
+    deleted: Collection[str] = (),
+) -> tuple[Finding, ...]:
+    """The findings `prepare` would report, computed target by target without holding the
+    artifacts (the plan's proof that apply can generate them)."""
+    run = _run(resolved, out_dir, addresses, deleted)
+    found: set[str] = set()
+    for _, arts, target_found in _targets(run, None):
+        found |= target_found
+        del arts
+    _finish(run, resolved, found)
+    return tuple(run.findings)
 
 
 def write_prepared(prepared: Prepared, out_dir: Path) -> GenerateResult:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -38,20 +39,74 @@ def inside(out_dir: Path, rel: str) -> Path | None:
     return target if target.is_relative_to(root) and target != root else None
 
 
-def _in_the_way(out_dir: Path, rel: str) -> str | None:
-    """Why `rel` cannot be written under `out_dir` (a file where a folder must be, a
-    folder where the file must be, a link leading outside), or None."""
-    shown = (out_dir / rel).as_posix()
-    if inside(out_dir, rel) is None:
-        return f"{shown} leads outside {out_dir.as_posix()} (through a symbolic link)"
-    parent = out_dir
-    for part in Path(rel).parts[:-1]:
-        parent = parent / part
-        if parent.exists() and not parent.is_dir():
-            return f"{parent.as_posix()} is a file, but generated files go inside it"
-    if (out_dir / rel).is_dir():
-        return f"{shown} is a folder, but engage generates a file there"
-    return None
+class _Folder:
+    """Paths under one output folder, each of its sub-folders resolved and examined once
+    (a batch writes thousands of files into a few hundred folders)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.root = out_dir.resolve()
+        self._resolved: dict[tuple[str, ...], Path] = {(): self.root}
+        self._blocked: dict[tuple[str, ...], str | None] = {(): None}
+        self.made: set[Path] = set()
+
+    def _folder(self, parts: tuple[str, ...]) -> Path:
+        found = self._resolved.get(parts)
+        if found is None:
+            found = self._resolved[parts] = (self.out_dir.joinpath(*parts)).resolve()
+        return found
+
+    def inside(self, rel: str) -> Path | None:
+        """`inside(out_dir, rel)`: the resolved target when it stays inside the folder.
+        The folder holding it is resolved once; its last part needs resolving only when
+        it is a symbolic link (or a dot name)."""
+        path = Path(rel)
+        name = path.name
+        if not name or name in (".", "..") or path.is_absolute():
+            return inside(self.out_dir, rel)
+        target = self._folder(path.parts[:-1]) / name
+        if target.is_symlink():
+            target = target.resolve()
+        return target if target.is_relative_to(self.root) and target != self.root else None
+
+    def blocked(self, parts: tuple[str, ...]) -> str | None:
+        """The first folder of `parts` that is a file (a file where a folder must be)."""
+        if parts in self._blocked:
+            return self._blocked[parts]
+        problem = self.blocked(parts[:-1])
+        if problem is None:
+            parent = self.out_dir.joinpath(*parts)
+            if parent.exists() and not parent.is_dir():
+                problem = f"{parent.as_posix()} is a file, but generated files go inside it"
+        self._blocked[parts] = problem
+        return problem
+
+    def in_the_way(self, rel: str) -> str | None:
+        """Why `rel` cannot be written under the folder (a file where a folder must be, a
+        folder where the file must be, a link leading outside), or None."""
+        shown = (self.out_dir / rel).as_posix()
+        if self.inside(rel) is None:
+            return f"{shown} leads outside {self.out_dir.as_posix()} (through a symbolic link)"
+        problem = self.blocked(Path(rel).parts[:-1])
+        if problem is not None:
+            return problem
+        if (self.out_dir / rel).is_dir():
+            return f"{shown} is a folder, but engage generates a file there"
+        return None
+
+    def target(self, rel: str) -> Path:
+        target = self.inside(rel)
+        if target is None:
+            raise OutputError(
+                f"{(self.out_dir / rel).as_posix()} leads outside {self.out_dir.as_posix()}",
+                "Remove the symbolic link, or pass another output folder.",
+            )
+        return target
+
+    def mkdir(self, folder: Path) -> None:
+        if folder not in self.made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.made.add(folder)
 
 
 def check_output(out_dir: Path, rels: Iterable[str]) -> None:
@@ -70,61 +125,94 @@ def check_output(out_dir: Path, rels: Iterable[str]) -> None:
             "Check that the folder can be created and written by this user, or pass another "
             "output folder.",
         ) from None
+    folder = _Folder(out_dir)
     for rel in sorted({MANIFEST, *rels}):
-        problem = _in_the_way(out_dir, rel)
+        problem = folder.in_the_way(rel)
         if problem is not None:
             raise OutputError(problem, fix)
 
 
-def _target(out_dir: Path, rel: str) -> Path:
-    target = inside(out_dir, rel)
-    if target is None:
-        raise OutputError(
-            f"{(out_dir / rel).as_posix()} leads outside {out_dir.as_posix()}",
-            "Remove the symbolic link, or pass another output folder.",
-        )
-    return target
-
-
 def write_file(out_dir: Path, rel: str, content: bytes) -> bool:
     """Write unless the file already holds exactly these bytes; True when written."""
-    target = _target(out_dir, rel)
+    target = _Folder(out_dir).target(rel)
     if target.is_file() and target.read_bytes() == content:
         return False
     write_atomic(target, content)
     return True
 
 
+def _open_temporary(folder: str, name: str, mode: int | None) -> tuple[int, str]:
+    """A new temporary file beside `name` in `folder` (created exclusively), with the
+    target's permissions: `mode` when it exists, else what a plain `open()` gives."""
+    prefix = f".{name[:32]}."
+    tmp = os.path.join(folder, f"{prefix}{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    except FileExistsError:  # left by a crashed run of a process with our number
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
+        os.fchmod(fd, mode if mode is not None else file_mode(Path(folder) / name))
+        return fd, tmp
+    if mode is not None:
+        os.fchmod(fd, mode)
+    return fd, tmp
+
+
+def _unchanged(target: str, size: int, content: bytes) -> bool:
+    with open(target, "rb") as handle:
+        return size == len(content) and handle.read() == content
+
+
 def write_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[str]:
     """Write, as one batch, the files whose bytes differ from what is on disk (see the
     module docstring); the relative paths written, sorted. On an error midway, the files
-    renamed so far stay written and no temporary file is left behind."""
-    pending: list[tuple[str, Path, str]] = []  # (rel, target, temporary file)
+    renamed so far stay written and no temporary file is left behind.
+
+    Thousands of files go into a few hundred folders: each folder is resolved (and
+    checked to stay inside `out_dir`) once; a file needs one `lstat` to tell whether it
+    exists (then its bytes and permissions are compared and kept) or is a link (then it is
+    resolved as a whole)."""
+    pending: list[tuple[str, str, str]] = []  # (rel, target, temporary file)
     written: list[str] = []
+    folder = _Folder(out_dir)
+    parents: dict[str, str] = {}  # relative folder -> its resolved path, created
     try:
         for rel in sorted(contents):
-            target = _target(out_dir, rel)
             content = contents[rel]
-            if target.is_file() and target.read_bytes() == content:
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name[:32]}.", suffix=".tmp"
-            )
+            head, _, name = rel.rpartition("/")
+            parent = parents.get(head)
+            if parent is None or name in ("", ".", ".."):
+                target = str(folder.target(rel))  # checks and resolves it the long way
+                parent = os.path.dirname(target)
+                if name not in ("", ".", ".."):
+                    folder.mkdir(Path(parent))
+                    parents[head] = parent
+            else:
+                target = os.path.join(parent, name)
+            try:
+                st = os.lstat(target)
+            except FileNotFoundError:
+                mode = None
+            else:
+                if stat.S_ISLNK(st.st_mode):
+                    target = str(folder.target(rel))
+                    st = os.stat(target)
+                if stat.S_ISREG(st.st_mode) and _unchanged(target, st.st_size, content):
+                    continue
+                mode = st.st_mode & 0o7777
+            fd, tmp = _open_temporary(os.path.dirname(target), os.path.basename(target), mode)
             pending.append((rel, target, tmp))
-            os.fchmod(fd, file_mode(target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
         if pending:
             os.sync()  # the data of the whole batch is durable before a rename exposes it
-        folders: set[Path] = set()
+        folders: set[str] = set()
         for rel, target, tmp in pending:
             os.replace(tmp, target)
             written.append(rel)
-            folders.add(target.parent)
+            folders.add(os.path.dirname(target))
         pending.clear()
-        for folder in sorted(folders):
-            _sync_folder(folder)
+        for folder_ in sorted(folders):
+            _sync_folder(Path(folder_))
     finally:
         for _, _, tmp in pending:
             with contextlib.suppress(FileNotFoundError):

@@ -9,7 +9,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from compiler.apply_artifacts import prepare_artifacts
+from compiler.apply_artifacts import touched
+from compiler.diagnostics import has_errors
+from compiler.emit.generate import generation_findings
 from compiler.gcpause import gc_paused
 from compiler.pipeline import Compilation, compile_source, load_sources
 from compiler.plan.backends import open_backend
@@ -65,18 +67,19 @@ def check_empty(plan_inputs: PlanInputs) -> None:
 
 def check_generation(made: Plan, resolved: ResolvedEcosystem) -> None:
     """Refuse now what apply would refuse later: a plan whose artifacts cannot be generated
-    must not go out for approval. Computed in memory against an empty output folder."""
+    must not go out for approval. The artifacts of the plan's changes are computed target
+    by target against an empty output folder and dropped once their findings are known (a
+    folder that does not exist holds no file in the way of any of them)."""
+    written, deleted = touched(made)
     with tempfile.TemporaryDirectory(prefix="engage-plan-") as folder:
-        try:
-            prepare_artifacts(made, resolved, Path(folder) / "out")
-        except GenerationError as err:
-            raise GenerationError(
-                "generating the artifacts of this plan reports errors (above), so `engage "
-                "apply` would refuse it; no plan was saved",
-                hint="Fix them in the ecosystem (`engage generate` shows the same), then plan "
-                "again.",
-                findings=err.findings,
-            ) from None
+        findings = generation_findings(resolved, Path(folder) / "out", written, deleted)
+    if has_errors(findings):
+        raise GenerationError(
+            "generating the artifacts of this plan reports errors (above), so `engage "
+            "apply` would refuse it; no plan was saved",
+            hint="Fix them in the ecosystem (`engage generate` shows the same), then plan again.",
+            findings=findings,
+        )
 
 
 def check_conflicts(plan: Plan, allow: bool) -> None:

@@ -18,7 +18,8 @@ from compiler.diagnostics import Finding
 from compiler.emit.artifact import Emitted
 from compiler.emit.marketing_cloud.names import flat_name
 from compiler.emit.sync import spark
-from compiler.emit.sync.build import SyncSql, statements, views
+from compiler.emit.sync.build import SyncSql, views
+from compiler.emit.sync.shapes import statements
 from compiler.emit.sync.spec import ROW, SyncSpec, build_spec, is_custom_rule
 from compiler.resolved import ResolvedEcosystem
 

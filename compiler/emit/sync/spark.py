@@ -9,6 +9,7 @@ statement can only ever be a Python string — and the entry points `sync(spark,
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from compiler.emit.sync.build import SyncSql
@@ -59,10 +60,16 @@ def rule_block(spec: SyncSpec, sql: SyncSql) -> str:
     )
 
 
+@functools.cache
+def _runtime() -> str:
+    """The source of spark_job.py, read once per process (it is part of every job)."""
+    return _RUNTIME.read_text("utf-8")
+
+
 def job(spec: SyncSpec, sql: SyncSql) -> str:
     header = (
         "#!/usr/bin/env python3\n"
         f"# engage sync rule {spec.rule}: {spec.source} -> {spec.target} (PySpark job)\n"
         f"# spark-submit {spec.rule}.spark.py --input PATH --out PATH --rejects PATH\n"
     )
-    return f"{header}{_RUNTIME.read_text('utf-8')}\n\n{rule_block(spec, sql)}"
+    return f"{header}{_runtime()}\n\n{rule_block(spec, sql)}"
