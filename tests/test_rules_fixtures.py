@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_unit_consent import RULE_CASES as UNIT_CONSENT_CASES
 
 from compiler.diagnostics import Finding
 from compiler.rules import RULES
@@ -353,5 +354,6 @@ def test_limits_are_configurable(tmp_path: Path) -> None:
 
 def test_every_registered_rule_code_has_a_firing_fixture() -> None:
     covered = {c[0] for c in CASES} | {"E8007"}  # E8007: test_limits_are_configurable
+    covered |= {c[0] for c in UNIT_CONSENT_CASES}  # tests/test_unit_consent.py
     codes = {info.code for rule in RULES.values() for info in rule.codes}
     assert codes - covered == set()

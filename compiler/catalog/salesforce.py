@@ -514,6 +514,8 @@ _CONTACT_POINT_TYPE_CONSENT = _object(
             "Contact Point Type", CONTACT_POINT_TYPES, restricted=True, required=True
         ),
         "DataUsePurposeId": _lookup("Data Use Purpose ID", "DataUsePurpose"),
+        # API 53.0: the brand the consent is for (per-brand consent)
+        "BusinessBrandId": _lookup("Business Brand ID", "BusinessBrand"),
         "PrivacyConsentStatus": _picklist(
             "Privacy Consent Status",
             ["OptIn", "OptOut", "Seen", "NotSeen"],

@@ -29,6 +29,7 @@ from compiler.rules import (  # noqa: F401  (imported to register their rules an
     queries,
     schedules,
     typefit,
+    unit_consent,
     units,
     users,
 )
