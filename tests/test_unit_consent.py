@@ -24,22 +24,23 @@ CASES = FIXTURES / "unit_consent"
 Position = tuple[str, int, int]
 
 
-def _eco(tmp_path: Path, *cases: str) -> Path:
+def unit_eco(tmp_path: Path, *cases: str, root: Path = CASES) -> Path:
+    """The rule fixtures' clean base with the case folders (under `root`) copied over it."""
     eco = tmp_path / "eco"
     shutil.copytree(BASE, eco)
     for case in cases:
-        for file in sorted((CASES / case).iterdir()):
+        for file in sorted((root / case).iterdir()):
             shutil.copy(file, eco / file.name)
     return eco
 
 
-def _check(tmp_path: Path, *cases: str) -> list[Finding]:
-    result = check_path(_eco(tmp_path, *cases))
+def check_cases(tmp_path: Path, *cases: str, root: Path = CASES) -> list[Finding]:
+    result = check_path(unit_eco(tmp_path, *cases, root=root))
     assert result.analyzed, [f"{f.span} {f.message}" for f in result.findings]
     return list(result.findings)
 
 
-def _at(findings: list[Finding], code: str) -> list[tuple[Position, tuple[Position, ...]]]:
+def at(findings: list[Finding], code: str) -> list[tuple[Position, tuple[Position, ...]]]:
     out = []
     for f in findings:
         if f.code == code:
@@ -94,15 +95,15 @@ def test_rule_fires_and_stays_silent(
     silent: str,
     expected: list[tuple[Position, tuple[Position, ...]]],
 ) -> None:
-    found = _check(tmp_path / "fires", fires)
-    assert _at(found, code) == expected
+    found = check_cases(tmp_path / "fires", fires)
+    assert at(found, code) == expected
     assert [f.code for f in found if f.code != code] == []
-    quiet = _check(tmp_path / "silent", silent)
+    quiet = check_cases(tmp_path / "silent", silent)
     assert [(f.code, f.message) for f in quiet] == []
 
 
 def test_unknown_unit_and_fields_are_reported_with_positions(tmp_path: Path) -> None:
-    eco = _eco(tmp_path, "e6201_silent")
+    eco = unit_eco(tmp_path, "e6201_silent")
     text = (eco / "consent.yaml").read_text()
     text = text.replace("business_units: [retail]", "business_units: [retial]")
     text = text.replace("unit_field: BusinessUnitID", "unit_field: BusinessUnit")
@@ -116,7 +117,7 @@ def test_unknown_unit_and_fields_are_reported_with_positions(tmp_path: Path) -> 
 
 
 def _generate(tmp_path: Path, *cases: str) -> tuple[list[Finding], dict[str, str]]:
-    eco = _eco(tmp_path, *cases)
+    eco = unit_eco(tmp_path, *cases)
     comp = compile_path(eco, None, cache=ParseCache(None))
     assert comp.ok and comp.resolved is not None, [f.message for f in comp.findings]
     out = tmp_path / "build"
@@ -161,7 +162,7 @@ def test_query_without_per_unit_consent_has_no_unit_condition(tmp_path: Path) ->
 def test_unit_without_mid_is_a_warning_and_keeps_the_company_wide_condition(
     tmp_path: Path,
 ) -> None:
-    eco = _eco(tmp_path, "e6201_silent", "gen")
+    eco = unit_eco(tmp_path, "e6201_silent", "gen")
     systems = (eco / "systems.yaml").read_text().replace("retail: {mid: 100001}", "retail: {}")
     (eco / "systems.yaml").write_text(systems)
     comp = compile_path(eco, None, cache=ParseCache(None))

@@ -30,6 +30,7 @@ from compiler.rules import (  # noqa: F401  (imported to register their rules an
     schedules,
     typefit,
     unit_consent,
+    unit_leads,
     units,
     users,
 )
