@@ -21,9 +21,10 @@ E_UNIT_LEADS = code(
     "The business unit uses no leads (`data_model.uses_leads: false`: its customers are "
     "contacts or person accounts from the first touch, seed 000 consideration 5), but a sync "
     "rule scoped to it reads or writes Lead records, its Account Engagement connector "
-    "creates leads (the connector's default: Salesforce Help, 'Account Engagement "
-    "Salesforce Connector Settings', automatically create prospects in Salesforce as "
-    "leads), or its CRM mapping gives it a Lead record type. Leads made for such a unit "
+    "creates leads (by default the connector creates new Salesforce records as leads; "
+    "Salesforce Help, 'Person Account Syncing with Salesforce' and 'Advanced Salesforce "
+    "Syncing Options for Account Engagement'), or its CRM mapping gives it a Lead record "
+    "type. Leads made for such a unit "
     "are never converted by its processes and its reports, consent and journeys built on "
     "contacts miss them.",
     "Sync the unit's records as contacts (person accounts), set `creates_leads: false` on "
