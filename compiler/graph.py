@@ -216,6 +216,12 @@ def _resource_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
         yield from _sync_rule_edges(resolved, name, rule)
     yield from _dedupe_edges(resolved)
     yield from _campaign_edges(resolved)
+    for name, persona in eco.personas.items():
+        yield f"system.{persona.system}", f"persona.{name}"
+        yield f"object.{persona.system}.{persona.object}", f"persona.{name}"
+        yield f"data_extension.{persona.object}", f"persona.{name}"
+        if persona.business_unit:
+            yield f"business_unit.{persona.business_unit}", f"persona.{name}"
     for channel, cc in eco.consent.channels.items():
         yield f"system.{cc.system_of_record}", f"consent.{channel}"
         for system in cc.storage:

@@ -309,6 +309,7 @@ class _Resolver:
         self._consent()
         self._governance()
         self._campaigns()
+        self._personas()
 
     def _ecosystem(self) -> None:
         meta = self.eco.ecosystem
@@ -687,6 +688,20 @@ class _Resolver:
                             f"{camp.system}.CampaignMember: it cannot add campaign members",
                             rp,
                         )
+
+    def _personas(self) -> None:
+        """A persona's unit, deciding system, object and condition fields."""
+        for name, persona in self.eco.personas.items():
+            p = ("personas", name)
+            if persona.business_unit:
+                self.named(
+                    "business_units", "business unit", persona.business_unit, (*p, "business_unit")
+                )
+            if not self.system(persona.system, (*p, "system")):
+                continue
+            obj = self.obj(f"{persona.system}.{persona.object}", (*p, "object"))
+            for i, cond in enumerate(persona.conditions):
+                self.fld(obj, cond.field, (*p, "conditions", i, "field"))
 
 
 def _addresses(eco: Ecosystem) -> dict[str, tuple[str | int, ...]]:

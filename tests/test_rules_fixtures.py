@@ -13,7 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_personas import RULE_CASES as PERSONA_CASES
 from test_unit_consent import RULE_CASES as UNIT_CONSENT_CASES
+from test_unit_leads import RULE_CASES as UNIT_LEADS_CASES
 
 from compiler.diagnostics import Finding
 from compiler.rules import RULES
@@ -355,5 +357,6 @@ def test_limits_are_configurable(tmp_path: Path) -> None:
 def test_every_registered_rule_code_has_a_firing_fixture() -> None:
     covered = {c[0] for c in CASES} | {"E8007"}  # E8007: test_limits_are_configurable
     covered |= {c[0] for c in UNIT_CONSENT_CASES}  # tests/test_unit_consent.py
+    covered |= {c[0] for c in UNIT_LEADS_CASES} | {c[0] for c in PERSONA_CASES}
     codes = {info.code for rule in RULES.values() for info in rule.codes}
     assert codes - covered == set()

@@ -24,6 +24,7 @@ from compiler.rules import (  # noqa: F401  (imported to register their rules an
     dedupe,
     environment_ids,
     hygiene,
+    personas,
     platform_limits,
     privacy,
     queries,
