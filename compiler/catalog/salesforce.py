@@ -5,12 +5,12 @@ Where the facts come from:
 * **Sales / Service Cloud** objects (Lead, Contact, Account with the person-account fields,
   Individual, Campaign, CampaignMember, Case, ContactPointEmail, ContactPointPhone,
   ContactPointTypeConsent, DataUsePurpose, BusinessBrand, User): the *Salesforce Object
-  Reference* and the *Salesforce Field Reference* (developer.salesforce.com, API version 60 and earlier). API
-  names, types and lengths are the documented ones (e.g. Contact.FirstName 40, LastName 80,
-  Email 80, Phone 40, MailingCountry 80; Account.Name 255; Lead.Company 255;
-  ContactPointEmail.EmailAddress 80). Picklist values are the defaults of a new org (Lead
-  Status, Case Status/Origin/Priority, Campaign Status…) or, for restricted picklists of the
-  consent model (ContactPointTypeConsent.PrivacyConsentStatus, ContactPointType,
+  Reference* and the *Salesforce Field Reference* (developer.salesforce.com, API version 60
+  and earlier). API names, types and lengths are the documented ones (e.g. Contact.FirstName
+  40, LastName 80, Email 80, Phone 40, MailingCountry 80; Account.Name 255; Lead.Company
+  255; ContactPointEmail.EmailAddress 80). Picklist values are the defaults of a new org
+  (Lead Status, Case Status/Origin/Priority, Campaign Status…) or, for restricted picklists
+  of the consent model (ContactPointTypeConsent.PrivacyConsentStatus, ContactPointType,
   CaptureContactPointType), the complete documented value set. Orgs often add values to the
   unrestricted ones; an ecosystem declares those in its `objects:` section.
 * **Account Engagement** (Pardot) `Prospect`: the prospect fields as the Salesforce
