@@ -216,10 +216,21 @@ def _resource_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
         yield from _sync_rule_edges(resolved, name, rule)
     yield from _dedupe_edges(resolved)
     yield from _campaign_edges(resolved)
+    for name, persona in eco.personas.items():
+        yield f"system.{persona.system}", f"persona.{name}"
+        yield f"object.{persona.system}.{persona.object}", f"persona.{name}"
+        yield f"data_extension.{persona.object}", f"persona.{name}"
+        if persona.business_unit:
+            yield f"business_unit.{persona.business_unit}", f"persona.{name}"
     for channel, cc in eco.consent.channels.items():
         yield f"system.{cc.system_of_record}", f"consent.{channel}"
         for system in cc.storage:
             yield f"system.{system}", f"consent.{channel}"
+        if cc.per_unit is not None:
+            for system in cc.per_unit.storage:
+                yield f"system.{system}", f"consent.{channel}"
+            for unit in cc.per_unit.business_units:
+                yield f"business_unit.{unit}", f"consent.{channel}"
 
 
 def _integration_edges(name: str, integ: Integration) -> Iterator[tuple[str, str]]:
@@ -377,6 +388,9 @@ class _FlowBuilder:
         for cc in self.resolved.ecosystem.consent.channels.values():
             for system, storage in sorted(cc.storage.items()):
                 self.field_node(system, storage.object, storage.field)
+            units = cc.per_unit.storage if cc.per_unit is not None else {}
+            for system, unit_storage in sorted(units.items()):
+                self.field_node(system, unit_storage.object, unit_storage.field)
 
 
 def build_dataflow(resolved: ResolvedEcosystem) -> nx.MultiDiGraph:

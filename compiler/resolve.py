@@ -20,6 +20,7 @@ from compiler.model.data_extensions import DataExtension
 from compiler.model.data_model import ObjectDef
 from compiler.model.dedupe import DuplicateRule
 from compiler.model.sync import FieldMapping, SyncRule
+from compiler.model.unit_consent import UnitConsent
 from compiler.resolved import FieldSpec, ObjectSpec, ResolvedEcosystem
 from compiler.spans import Path, SpanIndex
 from compiler.suggest import did_you_mean
@@ -308,6 +309,7 @@ class _Resolver:
         self._consent()
         self._governance()
         self._campaigns()
+        self._personas()
 
     def _ecosystem(self) -> None:
         meta = self.eco.ecosystem
@@ -610,6 +612,21 @@ class _Resolver:
                 if self.system(system, sp):
                     obj = self.obj(f"{system}.{storage.object}", (*sp, "object"))
                     self.fld(obj, storage.field, (*sp, "field"))
+            if cc.per_unit is not None:
+                self._unit_consent(cc.per_unit, (*p, "per_unit"))
+
+    def _unit_consent(self, per_unit: UnitConsent, p: Path) -> None:
+        """Per-unit consent: its business units, and each storage's object and fields."""
+        for i, unit in enumerate(per_unit.business_units):
+            self.named("business_units", "business unit", unit, (*p, "business_units", i))
+        for system, storage in per_unit.storage.items():
+            sp = (*p, "storage", system)
+            if not self.system(system, sp):
+                continue
+            obj = self.obj(f"{system}.{storage.object}", (*sp, "object"))
+            self.fld(obj, storage.field, (*sp, "field"))
+            if storage.unit_field is not None:
+                self.fld(obj, storage.unit_field, (*sp, "unit_field"))
 
     def _governance(self) -> None:
         gov = self.eco.governance
@@ -671,6 +688,20 @@ class _Resolver:
                             f"{camp.system}.CampaignMember: it cannot add campaign members",
                             rp,
                         )
+
+    def _personas(self) -> None:
+        """A persona's unit, deciding system, object and condition fields."""
+        for name, persona in self.eco.personas.items():
+            p = ("personas", name)
+            if persona.business_unit:
+                self.named(
+                    "business_units", "business unit", persona.business_unit, (*p, "business_unit")
+                )
+            if not self.system(persona.system, (*p, "system")):
+                continue
+            obj = self.obj(f"{persona.system}.{persona.object}", (*p, "object"))
+            for i, cond in enumerate(persona.conditions):
+                self.fld(obj, cond.field, (*p, "conditions", i, "field"))
 
 
 def _addresses(eco: Ecosystem) -> dict[str, tuple[str | int, ...]]:

@@ -33,6 +33,7 @@ def test_salesforce_catalog_has_the_objects_an_ecosystem_needs() -> None:
     assert set(SALESFORCE_OBJECTS) == {
         "Lead", "Contact", "Account", "Individual", "Campaign", "CampaignMember", "Case",
         "ContactPointEmail", "ContactPointPhone", "ContactPointTypeConsent", "DataUsePurpose",
+        "BusinessBrand",
         "User",
     }  # fmt: skip
     assert set(ACCOUNT_ENGAGEMENT_OBJECTS) == {"Prospect"}

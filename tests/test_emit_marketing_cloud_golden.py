@@ -53,20 +53,22 @@ def test_example_ecosystem_matches_the_golden_files(env: str, tmp_path: Path) ->
 
 
 def test_environments_differ_only_in_synchronized_names() -> None:
-    """Sandbox reads Contact_Salesforce_1 (a second connected org); nothing else differs."""
+    """Sandbox reads Contact_Salesforce_1 (a second connected org), and its business units
+    have their own MIDs (in .mcdevrc.json, and in the per-unit unsubscribes of the queries
+    of a unit whose consent is per unit); nothing else differs."""
     sandbox = golden_files(GOLDEN / "marketing_cloud" / "sandbox")
     production = golden_files(GOLDEN / "marketing_cloud" / "production")
     assert sorted(sandbox) == sorted(production)
     changed = sorted(n for n in sandbox if sandbox[n] != production[n])
     assert changed, "the sandbox suffix reaches no query"
+    mids = {b"514012000": b"514012100", b"514012001": b"514012101",
+            b"514012002": b"514012102", b"514012003": b"514012103"}  # fmt: skip
     for name in changed:
-        if name == ".mcdevrc.json":  # the MIDs of each environment's business units
-            mids = {b"514012000": b"514012100", b"514012001": b"514012101",
-                    b"514012002": b"514012102", b"514012003": b"514012103"}  # fmt: skip
-            expected = production[name]
-            for prod, sand in mids.items():
-                expected = expected.replace(prod, sand)
+        expected = production[name]
+        for prod, sand in mids.items():
+            expected = expected.replace(prod, sand)
+        if name == ".mcdevrc.json":
             assert sandbox[name] == expected
             continue
-        assert sandbox[name] == production[name].replace(b"_Salesforce]", b"_Salesforce_1]"), name
+        assert sandbox[name] == expected.replace(b"_Salesforce]", b"_Salesforce_1]"), name
     assert golden_files(GOLDEN / "sync" / "sandbox") == golden_files(GOLDEN / "sync" / "production")

@@ -34,6 +34,10 @@ CUSTOMERS = [
 ]
 SUBSCRIBERS = [("H1", "Active"), ("H2", "Unsubscribed"), ("H3", "Held"), ("H4", "Active"),
                ("M1", "Active"), ("H6", "Active")]  # fmt: skip
+HOME_MID, MODA_MID = 514012002, 514012003  # environments/production.yaml
+# Per-unit unsubscribes (Solvis Home's email choice is per unit): Gus left Solvis Home
+# only; Ana left Solvis Moda only, and stays in Home's audience.
+UNIT_UNSUBSCRIBES = [("H6", HOME_MID), ("H1", MODA_MID)]
 
 
 def home_query(tmp_path: Path) -> str:
@@ -58,6 +62,15 @@ def enterprise_and_child() -> duckdb.DuckDBPyConnection:
     for schema in ("ENT", "main"):
         con.execute(f'CREATE TABLE {schema}."_Subscribers" (SubscriberKey TEXT, Status TEXT)')
     con.executemany('INSERT INTO ENT."_Subscribers" VALUES (?, ?)', SUBSCRIBERS)
+    for schema in ("ENT", "main"):
+        con.execute(
+            f'CREATE TABLE {schema}."_BusinessUnitUnsubscribes" '
+            "(BusinessUnitID BIGINT, SubscriberKey TEXT)"
+        )
+    con.executemany(
+        'INSERT INTO ENT."_BusinessUnitUnsubscribes" (SubscriberKey, BusinessUnitID) VALUES (?, ?)',
+        UNIT_UNSUBSCRIBES,
+    )
     return con
 
 
@@ -72,9 +85,11 @@ def test_child_unit_consent_query_reads_the_enterprise_and_excludes_opted_out(
     tsql = home_query(tmp_path)
     assert "FROM ENT.[Customers (legacy master)] AS [s]" in tsql
     assert "FROM ENT.[_Subscribers] AS [c]" in tsql
-    # Kept: the active subscribers of the brand. Excluded: unsubscribed, held, opted out in
-    # the master, not a subscriber, and the other brand.
-    assert run(enterprise_and_child(), tsql) == ["H1", "H6"]
+    assert "FROM ENT.[_BusinessUnitUnsubscribes] AS [c]" in tsql
+    # Kept: the active subscribers of the brand, also one who left only the other brand.
+    # Excluded: unsubscribed, held, opted out in the master, not a subscriber, the other
+    # brand, and one who unsubscribed from Solvis Home's business unit only.
+    assert run(enterprise_and_child(), tsql) == ["H1"]
 
 
 def test_the_same_query_unqualified_finds_nobody_in_a_child_unit(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def test_the_comment_reads_in_the_reviewers_order(engage: RunEngage) -> None:
     plan = _example_plan(engage)
     text = engage("show", str(plan), "--format", "markdown").out
     order = [
-        "**Plan: 105 to add, 0 to change, 0 to replace, 0 to destroy · ",
+        "**Plan: 107 to add, 0 to change, 0 to replace, 0 to destroy · ",
         "| cloud | `+` create |",
         "#### Conflicts",
         "#### Risks",
@@ -40,8 +40,8 @@ def test_the_comment_reads_in_the_reviewers_order(engage: RunEngage) -> None:
     ]
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions), positions
-    assert "| crm: Salesforce Sales/Service Cloud | 35 |" in text
-    assert "| mc: Marketing Cloud | 8 |" in text
+    assert "| crm: Salesforce Sales/Service Cloud | 36 |" in text
+    assert "| mc: Marketing Cloud | 9 |" in text
     assert "| Integrations and sync | 35 |" in text
     assert "None: `engage check` finds no unsuppressed conflict." in text
     # the diagram draws the flows the change adds, from the system data comes from

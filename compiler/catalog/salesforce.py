@@ -4,13 +4,13 @@ Where the facts come from:
 
 * **Sales / Service Cloud** objects (Lead, Contact, Account with the person-account fields,
   Individual, Campaign, CampaignMember, Case, ContactPointEmail, ContactPointPhone,
-  ContactPointTypeConsent, DataUsePurpose, User): the *Salesforce Object Reference* and the
-  *Salesforce Field Reference* (developer.salesforce.com, API version 60 and earlier). API
-  names, types and lengths are the documented ones (e.g. Contact.FirstName 40, LastName 80,
-  Email 80, Phone 40, MailingCountry 80; Account.Name 255; Lead.Company 255;
-  ContactPointEmail.EmailAddress 80). Picklist values are the defaults of a new org (Lead
-  Status, Case Status/Origin/Priority, Campaign Status…) or, for restricted picklists of the
-  consent model (ContactPointTypeConsent.PrivacyConsentStatus, ContactPointType,
+  ContactPointTypeConsent, DataUsePurpose, BusinessBrand, User): the *Salesforce Object
+  Reference* and the *Salesforce Field Reference* (developer.salesforce.com, API version 60
+  and earlier). API names, types and lengths are the documented ones (e.g. Contact.FirstName
+  40, LastName 80, Email 80, Phone 40, MailingCountry 80; Account.Name 255; Lead.Company
+  255; ContactPointEmail.EmailAddress 80). Picklist values are the defaults of a new org
+  (Lead Status, Case Status/Origin/Priority, Campaign Status…) or, for restricted picklists
+  of the consent model (ContactPointTypeConsent.PrivacyConsentStatus, ContactPointType,
   CaptureContactPointType), the complete documented value set. Orgs often add values to the
   unrestricted ones; an ecosystem declares those in its `objects:` section.
 * **Account Engagement** (Pardot) `Prospect`: the prospect fields as the Salesforce
@@ -514,6 +514,8 @@ _CONTACT_POINT_TYPE_CONSENT = _object(
             "Contact Point Type", CONTACT_POINT_TYPES, restricted=True, required=True
         ),
         "DataUsePurposeId": _lookup("Data Use Purpose ID", "DataUsePurpose"),
+        # API 53.0: the brand the consent is for (per-brand consent)
+        "BusinessBrandId": _lookup("Business Brand ID", "BusinessBrand"),
         "PrivacyConsentStatus": _picklist(
             "Privacy Consent Status",
             ["OptIn", "OptOut", "Seen", "NotSeen"],
@@ -531,6 +533,13 @@ _CONTACT_POINT_TYPE_CONSENT = _object(
     },
     personal_data="none",
     description="A person's consent for a contact point type and data use purpose (API 45+).",
+)
+
+_BUSINESS_BRAND = _object(
+    "Business Brand",
+    {"Name": _text("Name", 255, required=True)},
+    personal_data="none",
+    description="A brand of the company; consents name it (BusinessBrandId, API 53.0+).",
 )
 
 _DATA_USE_PURPOSE = _object(
@@ -589,6 +598,7 @@ SALESFORCE_OBJECTS: dict[str, ObjectDef] = {
     "ContactPointEmail": _CONTACT_POINT_EMAIL,
     "ContactPointPhone": _CONTACT_POINT_PHONE,
     "ContactPointTypeConsent": _CONTACT_POINT_TYPE_CONSENT,
+    "BusinessBrand": _BUSINESS_BRAND,
     "DataUsePurpose": _DATA_USE_PURPOSE,
     "User": _USER,
 }

@@ -16,6 +16,7 @@ from compiler.model.dedupe import CustomPermission, DuplicateRule, MatchingRule
 from compiler.model.ecosystem import EcosystemMeta
 from compiler.model.governance import Governance, Moved
 from compiler.model.integrations import Integration, IntegrationUser
+from compiler.model.personas import Persona
 from compiler.model.sync import SyncRule
 from compiler.model.systems import System
 
@@ -32,6 +33,7 @@ RESOURCE_SECTIONS: dict[str, str] = {
     "duplicate_rules": "duplicate_rule",
     "campaigns": "campaign",
     "custom_permissions": "custom_permission",
+    "personas": "persona",
 }
 # Sections holding one value each (declared once in the whole ecosystem).
 SINGLE_SECTIONS = ("ecosystem", "consent", "governance")
@@ -54,6 +56,7 @@ class Ecosystem(Model):
     duplicate_rules: dict[Name, DuplicateRule] = Field(default_factory=dict)
     campaigns: dict[Name, Campaign] = Field(default_factory=dict)
     custom_permissions: dict[Name, CustomPermission] = Field(default_factory=dict)
+    personas: dict[Name, Persona] = Field(default_factory=dict)
     consent: Consent = Field(default_factory=Consent)
     governance: Governance = Field(default_factory=Governance)
     moved: list[Moved] = Field(default_factory=list)
@@ -81,6 +84,7 @@ class DocumentModel(Model):
     duplicate_rules: dict[Name, DuplicateRule] = Field(default_factory=dict)
     campaigns: dict[Name, Campaign] = Field(default_factory=dict)
     custom_permissions: dict[Name, CustomPermission] = Field(default_factory=dict)
+    personas: dict[Name, Persona] = Field(default_factory=dict)
     consent: Consent | None = None
     governance: Governance | None = None
     moved: list[Moved] = Field(default_factory=list)
@@ -104,6 +108,7 @@ __all__ = [
     "MatchingRule",
     "ObjectDef",
     "ObjectKey",
+    "Persona",
     "SyncRule",
     "System",
     "Text",

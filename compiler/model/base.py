@@ -65,6 +65,11 @@ FieldNameRef = Annotated[
     str, StringConstraints(pattern=or_template(FIELD_NAME_PATTERN), max_length=MAX_FIELD_NAME)
 ]
 ObjectRef = Annotated[str, StringConstraints(pattern=or_template(OBJECT_KEY_PATTERN))]
+# An object of a storing system: a Salesforce object, a data extension (also one made by
+# for_each, `newsletter[brand]`) or a Marketing Cloud system view such as `_Subscribers`.
+ObjectName = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,79}(\[[A-Za-z0-9_-]{1,80}\])?$")
+]
 # 15m, 1h, 24h, 7d, 30s.
 Duration = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,6}(s|m|h|d)$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[EWI][0-9]{4}$")]

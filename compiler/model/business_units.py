@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from compiler.model.base import ApiName, ApiNameRef, Model, NameRef, PersonalData, Resource, Text
+from compiler.model.unit_data_model import UnitDataModel
 
 Hostname = Annotated[
     str,
@@ -58,3 +59,6 @@ class BusinessUnit(Resource):
     interaction_studio: InteractionStudioMapping | None = None
     sending_domains: list[Hostname] = Field(default_factory=list)
     web_domain: Hostname | None = None
+    data_model: UnitDataModel | None = Field(
+        default=None, description="This unit's own data-model decisions (no leads)."
+    )

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
-from compiler.model.base import Channel, Duration, FieldNameRef, Model, Name, NameRef, Text
+from compiler.model.base import (
+    Channel,
+    Duration,
+    FieldNameRef,
+    Model,
+    Name,
+    NameRef,
+    ObjectName,
+    Text,
+)
+from compiler.model.unit_consent import UnitConsent
 
 
 class Purpose(Model):
     description: Text = ""
     legal_basis: Literal["consent", "legitimate_interest", "contract"] = "consent"
-
-
-# An object of the storing system: a Salesforce object, a data extension (also one made by
-# for_each, `newsletter[brand]`) or a Marketing Cloud system view such as `_Subscribers`.
-ObjectName = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,79}(\[[A-Za-z0-9_-]{1,80}\])?$")
-]
 
 
 class Storage(Model):
@@ -42,6 +45,11 @@ class ChannelConsent(Model):
         default="24h", description="Longest time an opt-out may take to reach every sender."
     )
     storage: dict[Name, Storage] = Field(description="Per system, where the choice is kept.")
+    per_unit: UnitConsent | None = Field(
+        default=None,
+        description="Business units whose choice is their own (unsubscribed from one brand, "
+        "still subscribed to another), and where each system keeps it.",
+    )
 
 
 class Consent(Model):

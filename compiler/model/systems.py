@@ -17,6 +17,7 @@ from compiler.model.base import (
     Resource,
     Text,
 )
+from compiler.model.identity import ProspectDuplicates
 
 Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,12}(-[a-z0-9]{1,12})?$")]
 
@@ -71,6 +72,11 @@ class AccountEngagementSystem(SystemBase):
         default=None,
         description="CRM campaign record types the connector syncs as connected campaigns "
         "(none listed: every record type).",
+    )
+    duplicates: ProspectDuplicates | None = Field(
+        default=None,
+        description="How the business units tell prospects apart (several per email, the "
+        "default, or one).",
     )
 
 

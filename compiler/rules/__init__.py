@@ -17,6 +17,7 @@ from compiler.model import RESOURCE_SECTIONS
 from compiler.resolved import ResolvedEcosystem
 from compiler.rules import (  # noqa: F401  (imported to register their rules and codes)
     campaigns,
+    cloud_duplicates,
     consent,
     data_extensions,
     dataflow,
@@ -24,11 +25,14 @@ from compiler.rules import (  # noqa: F401  (imported to register their rules an
     dedupe,
     environment_ids,
     hygiene,
+    personas,
     platform_limits,
     privacy,
     queries,
     schedules,
     typefit,
+    unit_consent,
+    unit_leads,
     units,
     users,
 )

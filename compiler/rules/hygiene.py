@@ -27,6 +27,8 @@ def _objects_used(ctx: Context) -> set[str]:
     used |= {f"{u.system}.{o}" for u in eco.integration_users.values() for o in u.permissions}
     for cc in eco.consent.channels.values():
         used |= {f"{system}.{st.object}" for system, st in cc.storage.items()}
+        units = cc.per_unit.storage if cc.per_unit is not None else {}
+        used |= {f"{system}.{st.object}" for system, st in units.items()}
     for integ in eco.integrations.values():
         mcc = integ.marketing_cloud_connect
         used |= {f"{integ.from_}.{o}" for o in (mcc.objects if mcc else {})}

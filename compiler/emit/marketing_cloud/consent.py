@@ -10,8 +10,15 @@ For each channel a rule respects, the storage declared for the Marketing Cloud s
   `NOT EXISTS` (opted out) or `EXISTS` (opted in) on the storage object, related to the
   source row by the subscriber key the rule writes into the target.
 
+When the channel's choice is per business unit for the target's unit
+(`consent.channels.<channel>.per_unit`), the query also drops the people who left that
+unit only: a correlated `NOT EXISTS` on Marketing Cloud's per-unit unsubscribes
+(`ENT._BusinessUnitUnsubscribes`, related by subscriber key and `BusinessUnitID` = the
+unit's MID), or `EXISTS` / `NOT EXISTS` on a data extension with a unit field.
+
 When none of these is possible the query is not generated: silently sending to opted-out
-subscribers is worse than a missing audience.
+subscribers is worse than a missing audience. A unit without a MID (the base of an
+ecosystem whose MIDs live in environment overlays) is W6204: its files cannot be deployed.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from compiler.diagnostics import Finding, code, make
 from compiler.emit.sql import col, number, text
 from compiler.model.consent import Storage
 from compiler.model.data_extensions import DataExtension
+from compiler.model.unit_consent import UnitConsent, UnitStorage
 from compiler.resolved import ObjectSpec, ResolvedEcosystem
 
 E_CONSENT = code(
@@ -181,6 +189,85 @@ def predicate(
     return [own, *copies], ""
 
 
+NO_MID = "the MID of business unit"
+W_NO_MID = code(
+    "W6204",
+    "Per-unit unsubscribes not enforced: the unit has no MID",
+    "The channel's choice is per business unit for the target's unit, and Marketing Cloud "
+    "keeps per-unit unsubscribes by the unit's MID (`_BusinessUnitUnsubscribes.BusinessUnitID`), "
+    "but this compilation declares no MID for that unit, so its query suppresses the "
+    "company-wide opt-outs only. Such files cannot be deployed either (W7805: mcdev lists "
+    "the unit with MID 0); every environment that declares the MID gets the per-unit "
+    "condition.",
+    "Declare the unit's `mid` (in the environment overlay, as environment-specific ids are) "
+    "and generate for that environment (`--env`).",
+)
+
+
+def _unit_mid(resolved: ResolvedEcosystem, ctx: ConsentTarget, pu: UnitConsent) -> int | str | None:
+    """The MID of the target's business unit when its choice is per unit (None when the
+    target's unit keeps no choice of its own), or why it is not known."""
+    eco = resolved.ecosystem
+    de = eco.data_extensions.get(ctx.target_name)
+    if de is None or de.business_unit not in pu.business_units:
+        return None
+    mapping = eco.business_units[de.business_unit].marketing_cloud
+    system = eco.systems.get(ctx.system)
+    units = getattr(system, "business_units", {})
+    mid = units[mapping.business_unit].mid if mapping and mapping.business_unit in units else None
+    if mid is None:
+        return f"{NO_MID} {de.business_unit!r} is not declared"
+    return int(mid)
+
+
+def unit_predicate(
+    resolved: ResolvedEcosystem, ctx: ConsentTarget, channel: str
+) -> exp.Expr | str | None:
+    """The condition dropping rows opted out of the target's own business unit (Marketing
+    Cloud's per-unit unsubscribes, `_BusinessUnitUnsubscribes`, or a data extension with a
+    unit field), None when the channel's choice is not per unit for that unit, or why it
+    cannot be enforced."""
+    cc = resolved.ecosystem.consent.channels.get(channel)  # type: ignore[call-overload]
+    pu = cc.per_unit if cc is not None else None
+    mid = _unit_mid(resolved, ctx, pu) if pu is not None else None
+    if pu is None or mid is None:
+        return None
+    if isinstance(mid, str):
+        return mid
+    storage = pu.storage.get(ctx.system)
+    if storage is None or storage.unit_field is None:
+        return f"its per-unit choice has no storage with a unit_field in {ctx.system!r}"
+    obj = resolved.objects.get(ctx.system, {}).get(storage.object)
+    source = ctx.table_for(storage.object) if obj is not None else None
+    key = storage_key(obj, resolved.ecosystem.data_extensions.get(storage.object)) if obj else None
+    if source is None or key is None or ctx.subscriber is None:
+        return f"{storage.object} cannot be related to the target's subscribers"
+    link = exp.and_(
+        exp.EQ(this=col(key, CONSENT_ALIAS), expression=ctx.subscriber.copy()),
+        exp.EQ(this=col(storage.unit_field, CONSENT_ALIAS), expression=number(mid)),
+    )
+    return _unit_test(storage, source, link)
+
+
+def _unit_test(storage: UnitStorage, source: exp.Expr, link: exp.Expr) -> exp.Expr | str:
+    if storage.polarity == "row":  # a row is an unsubscribe from that unit
+        return exp.not_(exp.Exists(this=exp.select(number(1)).from_(source).where(link)))
+    value = col(storage.field, CONSENT_ALIAS)
+    as_storage = Storage(
+        object=storage.object,
+        field=storage.field,
+        polarity=storage.polarity,
+        opted_in_values=storage.opted_in_values,
+        opted_out_values=storage.opted_out_values,
+    )
+    yes, no = consented(value, as_storage), opted_out(value, as_storage)
+    test = yes if yes is not None else no
+    if test is None:
+        return f"storage {storage.object}.{storage.field} lists no opted-in or opted-out values"
+    exists = exp.Exists(this=exp.select(number(1)).from_(source).where(exp.and_(link, test)))
+    return exists if yes is not None else exp.not_(exists)
+
+
 def _finding(resolved: ResolvedEcosystem, info: Any, rule: str, i: int, message: str) -> Finding:
     return make(
         info,
@@ -210,4 +297,19 @@ def suppressions(
                 f"the synchronized copy of the system of record's field only"
             )
             findings.append(_finding(resolved, W_PARTIAL, rule, i, message))
+        unit = unit_predicate(resolved, ctx, channel)
+        if isinstance(unit, str) and unit.startswith(NO_MID):
+            message = (
+                f"sync rule {rule!r} respects {channel} consent, which is per business unit "
+                f"for its target's unit, but {unit}: its query drops company-wide opt-outs only"
+            )
+            findings.append(_finding(resolved, W_NO_MID, rule, i, message))
+        elif isinstance(unit, str):
+            message = (
+                f"sync rule {rule!r} respects {channel} consent, which is per business unit "
+                f"for its target's unit, but {unit}; its query is not generated"
+            )
+            findings.append(_finding(resolved, E_CONSENT, rule, i, message))
+        elif unit is not None:
+            out.append(unit)
     return out, findings

@@ -16,3 +16,10 @@ WHERE
     WHERE
       [c].[SubscriberKey] = [s].[Customer_Number] AND [c].[Status] IN ('Active')
   )
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM ENT.[_BusinessUnitUnsubscribes] AS [c]
+    WHERE
+      [c].[SubscriberKey] = [s].[Customer_Number] AND [c].[BusinessUnitID] = 514012102
+  )
