@@ -16,6 +16,7 @@ from compiler.graph import EcosystemGraph, build_graph
 from compiler.model import RESOURCE_SECTIONS
 from compiler.resolved import ResolvedEcosystem
 from compiler.rules import (  # noqa: F401  (imported to register their rules and codes)
+    audiences,
     campaigns,
     consent,
     data_extensions,
