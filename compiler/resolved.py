@@ -74,6 +74,7 @@ class FieldSpec:
             required=f.required or f.primary_key,
             primary_key=f.primary_key,
             personal_data=f.personal_data,
+            format=f.format,
             path=tuple(path),
         )
 

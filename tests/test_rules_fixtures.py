@@ -335,6 +335,19 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
             ("audiences.yaml", 48, 43, ()),
         ],
     ),
+    # formats along a flow: a call centre's free-text phone into the CRM's E.164 Phone, a
+    # hashed phone into a field declared E.164, a country only truncated into ISO 3166;
+    # silent: e164 and iso_country on the way, a source declared E.164, free-text targets
+    (
+        "W3301",
+        "formats_fires",
+        "formats_silent",
+        [
+            ("formats.yaml", 38, 14, ()),
+            ("formats.yaml", 55, 15, (("formats.yaml", 24, 15),)),
+            ("formats.yaml", 56, 16, (("formats.yaml", 25, 16),)),
+        ],
+    ),
     # a filter list item, a declared MID, a checksummed 18-character id, a 15-character
     # queue id as a picklist translation; silent: the ids in the production overlay, near
     # misses (wrong checksum, no id prefix, an undeclared number) in the base

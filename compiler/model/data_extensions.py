@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from compiler.model.base import ApiName, ApiNameRef, Model, NameRef, PersonalData, Resource, Text
+from compiler.model.data_model import Format
 
 DeFieldType = Literal[
     "Text", "Number", "Date", "Boolean", "EmailAddress", "Phone", "Decimal", "Locale"
@@ -22,6 +23,9 @@ class DeField(Model):
     required: bool = False
     default: str | int | float | bool | None = None
     personal_data: PersonalData = "none"
+    format: Format | None = Field(
+        default=None, description="A data-quality format every cloud must enforce alike."
+    )
     description: Text = ""
 
 

@@ -24,6 +24,7 @@ from compiler.rules import (  # noqa: F401  (imported to register their rules an
     datamodel,
     dedupe,
     environment_ids,
+    formats,
     hygiene,
     platform_limits,
     privacy,
