@@ -222,6 +222,7 @@ def _resource_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
         yield f"data_extension.{persona.object}", f"persona.{name}"
         if persona.business_unit:
             yield f"business_unit.{persona.business_unit}", f"persona.{name}"
+    yield from _audience_edges(resolved)
     for channel, cc in eco.consent.channels.items():
         yield f"system.{cc.system_of_record}", f"consent.{channel}"
         for system in cc.storage:
@@ -271,6 +272,18 @@ def _dedupe_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
     for user_name, integration_user in eco.integration_users.items():
         for held in integration_user.custom_permissions:
             yield f"custom_permission.{held}", f"integration_user.{user_name}"
+
+
+def _audience_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
+    """An audience after its system and unit; the sync rules sending its members after it
+    (the audience exists on the platform before members are added)."""
+    for name, aud in resolved.ecosystem.audiences.items():
+        me = f"audience.{name}"
+        yield f"system.{aud.system}", me
+        if aud.business_unit:
+            yield f"business_unit.{aud.business_unit}", me
+        for rule_name in aud.members:
+            yield me, f"sync_rule.{rule_name}"
 
 
 def _campaign_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:

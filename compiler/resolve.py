@@ -310,6 +310,7 @@ class _Resolver:
         self._governance()
         self._campaigns()
         self._personas()
+        self._audiences()
 
     def _ecosystem(self) -> None:
         meta = self.eco.ecosystem
@@ -702,6 +703,39 @@ class _Resolver:
             obj = self.obj(f"{persona.system}.{persona.object}", (*p, "object"))
             for i, cond in enumerate(persona.conditions):
                 self.fld(obj, cond.field, (*p, "conditions", i, "field"))
+    def _audiences(self) -> None:
+        """An audience's ad platform system (an external advertising system, or Marketing
+        Cloud for Advertising Studio), its consent purpose, unit and member sync rules
+        (which must write into that system)."""
+        for name, aud in self.eco.audiences.items():
+            p = ("audiences", name)
+            studio = aud.platform == "advertising_studio"
+            kind = "marketing_cloud" if studio else "external"
+            if self.system(aud.system, (*p, "system"), kind) and not studio:
+                category = getattr(self.eco.systems[aud.system], "category", "")
+                if category != "advertising":
+                    self._wrong(
+                        f"system {aud.system!r} is an external system of category "
+                        f"{category}; a {aud.platform} audience goes to one of category "
+                        "advertising",
+                        (*p, "system"),
+                    )
+            if aud.purpose and aud.purpose not in self.eco.consent.purposes:
+                self._missing("purpose", aud.purpose, self.eco.consent.purposes, (*p, "purpose"))
+            if aud.business_unit:
+                self.named(
+                    "business_units", "business unit", aud.business_unit, (*p, "business_unit")
+                )
+            for i, rule_name in enumerate(aud.members):
+                rp = (*p, "members", i)
+                if self.named("sync_rules", "sync rule", rule_name, rp):
+                    target = self.eco.sync_rules[rule_name].target
+                    if target.partition(".")[0] != aud.system:
+                        self._wrong(
+                            f"sync rule {rule_name!r} writes {target}, not into "
+                            f"{aud.system!r}: it cannot send the audience's members",
+                            rp,
+                        )
 
 
 def _addresses(eco: Ecosystem) -> dict[str, tuple[str | int, ...]]:

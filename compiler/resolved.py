@@ -37,6 +37,7 @@ class FieldSpec:
     personal_data: str = "none"
     system_of_record: str | None = None
     references: str | None = None
+    format: str | None = None  # a data-quality format: email, phone_e164, iso_country...
     path: tuple[str | int, ...] = ()
 
     @classmethod
@@ -56,6 +57,7 @@ class FieldSpec:
             personal_data=f.personal_data,
             system_of_record=f.system_of_record,
             references=f.references,
+            format=f.format,
             path=tuple(path),
         )
 
@@ -72,6 +74,7 @@ class FieldSpec:
             required=f.required or f.primary_key,
             primary_key=f.primary_key,
             personal_data=f.personal_data,
+            format=f.format,
             path=tuple(path),
         )
 

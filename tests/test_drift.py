@@ -60,6 +60,7 @@ def test_changes_made_in_the_org_are_drift(imported: Path, engage: RunEngage) ->
             {
                 "default": None,
                 "description": "",
+                "format": None,
                 "length": 5,
                 "personal_data": "none",
                 "precision": None,

@@ -87,7 +87,7 @@ def test_junit_report(engage: RunEngage) -> None:
     passing = [c for c in cases if len(c) == 0]
     assert passing and all(c.get("name") == "no finding" for c in passing)
     loop = next(c for c in cases if c.get("classname") == "engage.E3002")
-    assert loop.get("file") == "broken/sync.yaml" and loop.get("line") == "48"
+    assert loop.get("file") == "broken/sync.yaml" and loop.get("line") == "49"
 
 
 def test_junit_escapes_markup_and_shows_control_characters() -> None:

@@ -29,7 +29,7 @@ def test_the_comment_reads_in_the_reviewers_order(engage: RunEngage) -> None:
     plan = _example_plan(engage)
     text = engage("show", str(plan), "--format", "markdown").out
     order = [
-        "**Plan: 107 to add, 0 to change, 0 to replace, 0 to destroy · ",
+        "**Plan: 114 to add, 0 to change, 0 to replace, 0 to destroy · ",
         "| cloud | `+` create |",
         "#### Conflicts",
         "#### Risks",

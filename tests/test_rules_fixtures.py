@@ -405,6 +405,49 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
         "campaigns_silent",
         [("campaigns.yaml", 46, 18, (("campaigns.yaml", 11, 28),))],
     ),
+    # advertising audiences: no purpose, a legitimate-interest purpose, a member rule that
+    # ignores the advertising consent; emails and phones in clear or hashed before a trim,
+    # hashed without trim/lower or E.164; silent: consented, normalised then hashed, the
+    # CRM's E.164 phones, an external id in clear, an Advertising Studio audience
+    (
+        "E6301",
+        "audiences_fires",
+        "audiences_silent",
+        [
+            ("audiences.yaml", 50, 32, ()),
+            ("audiences.yaml", 51, 64, ()),
+            ("audiences.yaml", 56, 15, (("audiences.yaml", 33, 5),)),
+        ],
+    ),
+    (
+        "E8301",
+        "audiences_fires",
+        "audiences_silent",
+        [("audiences.yaml", 39, 18, ()), ("audiences.yaml", 40, 18, ())],
+    ),
+    (
+        "W8302",
+        "audiences_fires",
+        "audiences_silent",
+        [
+            ("audiences.yaml", 41, 51, ()),
+            ("audiences.yaml", 47, 43, ()),
+            ("audiences.yaml", 48, 43, ()),
+        ],
+    ),
+    # formats along a flow: a call centre's free-text phone into the CRM's E.164 Phone, a
+    # hashed phone into a field declared E.164, a country only truncated into ISO 3166;
+    # silent: e164 and iso_country on the way, a source declared E.164, free-text targets
+    (
+        "W3301",
+        "formats_fires",
+        "formats_silent",
+        [
+            ("formats.yaml", 38, 14, ()),
+            ("formats.yaml", 55, 15, (("formats.yaml", 24, 15),)),
+            ("formats.yaml", 56, 16, (("formats.yaml", 25, 16),)),
+        ],
+    ),
     # a filter list item, a declared MID, a checksummed 18-character id, a 15-character
     # queue id as a picklist translation; silent: the ids in the production overlay, near
     # misses (wrong checksum, no id prefix, an undeclared number) in the base

@@ -329,3 +329,34 @@ def test_engine_spark_without_pyspark_is_a_message(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args, standalone_mode=False, env=env)
     assert result.return_value == 1
     assert "Java runtime" in result.output or "PySpark is not installed" in result.output
+
+
+# ---------------------------------------------------------------- the sha256 transform
+HASHED = ROOT / "tests" / "fixtures" / "sync" / "hashed"
+# (id, email, phone, the email and phone as the platforms normalise them before hashing)
+AUDIENCE = [
+    ("A1", " Ana@Example.COM ", "+34 600-000 000", "ana@example.com", "+34600000000"),
+    ("A2", f"{NBSP}bob@example.com\t", "(+44) 20.7031/3000", "bob@example.com", "+442070313000"),
+    ("A3", "ÀNA@EXAMPLE.COM", "+1 212 565 0000", "àna@example.com", "+12125650000"),
+    ("A4", "", "", "", ""),
+]
+
+
+def test_sha256_hashes_alike_in_both_engines_and_as_the_platforms_do(
+    spark: Any, tmp_path: Path
+) -> None:
+    import hashlib
+
+    source = tmp_path / "audience_1.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["id", "email", "phone"])
+        writer.writerows(row[:3] for row in AUDIENCE)
+    duck, sparks, result = both(spark, _resolved(HASHED), "hash_audience", source, tmp_path)
+    assert sparks == duck  # byte for byte
+    out = {r["Key"]: r for r in rows(duck[0])}
+    for key, _, _, email, phone in AUDIENCE:
+        for column, normalised in (("EmailHash", email), ("PhoneHash", phone)):
+            want = hashlib.sha256(normalised.encode("utf-8")).hexdigest() if normalised else ""
+            assert out[key][column] == want, (key, column)
+    assert result.accepted == len(AUDIENCE)

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from compiler.model.audiences import Audience
 from compiler.model.base import Model, Name, ObjectKey, Text
 from compiler.model.business_units import BusinessUnit
 from compiler.model.campaigns import Campaign
@@ -34,6 +35,7 @@ RESOURCE_SECTIONS: dict[str, str] = {
     "campaigns": "campaign",
     "custom_permissions": "custom_permission",
     "personas": "persona",
+    "audiences": "audience",
 }
 # Sections holding one value each (declared once in the whole ecosystem).
 SINGLE_SECTIONS = ("ecosystem", "consent", "governance")
@@ -57,6 +59,7 @@ class Ecosystem(Model):
     campaigns: dict[Name, Campaign] = Field(default_factory=dict)
     custom_permissions: dict[Name, CustomPermission] = Field(default_factory=dict)
     personas: dict[Name, Persona] = Field(default_factory=dict)
+    audiences: dict[Name, Audience] = Field(default_factory=dict)
     consent: Consent = Field(default_factory=Consent)
     governance: Governance = Field(default_factory=Governance)
     moved: list[Moved] = Field(default_factory=list)
@@ -85,6 +88,7 @@ class DocumentModel(Model):
     campaigns: dict[Name, Campaign] = Field(default_factory=dict)
     custom_permissions: dict[Name, CustomPermission] = Field(default_factory=dict)
     personas: dict[Name, Persona] = Field(default_factory=dict)
+    audiences: dict[Name, Audience] = Field(default_factory=dict)
     consent: Consent | None = None
     governance: Governance | None = None
     moved: list[Moved] = Field(default_factory=list)
@@ -94,6 +98,7 @@ __all__ = [
     "LIST_SECTIONS",
     "RESOURCE_SECTIONS",
     "SINGLE_SECTIONS",
+    "Audience",
     "BusinessUnit",
     "Campaign",
     "Consent",

@@ -76,7 +76,9 @@ Code = Annotated[str, StringConstraints(pattern=r"^[EWI][0-9]{4}$")]
 Text = Annotated[str, StringConstraints(max_length=2000)]
 
 PersonalData = Literal["none", "personal", "sensitive"]
-Channel = Literal["email", "sms", "whatsapp", "push", "phone", "direct_mail", "social", "web"]
+Channel = Literal[
+    "email", "sms", "whatsapp", "push", "phone", "direct_mail", "social", "web", "advertising"
+]
 
 
 class Suppress(Model):

@@ -15,6 +15,7 @@ from compiler.model.base import (
     Resource,
     Text,
 )
+from compiler.model.data_model import Format
 
 DeFieldType = Literal[
     "Text", "Number", "Date", "Boolean", "EmailAddress", "Phone", "Decimal", "Locale"
@@ -30,6 +31,9 @@ class DeField(Model):
     required: bool = False
     default: str | int | float | bool | None = None
     personal_data: PersonalData = "none"
+    format: Format | None = Field(
+        default=None, description="A data-quality format every cloud must enforce alike."
+    )
     description: Text = ""
 
 

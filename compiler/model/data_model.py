@@ -29,6 +29,9 @@ FieldType = Literal[
 ]
 
 
+Format = Literal["email", "phone_e164", "iso_country", "postal_code", "url"]
+
+
 class FieldDef(Model):
     type: FieldType
     label: Text = ""
@@ -47,7 +50,7 @@ class FieldDef(Model):
     system_of_record: NameRef | None = Field(
         default=None, description="The system whose value wins when several write this field."
     )
-    format: Literal["email", "phone_e164", "iso_country", "postal_code", "url"] | None = Field(
+    format: Format | None = Field(
         default=None, description="A data-quality format every cloud must enforce alike."
     )
     description: Text = ""

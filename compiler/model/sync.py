@@ -30,6 +30,7 @@ Transform = Literal[
     "to_number",
     "to_boolean",
     "invert",
+    "sha256",
 ]
 Scalar = str | int | float | bool
 

@@ -107,7 +107,15 @@ class InteractionStudioSystem(SystemBase):
 class ExternalSystem(SystemBase):
     type: Literal["external"]
     category: Literal[
-        "call_centre", "ecommerce", "erp", "billing", "csv_drop", "middleware", "martech", "other"
+        "call_centre",
+        "ecommerce",
+        "erp",
+        "billing",
+        "csv_drop",
+        "middleware",
+        "martech",
+        "advertising",
+        "other",
     ]
 
 

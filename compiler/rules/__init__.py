@@ -16,6 +16,7 @@ from compiler.graph import EcosystemGraph, build_graph
 from compiler.model import RESOURCE_SECTIONS
 from compiler.resolved import ResolvedEcosystem
 from compiler.rules import (  # noqa: F401  (imported to register their rules and codes)
+    audiences,
     campaigns,
     cloud_duplicates,
     consent,
@@ -24,6 +25,7 @@ from compiler.rules import (  # noqa: F401  (imported to register their rules an
     datamodel,
     dedupe,
     environment_ids,
+    formats,
     hygiene,
     personas,
     platform_limits,

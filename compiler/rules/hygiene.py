@@ -83,6 +83,7 @@ def _governance_unused(ctx: Context) -> Iterator[tuple[str, str, tuple[str, ...]
         if name not in required:
             yield f"group.{name}", "group", ("governance", "groups", name)
     purposes = {c.purpose for c in ctx.eco.consent.channels.values()}
+    purposes |= {a.purpose for a in ctx.eco.audiences.values()}
     for name in ctx.eco.consent.purposes:
         if name not in purposes:
             yield f"purpose.{name}", "consent purpose", ("consent", "purposes", name)

@@ -56,7 +56,13 @@ _FAMILY = {
     **dict.fromkeys(("date", "datetime", "Date"), "date"),
     "geolocation": "geolocation",
 }
-_CONVERTS = {"to_date": "date", "to_number": "number", "to_boolean": "boolean"}
+_CONVERTS = {
+    "to_date": "date",
+    "to_number": "number",
+    "to_boolean": "boolean",
+    "sha256": "text",
+}
+HASH_LENGTH = 64  # sha256: 64 hexadecimal characters, whatever the source
 
 
 def _family(spec: FieldSpec, transforms: tuple[str, ...]) -> str:
@@ -112,7 +118,9 @@ def mapping_types(ctx: Context) -> Iterator[Finding]:
 
 def _longest(ctx: Context, flow: Flow, src: FieldSpec) -> tuple[int | None, str]:
     """How long what the source writes can be, and how that is known: a picklist's
-    longest value as translated, else the field's length."""
+    longest value as translated, else the field's length (a hash: its 64 characters)."""
+    if "sha256" in flow.transforms:
+        return HASH_LENGTH, f"its SHA-256 hash has {HASH_LENGTH} characters"
     if src.values:
         translate = _translation(ctx, flow)
         if src.type == "multipicklist":  # every value at once, joined by semicolons

@@ -34,6 +34,18 @@ def _e164(e: exp.Expr) -> exp.Expr:
     return e
 
 
+def _sha256(e: exp.Expr) -> exp.Expr:
+    """HASHBYTES hashes the bytes it is given: a data extension's text is NVARCHAR (UTF-16),
+    so it is cast to VARCHAR first (the bytes of UTF-8 for ASCII identifiers such as
+    normalised emails and E.164 phones), and the hexadecimal is lowered as platforms match."""
+    varchar = exp.Cast(this=e, to=exp.DataType.build("VARCHAR(4000)", dialect="tsql"))
+    hashed = exp.Anonymous(this="HASHBYTES", expressions=[text("SHA2_256"), varchar])
+    hex_ = exp.Convert(
+        this=exp.DataType.build("VARCHAR(64)", dialect="tsql"), expression=hashed, style=number(2)
+    )
+    return exp.Lower(this=hex_)
+
+
 def _to_boolean(e: exp.Expr) -> exp.Expr:
     truthy = exp.In(this=exp.Lower(this=e), expressions=[text(t) for t in TRUTHY])
     return exp.Case(ifs=[exp.If(this=truthy, true=number(1))], default=number(0))
@@ -82,6 +94,7 @@ def _step(name: Transform, target: DeField, length: int | None) -> Callable[...,
         "to_number": _to_number(target),
         "to_boolean": _to_boolean,
         "invert": _invert,
+        "sha256": _sha256,
     }
     return steps[name]
 

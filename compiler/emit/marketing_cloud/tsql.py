@@ -34,7 +34,7 @@ FUNCTIONS = frozenset(
         "ROW_NUMBER", "LEFT", "RIGHT", "LEN", "LOWER", "UPPER", "LTRIM", "RTRIM", "REPLACE",
         "SUBSTRING", "CHARINDEX", "CONCAT", "COALESCE", "ISNULL", "NULLIF", "CAST",
         "CONVERT", "DATEADD", "DATEDIFF", "DATEPART", "GETDATE", "GETUTCDATE", "YEAR",
-        "MONTH", "DAY", "COUNT", "SUM", "MIN", "MAX", "AVG", "ABS", "ROUND",
+        "MONTH", "DAY", "COUNT", "SUM", "MIN", "MAX", "AVG", "ABS", "ROUND", "HASHBYTES",
     }
 )  # fmt: skip
 _FUNCTION_NODES: dict[type[exp.Expr], str] = {
@@ -44,7 +44,7 @@ _FUNCTION_NODES: dict[type[exp.Expr], str] = {
     exp.Nullif: "NULLIF", exp.Cast: "CAST", exp.Convert: "CONVERT", exp.DateAdd: "DATEADD",
     exp.DateDiff: "DATEDIFF", exp.Count: "COUNT", exp.Sum: "SUM", exp.Min: "MIN",
     exp.Max: "MAX", exp.Avg: "AVG", exp.Abs: "ABS", exp.Round: "ROUND",
-    exp.CurrentTimestamp: "GETDATE",
+    exp.CurrentTimestamp: "GETDATE", exp.SHA2: "HASHBYTES",
 }  # fmt: skip
 _WINDOWED = (exp.RowNumber,)
 

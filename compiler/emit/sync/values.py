@@ -248,6 +248,8 @@ def _transform(t: TargetColumn, step: str, e: exp.Expr) -> exp.Expr:
         return exp.RegexpReplace(
             this=e, expression=text("[^0-9+]"), replacement=text(""), modifiers=text("g")
         )
+    if step == "sha256":  # lower-case hex of the UTF-8 bytes, as the ad platforms match
+        return exp.SHA2(this=e, length=number(256))
     if step == "invert":
         parsed = boolean(e)
         return exp.Case(
