@@ -703,6 +703,7 @@ class _Resolver:
             obj = self.obj(f"{persona.system}.{persona.object}", (*p, "object"))
             for i, cond in enumerate(persona.conditions):
                 self.fld(obj, cond.field, (*p, "conditions", i, "field"))
+
     def _audiences(self) -> None:
         """An audience's ad platform system (an external advertising system, or Marketing
         Cloud for Advertising Studio), its consent purpose, unit and member sync rules
