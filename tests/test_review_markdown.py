@@ -40,9 +40,10 @@ def test_the_comment_reads_in_the_reviewers_order(engage: RunEngage) -> None:
     ]
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions), positions
-    assert "| crm: Salesforce Sales/Service Cloud | 36 |" in text
+    assert "| crm: Salesforce Sales/Service Cloud | 37 |" in text
     assert "| mc: Marketing Cloud | 9 |" in text
-    assert "| Integrations and sync | 35 |" in text
+    assert "| Integrations and sync | 37 |" in text
+    assert "| meta_ads: external system | 3 |" in text  # the ad platform (s12c)
     assert "None: `engage check` finds no unsuppressed conflict." in text
     # the diagram draws the flows the change adds, from the system data comes from
     assert '-->|"erp_accounts"|' in text

@@ -120,9 +120,9 @@ def test_the_review_page_renders_in_chromium(engage: RunEngage, browser: Chromiu
     assert dom["firstRisk"].startswith("Consent:")  # risky changes ordered by seriousness
     assert dom["systems"] == [
         "crm", "csv_drop", "ecommerce", "erp", "interaction",
-        "mc", "mulesoft", "pardot", "social", "talkdesk",
+        "mc", "meta_ads", "mulesoft", "pardot", "social", "talkdesk",
     ]  # fmt: skip
-    assert dom["arrows"] == 10 and dom["diagram"][0] > 600 and dom["diagram"][1] > 300
+    assert dom["arrows"] == 11 and dom["diagram"][0] > 600 and dom["diagram"][1] > 300
     assert "engage approve plans/production.plan.json --as lucia_ferrer" in dom["commands"]
     assert not any("--as elena_vidal" in c for c in dom["commands"])  # she has approved
     assert dom["signatures"] == ["unsigned (not verified)"]  # elena approved --unsigned

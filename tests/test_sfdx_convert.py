@@ -113,11 +113,11 @@ def test_the_example_converts_and_every_component_is_counted(
     generate(comp.resolved, tmp_path / "build", targets=("salesforce",))
     counts = judge(tmp_path / "build" / "salesforce", tmp_path / "mdapi")
     assert counts == {
-        "CustomField": 18,
+        "CustomField": 19,  # 18, and the advertising consent field (Contact)
         "DuplicateRule": 5,
         "MatchingRule": 5,
         "MatchingRules": 3,
-        "PermissionSet": 9,
+        "PermissionSet": 9 + 1,  # the Meta audience upload's integration user
     }
 
 

@@ -109,12 +109,24 @@ def test_state_list_and_show(engage: RunEngage) -> None:
 
 
 def test_state_commands_ask_which_state_when_there_are_several(engage: RunEngage) -> None:
+    """Without ./ecosystem (whose default_environment would choose) and without --env."""
     workspace()
     apply_now()
     Path(".engage/state/prod.json").write_bytes(STATE.read_bytes())
+    Path("ecosystem").rename("eco")
     result = engage("state", "list")
     assert result.code == 1 and "several states" in result.err and "dev, prod" in result.err
     assert engage("state", "list", "--env", "dev").code == 0  # --env picks one
+
+
+def test_state_commands_read_the_default_environments_state(engage: RunEngage) -> None:
+    """With ./ecosystem, a missing --env is its default_environment, as in every command."""
+    workspace()
+    apply_now()
+    Path(".engage/state/prod.json").write_text("not read\n", encoding="utf-8")
+    result = engage("state", "list")
+    assert result.code == 0, result.err
+    assert "consent.email" in result.out.split()
 
 
 def test_state_path_is_configurable(engage: RunEngage) -> None:

@@ -163,7 +163,7 @@ def test_state_round_trips_and_the_journal_replays(db: str) -> None:
     backend = PostgresBackend(db, "dev")
     assert backend.read() is None
     plan = plan_against(backend)
-    execute(plan, resolve(), backend, None, Path("out"))
+    execute(plan, resolve(), backend, None, Path("build"))
     state = backend.read()
     assert state is not None and state.serial == 1 and state.apply is None
     assert state.environment == "dev" and state.ecosystem == "northwind"
@@ -202,7 +202,7 @@ def test_cli_plan_apply_and_state_commands_use_the_url(db: str, engage: RunEngag
 def test_stale_serial_and_other_lineage_are_refused(db: str, engage: RunEngage) -> None:
     root = workspace()
     backend = PostgresBackend(db, "dev")
-    execute(plan_against(backend), resolve(), backend, None, Path("out"))
+    execute(plan_against(backend), resolve(), backend, None, Path("build"))
     text = (root / "data.yaml").read_text(encoding="utf-8")
     (root / "data.yaml").write_text(text.replace("Newsletter subscribers", "Subs", 1), "utf-8")
     first = save_and_approve(plan_against(backend), Path("plans/a.plan.json"))
@@ -219,7 +219,7 @@ def test_stale_serial_and_other_lineage_are_refused(db: str, engage: RunEngage) 
 def test_a_corrupt_row_is_refused_with_how_to_restore(db: str, engage: RunEngage) -> None:
     workspace()
     backend = PostgresBackend(db, "dev")
-    execute(plan_against(backend), resolve(), backend, None, Path("out"))
+    execute(plan_against(backend), resolve(), backend, None, Path("build"))
     sql(
         db,
         "UPDATE engage_state SET state = jsonb_set(state,"
@@ -247,7 +247,7 @@ def test_a_row_is_parsed_as_strictly_as_a_file(
 ) -> None:
     workspace()
     backend = PostgresBackend(db, "dev")
-    execute(plan_against(backend), resolve(), backend, None, Path("out"))
+    execute(plan_against(backend), resolve(), backend, None, Path("build"))
     sql(db, f"UPDATE engage_state SET state = {change}")
     for args in (("plan", "ecosystem"), ("state", "list", "--env", "dev")):
         result = engage(*args, "--state", db)
