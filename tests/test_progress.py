@@ -67,7 +67,9 @@ def test_a_terminal_sees_the_stage_and_its_count(in_tmp: Path) -> None:
     _eco(in_tmp / "eco")
     code, out, err = _run(in_tmp, ["check", "eco"], "0", pty=True)
     text = err.decode("utf-8", errors="replace")
-    assert "engage check: load" in text or "engage check: compile" in text
+    # which earlier stages get a frame depends on the machine's speed (the bar refreshes
+    # on a clock); the bar is drawn before the last stage, which shows its count
+    assert "engage check" in text.split("engage check: rules (base)")[0]
     assert "engage check: rules (base)" in text
     rules = text.count("rules (base)")
     assert rules and "/" in text.split("rules (base)")[-1]  # a count: done / total
