@@ -19,6 +19,21 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def fsync_dir(folder: Path) -> None:
+    """Make a folder's entries (renames, removals) durable; best effort where the platform
+    cannot open or sync a folder."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over the target."""
     path = Path(path)

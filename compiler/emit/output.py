@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from compiler.emit.manifest import MANIFEST
-from compiler.fsutil import file_mode, write_atomic
+from compiler.fsutil import file_mode, fsync_dir, write_atomic
 
 
 class OutputError(Exception):
@@ -212,25 +212,12 @@ def write_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[str]:
             folders.add(os.path.dirname(target))
         pending.clear()
         for folder_ in sorted(folders):
-            _sync_folder(Path(folder_))
+            fsync_dir(Path(folder_))
     finally:
         for _, _, tmp in pending:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
     return written
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def remove_file(out_dir: Path, rel: str) -> bool:

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from compiler.fsutil import write_atomic
+from compiler.fsutil import fsync_dir, write_atomic
 from compiler.plan.errors import StateError
 
 Action = Literal["create", "update", "replace", "delete", "move"]
@@ -82,25 +82,12 @@ def open_journal(path: Path, header: JournalHeader) -> Iterator[JournalWriter]:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def remove_journal(path: Path) -> None:
     try:
         path.unlink()
     except FileNotFoundError:
         return
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 # ------------------------------------------------------------------ reading
