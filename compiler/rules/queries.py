@@ -19,6 +19,7 @@ from compiler.model.dedupe import DuplicateRule
 from compiler.model.integrations import IntegrationUser
 from compiler.model.sync import SyncRule
 from compiler.rules.context import Context
+from compiler.rules.environment_ids import ID_PREFIXES, MID_FIELDS
 from compiler.rules.registry import rule
 
 E_TWO_OVERWRITES = code(
@@ -69,18 +70,9 @@ W_BLOCK_CREATES = code(
     "`exempt.custom_permissions`), or make the action `allow` with an alert.",
 )
 
-# Key prefixes of Salesforce records whose ids differ between orgs.
-ID_PREFIXES = {
-    "012": "record type",
-    "00D": "organization",
-    "005": "user",
-    "00e": "profile",
-    "00G": "group or queue",
-    "0PS": "permission set",
-    "701": "campaign",
-}
 SALESFORCE_ID = re.compile(r"^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$")
-MID_COLUMNS = frozenset({"mid", "businessunitid", "clientid", "oybaccountid", "memberid", "eid"})
+# The business-unit columns of the language's mappings, and the data views' OYBAccountID.
+MID_COLUMNS = MID_FIELDS | {"oybaccountid"}
 
 
 @rule("query-overwrites", E_TWO_OVERWRITES)
