@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from compiler.diagnostics import NO_EXCERPT, Finding, Span, code, make
+from compiler.model import RESOURCE_SECTIONS
 
 E_BAD_FILE = code(
     "E9910",
@@ -122,7 +123,7 @@ class ImportResult:
 
     def add(self, resource: Imported, element: str, partial: list[str] | None = None) -> None:
         self.resources.append(resource)
-        address = f"{_KIND[resource.section]}.{resource.name}"
+        address = f"{RESOURCE_SECTIONS[resource.section]}.{resource.name}"
         if partial:
             self.entry(resource.source, element, Status.PARTIAL, "; ".join(partial), address)
         else:
@@ -147,20 +148,6 @@ class ImportResult:
         _deep_merge(self.overlay, other.overlay)
         self.sources.extend(other.sources)
         self.exemptions.update(other.exemptions)
-
-
-_KIND = {
-    "systems": "system",
-    "business_units": "business_unit",
-    "objects": "object",
-    "data_extensions": "data_extension",
-    "integration_users": "integration_user",
-    "integrations": "integration",
-    "sync_rules": "sync_rule",
-    "matching_rules": "matching_rule",
-    "duplicate_rules": "duplicate_rule",
-    "custom_permissions": "custom_permission",
-}
 
 
 def _deep_merge(into: dict[str, Any], other: dict[str, Any]) -> None:
