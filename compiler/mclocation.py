@@ -59,7 +59,7 @@ def parent_unit(resolved: ResolvedEcosystem, system: str) -> str | None:
     sys = resolved.ecosystem.systems.get(system)
     if not isinstance(sys, MarketingCloudSystem):
         return None
-    return next((n for n, bu in sorted(sys.business_units.items()) if bu.parent), None)
+    return sys.parent_unit
 
 
 def de_unit(resolved: ResolvedEcosystem, name: str) -> tuple[str, str] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
@@ -92,6 +93,12 @@ class MarketingCloudSystem(SystemBase):
     subscriber_key: Text = Field(
         default="", description="What the subscriber key holds, e.g. crm:Contact.Id."
     )
+
+    @cached_property
+    def parent_unit(self) -> str | None:
+        """The Enterprise parent business unit (the first, by name, marked `parent`):
+        derived once per system, since every query's location asks for it."""
+        return next((n for n, bu in sorted(self.business_units.items()) if bu.parent), None)
 
 
 class SocialStudioSystem(SystemBase):
