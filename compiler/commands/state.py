@@ -12,7 +12,6 @@ import click
 
 from compiler.commands.common import ENV_HELP, EXIT_ERROR, EXIT_OK
 from compiler.commands.plan import report_error
-from compiler.pipeline import compile_path
 from compiler.plan.backends import open_backend
 from compiler.plan.errors import PlanError, StateError
 from compiler.plan.journal import JournalRecord
@@ -26,6 +25,7 @@ from compiler.plan.state import (
 from compiler.plan.state_edit import Edited, edit_state, move_records, remove_records
 from compiler.plan.state_postgres import is_postgres_url
 from compiler.redact import redact
+from compiler.source import load
 from compiler.suggest import did_you_mean
 
 
@@ -42,13 +42,18 @@ def _state_options(func: click.decorators.FC) -> click.decorators.FC:
 
 def _default_environment() -> str | None:
     """./ecosystem's default_environment, as every command reads a missing --env; None
-    when there is no ./ecosystem, it declares none, or it does not compile."""
+    when there is no ./ecosystem or it declares none. Read from the loaded base documents:
+    naming a state file needs no compilation of the whole ecosystem."""
     if not Path("ecosystem").is_dir():
         return None
-    comp = compile_path(Path("ecosystem"))
-    if not comp.ok or comp.resolved is None:
-        return None
-    return comp.resolved.ecosystem.ecosystem.default_environment
+    for doc in load(Path("ecosystem")).documents:
+        value = doc.value
+        if isinstance(value, dict) and "environment" not in value:
+            meta = value.get("ecosystem")
+            name = meta.get("default_environment") if isinstance(meta, dict) else None
+            if isinstance(name, str):
+                return name
+    return None
 
 
 def _pick(state_path: str | None, environment: str | None) -> Path:
