@@ -299,6 +299,7 @@ class _Resolver:
     # ------------------------------------------------------------ references
     def check(self) -> None:
         self._ecosystem()
+        self._key_strategies()
         self._business_units()
         self._objects()
         self._data_extension_refs()
@@ -324,6 +325,18 @@ class _Resolver:
         key = meta.data_model.subscriber_key
         if key:
             self.field_address(key, ("ecosystem", "data_model", "subscriber_key"))
+
+    def _key_strategies(self) -> None:
+        """The fields external-id subscriber keys are taken from exist."""
+        for name, system in self.eco.systems.items():
+            p: Path = ("systems", name)
+            strategies = [((*p, "key_strategy"), getattr(system, "key_strategy", None))]
+            for unit, bu in getattr(system, "business_units", {}).items():
+                unit_p = (*p, "business_units", unit, "key_strategy")
+                strategies.append((unit_p, getattr(bu, "key_strategy", None)))
+            for path, strategy in strategies:
+                if strategy is not None and strategy.source:
+                    self.field_address(strategy.source, (*path, "source"))
 
     def field_address(self, text: str, path: Path) -> FieldSpec | None:
         """Check `system:Object.Field`."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from test_cloud_duplicates import RULE_CASES as DUPLICATE_CASES
 from test_personas import RULE_CASES as PERSONA_CASES
+from test_subscriber_keys import RULE_CASES as KEY_CASES
 from test_unit_consent import RULE_CASES as UNIT_CONSENT_CASES
 from test_unit_leads import RULE_CASES as UNIT_LEADS_CASES
 
@@ -499,6 +500,7 @@ def test_every_registered_rule_code_has_a_firing_fixture() -> None:
     covered |= {c[0] for c in UNIT_CONSENT_CASES}  # tests/test_unit_consent.py
     covered |= {c[0] for c in UNIT_LEADS_CASES} | {c[0] for c in PERSONA_CASES}
     covered |= {c[0] for c in DUPLICATE_CASES}  # tests/test_cloud_duplicates.py
+    covered |= {c[0] for c in KEY_CASES}  # tests/test_subscriber_keys.py
     codes = {info.code for rule in RULES.values() for info in rule.codes}
     assert codes - covered == set()
 

@@ -18,7 +18,7 @@ from compiler.model.base import (
     Resource,
     Text,
 )
-from compiler.model.identity import ProspectDuplicates
+from compiler.model.identity import ProspectDuplicates, SubscriberKeyStrategy
 
 Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,12}(-[a-z0-9]{1,12})?$")]
 
@@ -85,6 +85,11 @@ class MarketingCloudBusinessUnit(Model):
     mid: int | None = Field(default=None, ge=1, le=9_999_999_999)
     parent: bool = False
     description: Text = ""
+    key_strategy: SubscriberKeyStrategy | None = Field(
+        default=None,
+        description="This unit's subscriber-key strategy, where it differs from the "
+        "system's `key_strategy`.",
+    )
 
 
 class MarketingCloudSystem(SystemBase):
@@ -92,6 +97,11 @@ class MarketingCloudSystem(SystemBase):
     business_units: dict[Name, MarketingCloudBusinessUnit] = Field(default_factory=dict)
     subscriber_key: Text = Field(
         default="", description="What the subscriber key holds, e.g. crm:Contact.Id."
+    )
+    key_strategy: SubscriberKeyStrategy | None = Field(
+        default=None,
+        description="The subscriber-key strategy of every business unit that declares none "
+        "of its own: email, crm_id or external_id.",
     )
 
     @cached_property

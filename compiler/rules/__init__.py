@@ -32,6 +32,7 @@ from compiler.rules import (  # noqa: F401  (imported to register their rules an
     privacy,
     queries,
     schedules,
+    subscriber_keys,
     typefit,
     unit_consent,
     unit_leads,

@@ -340,7 +340,7 @@ def _sendable_keys(ctx: Context) -> Iterator[Finding]:
     for name in sorted(ctx.eco.data_extensions):
         de = ctx.eco.data_extensions[name]
         spec = ctx.object_of_de(name)
-        if de.sendable is None or spec is None:
+        if de.sendable is None or spec is None or _own_strategy(ctx, de.business_unit):
             continue
         declared = _declared_key(ctx, spec.system)
         node = spec.field_address(de.sendable.field)
@@ -355,6 +355,16 @@ def _sendable_keys(ctx: Context) -> Iterator[Finding]:
         yield _sendable_finding(
             ctx, source, declared_key, declared_at[source, declared_key], members
         )
+
+
+def _own_strategy(ctx: Context, unit: str) -> bool:
+    """Whether the Marketing Cloud unit of `unit` declares its own subscriber-key strategy
+    (then E5502 judges its data extensions against it, not against the declared field)."""
+    mapping = ctx.eco.business_units[unit].marketing_cloud
+    assert mapping is not None  # object_of_de found the data extension's object
+    mc = ctx.eco.systems.get(mapping.system)
+    bu = getattr(mc, "business_units", {}).get(mapping.business_unit)
+    return getattr(bu, "key_strategy", None) is not None
 
 
 def _sendable_finding(
