@@ -3,11 +3,12 @@
 A table of crafted names (spaces, brackets, quotes, unicode, `]`, `--`, XML specials, CDATA
 ends, control characters, long names) goes into every slot where a name or text reaches a
 generated file: a data extension's display name, customer key, description and field
-names, a query filter's value, a Salesforce field's label, description and picklist value.
-Each time validate → generate either reports an error finding with a position, or writes
-files that parse (lxml for XML, sqlglot for T-SQL / DuckDB / Spark SQL, json) and that
-still carry the exact value (a name cannot turn into SQL or markup). One project holding
-every accepted name is then read by mcdev and converted by the Salesforce CLI's library.
+names, a query filter's value, a Salesforce field's label, description and picklist value,
+a campaign's member status. Each time validate → generate either reports an error finding
+with a position, or writes files that parse (lxml for XML, sqlglot for T-SQL / DuckDB /
+Spark SQL, json) and that still carry the exact value (a name cannot turn into SQL or
+markup). One project holding every accepted name is then read by mcdev and converted by
+the Salesforce CLI's library.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SPACED = FIXTURES / "marketing_cloud" / "spaced"
 BASIC = FIXTURES / "generate" / "basic"
 QUERY = "marketing_cloud/deploy/mc/child/query/brand_audience.query-meta.sql"
+SVS = "standardValueSets/CampaignMemberStatus.standardValueSet-meta.xml"
 
 NAMES = [
     "First Name",
@@ -59,7 +61,7 @@ NAMES = [
     "#temp",
 ]
 SLOTS = ["de_name", "de_key", "de_description", "de_field", "filter_value"]
-SF_SLOTS = ["label", "description", "picklist_value"]
+SF_SLOTS = ["label", "description", "picklist_value", "member_status"]
 
 
 def quoted(value: str) -> str:
@@ -93,6 +95,9 @@ def sf_text(slot: str, value: str) -> str:
         return text.replace("label: Customer number", f"label: {q}")
     if slot == "description":
         return text.replace("description: The ERP's customer number.", f"description: {q}")
+    if slot == "member_status":  # a campaign's member status, into the org's value set
+        campaign = "campaigns:\n  crafted:\n    system: crm\n    member_statuses:\n"
+        return text + campaign + f"      - {{label: {q}}}\n"
     assert slot == "picklist_value"
     return text.replace("values: [Bronze, Silver, Gold]", f"values: [{q}, Silver, Gold]")
 
@@ -197,10 +202,14 @@ def test_salesforce_texts_are_refused_or_carried_safely(
     refused, out = build(root, tmp_path / "out")
     if refused:
         return
-    field = out / "salesforce/force-app/main/default/objects/Contact/fields"
-    tag = {"label": "label", "description": "description", "picklist_value": "fullName"}[slot]
+    default = out / "salesforce/force-app/main/default"
+    tag = {"label": "label", "description": "description"}.get(slot, "fullName")
     xml_file = "Loyalty_Tier__c" if slot == "picklist_value" else "Customer_Number__c"
-    doc = etree.parse(str(field / f"{xml_file}.field-meta.xml"))
+    doc = etree.parse(str(default / f"objects/Contact/fields/{xml_file}.field-meta.xml"))
+    if slot == "member_status":
+        doc = etree.parse(str(default / SVS))
+        labels = {e.text for e in doc.iter() if etree.QName(e).localname == "label"}
+        assert xml_text(value) in labels  # the label, as written, beside its fullName
     texts = {e.text for e in doc.iter() if etree.QName(e).localname == tag}
     want = xml_text(value)  # as written, but what XML 1.0 cannot hold is U+FFFD
     assert xml_text(value) == value or value == "bell\x07"

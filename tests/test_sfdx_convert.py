@@ -118,6 +118,7 @@ def test_the_example_converts_and_every_component_is_counted(
         "MatchingRule": 5,
         "MatchingRules": 3,
         "PermissionSet": 9 + 1,  # the Meta audience upload's integration user
+        "StandardValueSet": 1,  # CampaignMemberStatus, the campaigns' member statuses
     }
 
 

@@ -10,6 +10,7 @@ Layout (one sfdx project; `salesforce/<system>/` per org when the ecosystem has 
         permissionsets/<User>.permissionset-meta.xml
         customPermissions/<Name>.customPermission-meta.xml
         objects/<Object>/fields/<Field>.field-meta.xml   (+ custom permissions' User fields)
+        standardValueSets/CampaignMemberStatus.standardValueSet-meta.xml   (campaigns' statuses)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from compiler.diagnostics import Finding
 from compiler.emit.artifact import Emitted
 from compiler.emit.salesforce import (
+    campaign_statuses,
     custom_fields,
     custom_permissions,
     duplicate_rules,
@@ -43,6 +45,7 @@ def emit(resolved: ResolvedEcosystem) -> tuple[list[Emitted], list[Finding]]:
         permission_sets.emit(resolved, salesforce_systems(resolved), permissions),
         custom_permissions.emit(resolved, permissions),
         custom_fields.emit(resolved),
+        campaign_statuses.emit(resolved),
     ):
         out.extend(arts)
         findings.extend(more)

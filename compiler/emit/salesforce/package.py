@@ -20,7 +20,14 @@ from compiler.emit.salesforce.common import API_VERSION, project_prefix, salesfo
 from compiler.resolved import ResolvedEcosystem
 
 DEPLOYED_TYPES = frozenset(
-    {"CustomField", "CustomPermission", "DuplicateRule", "MatchingRules", "PermissionSet"}
+    {
+        "CustomField",
+        "CustomPermission",
+        "DuplicateRule",
+        "MatchingRules",
+        "PermissionSet",
+        "StandardValueSet",
+    }
 )
 DELETED_TYPES = frozenset(
     {"CustomField", "CustomPermission", "DuplicateRule", "MatchingRule", "PermissionSet"}
