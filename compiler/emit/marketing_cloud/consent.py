@@ -16,6 +16,9 @@ unit only: a correlated `NOT EXISTS` on Marketing Cloud's per-unit unsubscribes
 (`ENT._BusinessUnitUnsubscribes`, related by subscriber key and `BusinessUnitID` = the
 unit's MID), or `EXISTS` / `NOT EXISTS` on a data extension with a unit field.
 
+A target that is not sendable is related by its single primary key, and only when the
+rule fills it from a field that holds the subscriber key (`holds_subscriber_key`).
+
 When none of these is possible the query is not generated: silently sending to opted-out
 subscribers is worse than a missing audience. A unit without a MID (the base of an
 ecosystem whose MIDs live in environment overlays) is W6204: its files cannot be deployed.
@@ -104,6 +107,33 @@ def storage_key(obj: ObjectSpec, de: DataExtension | None) -> str | None:
     return keys[0] if len(keys) == 1 else None
 
 
+def holds_subscriber_key(
+    resolved: ResolvedEcosystem, system: str, source: ObjectSpec, source_name: str, field: str
+) -> bool:
+    """Whether `field` of a query's source is known to hold the subscriber key: the
+    sendable field of a sendable data extension, a data view's SubscriberKey, the declared
+    subscriber key itself (`subscriber_key`, the system's or the data model's), or its
+    synchronized copy (`crm:Contact.Id` is `Contact_Salesforce.Id`). A non-sendable
+    target's primary key relates its rows to consent storage only when it is filled from
+    such a field; any other value (a shop's customer number) would match no subscriber,
+    and the query would keep every opted-out row."""
+    eco = resolved.ecosystem
+    de = eco.data_extensions.get(source_name)
+    if de is not None:
+        return de.sendable is not None and de.sendable.field == field
+    if source.kind == "standard":
+        return field == "SubscriberKey"
+    declared = getattr(eco.systems.get(system), "subscriber_key", "")
+    declared = declared or eco.ecosystem.data_model.subscriber_key or ""
+    if declared == f"{system}:{source_name}.{field}":
+        return True
+    if source.kind != "synchronized":
+        return False
+    integ = eco.integrations.get(source.address.removeprefix("integration."))
+    origin = source_name.removesuffix("_Salesforce")
+    return integ is not None and declared == f"{integ.from_}:{origin}.{field}"
+
+
 def _related(
     ctx: ConsentTarget, storage: Storage, obj: ObjectSpec, de: DataExtension | None
 ) -> exp.Expr | str:
@@ -111,7 +141,10 @@ def _related(
     if key is None:
         return f"{storage.object} has no single subscriber-key field to relate rows by"
     if ctx.subscriber is None:
-        return "the target has no subscriber key or single primary key to relate rows by"
+        return (
+            "the target has no subscriber key, nor a single primary key filled with the "
+            "subscriber key, to relate rows by"
+        )
     source = ctx.table_for(storage.object)
     if source is None:
         return f"{storage.object} cannot be read from this business unit"

@@ -17,7 +17,11 @@ from sqlglot import exp
 
 from compiler.diagnostics import Finding, code, has_errors, make
 from compiler.emit.marketing_cloud import expressions as ex
-from compiler.emit.marketing_cloud.consent import ConsentTarget, suppressions
+from compiler.emit.marketing_cloud.consent import (
+    ConsentTarget,
+    holds_subscriber_key,
+    suppressions,
+)
 from compiler.emit.marketing_cloud.names import DeInfo, flat_name, short_key, synchronized_name
 from compiler.emit.sql import (
     alias,
@@ -231,10 +235,22 @@ def _problems(ctx: _Ctx, mapped: dict[str, exp.Expr]) -> list[Finding]:
     return out
 
 
+def _keyed_by_subscriber(ctx: _Ctx, keys: list[str]) -> str | None:
+    """A non-sendable target's single primary key, when the rule fills it, untransformed,
+    from a field that holds the subscriber key (else its rows cannot be related to
+    subscribers' consent)."""
+    mapping = ctx.rule.fields.get(keys[0]) if len(keys) == 1 else None
+    name = ex.source_field(mapping) if mapping is not None else None
+    if mapping is None or name is None or ex.transforms(mapping):
+        return None
+    known = holds_subscriber_key(ctx.resolved, ctx.target.system, ctx.source, ctx.source.name, name)
+    return keys[0] if known else None
+
+
 def _consent(ctx: _Ctx, mapped: dict[str, exp.Expr]) -> tuple[list[exp.Expr], list[Finding]]:
     de = ctx.resolved.ecosystem.data_extensions[ctx.target.resource]
     keys = _pk(ctx)
-    sub_field = de.sendable.field if de.sendable else (keys[0] if len(keys) == 1 else None)
+    sub_field = de.sendable.field if de.sendable else _keyed_by_subscriber(ctx, keys)
     target = ConsentTarget(
         system=ctx.target.system,
         source=ctx.source,
