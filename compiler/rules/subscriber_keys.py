@@ -74,7 +74,7 @@ AE_CRM_IDS = frozenset({"CrmContactFid", "CrmLeadFid"})
 KIND_WORDS = {
     "email": "an email address",
     "crm_id": "the CRM record id",
-    "external_id": "a customer id of another system",
+    "external_id": "an external customer id",
 }
 
 
@@ -212,13 +212,13 @@ def connect_subscriber_key(ctx: Context) -> Iterator[Finding]:
             key = tuple(found.path)
             if all(u != unit for u, _ in causes.get(key, [])):
                 causes.setdefault(key, []).append((unit, listed_at))
-            kinds[key] = found.kind
+            kinds[key] = KIND_WORDS[found.kind] + (f" ({found.source})" if found.source else "")
         for path, units in sorted(causes.items()):
             names = ", ".join(repr(u) for u, _ in units)
             yield ctx.finding(
                 E_CONNECT_KEY,
                 f"Marketing Cloud Connect serves {names} of {system!r}, whose subscriber key "
-                f"is {KIND_WORDS[kinds[path]]}, not the CRM id the connector keys "
+                f"is {kinds[path]}, not the CRM id the connector keys "
                 "subscribers by",
                 (*path, "kind"),
                 address=f"system.{system}",
