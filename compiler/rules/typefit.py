@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from compiler.diagnostics import Finding, code
+from compiler.diagnostics import CodeInfo, Finding, code
 from compiler.model.sync import FieldMapping
 from compiler.resolved import FieldSpec
 from compiler.rules._util import Flow, declared, flows
-from compiler.rules.context import Context
+from compiler.rules.context import Context, PathT
 from compiler.rules.registry import rule
+from compiler.suppress import entries
 
 E_TYPE = code(
     "E3004",
@@ -27,7 +29,11 @@ E_LENGTH = code(
     "record (STRING_TOO_LONG) and Marketing Cloud imports and queries fail on the row. A "
     "picklist source is as long as the longest value it can write (after the mapping's "
     "`values` translation), a multi-select picklist as long as all its values joined by "
-    "semicolons (the form in which Salesforce returns and exports it).",
+    "semicolons (the form in which Salesforce returns and exports it). Mappings that write "
+    "one source field the same way into targets of one length (a for_each template's "
+    "instances, several lists fed from one source) share one cause and are one finding, at "
+    "the first, the others related; a mapping whose resource suppresses the code is "
+    "reported on its own.",
     "Lengthen the target field, or add the `truncate` transform if losing the tail is acceptable.",
 )
 E_PICKLIST = code(
@@ -94,7 +100,7 @@ def _pair(ctx: Context, flow: Flow) -> tuple[FieldSpec, FieldSpec] | None:
     return (src, dst) if src is not None and dst is not None else None
 
 
-def _related(flow: Flow, spec: FieldSpec) -> list[tuple[tuple[str | int, ...], str]]:
+def _related(flow: Flow, spec: FieldSpec) -> list[tuple[PathT, str]]:
     return [(spec.path, f"{flow.target} is declared here")] if declared(spec) else []
 
 
@@ -131,9 +137,60 @@ def _longest(ctx: Context, flow: Flow, src: FieldSpec) -> tuple[int | None, str]
     return src.length, f"up to {src.length} characters"
 
 
+@dataclass(frozen=True)
+class _Misfit:
+    """One mapping that does not fit, and what makes it the same cause as others."""
+
+    flow: Flow
+    target: FieldSpec
+    cause: tuple[str, ...]  # source field and the mismatch, without the target's name
+    message: str  # the finding's message for this mapping alone
+
+
+def _one_per_cause(
+    ctx: Context, info: CodeInfo, misfits: list[_Misfit], more: str
+) -> Iterator[Finding]:
+    """One finding per root cause: mappings that write the same source field the same way
+    into targets it does not fit (a for_each template's instances, several data extensions
+    fed from one source) are reported once, at the first, with the others' mappings as
+    related positions (the same mechanism as E5004). A mapping whose resource suppresses
+    the code stays a finding of its own."""
+    causes: dict[tuple[str, ...], list[_Misfit]] = {}
+    for i, misfit in enumerate(misfits):
+        alone = _suppressed_at(ctx, misfit.flow.key, info.code)
+        causes.setdefault((str(i),) if alone else misfit.cause, []).append(misfit)
+    for members in causes.values():
+        first = members[0]
+        related = _related(first.flow, first.target)
+        message = first.message
+        if len(members) > 1:
+            others = ", ".join(m.flow.target for m in members[1:])
+            message += f"; {more} ({len(members) - 1} more): {others}"
+        shown = {ctx.span(first.flow.path)}
+        for other in members[1:]:
+            span = ctx.span(other.flow.path)
+            if span not in shown:  # instances of one template share its position
+                shown.add(span)
+                related.append(
+                    (other.flow.path, f"{other.flow.key} writes it into {other.flow.target}")
+                )
+        yield ctx.finding(info, message, first.flow.path, address=first.flow.key, related=related)
+
+
+def _suppressed_at(ctx: Context, address: str, code_: str) -> bool:
+    """Whether the resource at `address` suppresses `code_`: its finding is then reported
+    on its own, so that the suppression keeps matching exactly the finding it accepts."""
+    table = ctx.memo.get("suppress.entries")
+    if table is None:
+        table = ctx.memo["suppress.entries"] = entries(ctx.resolved)
+    return any(e.applies and e.suppress.code == code_ for e in table.get(address, []))
+
+
 @rule("mapping-lengths", E_LENGTH)
 def mapping_lengths(ctx: Context) -> Iterator[Finding]:
-    """Text mappings whose source is longer than the target (a picklist: its longest value)."""
+    """Text mappings whose source is longer than the target (a picklist: its longest value),
+    one finding per source written the same way into targets of one length."""
+    misfits: list[_Misfit] = []
     for flow in flows(ctx):
         pair = _pair(ctx, flow)
         if pair is None or "truncate" in flow.transforms:
@@ -144,13 +201,11 @@ def mapping_lengths(ctx: Context) -> Iterator[Finding]:
         length, how = _longest(ctx, flow, src)
         if length is None or dst.length is None or length <= dst.length:
             continue
-        yield ctx.finding(
-            E_LENGTH,
-            f"{flow.key} writes {flow.source} ({how}) into {flow.target} ({dst.length} characters)",
-            flow.path,
-            address=flow.key,
-            related=_related(flow, dst),
+        message = (
+            f"{flow.key} writes {flow.source} ({how}) into {flow.target} ({dst.length} characters)"
         )
+        misfits.append(_Misfit(flow, dst, (flow.source, how, str(dst.length)), message))
+    yield from _one_per_cause(ctx, E_LENGTH, misfits, "the same into targets as short")
 
 
 def _translation(ctx: Context, flow: Flow) -> dict[str, str]:

@@ -1,0 +1,61 @@
+"""One root cause reported once, beyond E5004: E3005 (a source longer than its targets)
+groups the mappings that write one source field the same way into targets of one length
+(a for_each template's instances and a list declared in another file here, a shape unlike
+the docs example) into one finding, at the first, the others related; a mapping whose
+resource suppresses E3005 stays a finding of its own, so the suppression keeps matching
+it; targets of another length are another cause."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_unit_consent import at, check_cases, unit_eco
+
+from compiler.rules.check import check_path
+
+CASES = Path(__file__).parent / "fixtures" / "root_causes"
+VIP = ("vip.yaml", 19, 18)  # contacts_to_vip's FirstName mapping
+WELCOME = ("welcome.yaml", 23, 18)  # the template's FirstName mapping (both instances)
+
+
+def test_one_source_into_three_short_targets_is_one_finding(tmp_path: Path) -> None:
+    found = check_cases(tmp_path, "e3005_grouped_fires", root=CASES)
+    assert at(found, "E3005") == [(VIP, (("vip.yaml", 9, 18), WELCOME))]
+    assert [f.code for f in found] == ["E3005"]
+    assert found[0].message.endswith(
+        "; the same into targets as short (2 more): "
+        "mc:welcome[outlet].FirstName, mc:welcome[retail].FirstName"
+    )
+    assert found[0].address == "sync_rule.contacts_to_vip"
+
+
+def test_the_same_shape_that_fits_is_silent(tmp_path: Path) -> None:
+    assert check_cases(tmp_path, "e3005_grouped_silent", root=CASES) == []
+
+
+def test_a_suppressed_mapping_stays_its_own_finding(tmp_path: Path) -> None:
+    eco = unit_eco(tmp_path, "e3005_grouped_fires", root=CASES)
+    vip = (eco / "vip.yaml").read_text()
+    vip += "    suppress:\n      - {code: E3005, reason: The VIP list shows initials only.}\n"
+    (eco / "vip.yaml").write_text(vip)
+    result = check_path(eco)
+    assert result.analyzed
+    found = [(f.address, f.suppressed is not None) for f in result.findings]
+    assert found == [
+        ("sync_rule.contacts_to_vip", True),
+        ("sync_rule.contacts_to_welcome[outlet]", False),
+    ]
+    assert "W9902" not in {f.code for f in result.findings}  # the suppression matched
+
+
+def test_targets_of_another_length_are_another_cause(tmp_path: Path) -> None:
+    eco = unit_eco(tmp_path, "e3005_grouped_fires", root=CASES)
+    vip = (eco / "vip.yaml").read_text()
+    (eco / "vip.yaml").write_text(vip.replace("length: 20", "length: 30"))
+    found = check_cases(tmp_path / "again", "e3005_grouped_fires", root=CASES)
+    result = check_path(eco)
+    assert [f.address for f in result.findings] == [
+        "sync_rule.contacts_to_vip",
+        "sync_rule.contacts_to_welcome[outlet]",
+    ]
+    assert len(found) == 1
