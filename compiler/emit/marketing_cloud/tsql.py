@@ -21,7 +21,8 @@ text except a temporary table's leading `#` (names starting with `#` or `@` keep
 text in the shape) and a function's name (a bracketed name before `(` keeps its text).
 String literals are kept as they are. A query with problems is always parsed, so its
 messages name its own identifiers; so is one holding `"`, `--` or `/*` (a double-quoted
-identifier or a comment could hide a quote from the scan). The shapes of one process are bounded (`MAX_SHAPES`).
+identifier or a comment could hide a quote from the scan). The shapes of one process are
+bounded (`MAX_SHAPES`).
 """
 
 from __future__ import annotations
