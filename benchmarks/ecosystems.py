@@ -7,6 +7,13 @@ its own data extensions, so the graph and the rules see realistic fan-out. Block
 written 10 to a file (100 resources per file), so 10,000 resources are 100 files and a
 warm re-check "after editing 1 of 100 files" has a meaning. One file of `systems`
 (`systems_only`) measures memory per Salesforce system.
+
+The blocks' exports all write the shared `shop.Order.Customer_Id`, so `check` reports
+conflict errors on them by design (E3001/E3005). A governance policy over the sync rules
+(`GOVERNANCE`) lets `plan --allow-conflicts` accept them, so the benchmark times a real
+plan, not its refusal ("no governance policy covers the conflicting resources"); its
+`signatures: optional` lets the benchmark apply that plan with one unsigned approval, to
+time a one-change plan against the state of an applied plan.
 """
 
 from __future__ import annotations
@@ -18,12 +25,26 @@ from benchmarks.bench_check import HEADER, block, systems
 
 PER_BLOCK = 10
 BLOCKS_PER_FILE = 10
+GOVERNANCE = """governance:
+  groups:
+    integration_owners:
+      description: Who approves the sync rules and their conflicts.
+      members: [bench_owner, bench_deputy]
+  policies:
+    sync_rules:
+      description: Every sync rule, and any conflict on one, is approved by its owners.
+      when:
+        kinds: [sync_rule]
+      require:
+        - group: integration_owners
+      signatures: optional
+"""
 
 
 def files(resources: int) -> Iterator[tuple[str, str]]:
     """(file name, text) of an ecosystem of about `resources` resources."""
     blocks = max(1, resources // PER_BLOCK)
-    yield "00_header.yaml", HEADER
+    yield "00_header.yaml", HEADER + GOVERNANCE
     yield "01_systems.yaml", systems(blocks)
     for start in range(0, blocks, BLOCKS_PER_FILE):
         parts: dict[str, list[str]] = {}

@@ -15,9 +15,13 @@ printed with its measured value and whether it is met.
   reading the YAML in C);
 - check / check-json: `engage check` with no parse cache (ENGAGE_NO_CACHE), text or
   `--format json`, output to a file;
-- plan: `engage plan` against an empty state; generate: `engage generate` into a fresh
-  folder; both without parse cache and with --allow-conflicts (the ecosystems hold
-  conflicts on purpose; without it both refuse after check and measure nothing more);
+- plan: `engage plan --format json` against an empty state; plan-1: the same against the
+  state of the applied plan (made, approved unsigned and applied once per size, before the
+  rounds) after editing one business unit's brand, a one-change plan; generate: `engage
+  generate` into a fresh folder; all without parse cache and with --allow-conflicts (the
+  ecosystems hold conflicts on purpose, which their governance policy covers; each of
+  these measures must exit with changes, 2, or generated files, 0: a refusal is reported
+  as "did not finish", never timed);
 - cold / warm: `engage check` with a fresh cache folder (cold), then again with no edit
   (warm-0) and after editing one of the files (warm-1), with that cache;
 - stages: `benchmarks.stages`, the stages timed inside one process (for growth).
@@ -132,6 +136,33 @@ def engage(*args: str) -> list[str]:
     return [PY, "-m", "compiler.cli", *args]
 
 
+def applied_state(bench: Bench, eco: Path, size: int) -> Path:
+    """The state of the ecosystem's plan, made, approved (unsigned: the benchmark's policy
+    allows it) and applied, for the one-change plan. Set up once per size, not timed."""
+    state = bench.work / f"applied_{size}.state.json"
+    plan = bench.work / f"applied_{size}.plan.json"
+    state.unlink(missing_ok=True)
+    build = str(bench.work / f"applied_{size}_build")
+    env = bench.env(ENGAGE_NO_CACHE="1")
+    steps = (
+        (["plan", str(eco), "--state", str(state), "--out", str(plan), "--allow-conflicts"], 2),
+        (["approve", str(plan), "--as", "bench_owner", "--unsigned"], 0),
+        (["apply", str(plan), "--source", str(eco), "--state", str(state), "--out", build], 0),
+    )
+    for args, expected in steps:
+        proc = subprocess.run(
+            engage(*args), cwd=bench.work, env=env, capture_output=True, text=True, check=False
+        )
+        if proc.returncode != expected:
+            raise SystemExit(f"engage {args[0]} failed ({proc.returncode}):\n{proc.stderr}")
+    return state
+
+
+def one_edit(text: str) -> str:
+    """One file's text with one business unit's brand changed: one update in a plan."""
+    return text.replace("Brand ", "Brand edited ", 1)
+
+
 def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str, Measure]:
     eco = bench.work / f"eco_{size}"
     shutil.rmtree(eco, ignore_errors=True)
@@ -144,6 +175,11 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
 
     def want(name: str) -> bool:
         return not only or name in only
+
+    def changes(code: int) -> bool:
+        return code == 2  # a plan with changes; 1 would be a refusal or an error
+
+    applied = applied_state(bench, eco, size) if want("plan-1") else None
 
     for round_ in range(repeat):
         print(f"  {size:,} resources, round {round_ + 1}/{repeat}", file=sys.stderr, flush=True)
@@ -170,7 +206,27 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
                     "plan", str(eco), "--state", str(state), "--format", "json", "--allow-conflicts"
                 ),
                 nocache,
+                ok=changes,
             )
+        if applied is not None:
+            edited.write_text(one_edit(original), encoding="utf-8")
+            try:
+                bench.measure(
+                    results.setdefault("plan-1", Measure()),
+                    engage(
+                        "plan",
+                        str(eco),
+                        "--state",
+                        str(applied),
+                        "--format",
+                        "json",
+                        "--allow-conflicts",
+                    ),
+                    nocache,
+                    ok=changes,
+                )
+            finally:
+                edited.write_text(original, encoding="utf-8")
         if want("generate"):
             out = bench.work / "generated"
             shutil.rmtree(out, ignore_errors=True)
@@ -178,6 +234,7 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
                 results.setdefault("generate", Measure()),
                 engage("generate", str(eco), "--out", str(out), "--allow-conflicts"),
                 nocache,
+                ok=lambda code: code == 0,
             )
         if want("warm"):
             cache = bench.work / "cache"
@@ -187,7 +244,7 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
             bench.measure(
                 results.setdefault("warm-0", Measure()), engage("check", str(eco)), cached
             )
-            edited.write_text(original.replace("Brand ", "Brand edited ", 1), encoding="utf-8")
+            edited.write_text(one_edit(original), encoding="utf-8")
             try:
                 bench.measure(
                     results.setdefault("warm-1", Measure()), engage("check", str(eco)), cached
@@ -241,18 +298,20 @@ def stage_median(m: Measure | None, stage: str) -> float:
 def report(all_results: dict[int, dict[str, Measure]], memory: dict[str, Measure]) -> None:
     print("\n### Commands (CPU seconds, medians; peak RSS of the worst round)\n")
     print(
-        "| resources | floor | check | check json | plan (empty state) | generate | "
-        "check cold / warm no edit / warm 1 edit | peak RSS check / plan / generate |"
+        "| resources | floor | check | check json | plan (empty state) | plan (one change) | "
+        "generate | check cold / warm no edit / warm 1 edit | "
+        "peak RSS check / plan / plan one change / generate |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---|---|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for size, r in all_results.items():
         rss = " / ".join(
             f"{r[n].peak_mib:,.0f}" if n in r and r[n].rss else "—"
-            for n in ("check", "plan", "generate")
+            for n in ("check", "plan", "plan-1", "generate")
         )
         print(
             f"| {size:,} | {cell(r, 'floor')} | {cell(r, 'check')} | {cell(r, 'check-json')} | "
-            f"{cell(r, 'plan')} | {cell(r, 'generate')} | {cell(r, 'cold')} / "
+            f"{cell(r, 'plan')} | {cell(r, 'plan-1')} | {cell(r, 'generate')} | "
+            f"{cell(r, 'cold')} / "
             f"{cell(r, 'warm-0')} / {cell(r, 'warm-1')} | {rss} MiB |"
         )
     stages = ("load", "compile", "graph", "rules", "plan", "generate")
@@ -278,7 +337,8 @@ def report(all_results: dict[int, dict[str, Measure]], memory: dict[str, Measure
     for size, r in all_results.items():
         if size < 10000:
             continue
-        target(f"plan / check at {size:,}", ratio(r, "plan", "check"), 2)
+        target(f"plan (empty state) / check at {size:,}", ratio(r, "plan", "check"), 2)
+        target(f"plan (one change) / check at {size:,}", ratio(r, "plan-1", "check"), 2)
         target(f"generate / check at {size:,}", ratio(r, "generate", "check"), 2)
         if size == 10000:
             target("check (text) / floor at 10,000", ratio(r, "check", "floor"), 2.5)
@@ -287,6 +347,10 @@ def report(all_results: dict[int, dict[str, Measure]], memory: dict[str, Measure
         target(f"warm re-check, no edit / cold at {size:,}", ratio(r, "warm-0", "cold"), 0.10)
         if size >= 100000 and "plan" in r and r["plan"].rss:
             target(f"plan peak RSS at {size:,}", r["plan"].peak_mib / 1024, 1, " GiB")
+        if size >= 100000 and "plan-1" in r and r["plan-1"].rss:
+            target(
+                f"plan (one change) peak RSS at {size:,}", r["plan-1"].peak_mib / 1024, 1, " GiB"
+            )
         if size >= 100000 and "check" in r and r["check"].rss:
             target(
                 f"check peak RSS per resource at {size:,}",
@@ -316,7 +380,7 @@ def main() -> None:
         "--only",
         nargs="*",
         default=[],
-        help="floor check check-json plan generate warm stages stages-front memory",
+        help="floor check check-json plan plan-1 generate warm stages stages-front memory",
     )
     parser.add_argument("--systems", type=int, default=20000, help="systems in the memory file")
     parser.add_argument("--max-gib", type=float, default=4.0)

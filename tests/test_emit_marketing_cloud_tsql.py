@@ -13,7 +13,7 @@ from conftest import WriteEco, compile_eco
 from sqlglot import exp
 
 from compiler.emit.marketing_cloud import emit
-from compiler.emit.marketing_cloud.tsql import problems
+from compiler.emit.marketing_cloud.tsql import problems, shape
 
 BASIC = Path(__file__).resolve().parent / "fixtures" / "marketing_cloud" / "basic"
 
@@ -102,3 +102,25 @@ def test_hostile_names_and_values_stay_names_and_values(write_eco: WriteEco, nam
 
 def yaml_quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def test_a_clean_shape_does_not_clear_what_only_its_names_make_wrong() -> None:
+    """Queries found clean are remembered by their shape (bracketed names cut): a query of
+    the same shape whose names alone break a rule is still refused, with its own names."""
+    clean = "SELECT [s].[a] AS [b] FROM [list_1] AS [s] WHERE [s].[k] = 'x'"
+    assert problems(clean) == []
+    assert problems(clean.replace("[list_1]", "[list_2]")) == []
+    assert problems(clean.replace("[list_1]", "[#list_1]")) == [
+        "temporary tables are not supported: #list_1"
+    ]
+    assert problems(clean.replace("'x'", "@x")) == ["variables are not supported: @x"]
+    function = "SELECT [LEFT]([s].[a], 2) AS [b] FROM [list_1] AS [s]"
+    assert problems(function) == []
+    assert problems(function.replace("[LEFT]", "[XP_CMDSHELL]")) == [
+        'function "XP_CMDSHELL" is not in the supported set'
+    ]
+
+
+def test_shapes_cut_only_bracketed_names() -> None:
+    sql = "SELECT [a]]b] AS [#t], 'it''s [x]', [f]( 1) FROM ENT.[y] AS [@v]"
+    assert shape(sql) == "SELECT [_] AS [#t], 'it''s [x]', [f]( 1) FROM ENT.[_] AS [@v]"

@@ -73,3 +73,34 @@ def test_a_failure_midway_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert write_files(out, {"a/one.txt": b"1"}) == ["a/one.txt"]
     assert write_files(out, {"a/one.txt": b"1"}) == []
     assert (out / "a" / "one.txt").read_bytes() == b"1"
+
+
+def test_folders_resolved_a_part_at_a_time_follow_links_as_resolve_does(tmp_path: Path) -> None:
+    """Each output folder is resolved from its parent with one lstat: a link to a folder
+    inside the output is written through, one leading outside is refused, a file where a
+    folder must be and a folder where a file must be are named, `..` takes the long way."""
+    from compiler.emit.output import OutputError, check_output
+
+    out = tmp_path / "out"
+    (out / "real" / "deep").mkdir(parents=True)
+    (out / "linked").symlink_to(out / "real")
+    (tmp_path / "elsewhere").mkdir()
+    (out / "away").symlink_to(tmp_path / "elsewhere")
+    (out / "plain.txt").write_text("x", encoding="utf-8")
+    (out / "real" / "folder.sql").mkdir()
+
+    check_output(out, ["linked/deep/a.sql", "new/x/y.sql", "real/../b.sql"])
+    written = write_files(out, {"linked/deep/a.sql": b"a", "new/x/y.sql": b"y"})
+    assert written == ["linked/deep/a.sql", "new/x/y.sql"]
+    assert (out / "real" / "deep" / "a.sql").read_bytes() == b"a"
+    assert (out / "new" / "x" / "y.sql").read_bytes() == b"y"
+    refused = {
+        "away/a.sql": "leads outside",
+        "plain.txt/a.sql": "is a file, but generated files go inside it",
+        "linked/folder.sql": "is a folder, but engage generates a file there",
+        "real/../../escape.sql": "leads outside",
+    }
+    for rel, why in refused.items():
+        with pytest.raises(OutputError, match=why):
+            check_output(out, [rel])
+    assert not (tmp_path / "elsewhere" / "a.sql").exists()

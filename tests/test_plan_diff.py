@@ -56,3 +56,26 @@ def test_create_lists_every_attribute_and_no_change_lists_none() -> None:
     assert paths(None, attrs) == [("a", "add"), ("b", "add")]
     assert paths(attrs, None) == [("a", "remove"), ("b", "remove")]
     assert paths(attrs, dict(attrs)) == []
+
+
+def test_the_short_ways_give_what_the_walk_gives() -> None:
+    """Equal attributes, creates and deletes skip the walk: the same diffs, in order."""
+    from compiler.plan.diff import _walk
+
+    attrs = {
+        "fields": {"A": {"type": "Text", "length": 10}},
+        "items": [{"field": "Email"}],
+        "description": "x",
+        "count": 1,
+    }
+    same = {**attrs, "count": True}  # 1 == True: equal for the walk as for ==
+    for before, after in ((attrs, dict(attrs)), (attrs, same), ({}, attrs), (attrs, {})):
+        assert diff_attributes(before, after) == tuple(_walk("", before, after))
+    assert diff_attributes(attrs, dict(attrs)) == ()
+    assert [d.path for d in diff_attributes(None, attrs)] == [
+        "count",
+        "description",
+        "fields",
+        "items",
+    ]
+    assert {d.op for d in diff_attributes(attrs, None)} == {"remove"}

@@ -48,12 +48,35 @@ class _Folder:
         self.root = out_dir.resolve()
         self._resolved: dict[tuple[str, ...], Path] = {(): self.root}
         self._blocked: dict[tuple[str, ...], str | None] = {(): None}
+        self._inside: dict[tuple[str, ...], bool] = {}
+        self._missing: set[tuple[str, ...]] = set()  # folders that do not exist
         self.made: set[Path] = set()
 
     def _folder(self, parts: tuple[str, ...]) -> Path:
+        """`out_dir.joinpath(*parts).resolve()`, a part at a time: the folder's parent is
+        resolved already, so only its last part needs an `lstat` (none below a folder
+        that does not exist: nothing there can be a link)."""
         found = self._resolved.get(parts)
-        if found is None:
-            found = self._resolved[parts] = (self.out_dir.joinpath(*parts)).resolve()
+        if found is not None:
+            return found
+        if ".." in parts:
+            found = self.out_dir.joinpath(*parts).resolve()
+        else:
+            parent = self._folder(parts[:-1])
+            found = parent / parts[-1]
+            if parts[:-1] in self._missing:
+                self._missing.add(parts)
+            else:
+                try:
+                    mode = os.lstat(found).st_mode
+                except FileNotFoundError:
+                    self._missing.add(parts)
+                except OSError:
+                    found = found.resolve()
+                else:
+                    if stat.S_ISLNK(mode):
+                        found = found.resolve()
+        self._resolved[parts] = found
         return found
 
     def inside(self, rel: str) -> Path | None:
@@ -83,7 +106,38 @@ class _Folder:
 
     def in_the_way(self, rel: str) -> str | None:
         """Why `rel` cannot be written under the folder (a file where a folder must be, a
-        folder where the file must be, a link leading outside), or None."""
+        folder where the file must be, a link leading outside), or None.
+
+        What `_in_the_way` finds, with one `lstat` of the file in its resolved folder
+        (whose place inside the folder is decided once): a missing file or a plain one
+        is in nobody's way; a link (or an odd name) is examined the long way."""
+        path = Path(rel)
+        name = path.name
+        if not name or name in (".", "..") or path.is_absolute():
+            return self._in_the_way(rel)
+        parts = path.parts[:-1]
+        parent = self._folder(parts)
+        try:
+            mode: int | None = os.lstat(os.path.join(parent, name)).st_mode
+        except OSError:  # missing, or a file where one of its folders must be
+            mode = None
+        if mode is not None and stat.S_ISLNK(mode):
+            return self._in_the_way(rel)
+        inside_root = self._inside.get(parts)
+        if inside_root is None:
+            inside_root = self._inside[parts] = parent.is_relative_to(self.root)
+        if not inside_root:
+            return self._in_the_way(rel)
+        problem = self.blocked(parts)
+        if problem is not None:
+            return problem
+        if mode is not None and stat.S_ISDIR(mode):
+            return (
+                f"{(self.out_dir / rel).as_posix()} is a folder, but engage generates a file there"
+            )
+        return None
+
+    def _in_the_way(self, rel: str) -> str | None:
         shown = (self.out_dir / rel).as_posix()
         if self.inside(rel) is None:
             return f"{shown} leads outside {self.out_dir.as_posix()} (through a symbolic link)"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from compiler import __version__
 from compiler.diagnostics import Finding
-from compiler.graph import GraphCycleError, build_graph
+from compiler.graph import EcosystemGraph, GraphCycleError, build_graph
 from compiler.plan import approvals
 from compiler.plan.changes import change_for_delete, change_for_desired
 from compiler.plan.conflicts import conflict_requirements, errors, to_conflicts
@@ -44,11 +44,14 @@ class PlanInputs:
     conflicts: tuple[Finding, ...] = ()  # the unsuppressed check findings (plan.conflicts)
     allow_conflicts: bool = False
     targets: frozenset[str] = field(default_factory=frozenset)  # --target; empty: all
+    graph: EcosystemGraph | None = None  # the resolved ecosystem's, when built already
 
 
-def _desired(resolved: ResolvedEcosystem) -> tuple[dict[str, DesiredResource], list[str]]:
+def _desired(
+    resolved: ResolvedEcosystem, built: EcosystemGraph | None = None
+) -> tuple[dict[str, DesiredResource], list[str]]:
     try:
-        graph = build_graph(resolved)
+        graph = built if built is not None else build_graph(resolved)
         order = graph.creation_order()
     except GraphCycleError as err:
         raise PlanError(
@@ -119,7 +122,7 @@ def _production(resolved: ResolvedEcosystem) -> bool:
 def build_plan(inputs: PlanInputs) -> Plan:
     resolved, state = inputs.resolved, inputs.state
     recorded = dict(state.resources) if state is not None else {}
-    desired, creation = _desired(resolved)
+    desired, creation = _desired(resolved, inputs.graph)
     changes = _changes(inputs, desired, recorded)
     counted = len(desired)
     if inputs.targets:

@@ -11,25 +11,33 @@ conflicts, nor an unmarked one gain them unseen.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from compiler.diagnostics import REGISTRY, Finding, Severity, Span
 from compiler.model.governance import Governance, Policy
 from compiler.plan.definition import Conflict, Plan, Requirement
 from compiler.resolved import ResolvedEcosystem
 
+if TYPE_CHECKING:
+    from compiler.graph import EcosystemGraph
+
 _RECORDED = (Severity.ERROR, Severity.WARNING)
 
 
-def check_findings(resolved: ResolvedEcosystem) -> tuple[Finding, ...]:
-    """The unsuppressed errors and warnings `check` reports for this compilation."""
+def check_findings(
+    resolved: ResolvedEcosystem, graph: EcosystemGraph | None = None
+) -> tuple[Finding, ...]:
+    """The unsuppressed errors and warnings `check` reports for this compilation (on
+    `graph`, its graph when the caller built it already)."""
     from compiler.graph import GraphCycleError, build_graph
     from compiler.rules import analyze
     from compiler.suppress import apply_suppressions
 
-    try:
-        graph = build_graph(resolved)
-    except GraphCycleError:
-        return ()  # the plan refuses the cycle itself, with its own message
+    if graph is None:
+        try:
+            graph = build_graph(resolved)
+        except GraphCycleError:
+            return ()  # the plan refuses the cycle itself, with its own message
     marked, _ = apply_suppressions(resolved, analyze(resolved, graph))
     kept = [f for f in marked if f.suppressed is None and f.severity in _RECORDED]
     return tuple(sorted(kept, key=lambda f: f.sort_key))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 Op = Literal["add", "remove", "change"]
@@ -24,7 +25,7 @@ class AttributeDiff:
     before: Any = None
     after: Any = None
 
-    @property
+    @cached_property
     def top(self) -> str:
         """The top-level attribute this path lies under."""
         return self.path.split(".", 1)[0].split("[", 1)[0]
@@ -88,4 +89,13 @@ def diff_attributes(
     """Every difference, sorted by path; a create lists each attribute as added."""
     old = dict(before) if before is not None else {}
     new = dict(after) if after is not None else {}
+    # what `_walk` gives, the short way: equal attributes (most resources of a plan
+    # against applied state) differ nowhere; against no attributes at all (a create or a
+    # delete) each top-level attribute is added or removed whole
+    if old == new:
+        return ()
+    if not old:
+        return tuple(AttributeDiff(key, "add", None, new[key]) for key in sorted(new))
+    if not new:
+        return tuple(AttributeDiff(key, "remove", old[key], None) for key in sorted(old))
     return tuple(_walk("", old, new))

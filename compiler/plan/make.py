@@ -13,6 +13,7 @@ from compiler.apply_artifacts import touched
 from compiler.diagnostics import has_errors
 from compiler.emit.generate import generation_findings
 from compiler.gcpause import gc_paused
+from compiler.graph import EcosystemGraph, GraphCycleError, build_graph
 from compiler.pipeline import Compilation, compile_source, load_sources
 from compiler.plan.backends import open_backend
 from compiler.plan.builder import PlanInputs, build_plan
@@ -121,15 +122,20 @@ def plan_compiled(
     state = backend.read()
     if state is not None:
         check_belongs(state, backend.location, comp.resolved.ecosystem.ecosystem.name, environment)
+    try:
+        graph: EcosystemGraph | None = build_graph(comp.resolved)  # once, for check and plan
+    except GraphCycleError:
+        graph = None  # check_findings and build_plan report the cycle
     inputs = PlanInputs(
         comp.resolved,
         state,
         source,
         backend.location,
         frozenset(empty),
-        conflicts=check_findings(comp.resolved),
+        conflicts=check_findings(comp.resolved, graph),
         allow_conflicts=allow_conflicts,
         targets=frozenset(targets),
+        graph=graph,
     )
     check_empty(inputs)
     plan = build_plan(inputs)

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from compiler.fsutil import write_atomic
-from compiler.plan.canonical import digest, pretty_json
+from compiler.plan.canonical import digest, pretty_sealed
 from compiler.plan.definition import PLAN_FORMAT, PLAN_KIND, Plan
 from compiler.plan.errors import PlanError
 
@@ -28,7 +28,8 @@ def seal(plan: Plan) -> Plan:
 
 
 def plan_json(plan: Plan) -> str:
-    return pretty_json(plan_document(plan))
+    """The plan file's text (its digest, when it holds, spares a second encoding)."""
+    return pretty_sealed(plan_document(plan))
 
 
 def save_plan(plan: Plan, path: Path) -> None:
