@@ -59,40 +59,85 @@ _CONFLICTS_WITH = {
 }
 
 
-def _one_to_one(ctx: Context, a: Flow, b: Flow) -> bool:
-    """Flows of one Account Engagement connector from different Salesforce objects: the
-    connector keeps a one-to-one relationship between a prospect and one lead, contact or
-    person account (Salesforce Help, "Considerations for Accounts That Allow Multiple
-    Prospects with the Same Email Address"), so they never write the same prospect."""
-    if a.rule_name is None or b.rule_name is None:
-        return False
-    integration = ctx.eco.sync_rules[a.rule_name].integration
-    if ctx.eco.sync_rules[b.rule_name].integration != integration:
-        return False
-    if ctx.eco.integrations[integration].type != "account_engagement_connector":
-        return False
-    return split_field(a.source)[:2] != split_field(b.source)[:2]
+class _Pool:
+    """Earlier writers of one (unit, kind), in order, indexed so that the first one not kept
+    apart from a later writer by the Account Engagement connector's one-to-one sync is
+    found in constant time (scanning the pool made a field with many connector writers
+    quadratic)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, Flow, str | None]] = []  # (position, flow, integration)
+        self.other: tuple[int, Flow] | None = None  # first of another integration than [0]'s
+        self.by_object: dict[tuple[str | None, tuple[str, str]], tuple[int, Flow]] = {}
+
+    def add(self, position: int, flow: Flow, integration: str | None) -> None:
+        if self.items and self.other is None and integration != self.items[0][2]:
+            self.other = (position, flow)
+        self.items.append((position, flow, integration))
+        self.by_object.setdefault((integration, split_field(flow.source)[:2]), (position, flow))
+
+    def first_apart(self, later: Flow, connector: str | None) -> Flow | None:
+        """The first writer `later` can conflict with: any when `later` is not written by an
+        Account Engagement connector's rule (`connector` None), else the first of another
+        integration (or of none) or from the same source object. Flows of one connector
+        from different Salesforce objects never write the same prospect: the connector
+        keeps a one-to-one relationship between a prospect and one lead, contact or person
+        account (Salesforce Help, "Considerations for Accounts That Allow Multiple
+        Prospects with the Same Email Address")."""
+        if not self.items:
+            return None
+        if connector is None:
+            return self.items[0][1]
+        found: list[tuple[int, Flow]] = []
+        first = self.items[0]
+        if first[2] != connector:
+            found.append((first[0], first[1]))
+        elif self.other is not None:
+            found.append(self.other)
+        same = self.by_object.get((connector, split_field(later.source)[:2]))
+        if same is not None:
+            found.append(same)
+        return min(found, key=lambda item: item[0])[1] if found else None
+
+
+def _integration(ctx: Context, flow: Flow) -> str | None:
+    """The integration of a flow's sync rule (None for a flow no sync rule declares)."""
+    name = flow.rule_name
+    return ctx.eco.sync_rules[name].integration if name is not None else None
+
+
+def _connector(ctx: Context, integration: str | None) -> str | None:
+    """`integration` when it is an Account Engagement connector, else None."""
+    if integration is None:
+        return None
+    return integration if ctx.eco.integrations[integration].type == _AE_CONNECTOR else None
+
+
+_AE_CONNECTOR = "account_engagement_connector"
 
 
 def _conflicting_pair(ctx: Context, writers: list[Flow]) -> tuple[Flow, Flow] | None:
     """An earlier writer and the first later one that write the same record with nothing
     deciding between them: unscoped or of one business unit (a record syncs to one unit
-    only), not kept apart by the Account Engagement connector's one-to-one sync. Earlier
-    writers are indexed by unit and kind, so a field with many writers stays linear."""
-    by_unit: dict[tuple[str | None, str], list[Flow]] = defaultdict(list)
-    by_kind: dict[str, list[Flow]] = defaultdict(list)
-    for later in writers:
+    only), not kept apart by the Account Engagement connector's one-to-one sync
+    (`_Pool.first_apart`). Earlier writers are indexed by unit and kind, so a field with many
+    writers stays linear."""
+    by_unit: dict[tuple[str | None, str], _Pool] = defaultdict(_Pool)
+    by_kind: dict[str, _Pool] = defaultdict(_Pool)
+    for position, later in enumerate(writers):
         unit, kind = unit_of(ctx, later), _kind(later)
+        integration = _integration(ctx, later)
+        connector = _connector(ctx, integration)
         for other in _CONFLICTS_WITH[kind]:
             pools = (
                 [by_kind[other]] if unit is None else [by_unit[None, other], by_unit[unit, other]]
             )
             for pool in pools:
-                earlier = next((e for e in pool if not _one_to_one(ctx, e, later)), None)
+                earlier = pool.first_apart(later, connector)
                 if earlier is not None:
                     return earlier, later
-        by_unit[unit, kind].append(later)
-        by_kind[kind].append(later)
+        by_unit[unit, kind].add(position, later, integration)
+        by_kind[kind].add(position, later, integration)
     return None
 
 
