@@ -3,9 +3,10 @@ two-way syncs that never say which side wins."""
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import networkx as nx
 
@@ -240,6 +241,32 @@ def _loops_in(ctx: Context, forward: list[Flow]) -> Iterator[list[Flow]]:
         yield path
 
 
+def _cyclic_classes(ctx: Context, forward: list[Flow]) -> Callable[[str], tuple[int, str]]:
+    """Each field's strongly connected part of the flows (two-way links contracted, as
+    `_loops_in` contracts them). Every flow of a loop of any subset of the flows joins two
+    fields of one part: a loop of the subset is a closed walk of the whole, and a two-way
+    link's ends are one contracted node. A flow between two parts lies on no such loop,
+    and leaving it out changes neither the links, nor the flow chosen for a pair of
+    contracted nodes (both of a pair's flows cross parts alike), nor any strongly
+    connected component of a subset: `_loops_in` finds the same loops without it."""
+    links = _Links()
+    contracted = nx.DiGraph()
+    one_way: list[Flow] = []
+    for flow in forward:
+        (links.link if _two_way(ctx, flow) else one_way.append)(flow)
+    for flow in one_way:
+        contracted.add_edge(links.find(flow.source), links.find(flow.target))
+    scc: dict[str, int] = {}
+    for i, nodes in enumerate(nx.strongly_connected_components(contracted)):
+        scc.update(dict.fromkeys(nodes, i))
+
+    def part(node: str) -> tuple[int, str]:
+        root = links.find(node)
+        return (scc[root], "") if root in scc else (-1, root)
+
+    return part
+
+
 def unit_of(ctx: Context, flow: Flow) -> str | None:
     """The business unit whose records a flow moves (None: every unit's)."""
     name = flow.rule_name
@@ -257,10 +284,14 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
 
     Each (component, unit) is re-examined once: its loops are all yielded (or seen) the
     first time, so a later cycle of the same component and unit adds nothing. Rescanning
-    the component's flows for every mixed cycle made the rule quadratic."""
+    the component's flows for every mixed cycle made the rule quadratic. A re-examination
+    reads only the flows that can lie on a cycle (`_cyclic_classes`: both ends in one
+    strongly connected part of all the flows), indexed by component and unit: filtering
+    the whole component for each of its units was quadratic too (many mixed loops in one
+    component), and the flows left out change none of the cycles found."""
     forward = [f for f in flows(ctx) if not f.reverse]
     component: dict[str, int] = {}
-    by_component: dict[int, list[Flow]] = {}
+    scoped: dict[tuple[int, str | None], list[tuple[int, Flow]]] = {}
     examined: set[tuple[int, str]] = set()
     seen: set[frozenset[tuple[str, str, str]]] = set()
     for loop in _loops_in(ctx, forward):
@@ -270,16 +301,26 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
             if not component:
                 for i, nodes in enumerate(nx.weakly_connected_components(ctx.graph.dataflow)):
                     component.update(dict.fromkeys(nodes, i))
-                for f in forward:
-                    by_component.setdefault(component[f.source], []).append(f)
+                part = _cyclic_classes(ctx, forward)
+                for index, f in enumerate(forward):
+                    if part(f.source) == part(f.target):
+                        where = (component[f.source], unit_of(ctx, f))
+                        scoped.setdefault(where, []).append((index, f))
             here = component[loop[0].source]
             todo = [u for u in sorted(units) if (here, u) not in examined]
             examined.update((here, u) for u in todo)
-            local = by_component[here]
             candidates = (
                 inner
                 for unit in todo
-                for inner in _loops_in(ctx, [f for f in local if unit_of(ctx, f) in (None, unit)])
+                for inner in _loops_in(
+                    ctx,
+                    [
+                        f
+                        for _, f in heapq.merge(
+                            scoped.get((here, None), []), scoped.get((here, unit), [])
+                        )
+                    ],
+                )
             )
         for found in candidates:
             key = frozenset((f.key, f.source, f.target) for f in found)
