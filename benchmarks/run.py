@@ -346,8 +346,9 @@ def report(
         count = int(memory["_count"].cpu[0])
         sf = per_resource_kib(memory, "salesforce")
         for other, label in (("data_extension", "data extension"), ("external", "external system")):
+            article = "an" if label[0] in "aeiou" else "a"
             target(
-                f"memory of a Salesforce system / a {label} (check, {count:,} each, "
+                f"memory of a Salesforce system / {article} {label} (check, {count:,} each, "
                 f"{sf:.1f} / {per_resource_kib(memory, other):.1f} KiB)",
                 sf / per_resource_kib(memory, other),
                 1.1,
