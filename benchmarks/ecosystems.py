@@ -6,7 +6,8 @@ user, two integrations, three sync rules, a matching rule), the shapes of
 its own data extensions, so the graph and the rules see realistic fan-out. Blocks are
 written 10 to a file (100 resources per file), so 10,000 resources are 100 files and a
 warm re-check "after editing 1 of 100 files" has a meaning. One file of `systems`
-(`systems_only`) measures memory per Salesforce system.
+(`systems_only`) measures memory per Salesforce system, against external systems and
+data extensions.
 
 The blocks' exports all write the shared `shop.Order.Customer_Id`, so `check` reports
 conflict errors on them by design (E3001/E3005). A governance policy over the sync rules
@@ -66,13 +67,26 @@ def write(resources: int, folder: Path) -> list[Path]:
 
 
 def systems_only(count: int, kind: str) -> str:
-    """One file of `count` systems of one type (salesforce or external), nothing else."""
+    """One file of `count` systems of one type (salesforce or external), nothing else; or
+    (kind data_extension) of `count` data extensions of one field in one business unit."""
     lines = [
         "apiVersion: engage/v1",
         "ecosystem: {name: systems}",
         "systems:",
     ]
-    if kind == "salesforce":
+    if kind == "data_extension":
+        lines += [
+            "  mc: {type: marketing_cloud, region: eu, business_units: {bu: {mid: 100001}}}",
+            "business_units:",
+            "  bu: {brand: B, segment: b2c, marketing_cloud: {system: mc, business_unit: bu}}",
+            "data_extensions:",
+        ]
+        lines += [
+            f"  de_{i}: {{business_unit: bu, fields: "
+            "{Key: {type: Text, length: 18, primary_key: true}}}"
+            for i in range(count)
+        ]
+    elif kind == "salesforce":
         lines += [f"  sys_{i}: {{type: salesforce, region: eu}}" for i in range(count)]
     else:
         lines += [

@@ -45,6 +45,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from benchmarks.ecosystems import systems_only, write
 
@@ -66,6 +67,7 @@ class Measure:
     rss: list[int] = field(default_factory=list)  # KiB
     failed: str = ""
     extra: list[dict[str, float]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # benchmarks.adversarial's
 
     @property
     def median(self) -> float:
@@ -130,6 +132,8 @@ class Bench:
         measure.rss.append(rss)
         if argv[1:3] == ["-m", "benchmarks.stages"]:
             measure.extra.append(json.loads(out.read_text(encoding="utf-8")))
+        if argv[1:3] == ["-m", "benchmarks.adversarial"]:
+            measure.rows = json.loads(out.read_text(encoding="utf-8"))
 
 
 def engage(*args: str) -> list[str]:
@@ -262,18 +266,52 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
     return results
 
 
+MEMORY_KINDS = ("salesforce", "external", "data_extension")
+
+
 def bench_memory(bench: Bench, count: int) -> dict[str, Measure]:
-    """Peak RSS of `check` on one file of `count` Salesforce systems, and of external ones."""
+    """Peak RSS of `check` on one file of `count` Salesforce systems, of external systems
+    and of data extensions, and on one of each (the process's own footprint, subtracted
+    to give the cost of one more resource of the kind)."""
     out: dict[str, Measure] = {}
-    for kind in ("salesforce", "external"):
-        folder = bench.work / f"systems_{kind}"
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir()
-        (folder / "systems.yaml").write_text(systems_only(count, kind), encoding="utf-8")
+    for kind in MEMORY_KINDS:
+        for n, label in ((count, kind), (1, f"{kind}-1")):
+            folder = bench.work / f"systems_{label}"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            (folder / "systems.yaml").write_text(systems_only(n, kind), encoding="utf-8")
+            bench.measure(
+                out.setdefault(label, Measure()),
+                engage("check", str(folder)),
+                bench.env(ENGAGE_NO_CACHE="1"),
+            )
+    out["_count"] = Measure(cpu=[float(count)])
+    return out
+
+
+def per_resource_kib(memory: dict[str, Measure], kind: str) -> float:
+    """KiB of peak RSS one more resource of `kind` costs (the file of many against one)."""
+    many, one, count = memory.get(kind), memory.get(f"{kind}-1"), memory.get("_count")
+    if not many or not one or not count or not many.rss or not one.rss:
+        return float("nan")
+    return (min(many.rss) - min(one.rss)) / (count.cpu[0] - 1)
+
+
+def bench_adversarial(bench: Bench, sizes: list[int]) -> dict[str, Measure]:
+    """`benchmarks.adversarial`: each pair- or cycle-scanning rule alone on its shape at
+    1,000 and 10,000; with 10,000 and 100,000 in the sizes, every rule alone on the
+    benchmark ecosystems too. The rows come back as JSON in `extra`."""
+    out: dict[str, Measure] = {}
+    runs = [("adversarial", ["--sizes", "1000", "10000", "--repeat", "1"])]
+    if 10000 in sizes and 100000 in sizes:
+        runs.append(("rules-growth", ["--benchmark", "10000", "100000", "--repeat", "1"]))
+    for name, args in runs:
+        measure = out.setdefault(name, Measure())
         bench.measure(
-            out.setdefault(kind, Measure()),
-            engage("check", str(folder)),
+            measure,
+            [PY, "-m", "benchmarks.adversarial", *args, "--json"],
             bench.env(ENGAGE_NO_CACHE="1"),
+            ok=lambda code: code == 0,
         )
     return out
 
@@ -295,7 +333,11 @@ def stage_median(m: Measure | None, stage: str) -> float:
     return statistics.median(e[stage] for e in m.extra)
 
 
-def report(all_results: dict[int, dict[str, Measure]], memory: dict[str, Measure]) -> None:
+def report(
+    all_results: dict[int, dict[str, Measure]],
+    memory: dict[str, Measure],
+    adversarial: dict[str, Measure],
+) -> None:
     print("\n### Commands (CPU seconds, medians; peak RSS of the worst round)\n")
     print(
         "| resources | floor | check | check json | plan (empty state) | plan (one change) | "
@@ -351,7 +393,7 @@ def report(all_results: dict[int, dict[str, Measure]], memory: dict[str, Measure
             target(
                 f"plan (one change) peak RSS at {size:,}", r["plan-1"].peak_mib / 1024, 1, " GiB"
             )
-        if size >= 100000 and "check" in r and r["check"].rss:
+        if size >= 10000 and "check" in r and r["check"].rss:
             target(
                 f"check peak RSS per resource at {size:,}",
                 r["check"].peak_mib * 1024 / size,
@@ -365,10 +407,36 @@ def report(all_results: dict[int, dict[str, Measure]], memory: dict[str, Measure
             growth = stage_median(large, stage) / stage_median(small, stage)
             target(f"growth 10k → 100k of {stage}", growth, 10.5)
     if memory:
-        sf, ext = memory.get("salesforce"), memory.get("external")
-        if sf and ext and sf.rss and ext.rss:
+        count = int(memory["_count"].cpu[0])
+        sf = per_resource_kib(memory, "salesforce")
+        for other, label in (("data_extension", "data extension"), ("external", "external system")):
+            article = "an" if label[0] in "aeiou" else "a"
             target(
-                "check RSS, Salesforce systems / external systems", sf.peak_mib / ext.peak_mib, 1.1
+                f"memory of a Salesforce system / {article} {label} (check, {count:,} each, "
+                f"{sf:.1f} / {per_resource_kib(memory, other):.1f} KiB)",
+                sf / per_resource_kib(memory, other),
+                1.1,
+            )
+            a, b = memory.get("salesforce"), memory.get(other)
+            if a and b and a.rss and b.rss:
+                target(
+                    f"check peak RSS, {count:,} Salesforce systems / {count:,} {label}s",
+                    a.peak_mib / b.peak_mib,
+                    1.1,
+                )
+    for name, m in adversarial.items():
+        if m.failed:
+            print(f"| {name} | {m.failed} | **no** |")
+        for row in m.rows:
+            small, large = row["sizes"]
+            seconds = row["seconds"]
+            growth = seconds[1] / seconds[0] if seconds[0] > 0 else float("nan")
+            what = "adversarial shape" if name == "adversarial" else "benchmark ecosystems"
+            target(
+                f"growth {small:,} → {large:,} of rule {row['rule']} alone, {what} "
+                f"({seconds[0]:.3f} → {seconds[1]:.3f} s)",
+                growth,
+                1.05 * large / small,
             )
 
 
@@ -380,9 +448,12 @@ def main() -> None:
         "--only",
         nargs="*",
         default=[],
-        help="floor check check-json plan plan-1 generate warm stages stages-front memory",
+        help=(
+            "floor check check-json plan plan-1 generate warm stages stages-front memory "
+            "adversarial"
+        ),
     )
-    parser.add_argument("--systems", type=int, default=20000, help="systems in the memory file")
+    parser.add_argument("--systems", type=int, default=20000, help="resources in each memory file")
     parser.add_argument("--max-gib", type=float, default=4.0)
     parser.add_argument("--max-cpu", type=int, default=600)
     parser.add_argument("--keep", type=Path, default=None, help="work folder to keep")
@@ -401,11 +472,15 @@ def main() -> None:
         f"{os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}, "
         f"Python {sys.version.split()[0]}"
     )
-    results = {size: bench_size(bench, size, args.repeat, only - {"memory"}) for size in args.sizes}
+    results = {
+        size: bench_size(bench, size, args.repeat, only - {"memory", "adversarial"})
+        for size in args.sizes
+    }
     for r in results.values():
         r.pop("_count", None)
     memory = bench_memory(bench, args.systems) if not only or "memory" in only else {}
-    report(results, memory)
+    adversarial = bench_adversarial(bench, args.sizes) if not only or "adversarial" in only else {}
+    report(results, memory, adversarial)
     end = os.getloadavg()
     print(f"\nload average at the end: {end[0]:.1f} / {end[1]:.1f} / {end[2]:.1f}")
     if args.keep is None:

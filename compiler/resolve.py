@@ -8,6 +8,7 @@ miss is reported at its position, all in one run, with a suggestion.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -288,7 +289,7 @@ class _Resolver:
                 for i, fname in enumerate(fnames):
                     spec = self.fld(source, fname, (*path, i))
                     if spec is not None:
-                        fields[fname] = FieldSpec(**{**spec.__dict__, "path": (*path, i)})
+                        fields[fname] = dataclasses.replace(spec, path=(*path, i))
                 if "Id" in source.fields:
                     fields.setdefault("Id", source.fields["Id"])
                 sync_name = f"{oname}_Salesforce"

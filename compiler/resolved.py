@@ -18,7 +18,7 @@ from compiler.model.data_model import FieldDef
 from compiler.spans import Path, SpanIndex
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldSpec:
     """A field of any system, in one shape: Salesforce field or data extension field."""
 
@@ -79,7 +79,7 @@ class FieldSpec:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectSpec:
     """One object of one system with its complete field list."""
 

@@ -3,7 +3,7 @@ Account Engagement, and the member statuses the rules writing its members use.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from compiler.diagnostics import Finding, code
 from compiler.model.campaigns import Campaign
@@ -120,31 +120,62 @@ def campaign_systems(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _ancestors(campaigns: dict[str, Campaign], name: str) -> tuple[list[str], bool | None]:
-    """The chain of parents above `name` (nearest first), and whether it circles: True
-    back to `name`, None into a circle `name` is not part of, False not at all."""
+def _hierarchy(campaigns: Mapping[str, Campaign]) -> tuple[dict[str, int], dict[str, str]]:
+    """Each campaign's depth (the number of ancestors above it) when its chain of parents
+    ends, and, for each campaign on a circle of parents, the smallest member of that
+    circle. A campaign in neither leads into a circle it is not part of.
+
+    Every campaign's chain is walked once: a walk stops at the first campaign already
+    placed, so a deep chain or a long circle costs its length, not its length squared."""
+    depth: dict[str, int] = {}
+    circle: dict[str, str] = {}
+    into: set[str] = set()
+    for name in campaigns:
+        if name in depth or name in circle or name in into:
+            continue
+        stack: list[str] = []
+        on_stack: dict[str, int] = {}
+        current: str | None = name
+        while current is not None and current in campaigns:
+            if current in depth or current in circle or current in into:
+                break
+            if current in on_stack:
+                members = stack[on_stack[current] :]
+                smallest = min(members)
+                circle.update(dict.fromkeys(members, smallest))
+                del stack[on_stack[current] :]
+                break
+            on_stack[current] = len(stack)
+            stack.append(current)
+            current = campaigns[current].parent
+        if current is not None and (current in circle or current in into):
+            into.update(stack)
+            continue
+        below = depth[current] + 1 if current is not None and current in depth else 0
+        for offset, member in enumerate(reversed(stack)):
+            depth[member] = below + offset
+    return depth, circle
+
+
+def _chain(campaigns: Mapping[str, Campaign], name: str, stop: str | None, most: int) -> list[str]:
+    """The parents above `name`, nearest first, up to `stop` (excluded) or `most` of them."""
     chain: list[str] = []
     current = campaigns[name].parent
-    while current is not None and current in campaigns:
-        if current == name:
-            return chain, True
-        if current in chain:
-            return chain, None
+    while current is not None and current in campaigns and current != stop and len(chain) < most:
         chain.append(current)
         current = campaigns[current].parent
-    return chain, False
+    return chain
 
 
 @rule("campaign-hierarchy", E_HIERARCHY)
 def campaign_hierarchy(ctx: Context) -> Iterator[Finding]:
     """Campaign hierarchies deeper than five levels, or circular."""
     campaigns = dict(ctx.eco.campaigns)
+    depth, circle = _hierarchy(campaigns)
     for name in sorted(campaigns):
-        chain, circular = _ancestors(campaigns, name)
         path = ("campaigns", name, "parent")
-        if circular is None or (circular and name != min([name, *chain])):
-            continue  # one finding per circle, at its smallest member
-        if circular:
+        if circle.get(name) == name:  # one finding per circle, at its smallest member
+            chain = _chain(campaigns, name, name, len(campaigns))
             yield ctx.finding(
                 E_HIERARCHY,
                 f"campaign {name!r} is its own ancestor: {' → '.join([name, *chain, name])}",
@@ -152,7 +183,8 @@ def campaign_hierarchy(ctx: Context) -> Iterator[Finding]:
                 address=f"campaign.{name}",
                 related=[(("campaigns", c, "parent"), "the circle continues") for c in chain],
             )
-        elif len(chain) == MAX_DEPTH:  # the first level too deep; those below follow
+        elif depth.get(name) == MAX_DEPTH:  # the first level too deep; those below follow
+            chain = _chain(campaigns, name, None, MAX_DEPTH)
             yield ctx.finding(
                 E_HIERARCHY,
                 f"campaign {name!r} is level {len(chain) + 1} of its hierarchy "

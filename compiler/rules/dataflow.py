@@ -3,9 +3,10 @@ two-way syncs that never say which side wins."""
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import networkx as nx
 
@@ -59,40 +60,85 @@ _CONFLICTS_WITH = {
 }
 
 
-def _one_to_one(ctx: Context, a: Flow, b: Flow) -> bool:
-    """Flows of one Account Engagement connector from different Salesforce objects: the
-    connector keeps a one-to-one relationship between a prospect and one lead, contact or
-    person account (Salesforce Help, "Considerations for Accounts That Allow Multiple
-    Prospects with the Same Email Address"), so they never write the same prospect."""
-    if a.rule_name is None or b.rule_name is None:
-        return False
-    integration = ctx.eco.sync_rules[a.rule_name].integration
-    if ctx.eco.sync_rules[b.rule_name].integration != integration:
-        return False
-    if ctx.eco.integrations[integration].type != "account_engagement_connector":
-        return False
-    return split_field(a.source)[:2] != split_field(b.source)[:2]
+class _Pool:
+    """Earlier writers of one (unit, kind), in order, indexed so that the first one not kept
+    apart from a later writer by the Account Engagement connector's one-to-one sync is
+    found in constant time (scanning the pool made a field with many connector writers
+    quadratic)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, Flow, str | None]] = []  # (position, flow, integration)
+        self.other: tuple[int, Flow] | None = None  # first of another integration than [0]'s
+        self.by_object: dict[tuple[str | None, tuple[str, str]], tuple[int, Flow]] = {}
+
+    def add(self, position: int, flow: Flow, integration: str | None) -> None:
+        if self.items and self.other is None and integration != self.items[0][2]:
+            self.other = (position, flow)
+        self.items.append((position, flow, integration))
+        self.by_object.setdefault((integration, split_field(flow.source)[:2]), (position, flow))
+
+    def first_apart(self, later: Flow, connector: str | None) -> Flow | None:
+        """The first writer `later` can conflict with: any when `later` is not written by an
+        Account Engagement connector's rule (`connector` None), else the first of another
+        integration (or of none) or from the same source object. Flows of one connector
+        from different Salesforce objects never write the same prospect: the connector
+        keeps a one-to-one relationship between a prospect and one lead, contact or person
+        account (Salesforce Help, "Considerations for Accounts That Allow Multiple
+        Prospects with the Same Email Address")."""
+        if not self.items:
+            return None
+        if connector is None:
+            return self.items[0][1]
+        found: list[tuple[int, Flow]] = []
+        first = self.items[0]
+        if first[2] != connector:
+            found.append((first[0], first[1]))
+        elif self.other is not None:
+            found.append(self.other)
+        same = self.by_object.get((connector, split_field(later.source)[:2]))
+        if same is not None:
+            found.append(same)
+        return min(found, key=lambda item: item[0])[1] if found else None
+
+
+def _integration(ctx: Context, flow: Flow) -> str | None:
+    """The integration of a flow's sync rule (None for a flow no sync rule declares)."""
+    name = flow.rule_name
+    return ctx.eco.sync_rules[name].integration if name is not None else None
+
+
+def _connector(ctx: Context, integration: str | None) -> str | None:
+    """`integration` when it is an Account Engagement connector, else None."""
+    if integration is None:
+        return None
+    return integration if ctx.eco.integrations[integration].type == _AE_CONNECTOR else None
+
+
+_AE_CONNECTOR = "account_engagement_connector"
 
 
 def _conflicting_pair(ctx: Context, writers: list[Flow]) -> tuple[Flow, Flow] | None:
     """An earlier writer and the first later one that write the same record with nothing
     deciding between them: unscoped or of one business unit (a record syncs to one unit
-    only), not kept apart by the Account Engagement connector's one-to-one sync. Earlier
-    writers are indexed by unit and kind, so a field with many writers stays linear."""
-    by_unit: dict[tuple[str | None, str], list[Flow]] = defaultdict(list)
-    by_kind: dict[str, list[Flow]] = defaultdict(list)
-    for later in writers:
+    only), not kept apart by the Account Engagement connector's one-to-one sync
+    (`_Pool.first_apart`). Earlier writers are indexed by unit and kind, so a field with many
+    writers stays linear."""
+    by_unit: dict[tuple[str | None, str], _Pool] = defaultdict(_Pool)
+    by_kind: dict[str, _Pool] = defaultdict(_Pool)
+    for position, later in enumerate(writers):
         unit, kind = unit_of(ctx, later), _kind(later)
+        integration = _integration(ctx, later)
+        connector = _connector(ctx, integration)
         for other in _CONFLICTS_WITH[kind]:
             pools = (
                 [by_kind[other]] if unit is None else [by_unit[None, other], by_unit[unit, other]]
             )
             for pool in pools:
-                earlier = next((e for e in pool if not _one_to_one(ctx, e, later)), None)
+                earlier = pool.first_apart(later, connector)
                 if earlier is not None:
                     return earlier, later
-        by_unit[unit, kind].append(later)
-        by_kind[kind].append(later)
+        by_unit[unit, kind].add(position, later, integration)
+        by_kind[kind].add(position, later, integration)
     return None
 
 
@@ -195,6 +241,32 @@ def _loops_in(ctx: Context, forward: list[Flow]) -> Iterator[list[Flow]]:
         yield path
 
 
+def _cyclic_classes(ctx: Context, forward: list[Flow]) -> Callable[[str], tuple[int, str]]:
+    """Each field's strongly connected part of the flows (two-way links contracted, as
+    `_loops_in` contracts them). Every flow of a loop of any subset of the flows joins two
+    fields of one part: a loop of the subset is a closed walk of the whole, and a two-way
+    link's ends are one contracted node. A flow between two parts lies on no such loop,
+    and leaving it out changes neither the links, nor the flow chosen for a pair of
+    contracted nodes (both of a pair's flows cross parts alike), nor any strongly
+    connected component of a subset: `_loops_in` finds the same loops without it."""
+    links = _Links()
+    contracted = nx.DiGraph()
+    one_way: list[Flow] = []
+    for flow in forward:
+        (links.link if _two_way(ctx, flow) else one_way.append)(flow)
+    for flow in one_way:
+        contracted.add_edge(links.find(flow.source), links.find(flow.target))
+    scc: dict[str, int] = {}
+    for i, nodes in enumerate(nx.strongly_connected_components(contracted)):
+        scc.update(dict.fromkeys(nodes, i))
+
+    def part(node: str) -> tuple[int, str]:
+        root = links.find(node)
+        return (scc[root], "") if root in scc else (-1, root)
+
+    return part
+
+
 def unit_of(ctx: Context, flow: Flow) -> str | None:
     """The business unit whose records a flow moves (None: every unit's)."""
     name = flow.rule_name
@@ -212,10 +284,14 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
 
     Each (component, unit) is re-examined once: its loops are all yielded (or seen) the
     first time, so a later cycle of the same component and unit adds nothing. Rescanning
-    the component's flows for every mixed cycle made the rule quadratic."""
+    the component's flows for every mixed cycle made the rule quadratic. A re-examination
+    reads only the flows that can lie on a cycle (`_cyclic_classes`: both ends in one
+    strongly connected part of all the flows), indexed by component and unit: filtering
+    the whole component for each of its units was quadratic too (many mixed loops in one
+    component), and the flows left out change none of the cycles found."""
     forward = [f for f in flows(ctx) if not f.reverse]
     component: dict[str, int] = {}
-    by_component: dict[int, list[Flow]] = {}
+    scoped: dict[tuple[int, str | None], list[tuple[int, Flow]]] = {}
     examined: set[tuple[int, str]] = set()
     seen: set[frozenset[tuple[str, str, str]]] = set()
     for loop in _loops_in(ctx, forward):
@@ -225,16 +301,26 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
             if not component:
                 for i, nodes in enumerate(nx.weakly_connected_components(ctx.graph.dataflow)):
                     component.update(dict.fromkeys(nodes, i))
-                for f in forward:
-                    by_component.setdefault(component[f.source], []).append(f)
+                part = _cyclic_classes(ctx, forward)
+                for index, f in enumerate(forward):
+                    if part(f.source) == part(f.target):
+                        where = (component[f.source], unit_of(ctx, f))
+                        scoped.setdefault(where, []).append((index, f))
             here = component[loop[0].source]
             todo = [u for u in sorted(units) if (here, u) not in examined]
             examined.update((here, u) for u in todo)
-            local = by_component[here]
             candidates = (
                 inner
                 for unit in todo
-                for inner in _loops_in(ctx, [f for f in local if unit_of(ctx, f) in (None, unit)])
+                for inner in _loops_in(
+                    ctx,
+                    [
+                        f
+                        for _, f in heapq.merge(
+                            scoped.get((here, None), []), scoped.get((here, unit), [])
+                        )
+                    ],
+                )
             )
         for found in candidates:
             key = frozenset((f.key, f.source, f.target) for f in found)

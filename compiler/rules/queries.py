@@ -89,7 +89,8 @@ def query_overwrites(ctx: Context) -> Iterator[Finding]:
     for target, rules in sorted(ctx.rules_by_target.items()):
         writers = sorted(name for name, sync in rules if sync.mode == "overwrite")
         consumers = [n for n in writers if _reads_target(ctx.eco.sync_rules[n], target)]
-        plain = [n for n in writers if n not in consumers]
+        consuming = set(consumers)
+        plain = [n for n in writers if n not in consuming]
         for group in (plain, consumers):
             yield from _overwrite_findings(ctx, target, group)
 
@@ -220,14 +221,17 @@ def _exempted(ctx: Context, dr: DuplicateRule, user_name: str, user: Integration
 @rule("block-rule-creating-user", W_BLOCK_CREATES)
 def block_rule_creating_user(ctx: Context) -> Iterator[Finding]:
     """Block duplicate rules on objects an integration user may create, not exempting it."""
+    creators = _creators(ctx)
     for name, dr in sorted(ctx.eco.duplicate_rules.items()):
         if not dr.active or dr.on_create.action != "block":
             continue
-        for user_name, user in sorted(ctx.eco.integration_users.items()):
-            perm = user.permissions.get(dr.object)
-            if user.system != dr.system or _exempted(ctx, dr, user_name, user) or perm is None:
+        writers: set[str] | None = None
+        for user_name, user in creators.get((dr.system, dr.object), ()):
+            if _exempted(ctx, dr, user_name, user):
                 continue
-            if "create" not in perm.object or user_name in _sync_writers(ctx, dr.system, dr.object):
+            if writers is None:
+                writers = _sync_writers(ctx, dr.system, dr.object)
+            if user_name in writers:
                 continue  # a sync rule's writes are E5001's to judge
             yield ctx.finding(
                 W_BLOCK_CREATES,
@@ -244,6 +248,17 @@ def block_rule_creating_user(ctx: Context) -> Iterator[Finding]:
                     )
                 ],
             )
+
+
+def _creators(ctx: Context) -> dict[tuple[str, str], list[tuple[str, IntegrationUser]]]:
+    """The integration users allowed to create each (system, object), by name: a block
+    rule looks only at its object's creators instead of at every user."""
+    out: dict[tuple[str, str], list[tuple[str, IntegrationUser]]] = {}
+    for user_name, user in sorted(ctx.eco.integration_users.items()):
+        for obj, perm in user.permissions.items():
+            if "create" in perm.object:
+                out.setdefault((user.system, obj), []).append((user_name, user))
+    return out
 
 
 def _sync_writers(ctx: Context, system: str, obj: str) -> set[str]:
