@@ -20,10 +20,10 @@ from compiler.emit.salesforce.common import API_VERSION, project_prefix, salesfo
 from compiler.resolved import ResolvedEcosystem
 
 DEPLOYED_TYPES = frozenset(
-    {"CustomField", "CustomPermission", "DuplicateRule", "MatchingRules", "PermissionSet"}
+    {"CustomField", "CustomPermission", "DuplicateRule", "MatchingRules", "PermissionSet", "Queue"}
 )
 DELETED_TYPES = frozenset(
-    {"CustomField", "CustomPermission", "DuplicateRule", "MatchingRule", "PermissionSet"}
+    {"CustomField", "CustomPermission", "DuplicateRule", "MatchingRule", "PermissionSet", "Queue"}
 )
 
 
