@@ -26,6 +26,8 @@ PERSONAS = ("social.yaml", 26, 47)  # personas.duplicates
 RULE_CASES = [
     # a queue that holds SocialPost only (silent: Case only)
     ("E3401", "e3401_fires", "e3401_silent", [(ROUTE, (("social.yaml", 6, 14),))]),
+    # a queue of another org than the one the posts are written into
+    ("E3401", "e3401_org_fires", "", [(ROUTE, (("social.yaml", 4, 13),))]),
     # a route for Instagram only leaves the Facebook account without cases; silent: the
     # account publishes only (care: false)
     (

@@ -16,11 +16,12 @@ W_MISSING_CLOUD = code(
     "W3403",
     "The Customer 360 view misses a cloud",
     "A CRM declared as the customers' 360° view (`customer_360`) shows what each cloud did "
-    "with a customer only when that engagement comes back: Marketing Cloud Connect writes "
-    "individual email results (tracking) into Salesforce (Salesforce Help, 'Marketing Cloud "
-    "Connect: Tracking'), Account Engagement shows engagement activity and prospect "
-    "activities on leads and contacts ('Engagement History' components), Social Customer "
-    "Service writes social conversations as SocialPost and SocialPersona records. A system "
+    "with a customer only when that engagement comes back (seed 000, point 12): Marketing "
+    "Cloud Connect's tracking creates an Individual Email Result per recipient and send on "
+    "the contact or lead (Marketing Cloud Connect Implementation Guide), Account "
+    "Engagement's engagement activity shows prospects' activities on leads and contacts, "
+    "Social Customer Service writes social conversations as SocialPost and SocialPersona "
+    "records (Object Reference). A system "
     "that sends to customers (it declares channels), a Social Studio system or an ad "
     "platform whose engagement never reaches the 360 view leaves agents and sellers blind to "
     "that part of the relationship.",
@@ -32,9 +33,9 @@ E_WRONG_CARRIER = code(
     "E3404",
     "Engagement declared through an integration that cannot bring it",
     "Each kind of engagement reaches Salesforce through one connector: email tracking "
-    "through Marketing Cloud Connect, and only from the business units the connector "
-    "serves (Salesforce Help, 'Marketing Cloud Connect': business units are connected "
-    "to the org one by one); engagement activity through the Account Engagement "
+    "through Marketing Cloud Connect, and only from the business units assigned to the "
+    "connection (Marketing Cloud Connect Implementation Guide, 'Assign Business Units'); "
+    "engagement activity through the Account Engagement "
     "connector; social conversations through Social Customer Service. A feed whose "
     "integration does not link its system with this org, is of another kind, or tracks a "
     "business unit the connector does not serve, declares engagement that never arrives.",

@@ -20,22 +20,25 @@ E_QUEUE = code(
     "E3401",
     "Social cases routed to a queue that cannot own them",
     "Social Customer Service creates a case for each post that needs an answer and assigns "
-    "it to the queue its routing names. A queue owns only the objects listed as its "
-    "supported objects (the Queue metadata type's queueSobject entries; Salesforce Help, "
-    "'Create Queues': 'Select the objects you want to assign to the queue'), and it lives "
-    "in one org: a route to a queue that does not hold Case, or to a queue of another org, "
-    "leaves the case with no owner the agents see, so the post is never answered.",
+    "it to the queue its routing names. A queue owns records only of the types it supports "
+    "(Metadata API Developer Guide, 'Queue': queueSobject 'indicates the supported entity "
+    "types'; Object Reference, QueueSobject: the mapping between a queue and the object "
+    "types associated with it), and it lives in one org: a route to a queue that does not "
+    "hold Case, or to a queue of another org, leaves the case without the owner the agents "
+    "work from, so the post is never answered.",
     "Add Case (and SocialPost, so the posts follow their cases) to the queue's `objects`, "
     "or route to a queue of the org the integration writes into.",
 )
 W_UNROUTED = code(
     "W3402",
     "Monitored social account with no case routing",
-    "Social Studio sends the posts of a managed social account into Service Cloud only "
-    "through Social Customer Service's case routing; an account it monitors for care that "
-    "no route of a `social_care` integration matches (by account, network or business "
-    "unit) has its customers' messages listened to and never turned into cases: they are "
-    "lost to the service team.",
+    "Social Studio sends the posts of a managed social account into Service Cloud through "
+    "Social Customer Service, whose inbound settings turn them into cases (Complete Guide "
+    "to Social Customer Service: 'Add Social Accounts to Social Customer Service', "
+    "'Configure Inbound Social Posts'). An account monitored for care that no route of a "
+    "`social_care` integration matches (by account, network or business unit) has its "
+    "customers' messages listened to and never turned into cases: they are lost to the "
+    "service team.",
     "Add a route for the account (or a catch-all route with no `accounts`, `networks` and "
     "`business_units`), or mark a publishing-only account `care: false`.",
 )
@@ -43,14 +46,16 @@ E_PERSONA_BLOCKED = code(
     "E5401",
     "Duplicate rule blocks the contacts created from social personas",
     "Social Customer Service's inbound handler (the default Apex class "
-    "Social.InboundSocialPostHandlerImpl; Salesforce Help, 'Social Customer Service Apex "
-    "Class Reference') gives every new social persona a parent record, a contact or a "
-    "person account it creates (createPersonaParent), running as the social integration "
-    "user. A duplicate rule that blocks inserts and applies to that user rejects the new "
-    "contact whenever the author already is a customer: the handler fails and the post "
-    "with its case is not created (a Block cannot be saved past, unlike an Alert). With "
+    "Social.InboundSocialPostHandlerImpl; Complete Guide to Social Customer Service, "
+    "'Default Apex Class Reference' and 'Data Populated into Social Objects') gives every "
+    "new social persona a parent record it creates (createPersonaParent): a contact, or a "
+    "person account when the inbound rule 'Use Person Accounts' is set (Summer '15 release "
+    "notes, 'Basic Business Rules'). A duplicate rule that blocks inserts and applies to "
+    "the social integration user rejects that record whenever the author already is a "
+    "customer, and the post with its case is not created: a Block cannot be saved past "
+    "(the duplicate-rule header's allowSave passes an Alert, never a Block). With "
     "`duplicates: merge` by the same matching rule the duplicate rule uses, every such "
-    "person is found first and attached instead, so the rule never fires.",
+    "person is found first and attached instead, so the rule never meets the insert.",
     "Merge personas into existing records (`personas: {duplicates: merge, matching_rule: "
     "...}` with the duplicate rule's matching rule), or exempt the social integration user "
     "from the duplicate rule.",
@@ -60,21 +65,24 @@ W_PERSONA_DUPLICATES = code(
     "Social personas create contacts a duplicate rule only reports",
     "With `duplicates: create` every new persona gets a new contact or person account. A "
     "duplicate rule on that object that allows the insert with an alert or a report "
-    "recognises the existing customer and saves the duplicate anyway (an API client, the "
-    "inbound handler included, saves past an Alert; Salesforce Help, 'Duplicate Rules'): "
-    "the person ends with two records, the social conversation on the new one, the order "
-    "and service history on the old one.",
+    "recognises the existing customer and lets the duplicate through (an Alert does not "
+    "stop a save made with the duplicate-rule header's allowSave, as API clients and "
+    "Apex handlers make it): the person ends with two records, the social conversation "
+    "on the new one, the order and service history on the old one (seed 000, point 15: "
+    "decide whether a persona merges into an existing record or creates one).",
     "Merge personas into the records the rule's matching rule finds (`duplicates: merge`), "
     "or make the rule block and handle the failures.",
 )
 E_NO_SOCIAL_OBJECTS = code(
     "E8401",
     "Social care into an org without Social Customer Service",
-    "Social Customer Service is a Service Cloud feature: it writes SocialPost and "
-    "SocialPersona records (Salesforce Object Reference: SocialPost, API 23.0+; "
-    "SocialPersona, API 22.0+) and cases. An org that lists neither Service Cloud among its "
-    "products nor those objects among its standard objects cannot receive the posts, and "
-    "nothing of the social care declared for it can run.",
+    "Social Customer Service writes SocialPost and SocialPersona records (Salesforce "
+    "Object Reference: SocialPost, API 23.0+; SocialPersona, API 22.0+) and cases, in a "
+    "Service Cloud org whose social objects are enabled (Complete Guide to Social "
+    "Customer Service: the Social Objects permission is turned on for the org). An org "
+    "without Service Cloud among its products, or whose `standard_objects` leave those "
+    "objects out, cannot receive the posts, and nothing of the social care declared for "
+    "it can run.",
     "Add service_cloud to the org's `products` and SocialPost and SocialPersona to its "
     "`standard_objects` (when it lists them), or write the posts into the org that has them.",
 )
