@@ -14,7 +14,10 @@ For every sync rule of an integration the user runs:
 A Marketing Cloud Connect user reads every field its synchronized objects list; an Account
 Engagement connector user needs Read on the object and Read + Edit on the field of each
 marketing data sharing rule (Salesforce Help, "Configure Marketing Data Sharing Rules"),
-and Create on Lead when the connector creates leads (`creates_leads`, the default).
+and Create on Lead when the connector creates leads (`creates_leads`, the default). A
+Social Customer Service user (`social_care`) creates and edits SocialPost and
+SocialPersona records, and creates the personas' parents (Contact, or Account for person
+accounts), reading them first when it merges personas into existing records.
 
 Every need keeps the YAML paths that cause it, so a finding can point at them. Operations
 are the direct needs only (no implications: Create does not add Read here); fields some
@@ -243,6 +246,21 @@ def _connector(b: _Builder, name: str, integ: Integration) -> None:
             b.fld(sharing.object, sharing.field, "edit", path)
 
 
+def _social_care(b: _Builder, name: str, integ: Integration) -> None:
+    care = integ.social_care
+    if care is None or not b.salesforce or integ.to != b.system:
+        return
+    path: Path = ("integrations", name, "social_care")
+    for obj in ("SocialPost", "SocialPersona"):
+        b.op(obj, "create", path)
+        b.op(obj, "edit", path)
+    parent = "Account" if care.personas.parent == "person_account" else "Contact"
+    personas: Path = (*path, "personas", "duplicates")
+    b.op(parent, "create", personas)
+    if care.personas.duplicates == "merge":
+        b.op(parent, "read", personas)
+
+
 @dataclass(frozen=True)
 class _Index:
     integrations_by_user: Mapping[str, list[str]]
@@ -281,6 +299,7 @@ def _user(eco: Ecosystem, index: _Index, user_name: str) -> UserAccess:
         integ = eco.integrations[integ_name]
         b.sources.add(f"integration.{integ_name}")
         _connector(b, integ_name, integ)
+        _social_care(b, integ_name, integ)
         rules = index.rules_by_integration.get(integ_name, [])
         complete = complete and bool(rules or integ.marketing_cloud_connect)
     for rule_name in sorted(r for i in integrations for r in index.rules_by_integration.get(i, [])):

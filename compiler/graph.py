@@ -223,6 +223,7 @@ def _resource_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
         if persona.business_unit:
             yield f"business_unit.{persona.business_unit}", f"persona.{name}"
     yield from _audience_edges(resolved)
+    yield from _social_edges(resolved)
     for channel, cc in eco.consent.channels.items():
         yield f"system.{cc.system_of_record}", f"consent.{channel}"
         for system in cc.storage:
@@ -284,6 +285,23 @@ def _audience_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
             yield f"business_unit.{aud.business_unit}", me
         for rule_name in aud.members:
             yield me, f"sync_rule.{rule_name}"
+
+
+def _social_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
+    """A queue after its org; a social care integration after the queues it routes cases
+    to and the matching rule that finds its personas' parents. (A CRM's Customer 360 view
+    is part of its system, which every integration already follows.)"""
+    eco = resolved.ecosystem
+    for name, queue in eco.queues.items():
+        yield f"system.{queue.system}", f"queue.{name}"
+    for name, integ in eco.integrations.items():
+        care = integ.social_care
+        if care is None:
+            continue
+        for route in care.routes:
+            yield f"queue.{route.queue}", f"integration.{name}"
+        if care.personas.matching_rule:
+            yield f"matching_rule.{care.personas.matching_rule}", f"integration.{name}"
 
 
 def _campaign_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:

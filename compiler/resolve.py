@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from compiler import resolve_social
 from compiler.catalog import standard_objects
 from compiler.catalog.matching_rules import STANDARD_MATCHING_RULES
 from compiler.diagnostics import Finding, code, make
@@ -313,6 +314,7 @@ class _Resolver:
         self._campaigns()
         self._personas()
         self._audiences()
+        resolve_social.check(self)
 
     def _ecosystem(self) -> None:
         meta = self.eco.ecosystem

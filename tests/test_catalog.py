@@ -33,7 +33,7 @@ def test_salesforce_catalog_has_the_objects_an_ecosystem_needs() -> None:
     assert set(SALESFORCE_OBJECTS) == {
         "Lead", "Contact", "Account", "Individual", "Campaign", "CampaignMember", "Case",
         "ContactPointEmail", "ContactPointPhone", "ContactPointTypeConsent", "DataUsePurpose",
-        "BusinessBrand",
+        "BusinessBrand", "SocialPersona", "SocialPost",
         "User",
     }  # fmt: skip
     assert set(ACCOUNT_ENGAGEMENT_OBJECTS) == {"Prospect"}
@@ -143,6 +143,11 @@ def test_lead_company_status_and_conversion() -> None:
 def test_case_picklists() -> None:
     assert field("Case", "Status").values == ["New", "Working", "Escalated", "Closed"]
     assert field("Case", "Origin").values == ["Phone", "Email", "Web"]
+    # Social Customer Service: the networks a persona and a post come from (restricted)
+    assert field("SocialPersona", "Provider").restricted
+    assert "Instagram" in field("SocialPost", "Provider").values
+    assert field("SocialPost", "PersonaId").references == "SocialPersona"
+    assert field("SocialPersona", "ParentId").required
 
 
 def test_consent_model_picklists_are_restricted_with_documented_values() -> None:

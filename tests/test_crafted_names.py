@@ -4,9 +4,9 @@ A table of crafted names (spaces, brackets, quotes, unicode, `]`, `--`, XML spec
 ends, control characters, long names) goes into every slot where a name or text reaches a
 generated file: a data extension's display name, customer key, description and field
 names, a query filter's value, a Salesforce field's label, description and picklist value,
-a campaign's member status. Each time validate → generate either reports an error finding
-with a position, or writes files that parse (lxml for XML, sqlglot for T-SQL / DuckDB /
-Spark SQL, json) and that still carry the exact value (a name cannot turn into SQL or
+a campaign's member status, a queue's label. Each time validate → generate either reports an
+error finding with a position, or writes files that parse (lxml for XML, sqlglot for T-SQL /
+DuckDB / Spark SQL, json) and that still carry the exact value (a name cannot turn into SQL or
 markup). One project holding every accepted name is then read by mcdev and converted by
 the Salesforce CLI's library.
 """
@@ -218,6 +218,36 @@ def test_salesforce_texts_are_refused_or_carried_safely(
     # longer than the platform takes: cut, ending in "…", and a warning at the value says so
     (cut,) = [t for t in texts if t and t.endswith("…") and want.startswith(t[:-1])]
     assert [w for w in WARNED if w.span is not None and w.span.line >= 1], cut
+
+
+QUEUE = (
+    "apiVersion: engage/v1\nqueues:\n  crafted_queue:\n    system: crm\n"
+    "    label: {q}\n    objects: [Case]\n"
+)
+MD = "{http://soap.sforce.com/2006/04/metadata}"
+
+
+@pytest.mark.parametrize("value", NAMES, ids=[f"name{i}" for i in range(len(NAMES))])
+def test_a_queue_label_is_refused_or_carried_safely(tmp_path: Path, value: str) -> None:
+    """A queue's label (its `name` element, 40 characters at most) is text, never markup."""
+    root = write(tmp_path, BASIC, "queues.yaml", QUEUE.format(q=quoted(value)))
+    refused, out = build(root, tmp_path / "out")
+    if refused:
+        return
+    queues = out / "salesforce/force-app/main/default/queues"
+    doc = etree.parse(str(queues / "crafted_queue.queue-meta.xml")).getroot()
+    assert [etree.QName(e).localname for e in doc] == [
+        "doesSendEmailToMembers",
+        "name",
+        "queueSobject",
+    ]
+    name = doc.findtext(f"{MD}name") or ""
+    want = xml_text(value)
+    if name == want:
+        return
+    # longer than the platform takes: cut, ending in "…", and a warning says so
+    assert name.endswith("…") and want.startswith(name[:-1]) and len(name) == 40
+    assert [w for w in WARNED if w.span is not None and w.span.line >= 1]
 
 
 def test_the_field_names_the_language_refuses_are_the_ones_that_break_a_format() -> None:

@@ -210,7 +210,14 @@ def reference_shape(folder: str) -> tuple[set[str], set[tuple[str, str, str]], d
     return paths, before, values
 
 
-FOLDERS = ["duplicateRules", "matchingRules", "permissionsets", "customPermissions", "objects"]
+FOLDERS = [
+    "duplicateRules",
+    "matchingRules",
+    "permissionsets",
+    "customPermissions",
+    "objects",
+    "queues",
+]
 
 
 @pytest.mark.parametrize("folder", FOLDERS)

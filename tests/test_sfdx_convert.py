@@ -119,6 +119,7 @@ def test_the_example_converts_and_every_component_is_counted(
         "MatchingRules": 3,
         "PermissionSet": 9 + 1,  # the Meta audience upload's integration user
         "StandardValueSet": 1,  # CampaignMemberStatus, the campaigns' member statuses
+        "Queue": 3,  # the brands' social care queues
     }
 
 
@@ -133,6 +134,7 @@ def test_every_construct_converts(sdr: None, tmp_path: Path) -> None:
     assert counts["CustomPermission"] == 2
     assert counts["DuplicateRule"] == 5
     assert counts["PermissionSet"] == 4
+    assert counts["Queue"] == 2
 
 
 def test_the_reference_org_converts(sdr: None, tmp_path: Path) -> None:
@@ -140,7 +142,7 @@ def test_the_reference_org_converts(sdr: None, tmp_path: Path) -> None:
     result = convert(REPO / "tests" / "fixtures" / "salesforce_org", tmp_path / "mdapi")
     assert result["error"] is None
     files = [f for f in (REPO / "tests" / "fixtures" / "salesforce_org").rglob("*-meta.xml")]
-    assert len([c for c in result["components"] if "parent" not in c]) == len(files) == 17
+    assert len([c for c in result["components"] if "parent" not in c]) == len(files) == 19
 
 
 def test_a_file_the_library_does_not_know_is_refused(sdr: None, tmp_path: Path) -> None:

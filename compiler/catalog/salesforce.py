@@ -13,6 +13,13 @@ Where the facts come from:
   of the consent model (ContactPointTypeConsent.PrivacyConsentStatus, ContactPointType,
   CaptureContactPointType), the complete documented value set. Orgs often add values to the
   unrestricted ones; an ecosystem declares those in its `objects:` section.
+* **Social Customer Service** objects (SocialPersona, API 22.0+; SocialPost, API 23.0+):
+  the *Salesforce Object Reference* and *Field Reference* pages of both objects (Name,
+  Provider, ExternalId 255, RealName, ProfileUrl, ParentId of a persona; Content 32000,
+  Handle, Headline, MessageType, Posted, PersonaId, WhoId, ParentId, ExternalPostId,
+  IsOutbound of a post). A persona's ParentId is polymorphic (contact, person account,
+  lead or the persona itself) and a post's ParentId is usually its Case; both reference
+  their most common target here. Provider values are the documented social networks.
 * **Account Engagement** (Pardot) `Prospect`: the prospect fields as the Salesforce
   connector and the v5 API expose them (`email`, `firstName`, `optedOut`, `isDoNotEmail`,
   `salesforceLeadId`…), written here in API-name style (Email, FirstName, OptedOut,
@@ -71,6 +78,13 @@ USER_TYPES = [
     "Standard", "PowerPartner", "PowerCustomerSuccess", "CustomerSuccess", "Guest",
     "CspLitePortal", "CsnOnly", "SelfService",
 ]  # fmt: skip
+# SocialPersona.Provider / SocialPost.Provider (restricted), and SocialPost.MessageType.
+SOCIAL_PROVIDERS = [
+    "Facebook", "GooglePlus", "Instagram", "InstagramBusiness", "KakaoTalk", "Kik", "Line",
+    "LinkedIn", "Messenger", "Other", "Pinterest", "QQ", "Rypple", "SinaWeibo", "SMS",
+    "Snapchat", "Telegram", "Twitter", "VKontakte", "WeChat", "WhatsApp", "YouTube",
+]  # fmt: skip
+SOCIAL_MESSAGE_TYPES = ["Comment", "Direct", "Post", "PrivateMessage", "Reply", "Retweet", "Tweet"]
 # Restricted value set of ContactPointTypeConsent.ContactPointType / CaptureContactPointType.
 CONTACT_POINT_TYPES = ["Email", "MailingAddress", "Phone", "Social", "Web"]
 
@@ -535,6 +549,67 @@ _CONTACT_POINT_TYPE_CONSENT = _object(
     description="A person's consent for a contact point type and data use purpose (API 45+).",
 )
 
+_SOCIAL_PERSONA = _object(
+    "Social Persona",
+    {
+        "Name": _text("Social Persona Name", 255, personal=True, required=True),
+        "ParentId": _lookup(
+            "Parent ID",
+            "Contact",
+            required=True,
+            description="Contact, person Account, Lead or the persona itself (polymorphic).",
+        ),
+        "Provider": _picklist("Social Network", SOCIAL_PROVIDERS, restricted=True, required=True),
+        "ExternalId": _text("Social Persona Provider External Id", 255),
+        "RealName": _text("Real Name", 255, personal=True),
+        "ProfileUrl": _url("Profile URL", 1024),
+        "ExternalPictureURL": _url("Provider External Picture URL"),
+        "ProfileType": _picklist("Profile Type", ["Person", "Organization"]),
+        "Bio": _long_text("Bio"),
+        "Followers": _number("Followers", 9),
+        "Following": _number("Following", 9),
+        "IsVerified": _checkbox("Verified"),
+        "IsBlacklisted": _checkbox("Blocklisted"),
+        "IsFollowingUs": _checkbox("Is following us"),
+        "AuthorLabels": _text("Author Labels", 255),
+    },
+    owner=False,
+    personal_data="personal",
+    description="A person's profile on a social network (Social Customer Service, API 22.0+).",
+)
+
+_SOCIAL_POST = _object(
+    "Social Post",
+    {
+        "Name": _text("Social Post Name", 255, required=True),
+        "Headline": _text("Headline", 255),
+        "Content": _long_text("Message"),
+        "Handle": _text("Social Handle", 255, personal=True),
+        "Provider": _picklist("Social Network", SOCIAL_PROVIDERS, restricted=True),
+        "MessageType": _picklist("Message Type", SOCIAL_MESSAGE_TYPES, restricted=True),
+        "Posted": _datetime("Posted Date"),
+        "PostUrl": _url("Post URL"),
+        "ExternalPostId": _text("External Post Id", 255),
+        "PersonaId": _lookup("Persona ID", "SocialPersona"),
+        "WhoId": _lookup("Who ID", "Contact", description="The author's contact or lead."),
+        "ParentId": _lookup("Parent ID", "Case", description="Usually the post's case."),
+        "IsOutbound": _checkbox("Is Outbound"),
+        "Classification": _picklist(
+            "Classification", [], description="Values are set per org (e.g. Inquiry)."
+        ),
+        "Sentiment": _picklist("Sentiment", ["Positive", "Neutral", "Negative"]),
+        "Language": _text("Language", 255),
+        "TopicProfileName": _text("Managed Social Account", 255),
+        "Recipient": _text("Recipient", 255),
+        "Status": _picklist(
+            "Status", [], description="Values are set per org (e.g. Approved, Sent)."
+        ),
+    },
+    personal_data="personal",
+    description="A post on a social network, inbound or outbound (Social Customer Service, "
+    "API 23.0+).",
+)
+
 _BUSINESS_BRAND = _object(
     "Business Brand",
     {"Name": _text("Name", 255, required=True)},
@@ -599,6 +674,8 @@ SALESFORCE_OBJECTS: dict[str, ObjectDef] = {
     "ContactPointPhone": _CONTACT_POINT_PHONE,
     "ContactPointTypeConsent": _CONTACT_POINT_TYPE_CONSENT,
     "BusinessBrand": _BUSINESS_BRAND,
+    "SocialPersona": _SOCIAL_PERSONA,
+    "SocialPost": _SOCIAL_POST,
     "DataUsePurpose": _DATA_USE_PURPOSE,
     "User": _USER,
 }

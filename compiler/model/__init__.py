@@ -18,6 +18,7 @@ from compiler.model.ecosystem import EcosystemMeta
 from compiler.model.governance import Governance, Moved
 from compiler.model.integrations import Integration, IntegrationUser
 from compiler.model.personas import Persona
+from compiler.model.social import Queue
 from compiler.model.sync import SyncRule
 from compiler.model.systems import System
 
@@ -36,6 +37,7 @@ RESOURCE_SECTIONS: dict[str, str] = {
     "custom_permissions": "custom_permission",
     "personas": "persona",
     "audiences": "audience",
+    "queues": "queue",
 }
 # Sections holding one value each (declared once in the whole ecosystem).
 SINGLE_SECTIONS = ("ecosystem", "consent", "governance")
@@ -60,6 +62,7 @@ class Ecosystem(Model):
     custom_permissions: dict[Name, CustomPermission] = Field(default_factory=dict)
     personas: dict[Name, Persona] = Field(default_factory=dict)
     audiences: dict[Name, Audience] = Field(default_factory=dict)
+    queues: dict[Name, Queue] = Field(default_factory=dict)
     consent: Consent = Field(default_factory=Consent)
     governance: Governance = Field(default_factory=Governance)
     moved: list[Moved] = Field(default_factory=list)
@@ -89,6 +92,7 @@ class DocumentModel(Model):
     custom_permissions: dict[Name, CustomPermission] = Field(default_factory=dict)
     personas: dict[Name, Persona] = Field(default_factory=dict)
     audiences: dict[Name, Audience] = Field(default_factory=dict)
+    queues: dict[Name, Queue] = Field(default_factory=dict)
     consent: Consent | None = None
     governance: Governance | None = None
     moved: list[Moved] = Field(default_factory=list)
@@ -114,6 +118,7 @@ __all__ = [
     "ObjectDef",
     "ObjectKey",
     "Persona",
+    "Queue",
     "SyncRule",
     "System",
     "Text",

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from compiler.model.base import ApiName, ApiNameRef, Duration, Model, NameRef, Resource, Text
+from compiler.model.social import SocialCare
 
 Access = Literal["read", "create", "edit", "delete", "view_all", "modify_all"]
 
@@ -98,3 +99,8 @@ class Integration(Resource):
     marketing_cloud_connect: MarketingCloudConnect | None = None
     account_engagement: AccountEngagementConnector | None = None
     file: FileFeed | None = None
+    social_care: SocialCare | None = Field(
+        default=None,
+        description="Social Customer Service: the queues social posts become cases in, and "
+        "how personas become contacts (a social_studio integration into Salesforce).",
+    )

@@ -18,7 +18,9 @@ from compiler.model.base import (
     Resource,
     Text,
 )
+from compiler.model.engagement import Customer360
 from compiler.model.identity import ProspectDuplicates, SubscriberKeyStrategy
+from compiler.model.social import SocialAccount
 
 Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,12}(-[a-z0-9]{1,12})?$")]
 
@@ -56,6 +58,11 @@ class SalesforceSystem(SystemBase):
     )
     field_history: dict[ApiName, list[ApiNameRef]] = Field(
         default_factory=dict, description="Fields with history tracking, per object."
+    )
+    customer_360: Customer360 | None = Field(
+        default=None,
+        description="This org is the customers' 360 view: the engagement it receives from "
+        "the other clouds, and through which integrations.",
     )
 
 
@@ -114,6 +121,10 @@ class MarketingCloudSystem(SystemBase):
 class SocialStudioSystem(SystemBase):
     type: Literal["social_studio"]
     workspaces: list[NameRef] = Field(default_factory=list)
+    accounts: dict[Name, SocialAccount] = Field(
+        default_factory=dict,
+        description="The brands' managed social accounts Social Studio monitors.",
+    )
 
 
 class InteractionStudioSystem(SystemBase):

@@ -54,10 +54,16 @@ def _unused(ctx: Context) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         if name not in users:
             yield f"integration_user.{name}", "integration user", ("integration_users", name)
     for name, integ in eco.integrations.items():
-        has_work = integ.marketing_cloud_connect or integ.account_engagement
+        has_work = integ.marketing_cloud_connect or integ.account_engagement or integ.social_care
         if not has_work and name not in ctx.rules_by_integration:
             yield f"integration.{name}", "integration (no sync rule)", ("integrations", name)
     matching = {m for d in eco.duplicate_rules.values() for m in d.match_rules}
+    cares = [i.social_care for i in eco.integrations.values() if i.social_care is not None]
+    matching |= {c.personas.matching_rule for c in cares if c.personas.matching_rule}
+    routed = {route.queue for c in cares for route in c.routes}
+    for name in eco.queues:
+        if name not in routed:
+            yield f"queue.{name}", "queue", ("queues", name)
     for name in eco.matching_rules:
         if name not in matching:
             yield f"matching_rule.{name}", "matching rule", ("matching_rules", name)

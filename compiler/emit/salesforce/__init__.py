@@ -9,6 +9,7 @@ Layout (one sfdx project; `salesforce/<system>/` per org when the ecosystem has 
         matchingRules/<Object>.matchingRule-meta.xml
         permissionsets/<User>.permissionset-meta.xml
         customPermissions/<Name>.customPermission-meta.xml
+        queues/<Name>.queue-meta.xml
         objects/<Object>/fields/<Field>.field-meta.xml   (+ custom permissions' User fields)
         standardValueSets/CampaignMemberStatus.standardValueSet-meta.xml   (campaigns' statuses)
 """
@@ -24,6 +25,7 @@ from compiler.emit.salesforce import (
     duplicate_rules,
     matching_rules,
     permission_sets,
+    queues,
 )
 from compiler.emit.salesforce.common import salesforce_systems
 from compiler.emit.salesforce.package import finish
@@ -38,6 +40,8 @@ def emit(resolved: ResolvedEcosystem) -> tuple[list[Emitted], list[Finding]]:
     findings.extend(more)
     permissions, more = custom_permissions.custom_permission_names(resolved)
     findings.extend(more)
+    queue_names, more = queues.queue_names(resolved)
+    findings.extend(more)
     out: list[Emitted] = []
     for arts, more in (
         matching_rules.emit(resolved, matching),
@@ -46,6 +50,7 @@ def emit(resolved: ResolvedEcosystem) -> tuple[list[Emitted], list[Finding]]:
         custom_permissions.emit(resolved, permissions),
         custom_fields.emit(resolved),
         campaign_statuses.emit(resolved),
+        queues.emit(resolved, queue_names),
     ):
         out.extend(arts)
         findings.extend(more)

@@ -26,11 +26,12 @@ DEPLOYED_TYPES = frozenset(
         "DuplicateRule",
         "MatchingRules",
         "PermissionSet",
+        "Queue",
         "StandardValueSet",
     }
 )
 DELETED_TYPES = frozenset(
-    {"CustomField", "CustomPermission", "DuplicateRule", "MatchingRule", "PermissionSet"}
+    {"CustomField", "CustomPermission", "DuplicateRule", "MatchingRule", "PermissionSet", "Queue"}
 )
 
 

@@ -1,0 +1,78 @@
+"""The social care and Customer 360 rules see through the shape of the YAML: one fixture
+per rule in a shape unlike the docs example (a for_each template's instance, a change an
+environment overlay alone makes, a conflict spread over several files), each asserting the
+one finding, its environment and its position (an overlay's finding at the overlay line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_unit_consent import unit_eco
+
+from compiler.rules.check import check_path
+
+CASES = Path(__file__).parent / "fixtures" / "social_shapes"
+Where = tuple[str, int, int]
+
+SHAPES: list[tuple[str, str, str | None, Where, tuple[Where, ...]]] = [
+    # the route names a for_each instance whose template holds SocialPost only
+    ("e3401_for_each", "E3401", None, ("social.yaml", 26, 52), (("social.yaml", 7, 14),)),
+    # production's overlay adds a monitored account no route matches
+    (
+        "w3402_overlay",
+        "W3402",
+        "production",
+        ("production.yaml", 7, 35),
+        (("social.yaml", 25, 11),),
+    ),
+    # the Block rule, its matching rule and the personas in three files
+    ("e5401_cross_file", "E5401", None, ("social.yaml", 26, 47), (("dedupe_rules.yaml", 7, 25),)),
+    # production's overlay turns merge into create while the rule alerts
+    (
+        "w5402_overlay",
+        "W5402",
+        "production",
+        ("production.yaml", 6, 30),
+        (("social.yaml", 37, 16),),
+    ),
+    # production's org is licensed for Sales Cloud only
+    ("e8401_overlay", "E8401", "production", ("production.yaml", 5, 15), (("social.yaml", 24, 7),)),
+    # production's view drops Marketing Cloud's tracking
+    (
+        "w3403_overlay",
+        "W3403",
+        "production",
+        ("production.yaml", 6, 17),
+        (("systems.yaml", 14, 11),),
+    ),
+    # production names the query activity as the tracking's carrier
+    (
+        "e3404_overlay",
+        "E3404",
+        "production",
+        ("production.yaml", 7, 27),
+        (("integrations.yaml", 14, 5),),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "code", "environment", "where", "related"), SHAPES)
+def test_the_rule_sees_through_the_shape(
+    tmp_path: Path,
+    case: str,
+    code: str,
+    environment: str | None,
+    where: Where,
+    related: tuple[Where, ...],
+) -> None:
+    result = check_path(unit_eco(tmp_path, case, root=CASES))
+    assert result.analyzed, [f"{f.span} {f.message}" for f in result.findings]
+    found = [f for f in result.findings if f.suppressed is None]
+    assert [f.code for f in found] == [code]
+    finding = found[0]
+    assert finding.span is not None
+    assert finding.environment == environment
+    assert (Path(finding.span.file).name, finding.span.line, finding.span.column) == where
+    got = tuple((Path(r.span.file).name, r.span.line, r.span.column) for r in finding.related)
+    assert got[: len(related)] == related
