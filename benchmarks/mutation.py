@@ -28,13 +28,18 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import copy
+import importlib
+import os
 import random
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,7 +120,14 @@ def apply(source: str, mutant: Mutant) -> str | None:
     elif mutant.kind == "negate" and isinstance(node, ast.If | ast.While | ast.IfExp):
         node.test = ast.UnaryOp(op=ast.Not(), operand=node.test)
     elif mutant.kind == "constant" and isinstance(node, ast.Constant):
-        node.value = (not node.value) if isinstance(node.value, bool) else node.value + 1
+        value = node.value
+        node.value = (
+            (not value)
+            if isinstance(value, bool)
+            else value + 1
+            if isinstance(value, int)
+            else value
+        )
     elif mutant.kind == "delete":
         _Deleter(node).visit(tree)
     else:
@@ -123,6 +135,85 @@ def apply(source: str, mutant: Mutant) -> str | None:
     ast.fix_missing_locations(tree)
     mutated = ast.unparse(tree)
     return None if mutated == ast.unparse(ast.parse(source)) else mutated
+
+
+# Imported once by the runner before it forks a child per mutant (each child then imports
+# only what is left, in particular the mutated module): the heavy third-party libraries and
+# the compiler's model. A candidate that would import the mutated module is not preloaded
+# (`_preloadable` checks it in a fresh interpreter), nor is any candidate after it.
+PRELOAD = (
+    "pytest",
+    "pydantic",
+    "ruamel.yaml",
+    "jsonschema",
+    "networkx",
+    "sqlglot",
+    "rich",
+    "click",
+    "compiler.diagnostics",
+    "compiler.model",
+    "compiler.source",
+    "compiler.resolved",
+    "compiler.resolve",
+    "compiler.graph",
+)
+
+
+def _environment(cache: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    # no bytecode: a mutant of the same size written within the same second as the one
+    # before would otherwise be served from a stale .pyc; no result cache of `engage check`
+    env.update(PYTHONDONTWRITEBYTECODE="1", ENGAGE_NO_CACHE="1", ENGAGE_CACHE_DIR=str(cache))
+    return env
+
+
+def _preloadable(copy_root: Path, module_name: str, env: dict[str, str]) -> list[str]:
+    probe = (
+        "import importlib, sys\n"
+        "for name in sys.argv[2:]:\n"
+        "    importlib.import_module(name)\n"
+        "    if sys.argv[1] in sys.modules:\n"
+        "        break\n"
+        "    print(name, flush=True)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, module_name, *PRELOAD],
+        cwd=copy_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.split()
+
+
+def _run_tests(copy_root: Path, tests: list[str], timeout: int) -> bool:
+    """Run the tests in a forked child of this (preloaded) process: True when they fail
+    (the mutant is killed) or time out."""
+    pid = os.fork()
+    if pid == 0:  # the child: its own process group, so a timeout kills what it started
+        code = 1
+        try:
+            os.setpgid(0, 0)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            import pytest
+
+            code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", *tests]))
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status) != 0
+        if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return True
+        time.sleep(0.02)
 
 
 def run(
@@ -149,31 +240,39 @@ def run(
             copy_root,
             ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".mypy_cache", "build"),
         )
-        target = copy_root / module.resolve().relative_to(REPO)
+        relative = module.resolve().relative_to(REPO)
+        target = copy_root / relative
+        module_name = ".".join(relative.with_suffix("").parts)
+        env = _environment(Path(tmp) / "cache")
+        os.environ.clear()
+        os.environ.update(env)
+        sys.dont_write_bytecode = True
+        os.chdir(copy_root)
+        sys.path.insert(0, str(copy_root))
+        for name in _preloadable(copy_root, module_name, env):
+            importlib.import_module(name)
+        compiler = sys.modules.get("compiler")
+        if compiler is not None and not str(compiler.__file__).startswith(str(copy_root)):
+            raise SystemExit(f"compiler is imported from {compiler.__file__}, not the copy")
+        if _run_tests(copy_root, tests, timeout):
+            raise SystemExit("the tests fail on the unmutated module: no score")
         for mutant in chosen:
             mutated = apply(source, copy.copy(mutant))
             if mutated is None:
                 continue
             target.write_text(mutated, encoding="utf-8")
-            try:
-                result = subprocess.run(
-                    [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
-                    cwd=copy_root,
-                    capture_output=True,
-                    text=True,
-                    timeout=timeout,
-                    check=False,
-                )
-                dead = result.returncode != 0
-            except subprocess.TimeoutExpired:
-                dead = True
+            dead = _run_tests(copy_root, tests, timeout)
             if dead:
                 killed += 1
             else:
                 line = source.splitlines()[mutant.line - 1].strip() if mutant.line else ""
                 survivors.append((mutant, line))
-            print(f"{'killed ' if dead else 'SURVIVED'} {mutant.kind:8} line {mutant.line}")
+            print(
+                f"{'killed ' if dead else 'SURVIVED'} {mutant.kind:8} line {mutant.line}",
+                flush=True,
+            )
         target.write_text(source, encoding="utf-8")
+        os.chdir(REPO)
     return killed, survivors
 
 
