@@ -31,6 +31,7 @@ import ast
 import contextlib
 import copy
 import importlib
+import json
 import os
 import random
 import shlex
@@ -39,10 +40,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -65,6 +70,7 @@ class Mutant:
     index: int  # position of the mutated node in the walk order
     kind: str
     line: int
+    end: int = 0  # the node's last line (its first when unknown)
 
 
 def _targets(tree: ast.AST) -> Iterator[tuple[int, str, ast.AST]]:
@@ -90,7 +96,8 @@ def mutants(source: str) -> list[Mutant]:
     tree = ast.parse(source)
     out = []
     for index, kind, node in _targets(tree):
-        out.append(Mutant(index, kind, getattr(node, "lineno", 0)))
+        line = getattr(node, "lineno", 0)
+        out.append(Mutant(index, kind, line, getattr(node, "end_lineno", None) or line))
     return out
 
 
@@ -143,6 +150,7 @@ def apply(source: str, mutant: Mutant) -> str | None:
 # (`_preloadable` checks it in a fresh interpreter), nor is any candidate after it.
 PRELOAD = (
     "pytest",
+    "hypothesis",
     "pydantic",
     "ruamel.yaml",
     "jsonschema",
@@ -161,10 +169,19 @@ PRELOAD = (
 
 def _environment(cache: Path) -> dict[str, str]:
     env = dict(os.environ)
-    # no bytecode: a mutant of the same size written within the same second as the one
-    # before would otherwise be served from a stale .pyc; no result cache of `engage check`
-    env.update(PYTHONDONTWRITEBYTECODE="1", ENGAGE_NO_CACHE="1", ENGAGE_CACHE_DIR=str(cache))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # pytest keeps its rewritten tests in .pyc
+    env.update(ENGAGE_NO_CACHE="1", ENGAGE_CACHE_DIR=str(cache))  # no `engage check` cache
     return env
+
+
+def _write(target: Path, text: str, stamp: int) -> None:
+    """Write one version of the module with its own modification time: a .pyc is valid
+    for a source of the same size and whole-second mtime, so a mutant of the same size
+    written within the same second as the one before would be served the stale one."""
+    target.write_text(text, encoding="utf-8")
+    os.utime(target, (stamp, stamp))
+    for stale in (target.parent / "__pycache__").glob(f"{target.stem}.*.pyc"):
+        stale.unlink()
 
 
 def _preloadable(copy_root: Path, module_name: str, env: dict[str, str]) -> list[str]:
@@ -187,7 +204,57 @@ def _preloadable(copy_root: Path, module_name: str, env: dict[str, str]) -> list
     return result.stdout.split()
 
 
-def _run_tests(copy_root: Path, tests: list[str], timeout: int) -> bool:
+_COLLECTION = ""  # the lines run outside any test: at import or collection
+
+
+class _Coverage:
+    """Which lines of one file each test runs (sys.settrace, that file's frames only)."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.current = _COLLECTION
+        self.lines: dict[str, set[int]] = defaultdict(set)
+
+    def trace(self, frame: FrameType, event: str, arg: object) -> Any:
+        if frame.f_code.co_filename != self.filename:
+            return None
+        self.lines[self.current].add(frame.f_lineno)
+        return self._local
+
+    def _local(self, frame: FrameType, event: str, arg: object) -> Any:
+        if event == "line":
+            self.lines[self.current].add(frame.f_lineno)
+        return self._local
+
+    def pytest_runtest_protocol(self, item: Any) -> None:  # a pytest hook
+        self.current = item.nodeid
+
+    def pytest_runtest_logfinish(self) -> None:  # a pytest hook
+        self.current = _COLLECTION
+
+
+def _child(tests: list[str], coverage: _Coverage | None, report: Path | None) -> int:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    import pytest
+
+    plugins: list[object] = []
+    if coverage is not None:
+        plugins.append(coverage)
+        threading.settrace(coverage.trace)
+        sys.settrace(coverage.trace)
+    code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", *tests], plugins=plugins))
+    sys.settrace(None)
+    if coverage is not None and report is not None:
+        lines = {test: sorted(found) for test, found in coverage.lines.items()}
+        report.write_text(json.dumps(lines), encoding="utf-8")
+    return code
+
+
+def _run_tests(
+    tests: list[str], timeout: int, coverage: _Coverage | None = None, report: Path | None = None
+) -> bool:
     """Run the tests in a forked child of this (preloaded) process: True when they fail
     (the mutant is killed) or time out."""
     pid = os.fork()
@@ -195,12 +262,7 @@ def _run_tests(copy_root: Path, tests: list[str], timeout: int) -> bool:
         code = 1
         try:
             os.setpgid(0, 0)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            import pytest
-
-            code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", *tests]))
+            code = _child(tests, coverage, report)
         finally:
             os._exit(code)
     deadline = time.monotonic() + timeout
@@ -214,6 +276,16 @@ def _run_tests(copy_root: Path, tests: list[str], timeout: int) -> bool:
             os.waitpid(pid, 0)
             return True
         time.sleep(0.02)
+
+
+def _tests_for(mutant: Mutant, covered: dict[str, list[int]], tests: list[str]) -> list[str]:
+    """The tests that run the mutated lines: all of the selection when the lines run at
+    import (a module-level change reaches every test), none when no test runs them (the
+    mutant survives without a run), else those tests only, by node id."""
+    lines = set(range(mutant.line, max(mutant.line, mutant.end) + 1))
+    if lines & set(covered.get(_COLLECTION, ())):
+        return tests
+    return [test for test, found in covered.items() if test and lines & set(found)]
 
 
 def run(
@@ -233,6 +305,7 @@ def run(
         rest = [m for m in chosen if (m.kind, m.line) not in only]
         killed = sum(apply(source, copy.copy(m)) is not None for m in rest)
         chosen = [m for m in chosen if (m.kind, m.line) in only]
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="engage-mutation-") as tmp:
         copy_root = Path(tmp) / "repo"
         shutil.copytree(
@@ -246,7 +319,6 @@ def run(
         env = _environment(Path(tmp) / "cache")
         os.environ.clear()
         os.environ.update(env)
-        sys.dont_write_bytecode = True
         os.chdir(copy_root)
         sys.path.insert(0, str(copy_root))
         for name in _preloadable(copy_root, module_name, env):
@@ -254,24 +326,32 @@ def run(
         compiler = sys.modules.get("compiler")
         if compiler is not None and not str(compiler.__file__).startswith(str(copy_root)):
             raise SystemExit(f"compiler is imported from {compiler.__file__}, not the copy")
-        if _run_tests(copy_root, tests, timeout):
+        report = Path(tmp) / "coverage.json"
+        if _run_tests(tests, timeout, _Coverage(str(target)), report):
             raise SystemExit("the tests fail on the unmutated module: no score")
+        covered: dict[str, list[int]] = json.loads(report.read_text(encoding="utf-8"))
+        print(f"ready in {time.monotonic() - started:.0f} s: {len(chosen)} mutants to run")
         for mutant in chosen:
             mutated = apply(source, copy.copy(mutant))
             if mutated is None:
                 continue
-            target.write_text(mutated, encoding="utf-8")
-            dead = _run_tests(copy_root, tests, timeout)
+            selected = _tests_for(mutant, covered, tests)
+            _write(target, mutated, stamp=1_000_000_000 + mutant.index)
+            dead = bool(selected) and _run_tests(selected, timeout)
             if dead:
                 killed += 1
             else:
                 line = source.splitlines()[mutant.line - 1].strip() if mutant.line else ""
                 survivors.append((mutant, line))
-            print(
-                f"{'killed ' if dead else 'SURVIVED'} {mutant.kind:8} line {mutant.line}",
-                flush=True,
+            note = (
+                " (no test runs the line)"
+                if not selected
+                else " (all tests)"
+                if selected is tests
+                else f" ({len(selected)} tests)"
             )
-        target.write_text(source, encoding="utf-8")
+            print(f"{'killed ' if dead else 'SURVIVED'} {mutant.kind:8} line {mutant.line}{note}")
+            sys.stdout.flush()
         os.chdir(REPO)
     return killed, survivors
 
