@@ -21,6 +21,16 @@ same sample), pass them as `--only kind:line,...` (e.g. `--only compare:110,dele
 the other mutants of the sample count as killed, as they were, so the score printed is
 the whole sample's. Valid only while the module's code is unchanged.
 
+A survivor that was read and found equivalent (no test can tell it from the original)
+is listed in benchmarks/mutation_equivalent.txt with its reason; the run then also prints
+the score over the non-equivalent mutants.
+
+Each mutant runs in a child forked from one process that imported pytest, the heavy
+libraries and the compiler's model once (never the mutated module), against only the
+tests that execute its lines: the unmutated run records, per test, which lines of the
+module it executes. A line executed at import gets the whole selection; a line no test
+executes survives without a run (it is printed as such).
+
 Not run in CI: one mutant costs one run of the targeted tests.
 """
 
@@ -376,12 +386,40 @@ def main() -> int:
         else None
     )
     killed, survivors = run(args.module, tests, args.sample, args.seed, args.timeout, only)
+    known = equivalents(args.module)
+    same = [(m, line) for m, line in survivors if (m.kind, m.line) in known]
     total = killed + len(survivors)
     score = 100.0 * killed / total if total else 100.0
     print(f"\n{args.module}: {killed}/{total} mutants killed ({score:.0f}%)")
+    if same:
+        real = total - len(same)
+        print(
+            f"{args.module}: {killed}/{real} non-equivalent mutants killed "
+            f"({100.0 * killed / real if real else 100.0:.0f}%)"
+        )
     for mutant, line in survivors:
-        print(f"  survived: {mutant.kind} at line {mutant.line}: {line}")
+        reason = known.get((mutant.kind, mutant.line))
+        what = f"equivalent ({reason})" if reason else "survived"
+        print(f"  {what}: {mutant.kind} at line {mutant.line}: {line}")
     return 0
+
+
+EQUIVALENT = Path(__file__).with_name("mutation_equivalent.txt")
+
+
+def equivalents(module: Path) -> dict[tuple[str, int], str]:
+    """The module's survivors read and found equivalent (benchmarks/mutation_equivalent.txt:
+    `module kind:line reason` per line), valid while the module's code is unchanged."""
+    out: dict[tuple[str, int], str] = {}
+    name = module.resolve().relative_to(REPO).as_posix()
+    for row in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+        if not row.strip() or row.startswith("#"):
+            continue
+        path, mutant, reason = row.split(maxsplit=2)
+        kind, _, line = mutant.partition(":")
+        if path == name:
+            out[kind, int(line)] = reason
+    return out
 
 
 if __name__ == "__main__":
