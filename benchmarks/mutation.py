@@ -337,7 +337,8 @@ def run(
         if compiler is not None and not str(compiler.__file__).startswith(str(copy_root)):
             raise SystemExit(f"compiler is imported from {compiler.__file__}, not the copy")
         report = Path(tmp) / "coverage.json"
-        if _run_tests(tests, timeout, _Coverage(str(target)), report):
+        # the unmutated run traces every line, and runs every test: ten times the timeout
+        if _run_tests(tests, 10 * timeout, _Coverage(str(target)), report):
             raise SystemExit("the tests fail on the unmutated module: no score")
         covered: dict[str, list[int]] = json.loads(report.read_text(encoding="utf-8"))
         print(f"ready in {time.monotonic() - started:.0f} s: {len(chosen)} mutants to run")
