@@ -48,3 +48,35 @@ def test_sql_that_does_not_parse_reads_no_table_and_holds_no_id() -> None:
         "newsletter",
         "other",
     }
+
+
+# (case, the codes it reports, in order): the exemptions of a Block rule beside the near
+# miss that exempts nobody
+EXEMPTIONS = [
+    ("w5910_permission_silent", ["W4004"]),
+    ("w5910_permission_no_field_fires", ["W5910", "W4004"]),
+    ("w5910_bypass_field_silent", ["W9001", "W4004"]),
+    ("w5910_bypass_field_object_fires", ["W9001", "W5910", "W4004"]),
+]
+
+
+@pytest.mark.parametrize(("case", "codes"), EXEMPTIONS, ids=[e[0] for e in EXEMPTIONS])
+def test_a_block_rule_exempts_a_tested_permission_or_user_checkbox(
+    tmp_path: Path, case: str, codes: list[str]
+) -> None:
+    assert [f.code for f in check_case(tmp_path, case)] == codes
+
+
+def test_an_overwrite_finding_names_the_other_writer_in_its_related_place(
+    tmp_path: Path,
+) -> None:
+    (found,) = [f for f in check_case(tmp_path, "e3910_fires") if f.code == "E3910"]
+    assert [r.message for r in found.related] == ["'contacts_to_newsletter' overwrites it too"]
+
+
+def test_only_a_prefixed_salesforce_id_string_is_an_id() -> None:
+    sql = (
+        "SELECT a FROM t WHERE s = 'Active' AND k = 'ABCDEFGHIJKLMNO' AND n = 7"
+        " AND r = '0125g000001AbCd'"
+    )
+    assert hardcoded_ids(sql, {}) == ["record type id '0125g000001AbCd'"]
