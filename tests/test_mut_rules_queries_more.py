@@ -80,3 +80,15 @@ def test_only_a_prefixed_salesforce_id_string_is_an_id() -> None:
         " AND r = '0125g000001AbCd'"
     )
     assert hardcoded_ids(sql, {}) == ["record type id '0125g000001AbCd'"]
+
+
+def test_a_user_whose_sync_rule_writes_the_records_is_left_to_e5001(tmp_path: Path) -> None:
+    codes = [f.code for f in check_case(tmp_path, "w5910_sync_writer_silent")]
+    assert "W5910" not in codes
+    assert codes.count("E5001") == 1
+
+
+def test_a_number_is_a_mid_when_declared_or_compared_with_a_business_unit_column() -> None:
+    sql = "SELECT a FROM t WHERE u.BusinessUnitID = 555 AND n = 7 AND x = 1.5 AND m = 100001"
+    assert hardcoded_ids(sql, {}) == ["MID 555"]
+    assert hardcoded_ids(sql, {100001: "mc.retail"}) == ["MID 100001", "MID 555"]
