@@ -92,3 +92,13 @@ def test_a_number_is_a_mid_when_declared_or_compared_with_a_business_unit_column
     sql = "SELECT a FROM t WHERE u.BusinessUnitID = 555 AND n = 7 AND x = 1.5 AND m = 100001"
     assert hardcoded_ids(sql, {}) == ["MID 555"]
     assert hardcoded_ids(sql, {100001: "mc.retail"}) == ["MID 100001", "MID 555"]
+
+
+def test_an_imported_user_is_named_with_its_retrieved_file_in_the_related_place(
+    tmp_path: Path,
+) -> None:
+    (found,) = [f for f in check_case(tmp_path, "w5910_imported_fires") if f.code == "W5910"]
+    assert [r.message for r in found.related] == [
+        "'mc_connect_user' may create Contact (imported from "
+        "retrieve/permissionsets/MC_Connect.permissionset-meta.xml)"
+    ]
