@@ -21,3 +21,13 @@ def test_a_unit_that_may_hold_no_personal_data(tmp_path: Path) -> None:
         "business unit 'retail' may hold no personal data"
     }
     assert [f.code for f in found if f.code != "E8003"] == []
+
+
+def test_sensitive_data_into_a_system_and_unit_approved_for_personal_data(
+    tmp_path: Path,
+) -> None:
+    found = [f for f in check_case(tmp_path, "e8003_sensitive_fires") if f.code == "E8003"]
+    assert [(f.span.line, f.message.split(", but ")[1]) for f in found if f.span] == [
+        (41, "business unit 'retail' may hold personal data only"),
+        (41, "system 'mc' may hold personal data only"),
+    ]
