@@ -24,6 +24,11 @@ def _objects_used(ctx: Context) -> set[str]:
     used = {k for s in eco.sync_rules.values() for k in (s.source, s.target)}
     used |= {f"{m.system}.{m.object}" for m in eco.matching_rules.values()}
     used |= {f"{d.system}.{d.object}" for d in eco.duplicate_rules.values()}
+    # a duplicate rule's bypass checkboxes (User's or its object's), a user's own ones
+    used |= {
+        f"{d.system}.{f.object}" for d in eco.duplicate_rules.values() for f in d.exempt.fields
+    }
+    used |= {f"{u.system}.User" for u in eco.integration_users.values() if u.bypass_fields}
     used |= {f"{u.system}.{o}" for u in eco.integration_users.values() for o in u.permissions}
     for cc in eco.consent.channels.values():
         used |= {f"{system}.{st.object}" for system, st in cc.storage.items()}

@@ -1,0 +1,77 @@
+"""compiler/rules/dataflow.py: the exemptions and alternative paths the mutation run found
+unpinned (benchmarks/mutation.py, benchmarks/README.md "Mutation scores"). Each case is a
+fixture folder under tests/fixtures/rules/ over `_base/`, like tests/test_rules_fixtures.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_rules_fixtures import check_case, positions
+
+from compiler.graph import FlowEdge
+from compiler.rules._util import Flow
+from compiler.rules.dataflow import _Links
+
+# (code, fires in, silent in, every finding of the code: (file, line, col, related))
+CASES = [
+    # the connector's flow is the earlier writer and the other is a middleware flow of
+    # another integration: the connector's one-to-one sync does not keep them apart
+    ("E3001", "e3001_ae_order_fires", "e3001_ae_silent", [
+        ("case.yaml", 44, 18, (("case.yaml", 34, 18),)),
+    ]),
+    # two fields of the same lead into one prospect field over one connector: the
+    # one-to-one sync keeps apart different objects only
+    ("E3001", "e3001_ae_same_object_fires", "e3001_ae_silent", [
+        ("case.yaml", 33, 18, (("case.yaml", 43, 20),)),
+    ]),
+    # one-way hops joined by a two-way rule walked against its declared direction
+    ("E3002", "e3002_mixed_fires", "e3002_mixed_silent", [
+        ("case.yaml", 30, 17, (("case.yaml", 41, 17), ("case.yaml", 49, 20))),
+    ]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("code", "fires", "silent", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
+def test_fires(tmp_path: Path, code: str, fires: str, silent: str, expected: list[object]) -> None:
+    assert positions(check_case(tmp_path, fires), code) == expected
+
+
+@pytest.mark.parametrize("silent", sorted({c[2] for c in CASES}))
+def test_silent(tmp_path: Path, silent: str) -> None:
+    assert [(f.code, f.message) for f in check_case(tmp_path, silent)] == []
+
+
+def test_a_loop_through_a_two_way_rule_names_the_walk_in_its_direction(tmp_path: Path) -> None:
+    # the two-way rule is declared shop → profile; the loop walks it profile → shop, and
+    # the message names the hops in the loop's direction
+    (loop,) = [f for f in check_case(tmp_path, "e3002_mixed_fires") if f.code == "E3002"]
+    assert loop.message == (
+        "data flows in a loop: crm:Contact.Nickname__c (sync_rule.nicknames_out) → "
+        "mc:profile.JobTitle (sync_rule.shop_profile_titles) → shop:Customer.Job "
+        "(sync_rule.shop_nicknames) → crm:Contact.Nickname__c; updates will ping-pong"
+    )
+    assert [r.message for r in loop.related] == [
+        "the loop continues: mc:profile.JobTitle → shop:Customer.Job",
+        "the loop continues: shop:Customer.Job → crm:Contact.Nickname__c",
+    ]
+
+
+def _two_way(source: str, target: str) -> Flow:
+    return Flow(source, target, f"sync_rule.{source}_{target}", FlowEdge("r", "i", ("x",)))
+
+
+def test_two_way_links_find_the_root_of_a_deep_chain_and_shorten_it() -> None:
+    # s joins m, then m joins c: s is two links below the root c; finding it returns c
+    # and re-hangs s (and m) directly under c, so later look-ups are one step
+    links = _Links()
+    links.link(_two_way("s", "m"))
+    links.link(_two_way("m", "c"))
+    assert links.parent == {"s": "m", "m": "c"}
+    assert links.find("s") == "c"
+    assert links.parent == {"s": "c", "m": "c"}
+    links.link(_two_way("c", "s"))  # closes the loop
+    assert [(f.source, f.target) for f in links.closing] == [("c", "s")]
+    assert [(f.source, f.target) for f in links.walk("s", "c")] == [("s", "m"), ("m", "c")]

@@ -1,0 +1,44 @@
+"""compiler/rules/hygiene.py: what counts as a use of a declared object (W9001). A User
+checkbox that a duplicate rule's exemption tests, or that an integration user sets, is
+a use; the same declaration with neither is unused."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from test_rules_fixtures import ROOT
+
+from compiler.rules.check import check_path
+
+
+def _eco(tmp_path: Path, case: str) -> Path:
+    eco = tmp_path / "eco"
+    shutil.copytree(ROOT / "_base", eco)
+    for file in sorted((ROOT / case).iterdir()):
+        shutil.copy(file, eco / file.name)
+    return eco
+
+
+def _unused(eco: Path) -> list[tuple[str, int]]:
+    result = check_path(eco)
+    assert result.analyzed
+    return [(f.address, f.span.line) for f in result.findings if f.code == "W9001" and f.span]
+
+
+def test_a_bypass_checkbox_tested_or_set_uses_the_user_object(tmp_path: Path) -> None:
+    eco = _eco(tmp_path, "w5910_bypass_field_silent")
+    assert _unused(eco) == []
+    # only the user sets it (the rule exempts nobody by it): still a use
+    case = (eco / "case.yaml").read_text()
+    (eco / "case.yaml").write_text(case.split("    exempt:")[0])
+    assert _unused(eco) == []
+    # nobody sets or tests it: crm.User is declared for nothing
+    users = (eco / "users.yaml").read_text()
+    (eco / "users.yaml").write_text(users.replace("    bypass_fields: [Skip_Dedupe_Flag__c]\n", ""))
+    assert _unused(eco) == [("object.crm.User", 6)]
+
+
+def test_a_record_checkbox_a_rule_tests_uses_its_object(tmp_path: Path) -> None:
+    # the rule tests a checkbox of the contact, the user sets its own User checkbox
+    assert _unused(_eco(tmp_path, "w5910_bypass_field_object_fires")) == []
