@@ -55,3 +55,10 @@ def test_data_extension_rules_do_not_apply_to_other_kinds() -> None:
     after = {"fields": {"A": {"type": "Number"}}}
     assert judge("object", before, after).replace == ()
     assert [c.path for c in judge("data_extension", before, after).replace] == ["fields.A.type"]
+
+
+def test_a_verdict_is_frozen_and_hashable() -> None:
+    verdict = judge("system", {"type": "a"}, {"type": "b"})
+    assert hash(verdict) == hash(judge("system", {"type": "a"}, {"type": "b"}))
+    with pytest.raises(AttributeError):
+        verdict.replace = ()  # type: ignore[misc]
