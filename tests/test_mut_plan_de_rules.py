@@ -261,3 +261,10 @@ def test_costs_come_whole_first_then_kept_fields_by_name_then_field_set() -> Non
         "replace fields.B.type",
         "data_loss fields.Gone",
     ]
+
+
+def test_a_cost_is_frozen_and_hashable() -> None:
+    (cost,) = costs(de({"A": TEXT}), de({}))
+    assert len({cost, *costs(de({"A": TEXT}), de({}))}) == 1
+    with pytest.raises(AttributeError):
+        cost.path = "x"  # type: ignore[misc]
