@@ -114,3 +114,16 @@ def test_remove_journal_twice(tmp_path: Path) -> None:
     assert not path.exists()
     remove_journal(path)  # already gone: nothing to do, no error
     assert not path.exists()
+
+
+def test_removing_a_journal_whose_folder_is_gone_is_no_error(tmp_path: Path) -> None:
+    remove_journal(tmp_path / "gone" / "st.journal")
+    assert not (tmp_path / "gone").exists()
+
+
+def test_an_unreadable_journal_says_why_in_words(tmp_path: Path) -> None:
+    folder = tmp_path / "st.journal"
+    folder.mkdir()
+    with pytest.raises(StateError) as caught:
+        read_journal(folder, "b")
+    assert caught.value.message == f"{folder.as_posix()} cannot be read: Is a directory"
