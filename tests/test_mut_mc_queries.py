@@ -154,3 +154,18 @@ def test_a_query_is_frozen() -> None:
     assert hash(query) == hash(Query("r", "k", "k", "", target, "SELECT 1", "Append", "i", (), ()))
     with pytest.raises(FrozenInstanceError):
         query.sql = "x"  # type: ignore[misc]
+
+
+def test_consent_of_a_non_sendable_target_relates_by_its_single_primary_key(
+    tmp_path: Path,
+) -> None:
+    out, findings, _ = generate(
+        tmp_path,
+        (
+            "      Email: {type: EmailAddress, length: 254, required: true}\n"
+            "    sendable: {field: Subscriber_Key}\n",
+            "      Email: {type: EmailAddress, length: 254, required: true}\n",
+        ),
+    )
+    assert findings == []
+    assert "[c].[SubscriberKey] = [s].[Key]" in sql(out, f"{CHILD}/brand_audience.query-meta.sql")
