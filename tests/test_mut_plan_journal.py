@@ -127,3 +127,19 @@ def test_an_unreadable_journal_says_why_in_words(tmp_path: Path) -> None:
     with pytest.raises(StateError) as caught:
         read_journal(folder, "b")
     assert caught.value.message == f"{folder.as_posix()} cannot be read: Is a directory"
+
+
+def test_a_record_with_an_unknown_key_is_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "st.journal"
+    with open_journal(path, HEADER) as writer:
+        writer.append(CREATE)
+    with path.open("a", encoding="utf-8") as f:
+        f.write('{"address": "q", "action": "delete", "note": "hand edit"}\n')
+    with pytest.raises(StateError) as caught:
+        read_journal(path, "b")
+    assert caught.value.message.startswith(f"{path.as_posix()} is corrupt: line 3: ")
+
+
+def test_records_are_frozen() -> None:
+    with pytest.raises(ValueError):
+        CREATE.address = "x"  # type: ignore[misc]
