@@ -143,3 +143,11 @@ def test_a_record_with_an_unknown_key_is_corrupt(tmp_path: Path) -> None:
 def test_records_are_frozen() -> None:
     with pytest.raises(ValueError):
         CREATE.address = "x"  # type: ignore[misc]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc/self/fd (Linux)")
+def test_the_journal_descriptor_is_closed(tmp_path: Path) -> None:
+    before = len(list(Path("/proc/self/fd").iterdir()))
+    with open_journal(tmp_path / "st.journal", HEADER) as writer:
+        writer.append(CREATE)
+    assert len(list(Path("/proc/self/fd").iterdir())) == before
