@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.plan.approvals import approvals_path, read_approvals
+from compiler.plan.approvals import Approval, approvals_path, missing, read_approvals
+from compiler.plan.definition import Requirement
 from compiler.plan.errors import ApprovalError
 
 
@@ -50,3 +51,37 @@ def test_an_unreadable_approvals_file_says_why(tmp_path: Path) -> None:
     assert caught.value.message == (
         f"cannot read the approvals file {approvals_path(plan)}: Is a directory"
     )
+
+
+def requirement(signatures: str = "required", count: int = 2) -> Requirement:
+    return Requirement(
+        policy="prod",
+        group="admins",
+        count=count,
+        members=["ann", "bob", "cy"],
+        addresses=["system.crm"],
+        signatures=signatures,
+    )
+
+
+def approval(name: str, signature: str = "", policies: tuple[str, ...] = ()) -> Approval:
+    return Approval(
+        name=name, plan_digest="d", at="t", groups=["admins"], signature=signature,
+        policies=list(policies),
+    )  # fmt: skip
+
+
+def test_missing_counts_signed_members_naming_the_policy_or_none() -> None:
+    signed = [approval("ann", "sig"), approval("bob", "sig", ("prod",))]
+    assert missing(requirement(), signed) == 0
+    assert missing(requirement(), [approval("ann", "sig", ("other",)), approval("bob", "sig")]) == 1
+    assert missing(requirement(), [approval("ann", "sig"), approval("ann", "sig")]) == 1
+    assert missing(requirement(), [approval("zed", "sig"), approval("ann", "sig")]) == 1
+    assert missing(requirement(count=1), signed) == 0  # never below zero
+
+
+def test_unsigned_approvals_count_only_where_the_policy_accepts_them() -> None:
+    unsigned = [approval("ann"), approval("bob")]
+    assert missing(requirement(), unsigned) == 2
+    assert missing(requirement("optional"), unsigned) == 0
+    assert missing(requirement("optional"), [approval("zed"), approval("ann")]) == 1
