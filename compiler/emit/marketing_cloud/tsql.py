@@ -59,7 +59,10 @@ _FUNCTION_NODES: dict[type[exp.Expr], str] = {
     exp.Nullif: "NULLIF", exp.Cast: "CAST", exp.Convert: "CONVERT", exp.DateAdd: "DATEADD",
     exp.DateDiff: "DATEDIFF", exp.Count: "COUNT", exp.Sum: "SUM", exp.Min: "MIN",
     exp.Max: "MAX", exp.Avg: "AVG", exp.Abs: "ABS", exp.Round: "ROUND",
-    exp.CurrentTimestamp: "GETDATE", exp.SHA2: "HASHBYTES",
+    exp.CurrentTimestamp: "GETDATE", exp.SHA2: "HASHBYTES", exp.StrPosition: "CHARINDEX",
+    exp.Extract: "DATEPART", exp.Year: "YEAR", exp.Month: "MONTH", exp.Day: "DAY",
+    # casts sqlglot's T-SQL parser puts around the arguments of YEAR/MONTH/DAY, DATEDIFF
+    exp.TsOrDsToDate: "CAST", exp.TimeStrToTime: "CAST",
 }  # fmt: skip
 _WINDOWED = (exp.RowNumber,)
 MAX_SHAPES = 4096
@@ -87,6 +90,8 @@ def _node_problem(node: exp.Expr) -> str | None:
         return "SELECT … INTO is not supported (the activity names the target)"
     if isinstance(node, exp.Parameter | exp.Placeholder | exp.SessionParameter):
         return f"variables are not supported: {node.sql('tsql')}"
+    if isinstance(node, exp.Identifier) and node.args.get("global_"):  # ##name
+        return f"temporary tables are not supported: ##{node.name.lstrip('#')}"
     if isinstance(node, exp.Identifier) and (
         node.args.get("temporary") or node.name.startswith("#")
     ):

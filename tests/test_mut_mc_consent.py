@@ -1,0 +1,88 @@
+"""Consent suppression in query activities, one storage shape each on the Marketing Cloud
+fixture: status storage listing only opted-out values (NOT EXISTS), status storage listing
+no values and a data view no query can read (the query is not generated: E6801, the copy
+only: W6802), and an opt-out flag on the source itself (NULL counts as not opted out)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import compile_eco
+
+from compiler.emit.marketing_cloud import emit
+
+BASIC = Path(__file__).resolve().parent / "fixtures" / "marketing_cloud" / "basic"
+MC = (
+    "        mc: {object: _Subscribers, field: Status, polarity: status, "
+    "opted_in_values: [Active],\n             opted_out_values: [Unsubscribed]}"
+)
+AUDIENCE = "deploy/mc/child/query/brand_audience.query-meta.sql"
+
+
+def generate(tmp: Path, storage: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    root = tmp / "eco"
+    shutil.copytree(BASIC, root)
+    path = root / "ecosystem.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert MC in text
+    path.write_text(text.replace(MC, f"        mc: {storage}"), encoding="utf-8")
+    comp = compile_eco(root)
+    assert comp.resolved is not None
+    arts, findings = emit(comp.resolved)
+    return {a.path: a.content.decode() for a in arts}, [(f.code, f.message) for f in findings]
+
+
+def where(sql: str) -> str:
+    return sql[sql.index("WHERE") :]
+
+
+def test_status_storage_with_opted_out_values_only_is_a_not_exists(tmp_path: Path) -> None:
+    out, findings = generate(
+        tmp_path,
+        "{object: _Subscribers, field: Status, polarity: status, "
+        "opted_out_values: [Unsubscribed, Held]}",
+    )
+    assert findings == []
+    assert where(out[AUDIENCE]).endswith(
+        "  AND NOT EXISTS(\n"
+        "    SELECT\n      1\n    FROM ENT.[_Subscribers] AS [c]\n    WHERE\n"
+        "      [c].[SubscriberKey] = [s].[Key] AND [c].[Status] IN ('Unsubscribed', 'Held')\n"
+        "  )\n"
+    )
+
+
+def test_status_storage_listing_no_values_generates_nothing(tmp_path: Path) -> None:
+    out, findings = generate(tmp_path, "{object: _Subscribers, field: Status, polarity: status}")
+    assert AUDIENCE not in out
+    why = "storage _Subscribers.Status lists no opted-in or opted-out values"
+    assert findings == [
+        (
+            "E6801",
+            f"sync rule 'brand_audience' respects email consent, but {why}; "
+            "its query is not generated",
+        ),
+        (
+            "W6802",
+            f"sync rule 'build_master': {why}, so email opt-outs are suppressed with the "
+            "synchronized copy of the system of record's field only",
+        ),
+    ]
+
+
+def test_a_data_view_no_query_can_read(tmp_path: Path) -> None:
+    out, findings = generate(
+        tmp_path,
+        "{object: _MobileSubscribers, field: Status, polarity: status, opted_out_values: [x]}",
+    )
+    assert AUDIENCE not in out
+    assert [c for c, _ in findings] == ["E6801", "W6802"]
+    assert "_MobileSubscribers is not a data view a query activity can read" in findings[0][1]
+
+
+def test_an_opt_out_flag_on_the_source_keeps_null_and_zero(tmp_path: Path) -> None:
+    out, findings = generate(tmp_path, "{object: master, field: Email, polarity: opt_out}")
+    assert findings == []
+    assert where(out[AUDIENCE]).endswith(
+        "  AND (\n    [s].[Email] IS NULL OR NOT [s].[Email] = 1\n  )\n"
+    )
