@@ -254,15 +254,12 @@ def statements(spec: SyncSpec) -> SyncSql:
     return SyncSql(spec.rule, duck, spark, *views(spec.rule))
 
 
-_SPELLED = (WHITESPACE, fast.ASCII_WHITESPACE)
-
-
 def _whitespace(node: exp.Expr, spell: Callable[[str], exp.Expr]) -> exp.Expr:
-    """The sets of trimmed characters spelled visibly (the same characters either way)."""
+    """The set of trimmed characters spelled visibly (the same characters either way)."""
 
     def visible(n: exp.Expr) -> exp.Expr:
-        if isinstance(n, exp.Literal) and n.is_string and n.this in _SPELLED:
-            return spell(n.this)
+        if isinstance(n, exp.Literal) and n.is_string and n.this == WHITESPACE:
+            return spell(WHITESPACE)
         return n
 
     return node.transform(visible)

@@ -13,12 +13,12 @@ master, `PRAGMA enable_profiling`; see benchmarks/README.md, `bench_sync_run.py`
   capital mu, `ß` to U+1E9E, U+0131 to `I`, U+017F to `S`, and U+0149, whose full mapping
   is two letters). A text holding one of those, or any character from U+0180 on
   (where `CASE_PAIRS` maps nothing), keeps the `TRANSLATE`.
-* `TRIM(e, WHITESPACE)` with the 25 characters of the set: 4x a `TRIM` with the six ASCII
-  ones. Where `e` holds none of the 19 non-ASCII white-space characters, trimming the
-  ASCII six removes exactly what trimming all 25 does (TRIM only removes characters of
-  the set, from either end).
+* `TRIM(e, WHITESPACE)` with the 25 characters of the set: 7x a `TRIM` with only the
+  space. TRIM removes characters of the set from either end and nothing else, so a text
+  that neither starts nor ends with one of them is its own trimmed value: `e` as it is,
+  and the TRIM only where `e` starts or ends with white space.
 
-The guard is one `REGEXP_MATCHES` with a character class (RE2, linear, no anchors); NULL
+Each guard is one `REGEXP_MATCHES` with a character class (RE2, linear); NULL
 takes the `ELSE` branch, whose answer is NULL in both branches. The Spark SQL and the
 PySpark job keep the plain helpers: Spark's answers do not change, so the conformance
 tests (tests/test_sync_spark.py) still compare two spellings of one meaning, and
@@ -45,8 +45,6 @@ def _exceptions(mapped: str, change: Callable[[str], str]) -> str:
 
 LOWER_EXCEPTIONS = _exceptions(UPPERS, str.lower)  # U+0130
 UPPER_EXCEPTIONS = _exceptions(LOWERS, str.upper)  # U+00B5 U+00DF U+0131 U+0149 U+017F
-ASCII_WHITESPACE = "".join(c for c in WHITESPACE if ord(c) < 0x80)
-WIDE_WHITESPACE = "".join(c for c in WHITESPACE if ord(c) >= 0x80)
 assert len(CASE_PAIRS) == len(UPPERS)
 
 
@@ -60,7 +58,8 @@ def _class(chars: str, beyond_latin: bool) -> str:
 
 LOWER_GUARD = _class(LOWER_EXCEPTIONS, beyond_latin=True)
 UPPER_GUARD = _class(UPPER_EXCEPTIONS, beyond_latin=True)
-TRIM_GUARD = _class(WIDE_WHITESPACE, beyond_latin=False)
+_SPACE = _class(WHITESPACE, beyond_latin=False)
+TRIM_GUARD = f"^{_SPACE}|{_SPACE}\\z"  # white space first or last
 
 
 def _guarded(e: exp.Expr, guard: str, slow: exp.Expr, fast: exp.Expr) -> exp.Expr:
@@ -79,13 +78,9 @@ def _rewrite(node: exp.Expr) -> exp.Expr:
             return _guarded(args[0], LOWER_GUARD, node.copy(), exp.Lower(this=args[0].copy()))
         if len(args) == 3 and _is_text(args[1], LOWERS) and _is_text(args[2], UPPERS):
             return _guarded(args[0], UPPER_GUARD, node.copy(), exp.Upper(this=args[0].copy()))
-    if (
-        isinstance(node, exp.Trim)
-        and _is_text(node.expression, WHITESPACE)
-        and not node.args.get("position")
-    ):
-        short = exp.Trim(this=node.this.copy(), expression=text(ASCII_WHITESPACE))
-        return _guarded(node.this, TRIM_GUARD, node.copy(), short)
+    if isinstance(node, exp.Trim) and _is_text(node.expression, WHITESPACE):
+        if not node.args.get("position"):
+            return _guarded(node.this, TRIM_GUARD, node.copy(), node.this.copy())
     return node
 
 
