@@ -198,6 +198,23 @@ def test_edge_cases_give_identical_files_and_the_stated_answers(
     assert result.filtered == 2
 
 
+EVERY = ROOT / "tests" / "fixtures" / "sync" / "every_transform"
+
+
+@pytest.mark.parametrize(
+    ("rule", "extract"), [("contacts_load", "contacts_1.csv"), ("members_load", "members_1.txt")]
+)
+def test_every_transform_gives_the_expected_files(
+    spark: Any, tmp_path: Path, rule: str, extract: str
+) -> None:
+    """The job writes what tests/test_sync_expected.py expects of DuckDB, byte for byte."""
+    job = _job(_resolved(EVERY / "ecosystem"), rule)
+    out, rejects = tmp_path / "rows.csv", tmp_path / "rejects.csv"
+    job.sync(spark, str(EVERY / "extracts" / extract), str(out), str(rejects))
+    assert out.read_bytes() == (EVERY / "expected" / f"{rule}.rows.csv").read_bytes()
+    assert rejects.read_bytes() == (EVERY / "expected" / f"{rule}.rejects.csv").read_bytes()
+
+
 # ---------------------------------------------------------------- the value helpers
 TRIMMED = [f"{NBSP}a b\t", "\r\na\u3000", "\u2028a\u0085", "\u200bz", "ß "]
 CASES = ["straße", "ÀÉÎõü", "İstanbul", "ÿŸ", "ǅ", "ŉ"]
