@@ -128,13 +128,36 @@ def find_secrets(
     """(path, what it looks like) of every secret-looking string under `value`. Keys are
     not judged: in this language they are names (a field called `Device_Token` is a field,
     not a token, and maps to another field's name), and the schema refuses keys it does not
-    know; `SFPASSWORD=…` or `pw: …` written inside a string is judged like any secret."""
+    know; `SFPASSWORD=…` or `pw: …` written inside a string is judged like any secret.
+
+    The distinct strings are judged first, without paths: almost every document holds no
+    secret, and only one that does is walked again to name where."""
+    if not any(_what(text) is not None for text in _strings(value)):
+        return iter(())
+    return _find(value, path)
+
+
+def _strings(value: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            found.add(item)
+    return found
+
+
+def _find(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from find_secrets(item, (*path, key))
+            yield from _find(item, (*path, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from find_secrets(item, (*path, i))
+            yield from _find(item, (*path, i))
     elif isinstance(value, str):
         what = _what(value)
         if what is not None:

@@ -276,23 +276,62 @@ class _Builder:
         counted = 0  # nodes of the documents before this one
         _none = object()
         max_depth = self.limits.max_depth
+        max_nodes = self.limits.max_nodes
         while True:
             event = parser.get_event()
             et = type(event)
             if et is scalar_t:
-                sm, em = event.start_mark, event.end_mark
+                sm = event.start_mark
                 line, col = sm.line + 1, sm.column + 1
-                self._budget(1, line, col)
+                self.nodes += 1
+                if self.nodes > max_nodes:
+                    self._budget(0, line, col)
                 text = event.value
-                if event.tag and event.tag != "!":
-                    value = _tagged(event.tag, text, line, col)
+                ctag = event.ctag  # the tag as the parser gave it (`tag` is a property over it)
+                tag = None if ctag is None else str(ctag)
+                if tag and tag != "!":
+                    value = _tagged(tag, text, line, col)
                 elif event.implicit[0] and not event.style:
-                    value = resolve_plain(text)
+                    if text in _CONSTANTS:
+                        value = _CONSTANTS[text]
+                    else:  # resolve_plain's own test, inline: most plain scalars are words
+                        first = text[0]
+                        value = resolve_plain(text) if first.isdigit() or first in "+-." else text
                 else:
                     value = text
+                anchor = event.anchor
+                if stack and not anchor:  # the common cases of _add, inline: half the events
+                    frame = stack[-1]
+                    into = frame[0]
+                    pending = frame[5]
+                    if type(into) is dict and pending is _none:  # a key: no node kept
+                        key = (
+                            ""
+                            if value is None
+                            else str(value).lower()
+                            if isinstance(value, bool)
+                            else str(value)
+                        )
+                        if key in into:
+                            self._duplicate(frame, key, line, col)
+                        frame[5], frame[6], frame[7] = key, line, col
+                        continue
+                    if pending != "<<":
+                        em = event.end_mark
+                        node = SpanNode(file, line, col, em.line + 1, em.column + 1)
+                        if type(into) is dict:
+                            node.key_line, node.key_col = frame[6], frame[7]
+                            frame[5] = _none
+                            into[pending] = value
+                            frame[1][pending] = node
+                        else:
+                            into.append(value)
+                            frame[1].append(node)
+                        continue
+                em = event.end_mark
                 node = SpanNode(file, line, col, em.line + 1, em.column + 1)
-                if event.anchor:
-                    self.anchors[event.anchor] = (value, node, 1)
+                if anchor:
+                    self.anchors[anchor] = (value, node, 1)
                 self._add(stack, root, value, node, line, col, _none)
             elif et is map_t or et is seq_t:
                 if len(stack) >= max_depth:
@@ -358,6 +397,20 @@ class _Builder:
             elif et is stream_end:
                 return docs
 
+    @staticmethod
+    def _duplicate(frame: list[Any], key: str, line: int, col: int) -> None:
+        prev = frame[1][key]
+        raise _Abort(
+            ParseProblem(
+                "duplicate_key",
+                f"the key {key!r} appears twice in the same mapping",
+                line,
+                col,
+                prev.key_line,
+                prev.key_col,
+            )
+        )
+
     def _add(
         self,
         stack: list[list[Any]],
@@ -393,17 +446,7 @@ class _Builder:
                 else str(value)
             )
             if key in container:
-                prev = frame[1][key]
-                raise _Abort(
-                    ParseProblem(
-                        "duplicate_key",
-                        f"the key {key!r} appears twice in the same mapping",
-                        line,
-                        col,
-                        prev.key_line,
-                        prev.key_col,
-                    )
-                )
+                self._duplicate(frame, key, line, col)
             frame[5], frame[6], frame[7] = key, line, col
             return
         key, kline, kcol = pending, frame[6], frame[7]

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
+from typing import TYPE_CHECKING, Any
 
 from compiler.diagnostics import Finding, code
 from compiler.model.dedupe import DuplicateRule
@@ -21,6 +18,9 @@ from compiler.model.sync import SyncRule
 from compiler.rules.context import Context
 from compiler.rules.environment_ids import ID_PREFIXES, MID_FIELDS
 from compiler.rules.registry import rule
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 E_TWO_OVERWRITES = code(
     "E3910",
@@ -118,12 +118,25 @@ def _reads_target(sync: SyncRule, target: str) -> bool:
     return name in query_tables(sync.query.sql)
 
 
+def _parse_tsql(sql: str) -> list[Any] | None:
+    """The SQL's statements, or None when it does not parse. sqlglot is imported here, by
+    the first query: an ecosystem without one does not pay for its import."""
+    import sqlglot
+    from sqlglot.errors import ParseError, TokenError
+
+    try:
+        return sqlglot.parse(sql, dialect="tsql")
+    except (ParseError, TokenError, RecursionError):
+        return None
+
+
 def query_tables(sql: str) -> set[str]:
     """The tables (data extensions) a query's SQL reads, lower-cased; none when the SQL
     does not parse (E7xxx reports it elsewhere)."""
-    try:
-        trees = sqlglot.parse(sql, dialect="tsql")
-    except (ParseError, TokenError, RecursionError):
+    from sqlglot import exp
+
+    trees = _parse_tsql(sql)
+    if trees is None:
         return set()
     return {t.name.lower() for tree in trees if tree is not None for t in tree.find_all(exp.Table)}
 
@@ -164,9 +177,10 @@ def _mids(ctx: Context) -> dict[int, str]:
 
 def hardcoded_ids(sql: str, mids: dict[int, str]) -> list[str]:
     """What environment-specific ids the SQL holds, described ('record type id …')."""
-    try:
-        trees = sqlglot.parse(sql, dialect="tsql")
-    except (ParseError, TokenError, RecursionError):
+    from sqlglot import exp
+
+    trees = _parse_tsql(sql)
+    if trees is None:
         return []
     found: list[str] = []
     for tree in trees:
@@ -181,6 +195,8 @@ def hardcoded_ids(sql: str, mids: dict[int, str]) -> list[str]:
 
 
 def _compared_with_mid(lit: exp.Expression) -> bool:
+    from sqlglot import exp
+
     parent = lit.parent
     if not isinstance(parent, exp.Binary | exp.In):
         return False

@@ -4,11 +4,14 @@ looked up when an approval is verified."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from compiler.diagnostics import Finding, code, make
 from compiler.model.governance import Governance
 from compiler.spans import SpanIndex
-from compiler.trust.sshsig import SignatureError, SshKey, parse_public_key
+
+if TYPE_CHECKING:  # sshsig (and cryptography) are imported only when keys are declared
+    from compiler.trust.sshsig import SshKey
 
 E_KEY = code(
     "E8030",
@@ -24,6 +27,8 @@ E_KEY = code(
 
 def declared_keys(governance: Governance) -> dict[str, list[SshKey]]:
     """Approver → the keys that can be read (unreadable ones are E8030 findings)."""
+    from compiler.trust.sshsig import SignatureError, parse_public_key
+
     out: dict[str, list[SshKey]] = {}
     for name, lines in sorted(governance.keys.items()):
         keys = []
@@ -41,6 +46,10 @@ def key_findings(governance: Governance, index: SpanIndex) -> list[Finding]:
 
 
 def _problems(governance: Governance, index: SpanIndex) -> Iterator[Finding]:
+    if not governance.keys:
+        return
+    from compiler.trust.sshsig import SignatureError, parse_public_key
+
     members = {m for g in governance.groups.values() for m in g.members}
     owner: dict[bytes, str] = {}
     for name, lines in sorted(governance.keys.items()):
