@@ -119,11 +119,17 @@ def compile_path(
         return _compile_path(path, environment, all_environments, limits, cache)
 
 
-def compile_environments(source: SourceSet, environment: str | None) -> list[Compilation]:
+def compile_environments(
+    source: SourceSet, environment: str | None, compiled: Compilation | None = None
+) -> list[Compilation]:
     """The named environment alone; without one, the base and then every declared
-    environment, so an overlay's mistakes are never missed."""
+    environment, so an overlay's mistakes are never missed. `compiled`, a compilation of
+    `source` for `environment` the caller already has, is used instead of a second one."""
     progress.stage("compile")
-    first = compile_source(source, environment)
+    if compiled is not None and compiled.source is source and compiled.environment == environment:
+        first = compiled
+    else:
+        first = compile_source(source, environment)
     if environment is not None:
         return [first]
     progress.stage("compile", 1 + len(first.environments))

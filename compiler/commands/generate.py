@@ -90,7 +90,7 @@ def generate(
     environment = comp.resolved.environment  # --env, else the default environment
     conflicts = [
         f
-        for f in check_source(comp.source, environment).findings
+        for f in check_source(comp.source, environment, comp).findings
         if f.suppressed is None and f.severity is Severity.ERROR
     ]
     if conflicts and not allow_conflicts:

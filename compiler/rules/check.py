@@ -87,10 +87,13 @@ def check_path(
         return _check(source, environment, limits, baseline, baseline_name)
 
 
-def check_source(source: SourceSet, environment: str | None = None) -> CheckResult:
-    """`check` on sources already loaded (generate checks what it compiled)."""
+def check_source(
+    source: SourceSet, environment: str | None = None, compiled: Compilation | None = None
+) -> CheckResult:
+    """`check` on sources already loaded (generate checks what it compiled: `compiled`, its
+    compilation of `source` for `environment`, is not compiled again)."""
     with gc_paused():
-        return _check(source, environment, None, None, "")
+        return _check(source, environment, None, None, "", compiled)
 
 
 def _check(
@@ -99,8 +102,9 @@ def _check(
     limits: Limits | None,
     baseline: set[tuple[str, str, str]] | None,
     baseline_name: str,
+    compiled: Compilation | None = None,
 ) -> CheckResult:
-    comps = compile_environments(source, environment)
+    comps = compile_environments(source, environment, compiled)
     first = comps[0]
     envs = tuple(c.environment for c in comps)
     if not all(c.ok for c in comps):
