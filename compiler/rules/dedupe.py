@@ -4,7 +4,7 @@ records are matched on across systems."""
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import networkx as nx
@@ -240,18 +240,6 @@ def _record_origins(ctx: Context, key: str, limit: int = 10000) -> frozenset[str
     return memo[key]
 
 
-def _same_records(ctx: Context, a: SyncRule, b: SyncRule) -> bool:
-    """Two rules carry the same records when their sources share an origin (one object's
-    records reach both, through sync rules) and they are not scoped to different business
-    units (a record syncs to one unit only). Call-centre cases and social cases written
-    into one Case object are different records, matched on different keys by design."""
-    if a.business_unit and b.business_unit and a.business_unit != b.business_unit:
-        return False
-    return a.source == b.source or bool(
-        _record_origins(ctx, a.source) & _record_origins(ctx, b.source)
-    )
-
-
 @rule("match-keys", W_KEYS_INCONSISTENT)
 def match_keys(ctx: Context) -> Iterator[Finding]:
     """Upserts of the same records into one object that match them on different keys."""
@@ -259,20 +247,37 @@ def match_keys(ctx: Context) -> Iterator[Finding]:
         keyed = [(n, s) for n, s in ctx.rules_by_target[target] if _dedupes(ctx, target, s)]
         if len({s.match.target for _, s in keyed if s.match is not None}) < 2:
             continue
+        # Two rules carry the same records when their sources share an origin (one
+        # object's records reach both, through sync rules; a rule's origins hold its own
+        # source) and they are not scoped to different business units (a record syncs to
+        # one unit only). Call-centre cases and social cases written into one Case object
+        # are different records, matched on different keys by design. The first earlier
+        # upsert of the same records on another key is found through an index, not a scan
+        # of every earlier rule (quadratic in the upserts of one object): per origin
+        # object, per match key, per business unit (None: unscoped), the first position.
+        first: dict[str, dict[str, dict[str | None, int]]] = {}
         for i, (name, sync) in enumerate(keyed):
             assert sync.match is not None
-            other = next(
-                (
-                    (n, o)
-                    for n, o in keyed[:i]
-                    if o.match is not None
-                    and o.match.target != sync.match.target
-                    and _same_records(ctx, o, sync)
-                ),
-                None,
-            )
-            if other is not None:
-                yield _key_finding(ctx, target, name, sync, *other)
+            key, unit = sync.match.target, sync.business_unit or None
+            origins = _record_origins(ctx, sync.source)
+            found: int | None = None
+            for origin in origins:
+                for other_key, by_unit in first.get(origin, {}).items():
+                    if other_key == key:
+                        continue
+                    candidates: Iterable[int]
+                    if unit is None:
+                        candidates = by_unit.values()
+                    else:
+                        candidates = [by_unit[u] for u in (None, unit) if u in by_unit]
+                    for j in candidates:
+                        if found is None or j < found:
+                            found = j
+            if found is not None:
+                yield _key_finding(ctx, target, name, sync, *keyed[found])
+            for origin in origins:
+                by_unit = first.setdefault(origin, {}).setdefault(key, {})
+                by_unit.setdefault(unit, i)
 
 
 def _key_finding(
