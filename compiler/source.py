@@ -211,8 +211,11 @@ class ParseCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            # json.dumps, not json.dump: dump streams through the pure-Python encoder,
+            # which cost a cold run with a cache folder 1.6 CPU-s at 10k resources.
+            text = json.dumps({"key": digest, "docs": entry}, separators=(",", ":"))
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"key": digest, "docs": entry}, handle, separators=(",", ":"))
+                handle.write(text)
             os.replace(tmp, path)
         except (OSError, ValueError):
             pass  # caching is an optimisation; a read-only home must not fail the run
