@@ -12,6 +12,7 @@ from pathlib import Path
 from test_unit_consent import at, check_cases, unit_eco
 
 from compiler.rules.check import check_path
+from compiler.rules.typefit import _named_targets
 
 CASES = Path(__file__).parent / "fixtures" / "root_causes"
 VIP = ("vip.yaml", 19, 18)  # contacts_to_vip's FirstName mapping
@@ -59,3 +60,13 @@ def test_targets_of_another_length_are_another_cause(tmp_path: Path) -> None:
         "sync_rule.contacts_to_welcome[outlet]",
     ]
     assert len(found) == 1
+
+
+def test_a_grouped_message_names_each_target_once_and_at_most_five() -> None:
+    # The benchmark ecosystem's 1,000 exports into shop:Order.Customer_Id had listed
+    # that one target 999 times in the message.
+    assert _named_targets(["shop:Order.Id"] * 999) == "shop:Order.Id"
+    assert _named_targets(["b", "a", "b", "c"]) == "b, a, c"
+    seven = [f"t{i}" for i in range(7)]
+    assert _named_targets(seven) == "t0, t1, t2, t3, t4 and 2 other targets"
+    assert _named_targets(seven[:5]) == "t0, t1, t2, t3, t4"

@@ -164,7 +164,7 @@ def _one_per_cause(
         related = _related(first.flow, first.target)
         message = first.message
         if len(members) > 1:
-            others = ", ".join(m.flow.target for m in members[1:])
+            others = _named_targets([m.flow.target for m in members[1:]])
             message += f"; {more} ({len(members) - 1} more): {others}"
         shown = {ctx.span(first.flow.path)}
         for other in members[1:]:
@@ -175,6 +175,16 @@ def _one_per_cause(
                     (other.flow.path, f"{other.flow.key} writes it into {other.flow.target}")
                 )
         yield ctx.finding(info, message, first.flow.path, address=first.flow.key, related=related)
+
+
+def _named_targets(targets: list[str], shown: int = 5) -> str:
+    """The other mappings' targets for a grouped message: each named once, in order, the
+    first `shown` of them (a thousand exports into one field name it once, not 999 times)."""
+    distinct = list(dict.fromkeys(targets))
+    names = ", ".join(distinct[:shown])
+    if len(distinct) > shown:
+        names += f" and {len(distinct) - shown} other targets"
+    return names
 
 
 def _suppressed_at(ctx: Context, address: str, code_: str) -> bool:
