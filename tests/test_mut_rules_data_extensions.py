@@ -70,3 +70,10 @@ def test_a_source_shared_with_every_unit_from_a_sibling(tmp_path: Path) -> None:
     assert positions(found, "E7803") == [("case.yaml", 22, 13, (("case.yaml", 7, 20),))]
     assert [f.code for f in found] == ["E7803"]
     assert check_case(tmp_path / "silent", "e7803_everyone_silent") == []
+
+
+def test_a_source_not_shared_at_all_is_e7003_alone(tmp_path: Path) -> None:
+    """The outlet query reads retail's newsletter, shared with no one: E7003 says so, and
+    E7803 (which would say the same read does not resolve) stays silent."""
+    found = check_case(tmp_path, "e7003_fires")
+    assert [(f.code, f.span.line if f.span else 0) for f in found] == [("E7003", 11)]
