@@ -77,3 +77,18 @@ def test_a_source_not_shared_at_all_is_e7003_alone(tmp_path: Path) -> None:
     E7803 (which would say the same read does not resolve) stays silent."""
     found = check_case(tmp_path, "e7003_fires")
     assert [(f.code, f.span.line if f.span else 0) for f in found] == [("E7003", 11)]
+
+
+def test_a_two_way_rule_leaving_the_relationship_key_unfilled(tmp_path: Path) -> None:
+    """The relationship field is the primary key: only forward writers are left to E7008,
+    so the reverse flow that does not fill it is E7009; filled through `{from: ...}`, silent."""
+    found = check_case(tmp_path / "fires", "e7009_two_way_key_fires")
+    assert positions(found, "E7009") == [("case.yaml", 27, 7, (("case.yaml", 9, 23),))]
+    assert [f.code for f in found] == ["E7009"]
+    assert check_case(tmp_path / "silent", "e7009_two_way_from_silent") == []
+
+
+def test_a_forward_rule_leaving_the_relationship_key_unfilled_is_e7008(tmp_path: Path) -> None:
+    found = check_case(tmp_path, "e7008_sendable_key_fires")
+    assert positions(found, "E7008") == [("case.yaml", 20, 7, (("case.yaml", 10, 22),))]
+    assert [f.code for f in found] == ["E7008"]
