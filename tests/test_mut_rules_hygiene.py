@@ -65,9 +65,12 @@ def test_every_kind_of_unused_resource(tmp_path: Path) -> None:
 
 
 def test_an_object_used_only_as_consent_storage_is_used(tmp_path: Path) -> None:
-    """A CRM object that only holds a consent channel's storage (sms, kept in the CRM
-    alone) is a use; without the channel the same object is unused."""
+    """CRM objects that only hold a consent channel's storage or its per-unit storage
+    (sms, kept in the CRM alone) are used; without the channel they are unused."""
     assert _unused(_eco(tmp_path / "used", "w9001_storage_silent")) == []
     eco = _eco(tmp_path / "unused", "w9001_storage_silent")
     shutil.copy(ROOT / "_base" / "consent.yaml", eco / "consent.yaml")
-    assert _unused(eco) == [("object.crm.Sms_Preference__c", 6)]
+    assert _unused(eco) == [
+        ("object.crm.Sms_Preference__c", 6),
+        ("object.crm.Sms_Unit_Preference__c", 9),
+    ]
