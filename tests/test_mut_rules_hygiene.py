@@ -74,3 +74,14 @@ def test_an_object_used_only_as_consent_storage_is_used(tmp_path: Path) -> None:
         ("object.crm.Sms_Preference__c", 6),
         ("object.crm.Sms_Unit_Preference__c", 9),
     ]
+
+
+def test_an_object_marketing_cloud_connect_synchronizes_is_used(tmp_path: Path) -> None:
+    """Synchronized by Marketing Cloud Connect, the object is used even when its user's
+    permissions (the other use) are left out; with neither it is unused."""
+    assert _unused(_eco(tmp_path / "both", "w9001_connect_object_silent")) == []
+    eco = _eco(tmp_path / "connect", "w9001_connect_object_silent")
+    shutil.copy(ROOT / "_base" / "users.yaml", eco / "users.yaml")
+    assert _unused(eco) == []
+    shutil.copy(ROOT / "_base" / "integrations.yaml", eco / "integrations.yaml")
+    assert _unused(eco) == [("object.crm.Loyalty_Card__c", 6)]
