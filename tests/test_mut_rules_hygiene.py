@@ -42,3 +42,46 @@ def test_a_bypass_checkbox_tested_or_set_uses_the_user_object(tmp_path: Path) ->
 def test_a_record_checkbox_a_rule_tests_uses_its_object(tmp_path: Path) -> None:
     # the rule tests a checkbox of the contact, the user sets its own User checkbox
     assert _unused(_eco(tmp_path, "w5910_bypass_field_object_fires")) == []
+
+
+def test_every_kind_of_unused_resource(tmp_path: Path) -> None:
+    """One unused resource of each kind, beside _base's used ones (which _base alone
+    checks clean of): each is reported once, at its own declaration."""
+    assert _unused(_eco(tmp_path, "w9001_every_kind_fires")) == [
+        ("integration_user.spare_user", 9),
+        ("integration.idle_feed", 11),
+        ("queue.spare_queue", 14),
+        ("data_extension.spare_list", 19),
+        ("object.shop.Voucher", 25),
+        ("system.archive", 29),
+        ("group.spare_group", 36),
+        ("purpose.spare_purpose", 5),
+    ]
+    found = check_path(_eco(tmp_path / "again", "w9001_every_kind_fires")).findings
+    assert [f.message for f in found if f.address == "integration.idle_feed"] == [
+        "integration (no sync rule) 'idle_feed' is declared but nothing uses it"
+    ]
+    assert {f.code for f in found} == {"W9001"}
+
+
+def test_an_object_used_only_as_consent_storage_is_used(tmp_path: Path) -> None:
+    """CRM objects that only hold a consent channel's storage or its per-unit storage
+    (sms, kept in the CRM alone) are used; without the channel they are unused."""
+    assert _unused(_eco(tmp_path / "used", "w9001_storage_silent")) == []
+    eco = _eco(tmp_path / "unused", "w9001_storage_silent")
+    shutil.copy(ROOT / "_base" / "consent.yaml", eco / "consent.yaml")
+    assert _unused(eco) == [
+        ("object.crm.Sms_Preference__c", 6),
+        ("object.crm.Sms_Unit_Preference__c", 9),
+    ]
+
+
+def test_an_object_marketing_cloud_connect_synchronizes_is_used(tmp_path: Path) -> None:
+    """Synchronized by Marketing Cloud Connect, the object is used even when its user's
+    permissions (the other use) are left out; with neither it is unused."""
+    assert _unused(_eco(tmp_path / "both", "w9001_connect_object_silent")) == []
+    eco = _eco(tmp_path / "connect", "w9001_connect_object_silent")
+    shutil.copy(ROOT / "_base" / "users.yaml", eco / "users.yaml")
+    assert _unused(eco) == []
+    shutil.copy(ROOT / "_base" / "integrations.yaml", eco / "integrations.yaml")
+    assert _unused(eco) == [("object.crm.Loyalty_Card__c", 6)]
