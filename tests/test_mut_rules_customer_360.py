@@ -17,3 +17,13 @@ def test_a_social_studio_system_the_view_never_hears_from_is_reported(tmp_path: 
     )
     assert [f.code for f in found] == ["W3403"]
     assert "Social Studio listens to and answers customers on social networks" in (found[0].message)
+
+
+def test_a_feed_through_an_integration_between_other_systems_says_so(tmp_path: Path) -> None:
+    """The link is checked before the carrier's kind: `mc_queries` is of the wrong kind
+    too, but what is wrong first is that it does not reach the CRM."""
+    found = run(tmp_path, "e3404_link_fires")
+    assert [f.message for f in found] == [
+        "'crm' declares email_tracking from 'mc', but integration 'mc_queries' links 'mc' "
+        "and 'mc', not 'mc' and 'crm'"
+    ]
