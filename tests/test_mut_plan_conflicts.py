@@ -1,11 +1,13 @@
 """Which policies must approve an allowed conflict: a policy's `kinds` name the resource
 kind of the conflicting address, where a governance group (`group.NAME`) is of kind
-`governance`, as for changes; warnings never need approval."""
+`governance`, as for changes; warnings never need approval. A
+finding becomes a conflict with its position (none: empty file, 0:0)."""
 
 from __future__ import annotations
 
+from compiler.diagnostics import Finding, Severity, Span
 from compiler.model.governance import Governance
-from compiler.plan.conflicts import conflict_requirements
+from compiler.plan.conflicts import conflict_requirements, to_conflicts
 from compiler.plan.definition import Conflict
 
 
@@ -68,3 +70,16 @@ def test_a_policy_for_other_environments_does_not_cover_the_conflict() -> None:
     assert covered(kinds, orders, environments=["prod"], environment="prod") == [
         "data_extension.orders"
     ]
+
+
+def test_a_finding_is_recorded_with_its_position_or_none_and_read_back() -> None:
+    placed = Finding(
+        "E3001", Severity.ERROR, "two writers", Span("data.yaml", 7, 5), address="de.orders"
+    )
+    loose = Finding("W9001", Severity.WARNING, "unused", None, address="")
+    recorded = to_conflicts([loose, placed])
+    assert [(c.code, c.severity, c.file, c.line, c.column) for c in recorded] == [
+        ("W9001", "warning", "", 0, 0),
+        ("E3001", "error", "data.yaml", 7, 5),
+    ]
+    assert recorded[1].message == "two writers" and recorded[1].address == "de.orders"
