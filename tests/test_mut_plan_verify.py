@@ -116,3 +116,22 @@ def test_a_signature_over_another_plans_digest_is_a_replay(engage: RunEngage) ->
     assert verdict.describe() == (
         "dpo: refused: it was signed for plan sha256:0, not this one (replayed)"
     )
+
+
+def test_a_signature_that_cannot_be_parsed_is_refused_saying_so(engage: RunEngage) -> None:
+    consent_plan(engage)
+    plan = load_plan(Path(PLAN))
+    record = draft_approval(plan, "dpo", "").model_copy(update={"signature": "not a signature"})
+    SIDECAR.write_text(
+        json.dumps(
+            {
+                "kind": "engage-approvals",
+                "format_version": 1,
+                "plan_digest": plan.digest,
+                "approvals": [record.model_dump(mode="json")],
+            }
+        ),
+        encoding="utf-8",
+    )
+    err = refused(engage, "dpo: refused: its signature cannot be checked: ")
+    assert "the record was altered" not in err
