@@ -59,6 +59,7 @@ def test_the_sources_policy_decides_over_the_plans_copy() -> None:
 def test_an_unsigned_approval_counts_only_where_the_sources_make_signatures_optional() -> None:
     assert counted(requirement("optional"), [UNSIGNED], governance("required")) == set()
     assert counted(requirement("required"), [UNSIGNED], governance("optional")) == {"ana"}
+    assert UNSIGNED.describe() == "ana: unsigned (unverified)"
 
 
 def test_without_sources_or_without_the_policy_the_plans_copy_is_read() -> None:
