@@ -118,7 +118,7 @@ def recorded_findings(plan: Plan) -> list[Finding]:
             severity=Severity(c.severity),
             message=c.message,
             span=Span(c.file, c.line, c.column) if c.file else None,
-            hint=info.hint if (info := REGISTRY.get(c.code)) is not None else "",
+            hint=info.hint if (info := REGISTRY.codes.get(c.code)) is not None else "",
             address=c.address,
         )
         for c in plan.conflicts
