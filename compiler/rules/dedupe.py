@@ -15,6 +15,7 @@ from compiler.model.dedupe import DuplicateRule
 from compiler.model.sync import SyncRule
 from compiler.rules.context import Context, PathT
 from compiler.rules.registry import rule
+from compiler.rules.subscriber_keys import strategy
 
 E_BLOCKS_INTEGRATION = code(
     "E5001",
@@ -367,9 +368,8 @@ def _own_strategy(ctx: Context, unit: str) -> bool:
     (then E5502 judges its data extensions against it, not against the declared field)."""
     mapping = ctx.eco.business_units[unit].marketing_cloud
     assert mapping is not None  # object_of_de found the data extension's object
-    mc = ctx.eco.systems.get(mapping.system)
-    bu = getattr(mc, "business_units", {}).get(mapping.business_unit)
-    return getattr(bu, "key_strategy", None) is not None
+    found = strategy(ctx, mapping.system, mapping.business_unit)
+    return found is not None and found.own
 
 
 def _sendable_finding(
