@@ -57,7 +57,7 @@ E_SUBSCRIBER_KEY = code(
 )
 
 
-def _exempted(ctx: Context, dr: DuplicateRule, writer: _Writer) -> bool:
+def exempted(ctx: Context, dr: DuplicateRule, writer: Writer) -> bool:
     """Whether the rule's conditions leave this writer out: its user is bypassed by
     username, has an exempted profile, holds an exempted custom permission, has a bypass
     checkbox of User set, or the writer sets the record's bypass checkbox to true."""
@@ -84,7 +84,7 @@ def _blocked(dr: DuplicateRule, mode: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Writer:
+class Writer:
     """Something that writes records into a duplicate rule's object, as an integration."""
 
     what: str  # "sync rule 'x'", "integration 'y'"
@@ -103,17 +103,17 @@ def _true_constants(sync: SyncRule) -> frozenset[str]:
     )
 
 
-def _sync_writers(ctx: Context, obj: str) -> Iterator[_Writer]:
+def _sync_writers(ctx: Context, obj: str) -> Iterator[Writer]:
     for name, sync in ctx.rules_by_target.get(obj, []):
         user = ctx.eco.integrations[sync.integration].user
         path = ("sync_rules", name, "target")
         note = f"{name!r} writes here"
-        yield _Writer(f"sync rule {name!r}", sync.mode, user, path, note, _true_constants(sync))
+        yield Writer(f"sync rule {name!r}", sync.mode, user, path, note, _true_constants(sync))
     for name, sync in ctx.rules_by_source.get(obj, []):
         if sync.direction == "two_way":  # the reverse flow writes with the rule's mode too
             user = ctx.eco.integrations[sync.integration].user
             path = ("sync_rules", name, "source")
-            yield _Writer(f"sync rule {name!r}", sync.mode, user, path, f"{name!r} writes here")
+            yield Writer(f"sync rule {name!r}", sync.mode, user, path, f"{name!r} writes here")
 
 
 def _inserts_leads(ctx: Context, integration: str, obj: str) -> bool:
@@ -121,7 +121,7 @@ def _inserts_leads(ctx: Context, integration: str, obj: str) -> bool:
     return any(s.target == obj and s.mode in ("insert", "upsert", "overwrite") for _, s in rules)
 
 
-def _connector_writers(ctx: Context, system: str, obj: str) -> Iterator[_Writer]:
+def _connector_writers(ctx: Context, system: str, obj: str) -> Iterator[Writer]:
     """Account Engagement connectors that create leads in `system` (they do by default),
     unless one of their sync rules already reports the insert."""
     if obj.partition(".")[2] != "Lead":
@@ -141,10 +141,10 @@ def _connector_writers(ctx: Context, system: str, obj: str) -> Iterator[_Writer]
             path = ("integrations", name, "account_engagement", "creates_leads")
             note = "the connector creates leads here"
             what = f"integration {name!r}, an Account Engagement connector that creates leads,"
-            yield _Writer(what, "insert", integ.user, path, note)
+            yield Writer(what, "insert", integ.user, path, note)
 
 
-def _writers(ctx: Context, dr: DuplicateRule) -> Iterator[_Writer]:
+def _writers(ctx: Context, dr: DuplicateRule) -> Iterator[Writer]:
     """Every integration write into the rule's object."""
     obj = f"{dr.system}.{dr.object}"
     yield from _sync_writers(ctx, obj)
@@ -161,7 +161,7 @@ def blocks_integration(ctx: Context) -> Iterator[Finding]:
         if not dr.active:
             continue
         for writer in _writers(ctx, dr):
-            if _exempted(ctx, dr, writer):
+            if exempted(ctx, dr, writer):
                 continue
             for action in _blocked(dr, writer.mode):
                 who = (

@@ -13,7 +13,7 @@ from compiler.model.integrations import Integration
 from compiler.model.social import SocialAccount, SocialCare, SocialRoute
 from compiler.model.systems import SalesforceSystem, SocialStudioSystem
 from compiler.rules.context import Context
-from compiler.rules.dedupe import _exempted, _Writer
+from compiler.rules.dedupe import Writer, exempted
 from compiler.rules.registry import rule
 
 E_QUEUE = code(
@@ -208,13 +208,13 @@ def _parent_rules(
     """Active duplicate rules on the personas' parent object that apply to the integration
     user's inserts and that a merge by the same matching rule does not make moot."""
     parent = PARENT_OBJECT[care.personas.parent]
-    writer = _Writer("the social inbound handler", "insert", integ.user, (), "")
+    writer = Writer("the social inbound handler", "insert", integ.user, (), "")
     merging = care.personas.duplicates == "merge"
     for dr_name in sorted(ctx.eco.duplicate_rules):
         dr = ctx.eco.duplicate_rules[dr_name]
         if not dr.active or (dr.system, dr.object) != (integ.to, parent):
             continue
-        if _exempted(ctx, dr, writer):
+        if exempted(ctx, dr, writer):
             continue
         if merging and care.personas.matching_rule in dr.match_rules:
             continue
