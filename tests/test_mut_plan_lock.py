@@ -105,7 +105,7 @@ def test_a_folder_in_the_way_of_the_lock_is_a_lock_error(tmp_path: Path) -> None
     Path(f"{state}.lock").mkdir()
     with pytest.raises(LockError) as caught, state_lock(state, "c", 0.1):
         pass  # pragma: no cover - never entered
-    assert caught.value.message.startswith(f"cannot take the state lock {state}.lock: ")
+    assert caught.value.message == f"cannot take the state lock {state}.lock: Is a directory"
     assert "nothing else (a folder?) has its name" in caught.value.hint
 
 
@@ -114,7 +114,7 @@ def test_an_owner_file_that_cannot_be_written_releases_the_lock(tmp_path: Path) 
     Path(f"{state}.lock.json").mkdir()  # write_atomic cannot replace a folder
     with pytest.raises(LockError) as caught, state_lock(state, "c", 0.1):
         pass  # pragma: no cover - never entered
-    assert caught.value.message.startswith(f"cannot take the state lock {state}.lock.json: ")
+    assert caught.value.message == (f"cannot take the state lock {state}.lock.json: Is a directory")
     Path(f"{state}.lock.json").rmdir()
     with state_lock(state, "d", 0.1):  # the OS lock was released
         pass
