@@ -41,7 +41,9 @@ def test_a_user_without_a_name_is_unknown(
 def test_the_owner_file_exists_while_held_and_is_removed_after(tmp_path: Path) -> None:
     state = tmp_path / "deep" / "dev.json"  # the folder is made
     with state_lock(state, "engage apply x", 5):
-        info = json.loads(Path(f"{state}.lock.json").read_text(encoding="utf-8"))
+        text = Path(f"{state}.lock.json").read_text(encoding="utf-8")
+        info = json.loads(text)
+        assert text == json.dumps(info, indent=2) + "\n"  # readable by whoever waits
         assert info["command"] == "engage apply x"
         assert info["pid"] == os.getpid()
         assert Path(f"{state}.lock").exists()
