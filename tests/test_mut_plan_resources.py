@@ -1,0 +1,114 @@
+"""Desired resources (compiler.plan.resources): an address's kind and name, the business
+units a resource belongs to (what governance policies match on), attributes dumped without
+`for_each`, protection, and the redaction of a compiled ecosystem's resources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import compile_eco
+
+from compiler.model.data_extensions import DataExtension
+from compiler.plan.canonical import digest
+from compiler.plan.resources import (
+    METADATA_KEYS,
+    DesiredResource,
+    business_units_of,
+    desired_resources,
+    dump,
+    kind_of,
+    model_at,
+    name_of,
+)
+
+BASIC = Path(__file__).resolve().parent / "fixtures" / "marketing_cloud" / "basic"
+
+
+@pytest.mark.parametrize(
+    ("address", "kind", "name"),
+    [
+        ("data_extension.master", "data_extension", "master"),
+        ("consent.email.x", "consent", "email.x"),
+        ("ecosystem", "ecosystem", "ecosystem"),
+    ],
+)
+def test_an_address_is_kind_dot_name(address: str, kind: str, name: str) -> None:
+    assert (kind_of(address), name_of(address)) == (kind, name)
+
+
+def test_metadata_keys() -> None:
+    assert frozenset({"description", "labels", "suppress", "protected"}) == METADATA_KEYS
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "attrs", "units"),
+    [
+        ("data_extension", "newsletter[brand_retail]", {}, ("brand_retail",)),
+        ("data_extension", "newsletter]", {}, ()),
+        ("data_extension", "news[letter", {}, ()),
+        ("business_unit", "corp", {}, ("corp",)),
+        ("system", "corp", {}, ()),
+        ("data_extension", "m", {"business_unit": "corp"}, ("corp",)),
+        ("data_extension", "m", {"business_unit": ["corp"]}, ()),
+        ("data_extension", "m", {"business_unit": "corp", "shared_with": ["b", "a"]},
+         ("a", "b", "corp")),
+        ("data_extension", "m", {"shared_with": "*"}, ()),
+        ("integration", "mcc", {"marketing_cloud_connect": {"business_units": ["x", "y"]}},
+         ("x", "y")),
+        ("integration", "mcc", {"marketing_cloud_connect": {}}, ()),
+        ("integration", "mcc", {"marketing_cloud_connect": "no"}, ()),
+        ("integration", "ae", {"account_engagement": {"business_unit": "b2b"}}, ("b2b",)),
+        ("integration", "ae", {"account_engagement": "b2b"}, ()),
+        ("system", "ae", {"account_engagement": {"business_unit": "b2b"}}, ()),
+        ("data_extension", "n[u]", {"business_unit": "u", "shared_with": ["u"]}, ("u",)),
+    ],
+)  # fmt: skip
+def test_the_business_units_a_resource_belongs_to(
+    kind: str, name: str, attrs: dict[str, object], units: tuple[str, ...]
+) -> None:
+    assert business_units_of(kind, name, attrs) == units
+
+
+def test_protection_is_the_protected_attribute() -> None:
+    assert DesiredResource("a.b", "a", {"protected": True}).protected is True
+    assert DesiredResource("a.b", "a", {"protected": False}).protected is False
+    assert DesiredResource("a.b", "a", {}).protected is False
+    assert DesiredResource("a.b", "a", {"x": 1}).digest == digest({"x": 1})
+
+
+def test_a_dump_keeps_aliases_and_defaults_and_drops_for_each() -> None:
+    de = DataExtension.model_validate(
+        {"business_unit": "corp", "fields": {"K": {"type": "Text"}}, "for_each": ["a", "b"]}
+    )
+    data = dump(de)
+    assert "for_each" not in data
+    assert data["business_unit"] == "corp"
+    assert data["fields"]["K"]["primary_key"] is False  # defaults kept
+
+
+def test_model_at_walks_attributes_and_dict_keys() -> None:
+    comp = compile_eco(BASIC)
+    assert comp.resolved is not None
+    eco = comp.resolved.ecosystem
+    assert model_at(eco, ("data_extensions", "master")) is eco.data_extensions["master"]
+    assert model_at(eco, ()) is eco
+
+
+def test_every_address_of_a_compiled_ecosystem_is_desired() -> None:
+    comp = compile_eco(BASIC)
+    assert comp.resolved is not None
+    resolved = comp.resolved
+    desired = desired_resources(
+        resolved, {"data_extension.master": ("system.mc", "business_unit.corp")}
+    )
+    assert list(desired) == sorted(resolved.addresses)
+    master = desired["data_extension.master"]
+    assert master.kind == "data_extension"
+    assert master.dependencies == ("business_unit.corp", "system.mc")  # sorted
+    assert master.business_units == ("brand", "corp")
+    assert master.path == ("data_extensions", "master")
+    assert master.attributes["external_key"] == "MASTER"
+    assert desired["data_extension.summary"].dependencies == ()
+    assert desired["integration.mcc"].business_units == ("brand", "corp")
+    assert not any(r.sensitive for r in desired.values())
