@@ -42,3 +42,11 @@ def test_generation_and_conflict_errors_carry_what_they_refused() -> None:
     conflict = ConflictError("conflicts", "Pass --allow-conflicts.", plan)
     assert conflict.plan is plan
     assert conflict.render() == "error: conflicts\n  hint: Pass --allow-conflicts."
+
+
+def test_the_exception_text_is_the_message_alone() -> None:
+    # what a caller printing the exception shows, whatever else the constructor was given
+    assert str(PlanError("m", "h")) == "m"
+    assert str(StateError("m", "h", Span("f", 1, 1))) == "m"
+    assert str(GenerationError("m", "h", ())) == "m"
+    assert str(ConflictError("m", "h", None)) == "m"
