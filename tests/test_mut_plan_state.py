@@ -179,3 +179,16 @@ def test_a_state_of_another_ecosystem_or_environment_is_refused() -> None:
         "Point --state at the state of environment 'default' (by default "
         ".engage/state/default.json)."
     )
+
+
+def test_a_mistyped_list_item_is_pointed_at_by_its_index() -> None:
+    data = json.loads(state().to_json())
+    data["resources"]["consent.email"]["dependencies"] = ["system.crm", 5]
+    text = json.dumps(data, indent=2)
+    with pytest.raises(StateError) as caught:
+        parse_state(text, "s.json")
+    assert '`resources["consent.email"].dependencies[1]` is 5' in caught.value.message
+    lines = text.splitlines()
+    line = lines.index("        5") + 1
+    span = caught.value.span
+    assert span is not None and (span.line, span.column) == (line, 9)

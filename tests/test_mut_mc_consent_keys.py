@@ -1,0 +1,40 @@
+"""Where the subscriber key is declared decides whether a non-sendable target's key relates
+its rows to consent storage (compiler.emit.marketing_cloud.consent.holds_subscriber_key):
+the Marketing Cloud system's `subscriber_key`, else the data model's; with neither, the key
+is not known to be the subscriber key and only the synchronized CRM copy suppresses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_consent_nonsendable import QUERY, build, run
+
+SYSTEM_KEY = "    channels: [email]\n    subscriber_key: crm:Contact.Id\n"
+MODEL_KEY = "    subscriber_key: crm:Contact.Id\n"
+
+
+def test_the_data_models_subscriber_key_serves_a_system_declaring_none(tmp_path: Path) -> None:
+    findings, out = build(
+        tmp_path, "subscriber_pk", text={"systems.yaml": (SYSTEM_KEY, "    channels: [email]\n")}
+    )
+    assert findings == []
+    assert run((out / QUERY).read_text(), "newsletter", "SubscriberKey") == ["003A", "003D"]
+
+
+def test_the_systems_subscriber_key_alone_is_enough(tmp_path: Path) -> None:
+    findings, out = build(tmp_path, "subscriber_pk", text={"ecosystem.yaml": (MODEL_KEY, "")})
+    assert findings == []
+    assert run((out / QUERY).read_text(), "newsletter", "SubscriberKey") == ["003A", "003D"]
+
+
+def test_with_neither_only_the_synchronized_copy_suppresses(tmp_path: Path) -> None:
+    findings, out = build(
+        tmp_path,
+        "subscriber_pk",
+        text={"systems.yaml": (SYSTEM_KEY, "    channels: [email]\n"),
+              "ecosystem.yaml": (MODEL_KEY, "")},
+    )  # fmt: skip
+    assert [f.code for f in findings] == ["W6802"]
+    sql = (out / QUERY).read_text()
+    assert "[newsletter]" not in sql
+    assert run(sql, "newsletter", "SubscriberKey") == ["003A", "003C", "003D"]
