@@ -86,3 +86,32 @@ def test_an_opt_out_flag_on_the_source_keeps_null_and_zero(tmp_path: Path) -> No
     assert where(out[AUDIENCE]).endswith(
         "  AND (\n    [s].[Email] IS NULL OR NOT [s].[Email] = 1\n  )\n"
     )
+
+
+def test_the_copy_is_of_the_crm_object_the_source_synchronizes(tmp_path: Path) -> None:
+    """The CRM's storage on Contact suppresses through Contact_Salesforce's synchronized
+    field; storage on Lead is not the contact's choice, so no condition on the copy."""
+    master = "deploy/mc/_ParentBU_/query/build_master.query-meta.sql"
+    flag = "[s].[HasOptedOutOfEmail] IS NULL OR NOT [s].[HasOptedOutOfEmail] = 1"
+    root = tmp_path / "eco"
+    shutil.copytree(BASIC, root)
+    comp = compile_eco(root)
+    assert comp.resolved is not None
+    arts, _ = emit(comp.resolved)
+    assert flag in {a.path: a.content.decode() for a in arts}[master]
+    path = root / "ecosystem.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in (
+        ("standard_objects: [Contact, Account]", "standard_objects: [Contact, Account, Lead]"),
+        ("crm: {object: Contact, field: Has", "crm: {object: Lead, field: Has"),
+    ):  # fmt: skip
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    comp = compile_eco(root)
+    assert comp.resolved is not None
+    arts, findings = emit(comp.resolved)
+    assert findings == []
+    sql = {a.path: a.content.decode() for a in arts}[master]
+    assert "HasOptedOutOfEmail" not in sql
+    assert "[c].[Status] IN ('Active')" in sql  # Marketing Cloud's own storage still holds

@@ -38,3 +38,15 @@ def test_with_neither_only_the_synchronized_copy_suppresses(tmp_path: Path) -> N
     sql = (out / QUERY).read_text()
     assert "[newsletter]" not in sql
     assert run(sql, "newsletter", "SubscriberKey") == ["003A", "003C", "003D"]
+
+
+def test_another_field_of_the_synchronized_contact_is_not_the_subscriber_key(
+    tmp_path: Path,
+) -> None:
+    """The boundary beside `ContactKey: Id`: the same synchronized source, its FirstName
+    in the key. Only `Contact_Salesforce.Id` is the copy of the declared crm:Contact.Id."""
+    change = ("      ContactKey: Id\n", "      ContactKey: FirstName\n")
+    findings, out = build(tmp_path, "subscriber_pk", text={"case.yaml": change})
+    assert [f.code for f in findings if f.code != "W3801"] == ["W6802"]
+    assert "nor a single primary key filled with the subscriber key" in findings[0].message
+    assert "[newsletter]" not in (out / QUERY).read_text()
