@@ -115,3 +115,21 @@ def test_the_copy_is_of_the_crm_object_the_source_synchronizes(tmp_path: Path) -
     sql = {a.path: a.content.decode() for a in arts}[master]
     assert "HasOptedOutOfEmail" not in sql
     assert "[c].[Status] IN ('Active')" in sql  # Marketing Cloud's own storage still holds
+
+
+def test_a_flag_on_the_target_is_read_from_the_value_mapped_into_it(tmp_path: Path) -> None:
+    """Storage on the rule's own target (audience.Email) is the value the rule writes there;
+    the same storage seen from another rule (build_master, into master, which maps an Email
+    too) is another object, related by subscriber key — here unreadable from that unit."""
+    out, findings = generate(tmp_path, "{object: audience, field: Email, polarity: opt_out}")
+    assert findings == [
+        (
+            "W6802",
+            "sync rule 'build_master': audience cannot be read from this business unit, so "
+            "email opt-outs are suppressed with the synchronized copy of the system of "
+            "record's field only",
+        )
+    ]
+    assert where(out[AUDIENCE]).endswith(
+        "  AND (\n    [s].[Email] IS NULL OR NOT [s].[Email] = 1\n  )\n"
+    )

@@ -192,3 +192,13 @@ def test_a_mistyped_list_item_is_pointed_at_by_its_index() -> None:
     line = lines.index("        5") + 1
     span = caught.value.span
     assert span is not None and (span.line, span.column) == (line, 9)
+
+
+def test_compact_json_is_located_too() -> None:
+    data = json.loads(state().to_json())
+    data["serial"] = "3"
+    text = json.dumps(data, separators=(",", ":"))
+    with pytest.raises(StateError) as caught:
+        parse_state(text, "s.json")
+    span = caught.value.span
+    assert span is not None and (span.line, span.column) == (1, text.index('"3"') + 1)
