@@ -202,3 +202,12 @@ def test_compact_json_is_located_too() -> None:
         parse_state(text, "s.json")
     span = caught.value.span
     assert span is not None and (span.line, span.column) == (1, text.index('"3"') + 1)
+
+
+def test_a_key_that_is_no_identifier_is_named_as_written() -> None:
+    data = json.loads(state().to_json())
+    data["resources"]["consent.ünï"] = data["resources"].pop("consent.email")
+    del data["resources"]["consent.ünï"]["digest"]
+    with pytest.raises(StateError) as caught:
+        parse_state(json.dumps(data, ensure_ascii=False), "s.json")
+    assert 'key `digest` is missing (in resources["consent.ünï"])' in caught.value.message
