@@ -8,6 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_consent_nonsendable import QUERY, build, run
+from test_unit_consent import unit_eco
+
+from compiler.emit.generate import generate
+from compiler.pipeline import compile_path
+from compiler.source import ParseCache
 
 SYSTEM_KEY = "    channels: [email]\n    subscriber_key: crm:Contact.Id\n"
 MODEL_KEY = "    subscriber_key: crm:Contact.Id\n"
@@ -50,3 +55,39 @@ def test_another_field_of_the_synchronized_contact_is_not_the_subscriber_key(
     assert [f.code for f in findings if f.code != "W3801"] == ["W6802"]
     assert "nor a single primary key filled with the subscriber key" in findings[0].message
     assert "[newsletter]" not in (out / QUERY).read_text()
+
+
+ROW_STORAGE = """\
+            object: _BusinessUnitUnsubscribes
+            field: SubscriberKey
+            polarity: row
+            unit_field: BusinessUnitID"""
+
+
+def test_a_per_unit_storage_with_no_subscriber_key_refuses_the_query(tmp_path: Path) -> None:
+    """Per-unit storage on the synchronized contact (no SubscriberKey, no sendable field, no
+    single primary key): its rows cannot be related to the target's subscribers."""
+    eco = unit_eco(tmp_path, "e6201_silent", "gen")
+    consent = eco / "consent.yaml"
+    text = consent.read_text()
+    assert ROW_STORAGE in text
+    consent.write_text(
+        text.replace(
+            ROW_STORAGE,
+            "            object: Contact_Salesforce\n            field: HasOptedOutOfEmail\n"
+            "            polarity: opt_out\n            unit_field: FirstName",
+        )
+    )
+    comp = compile_path(eco, None, cache=ParseCache(None))
+    assert comp.ok and comp.resolved is not None
+    out = tmp_path / "build"
+    findings = list(generate(comp.resolved, out, targets=("marketing_cloud",)).findings)
+    assert [(f.code, f.message) for f in findings] == [
+        (
+            "E6801",
+            "sync rule 'contacts_to_newsletter' respects email consent, which is per business "
+            "unit for its target's unit, but Contact_Salesforce cannot be related to the "
+            "target's subscribers; its query is not generated",
+        )
+    ]
+    assert not list(out.rglob("contacts_to_newsletter.query-meta.sql"))
