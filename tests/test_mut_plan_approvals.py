@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from compiler.plan.approvals import Approval, approvals_path, missing, read_approvals
-from compiler.plan.definition import Requirement
+from compiler.plan.approvals import (
+    Approval,
+    approvals_path,
+    draft_approval,
+    missing,
+    read_approvals,
+    record_approval,
+)
+from compiler.plan.definition import Plan, Requirement, SourceRef, StateRef, Summary
 from compiler.plan.errors import ApprovalError
 
 
@@ -85,3 +92,40 @@ def test_unsigned_approvals_count_only_where_the_policy_accepts_them() -> None:
     assert missing(requirement(), unsigned) == 2
     assert missing(requirement("optional"), unsigned) == 0
     assert missing(requirement("optional"), [approval("zed"), approval("ann")]) == 1
+
+
+def plan_with(approvers: dict[str, list[str]]) -> Plan:
+    return Plan(
+        engage_version="0",
+        ecosystem="eco",
+        environment="dev",
+        source=SourceRef(path="ecosystem", digest="d"),
+        state=StateRef(location=".engage/state/dev.json", lineage=None, serial=0),
+        summary=Summary(),
+        changes=[],
+        approvers=approvers,
+        digest="sha256:p",
+    )
+
+
+def test_a_non_member_is_told_every_group_and_its_members() -> None:
+    with pytest.raises(ApprovalError) as caught:
+        draft_approval(plan_with({"admins": ["ann", "bob"], "legal": []}), "zed", "")
+    assert caught.value.message == (
+        "'zed' is not a member of any governance group (admins: ann, bob; legal: nobody)"
+    )
+    with pytest.raises(ApprovalError) as caught:
+        draft_approval(plan_with({}), "zed", "")
+    assert caught.value.message == ("'zed' is not a member of any governance group (none declared)")
+
+
+def test_an_approval_lock_that_cannot_be_taken_says_why(tmp_path: Path) -> None:
+    plan = plan_with({"admins": ["ann"]})
+    path = tmp_path / "p.plan.json"
+    Path(f"{approvals_path(path)}.lock").mkdir()
+    approval = draft_approval(plan, "ann", "", at="2026-12-01T00:00:00Z")
+    with pytest.raises(ApprovalError) as caught:
+        record_approval(plan, path, approval)
+    assert caught.value.message == (
+        f"cannot lock {approvals_path(path)}.lock to record the approval: Is a directory"
+    )
