@@ -91,3 +91,53 @@ def test_a_per_unit_storage_with_no_subscriber_key_refuses_the_query(tmp_path: P
         )
     ]
     assert not list(out.rglob("contacts_to_newsletter.query-meta.sql"))
+
+
+VIEWS = Path(__file__).resolve().parent / "fixtures" / "marketing_cloud" / "views"
+BOUNCES = "marketing_cloud/deploy/mc/child/query/collect_hard_bounces.query-meta.sql"
+CONSENT = """\
+consent:
+  channels:
+    email:
+      system_of_record: mc
+      storage:
+        mc: {object: _Subscribers, field: Status, polarity: status, opted_in_values: [Active]}
+"""
+
+
+def _bounces(tmp_path: Path, key_from: str) -> tuple[list[tuple[str, str]], Path]:
+    """The data-view fixture's hard bounces (a non-sendable target keyed by subscriber),
+    now respecting email consent kept in All Subscribers."""
+    root = tmp_path / "eco"
+    root.mkdir()
+    text = (VIEWS / "ecosystem.yaml").read_text(encoding="utf-8")
+    for old, new in (
+        ("channels: []  # no sends: the views are read, consent is not at stake here",
+         "channels: [email]"),
+        ("    mode: overwrite\n", "    mode: overwrite\n    respect_consent: [email]\n"),
+        ("      Subscriber Key: SubscriberKey\n", f"      Subscriber Key: {key_from}\n"),
+    ):  # fmt: skip
+        assert old in text, old
+        text = text.replace(old, new)
+    (root / "ecosystem.yaml").write_text(text + CONSENT, encoding="utf-8")
+    comp = compile_path(root, None, cache=ParseCache(None))
+    assert comp.ok and comp.resolved is not None, [f.message for f in comp.findings]
+    out = tmp_path / "build"
+    found = generate(comp.resolved, out, targets=("marketing_cloud",)).findings
+    return [(f.code, f.message) for f in found if f.code != "W3801"], out
+
+
+def test_a_data_views_subscriber_key_relates_a_non_sendable_target(tmp_path: Path) -> None:
+    findings, out = _bounces(tmp_path, "SubscriberKey")
+    assert findings == []
+    assert (
+        "AND EXISTS(\n      SELECT\n        1\n      FROM ENT.[_Subscribers] AS [c]\n      WHERE\n"
+        "        [c].[SubscriberKey] = [s].[SubscriberKey] AND [c].[Status] IN ('Active')\n"
+    ) in (out / BOUNCES).read_text()
+
+
+def test_another_column_of_the_data_view_relates_nothing(tmp_path: Path) -> None:
+    findings, out = _bounces(tmp_path, "Domain")
+    assert [code for code, _ in findings] == ["E6801"]
+    assert "nor a single primary key filled with the subscriber key" in findings[0][1]
+    assert not (out / BOUNCES).exists()
