@@ -112,3 +112,11 @@ def test_every_address_of_a_compiled_ecosystem_is_desired() -> None:
     assert desired["data_extension.summary"].dependencies == ()
     assert desired["integration.mcc"].business_units == ("brand", "corp")
     assert not any(r.sensitive for r in desired.values())
+
+
+def test_a_dump_names_attributes_as_the_yaml_does() -> None:
+    comp = compile_eco(BASIC)
+    assert comp.resolved is not None
+    data = dump(comp.resolved.ecosystem.integrations["nightly"])
+    assert (data["from"], data["to"]) == ("mc", "mc")  # the aliases, not from_
+    assert "from_" not in data
