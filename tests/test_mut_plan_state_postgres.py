@@ -6,6 +6,9 @@ parts that talk to a server are tested against a real one in test_state_postgres
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,8 @@ from compiler.plan.state_postgres import (
     scrub,
     state_name,
 )
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -117,3 +122,33 @@ def test_the_restore_hint_names_the_state_row() -> None:
 def test_no_backup_is_written_for_no_state_without_connecting() -> None:
     # port 1 on loopback: a connection would fail, so returning early is observable
     PostgresBackend("postgresql://127.0.0.1:1/db", "dev").backup(None)
+
+
+def test_engage_runs_without_psycopg_until_a_postgres_state_is_used(tmp_path: Path) -> None:
+    """psycopg is the `postgres` extra: importing the backends and using a local state must
+    work without it, and a PostgreSQL URL then says what to install (no traceback)."""
+    script = (
+        "import sys\n"
+        "sys.modules['psycopg'] = None  # as if not installed: importing it raises\n"
+        "from compiler.plan.backends import open_backend\n"
+        "from compiler.plan.errors import StateError\n"
+        f"assert open_backend({str(tmp_path / 'dev.json')!r}, 'dev').read() is None\n"
+        "try:\n"
+        "    open_backend('postgresql://u:pw@127.0.0.1:1/db', 'dev').read()\n"
+        "except StateError as err:\n"
+        "    print(err.message)\n"
+        "    print(err.hint)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "the state postgresql://u@127.0.0.1:1/db#dev is in PostgreSQL, which needs psycopg",
+        "Install it: pip install 'engage[postgres]' (or 'psycopg[binary]>=3.1').",
+    ]
