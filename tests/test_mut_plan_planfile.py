@@ -138,5 +138,7 @@ def test_a_plan_that_cannot_be_saved(tmp_path: Path) -> None:
     (tmp_path / "p.plan.json").mkdir()
     with pytest.raises(PlanError) as caught:
         save_plan(plan(), tmp_path / "p.plan.json")
-    assert caught.value.message.startswith(f"cannot save the plan to {tmp_path / 'p.plan.json'}: ")
+    assert caught.value.message == (
+        f"cannot save the plan to {tmp_path / 'p.plan.json'}: Is a directory"
+    )
     assert caught.value.hint.startswith("Pass an --out file in a folder this user can write")
