@@ -5,13 +5,14 @@ none yet — a session between taking the advisory lock and writing who it is.""
 from __future__ import annotations
 
 import json
+import threading
 
 import psycopg
 import pytest
 from test_state_postgres import db, pg_server  # noqa: F401  (fixtures)
 
 from compiler.plan.errors import LockError
-from compiler.plan.state_postgres import PostgresBackend, _lock_key
+from compiler.plan.state_postgres import _SCHEMA_KEY, PostgresBackend, _lock_key
 
 
 def _refusal(backend: PostgresBackend) -> str:
@@ -50,3 +51,25 @@ def test_a_holder_is_named_from_its_row(db: str) -> None:  # noqa: F811
         )
     with backend.lock("engage apply again", 0.2):  # released with its row
         pass
+
+
+def test_creating_the_tables_waits_for_another_session_creating_them(db: str) -> None:  # noqa: F811
+    """Two first connections at once would race their CREATE TABLEs: the schema is made
+    under one advisory lock, so a session holding it makes the other wait."""
+    done = threading.Event()
+    with psycopg.connect(db, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_KEY,))
+
+        def read() -> None:
+            PostgresBackend(db, "dev").read()
+            done.set()
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        assert not done.wait(1.0)  # blocked on the schema lock
+        other.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_KEY,))
+        reader.join(60)
+    assert done.is_set()
+    with psycopg.connect(db, autocommit=True) as conn:
+        row = conn.execute("SELECT to_regclass('engage_state_lock') IS NOT NULL").fetchone()
+    assert row == (True,)
