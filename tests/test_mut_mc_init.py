@@ -4,13 +4,17 @@ even in SQL engage would not generate; the query engage builds is judged by its 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
 
 from conftest import compile_eco
 
-from compiler.emit.marketing_cloud import emit
+from compiler.emit.marketing_cloud import _problem, build_queries, emit
+from compiler.emit.marketing_cloud import queries as q
+from compiler.emit.marketing_cloud.names import data_extensions
+from compiler.resolved import ResolvedEcosystem
 
 BASIC = Path(__file__).resolve().parent / "fixtures" / "marketing_cloud" / "basic"
 KEPT = "WITH x AS (SELECT Key, Email FROM master) SELECT Key AS Subscriber_Key, Email FROM x"
@@ -44,3 +48,40 @@ def test_a_query_kept_as_retrieved_is_written_back_unjudged(tmp_path: Path) -> N
         "r__folder_Path": "Query",
     }
     assert "deploy/mc/child/query/brand_audience.query-meta.sql" not in files
+
+
+def _built(tmp_path: Path) -> tuple[ResolvedEcosystem, q.Query]:
+    comp = compile_eco(BASIC)
+    assert comp.resolved is not None
+    infos, _ = data_extensions(comp.resolved)
+    queries, findings = build_queries(comp.resolved, infos)
+    assert findings == []
+    [query] = [x for x in queries if x.rule == "brand_audience"]
+    return comp.resolved, query
+
+
+def test_a_generated_query_outside_the_subset_is_an_internal_error(tmp_path: Path) -> None:
+    """The check every generated query passes before it is written: SQL outside what
+    Marketing Cloud runs is reported as an engage bug (E9810), never written."""
+    resolved, query = _built(tmp_path)
+    assert _problem(resolved, query, {}) is None
+    broken = dataclasses.replace(query, sql="WITH x AS (SELECT 1 AS a) SELECT a FROM x")
+    found = _problem(resolved, broken, {})
+    assert found is not None
+    assert (found.code, found.address, found.span) == ("E9810", "sync_rule.brand_audience", None)
+    assert found.message == (
+        "query of sync rule 'brand_audience' is not valid Marketing Cloud SQL: common table "
+        "expressions (WITH) are not supported"
+    )
+
+
+def test_a_query_key_taken_in_its_unit_is_refused_naming_the_other(tmp_path: Path) -> None:
+    resolved, query = _built(tmp_path)
+    found = _problem(resolved, query, {(query.target.folder, query.key.lower()): "other"})
+    assert found is not None and found.code == "E7801"
+    assert found.message == (
+        f"sync rule 'brand_audience': its query key {query.key!r} is also the key of the "
+        "query of 'other' in business unit 'child'"
+    )
+    elsewhere = {("deploy/mc/_ParentBU_", query.key.lower()): "other"}
+    assert _problem(resolved, query, elsewhere) is None
