@@ -1,6 +1,7 @@
-"""The PostgreSQL state lock in this process, against the real server test_state_postgres
-starts (its fixtures): the refusal names the holder from its row, or says it has written
-none yet — a session between taking the advisory lock and writing who it is."""
+"""The PostgreSQL state lock and journal in this process, against the real server
+test_state_postgres starts (its fixtures): the refusal names the holder from its row, or
+says it has written none yet (a session between taking the advisory lock and writing who
+it is); the schema is made under a lock; a new journal replaces a crashed apply's rows."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import psycopg
 import pytest
 from test_state_postgres import db, pg_server  # noqa: F401  (fixtures)
 
+from compiler.plan.canonical import digest
 from compiler.plan.errors import LockError
+from compiler.plan.journal import JournalHeader, JournalRecord
+from compiler.plan.state import ApplyMarker, State, StateEntry
 from compiler.plan.state_postgres import _SCHEMA_KEY, PostgresBackend, _lock_key
 
 
@@ -73,3 +77,34 @@ def test_creating_the_tables_waits_for_another_session_creating_them(db: str) ->
     with psycopg.connect(db, autocommit=True) as conn:
         row = conn.execute("SELECT to_regclass('engage_state_lock') IS NOT NULL").fetchone()
     assert row == (True,)
+
+
+def test_a_new_journal_replaces_the_rows_of_a_crashed_apply(db: str) -> None:  # noqa: F811
+    """An apply that crashed left journal rows; the next apply's journal starts by deleting
+    them, so reading replays the new apply's records, never the old ones."""
+    attrs = {"max_propagation": "1h"}
+    entry = StateEntry(kind="consent", attributes=attrs, digest=digest(attrs))
+    marker = ApplyMarker(plan_digest="sha256:new", serial_from=3)
+    backend = PostgresBackend(db, "dev")
+    backend.write(
+        State(lineage="lin", serial=3, ecosystem="eco", apply=marker,
+              resources={"consent.email": entry})
+    )  # fmt: skip
+
+    def record(value: str) -> JournalRecord:
+        new = {"max_propagation": value}
+        return JournalRecord(
+            address="consent.email",
+            action="update",
+            entry={"kind": "consent", "attributes": new, "digest": digest(new),
+                   "dependencies": [], "business_units": [], "sensitive": False},
+        )  # fmt: skip
+
+    with backend.journal(JournalHeader(lineage="lin", serial=3, plan_digest="sha256:old")) as j:
+        j.append(record("2h"))  # the crashed apply's
+    with backend.journal(JournalHeader(lineage="lin", serial=3, plan_digest="sha256:new")) as j:
+        j.append(record("3h"))
+    read = backend.read()
+    assert read is not None
+    assert read.resources["consent.email"].attributes == {"max_propagation": "3h"}
+    assert read.apply is not None and read.apply.recorded == ["consent.email"]
