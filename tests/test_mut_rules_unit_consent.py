@@ -1,0 +1,18 @@
+"""compiler/rules/unit_consent.py: the paths its mutation run found unpinned
+(benchmarks/README.md "Mutation scores of `compiler/rules/`, continued (mutR)"): E6203
+for a field storage (not `row`) returns only through its own field; another field of the
+same data extension reaching the system of record's per-unit object is no return (only a
+`row` storage, whose rows are the choice, returns through any field, e6203_row_silent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_unit_consent import at, check_cases
+
+
+def test_a_field_storage_returns_only_through_its_own_field(tmp_path: Path) -> None:
+    found = check_cases(tmp_path / "fires", "e6203_key_only_fires")
+    assert at(found, "E6203") == [(("consent.yaml", 25, 23), (("consent.yaml", 16, 13),))]
+    assert [f.code for f in found if f.code != "E6203"] == []
+    assert check_cases(tmp_path / "silent", "e6203_silent") == []
