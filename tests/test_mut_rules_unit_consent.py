@@ -2,7 +2,8 @@
 (benchmarks/README.md "Mutation scores of `compiler/rules/`, continued (mutR)"): E6203
 for a field storage (not `row`) returns only through its own field; another field of the
 same data extension reaching the system of record's per-unit object is no return (only a
-`row` storage, whose rows are the choice, returns through any field, e6203_row_silent)."""
+`row` storage, whose rows are the choice, returns through any field, e6203_row_silent);
+E6201's message for a sender, the system of record and a storage without a unit field."""
 
 from __future__ import annotations
 
@@ -16,3 +17,29 @@ def test_a_field_storage_returns_only_through_its_own_field(tmp_path: Path) -> N
     assert at(found, "E6203") == [(("consent.yaml", 25, 23), (("consent.yaml", 16, 13),))]
     assert [f.code for f in found if f.code != "E6203"] == []
     assert check_cases(tmp_path / "silent", "e6203_silent") == []
+
+
+E6201_TAIL = (
+    ": an unsubscribe from one brand either unsubscribes the person from every brand or is lost"
+)
+
+
+def test_e6201_says_whether_the_system_sends_or_is_the_system_of_record(
+    tmp_path: Path,
+) -> None:
+    def messages(case: str) -> list[str]:
+        found = check_cases(tmp_path / case, case)
+        return [f.message.removesuffix(E6201_TAIL) for f in found if f.code == "E6201"]
+
+    assert messages("e6201_fires") == [
+        "email consent is per business unit, but 'mc' sends and keeps no per-unit choice "
+        "(no per_unit.storage entry)"
+    ]
+    assert messages("e6201_sor_fires") == [
+        "email consent is per business unit, but 'crm' is the system of record and keeps no "
+        "per-unit choice (no per_unit.storage entry)"
+    ]
+    assert messages("e6201_nounit_fires") == [
+        "email consent is per business unit, but 'mc' keeps it in "
+        "_BusinessUnitUnsubscribes.SubscriberKey with no unit_field"
+    ]
