@@ -3,7 +3,8 @@
 for a field storage (not `row`) returns only through its own field; another field of the
 same data extension reaching the system of record's per-unit object is no return (only a
 `row` storage, whose rows are the choice, returns through any field, e6203_row_silent);
-E6201's message for a sender, the system of record and a storage without a unit field."""
+E6201's message for a sender, the system of record and a storage without a unit field;
+E6202 once for one mapping that both per-unit storages reach."""
 
 from __future__ import annotations
 
@@ -43,3 +44,14 @@ def test_e6201_says_whether_the_system_sends_or_is_the_system_of_record(
         "email consent is per business unit, but 'mc' keeps it in "
         "_BusinessUnitUnsubscribes.SubscriberKey with no unit_field"
     ]
+
+
+def test_one_mapping_into_the_company_wide_field_is_one_finding(tmp_path: Path) -> None:
+    """Both per-unit storages reach the company-wide opt-out through one CRM mapping: one
+    E6202, at that mapping, for the storage nearest it (not again for the data extension
+    whose choices flow through it)."""
+    found = check_cases(tmp_path, "e6202_chain_fires")
+    assert at(found, "E6202") == [
+        (("case.yaml", 60, 27), (("consent.yaml", 17, 13), ("consent.yaml", 11, 14)))
+    ]
+    assert [f.code for f in found if f.code != "E6202"] == []
