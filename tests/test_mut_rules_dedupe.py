@@ -1,6 +1,8 @@
 """compiler/rules/dedupe.py: E5001's exemption by a record checkbox the writer sets to
-true, beside the near miss that sets it false, and a Block on updates (not inserts),
-which its mutation run found unpinned (benchmarks/README.md "Mutation scores")."""
+true, beside the near miss that sets it false, by a custom permission the user holds,
+beside a user holding another, a Block on updates (not inserts), and E5004's message for
+one data extension and for a group, which its mutation runs found unpinned
+(benchmarks/README.md "Mutation scores")."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ CASES = [
     ("e5001_checkbox_silent", []),
     ("e5001_checkbox_false_fires", [("case.yaml", 38, 25, (("case.yaml", 22, 13),))]),
     ("e5001_on_update_fires", [("case.yaml", 37, 25, (("case.yaml", 21, 13),))]),
+    # the user holds the custom permission the rule exempts; near miss: another one
+    ("e5001_permission_silent", []),
+    ("e5001_permission_fires", [("case.yaml", 46, 25, (("case.yaml", 31, 13),))]),
 ]
 
 
@@ -31,3 +36,75 @@ def test_a_blocked_update_is_named_as_such(tmp_path: Path) -> None:
         "duplicate rule 'contact_dupes' blocks updates of crm.Contact by integration user "
         "'shop_crm_user', which sync rule 'shop_contacts' performs"
     )
+
+
+def test_e5004_names_one_data_extension_or_the_group_it_reports_once(tmp_path: Path) -> None:
+    """A sendable data extension filled from a wrong field alone is named in the singular;
+    several filled from one source are one finding naming them all (the root cause once)."""
+    one = [f.message for f in check_case(tmp_path / "one", "e5004_fires") if f.code == "E5004"]
+    assert one == [
+        "sendable data extension 'shop_news' relates 'SubscriberKey' to the subscriber key, "
+        "but fills it from shop:Customer.Id, not from crm:Contact.Email",
+        "sendable data extension 'newsletter' relates 'SubscriberKey' to the subscriber key, "
+        "but fills it from mc:Contact_Salesforce.Id, not from crm:Contact.Email",
+        "system 'mc' uses crm:Contact.Email as the subscriber key, the data model crm:Contact.Id",
+    ]
+    group = check_case(tmp_path / "group", "e5004_grouped_fires")
+    assert [f.message for f in group if f.code == "E5004"] == [
+        "sendable data extensions 'shop_news[clearance]', 'shop_news[retail]', 'shop_vip' "
+        "relate their subscriber field to the subscriber key, but fill it from "
+        "shop:Customer.Id, not from crm:Contact.Id"
+    ]
+
+
+# The Account Engagement connector's default lead creation is reported unless one of its
+# own sync rules already reports the insert; a rule of the connector that only updates
+# leads leaves the default to report.
+LEAD_CASES = [
+    ("e5001_leads_rule_fires", [("case.yaml", 40, 25, (("case.yaml", 24, 13),))]),
+    ("e5001_leads_update_fires", [("case.yaml", 39, 25, (("case.yaml", 18, 22),))]),
+]
+
+
+@pytest.mark.parametrize(("case", "expected"), LEAD_CASES, ids=[c[0] for c in LEAD_CASES])
+def test_a_connector_inserting_leads_through_its_own_rule_is_reported_once(
+    tmp_path: Path, case: str, expected: list[object]
+) -> None:
+    found = check_case(tmp_path, case)
+    assert positions(found, "E5001") == expected
+    assert [f.code for f in found if f.code != "E5001"] == []
+
+
+# W5002: a matching field mastered elsewhere is silent once a sync brings it in; a field
+# on the data flow only as a source (synchronized out of the CRM) still fires.
+MATCH_CASES = [
+    ("w5002_synced_silent", []),
+    ("w5002_outbound_fires", [("case.yaml", 12, 21, (("case.yaml", 7, 22),))]),
+]
+
+
+@pytest.mark.parametrize(("case", "expected"), MATCH_CASES, ids=[c[0] for c in MATCH_CASES])
+def test_a_matching_field_is_received_only_through_an_inbound_flow(
+    tmp_path: Path, case: str, expected: list[object]
+) -> None:
+    found = check_case(tmp_path, case)
+    assert positions(found, "W5002") == expected
+    assert [f.code for f in found if f.code != "W5002"] == []
+
+
+# W5003 and business units: two upserts scoped to different units never carry the same
+# records; an unscoped upsert carries every unit's, whichever of the two comes first.
+UNIT_CASES = [
+    ("w5003_units_silent", []),
+    ("w5003_unit_fires", [("case.yaml", 24, 36, (("case.yaml", 31, 33),))]),
+    ("w5003_first_unit_fires", [("case.yaml", 23, 36, (("case.yaml", 31, 33),))]),
+]
+
+
+@pytest.mark.parametrize(("case", "expected"), UNIT_CASES, ids=[c[0] for c in UNIT_CASES])
+def test_upserts_on_different_keys_and_their_business_units(
+    tmp_path: Path, case: str, expected: list[object]
+) -> None:
+    found = check_case(tmp_path, case)
+    assert positions(found, "W5003") == expected
+    assert [f.code for f in found if f.code != "W5003"] == []

@@ -1,0 +1,40 @@
+"""compiler/rules/unit_leads.py: E8201's alternatives beside tests/test_unit_leads.py's
+(benchmarks/README.md "Mutation scores of `compiler/rules/`, continued (mutR)"): a rule of
+the unit writing leads (not only reading them), and a connector told to create leads,
+reported at that setting rather than at the connector; each message names what it does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_unit_consent import at, check_cases
+from test_unit_leads import CASES, DECISION
+
+FIRES = [
+    (
+        "e8201_writes_fires",
+        ("case.yaml", 30, 13),
+        "sync_rule.ae_leads writes Lead records for business unit 'retail', which uses no leads",
+    ),
+    (
+        "e8201_rule_fires",
+        ("case.yaml", 28, 13),
+        "sync_rule.ae_leads reads Lead records for business unit 'retail', which uses no leads",
+    ),
+    (
+        "e8201_ae_explicit_fires",
+        ("case.yaml", 21, 22),
+        "integration.ae_connector creates leads (the connector's default) for business unit "
+        "'retail', which uses no leads",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "where", "message"), FIRES, ids=[c[0] for c in FIRES])
+def test_what_makes_leads_for_a_unit_that_uses_none(
+    tmp_path: Path, case: str, where: tuple[str, int, int], message: str
+) -> None:
+    found = check_cases(tmp_path, case, root=CASES)
+    assert at(found, "E8201") == [(where, (DECISION,))]
+    assert [f.message for f in found] == [message]
