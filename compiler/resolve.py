@@ -23,7 +23,7 @@ from compiler.model.data_model import ObjectDef
 from compiler.model.dedupe import DuplicateRule
 from compiler.model.sync import FieldMapping, SyncRule
 from compiler.model.unit_consent import UnitConsent
-from compiler.resolved import FieldSpec, ObjectSpec, ResolvedEcosystem
+from compiler.resolved import FieldSpec, ObjectSpec, ResolvedEcosystem, SystemObjects
 from compiler.spans import Path, SpanIndex
 from compiler.suggest import did_you_mean
 from compiler.trust.keys import key_findings
@@ -91,6 +91,23 @@ def _catalog_fields(system_type: str, name: str, odef: ObjectDef) -> Mapping[str
     return fields
 
 
+# Each system type's catalog objects (name → shared fields), in catalog order, built once.
+_CATALOGS: dict[str, Mapping[str, Mapping[str, FieldSpec]]] = {}
+
+
+def _catalog(system_type: str) -> Mapping[str, Mapping[str, FieldSpec]]:
+    catalog = _CATALOGS.get(system_type)
+    if catalog is None:
+        catalog = MappingProxyType(
+            {
+                oname: _catalog_fields(system_type, oname, odef)
+                for oname, odef in standard_objects(system_type).items()
+            }
+        )
+        _CATALOGS[system_type] = catalog
+    return catalog
+
+
 def _split(key: str) -> tuple[str, str]:
     system, _, name = key.partition(".")
     return system, name
@@ -104,7 +121,7 @@ class _Resolver:
         self.index = index
         self.broken = broken
         self.findings: list[Finding] = []
-        self.objects: dict[str, dict[str, ObjectSpec]] = {}
+        self.objects: dict[str, SystemObjects] = {}
 
     # ----------------------------------------------------------------- helpers
     def _missing(
@@ -155,9 +172,9 @@ class _Resolver:
         if system not in self.eco.systems:
             self._missing("system", system, self.eco.systems, path, section="systems")
             return None
-        found = self.objects.get(system, {}).get(name)
+        known: Mapping[str, ObjectSpec] = self.objects.get(system) or {}
+        found = known.get(name)
         if found is None:
-            known = self.objects.get(system, {})
             if self._declared_but_broken(key, name):
                 return None
             self.findings.append(
@@ -197,15 +214,11 @@ class _Resolver:
     # ------------------------------------------------------------- catalogs
     def build_objects(self) -> None:
         for name, system in self.eco.systems.items():
-            catalog: dict[str, ObjectSpec] = {}
-            std = standard_objects(system.type)
+            catalog = _catalog(system.type)
             wanted = getattr(system, "standard_objects", None)
-            for oname, odef in std.items():
-                if wanted is not None and oname not in wanted:
-                    continue
-                fields = _catalog_fields(system.type, oname, odef)
-                catalog[oname] = ObjectSpec(name, oname, "standard", fields, (), "")
-            self.objects[name] = catalog
+            if wanted is not None:
+                catalog = {o: f for o, f in catalog.items() if o in wanted}
+            self.objects[name] = SystemObjects(name, catalog)
         for key, odef in self.eco.objects.items():
             sname, oname = _split(key)
             path = ("objects", key)

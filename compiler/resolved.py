@@ -8,7 +8,7 @@ import it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,6 +92,60 @@ class ObjectSpec:
 
     def field_address(self, name: str) -> str:
         return f"{self.system}:{self.name}.{name}"
+
+
+class SystemObjects(Mapping[str, ObjectSpec]):
+    """One system's objects: its catalog's standard objects, each built when it is read,
+    then the objects declared for it (custom objects, data extensions, synchronized ones).
+
+    A dict of 16-27 `ObjectSpec`s per Salesforce system was 1.5 KiB of every system
+    (issue 11: 30.5 MiB for 20,000 systems); the catalog part is now one read-only
+    mapping per system type, shared. Order and contents are those of the dict it
+    replaces: the catalog's objects in catalog order (a declared object of the same name
+    takes its place), then the other declared objects in the order they were added.
+    """
+
+    __slots__ = ("_extra", "_own", "_standard", "_system")
+
+    def __init__(self, system: str, standard: Mapping[str, Mapping[str, FieldSpec]]) -> None:
+        self._system = system
+        self._standard = standard  # catalog object name → its fields (shared, read-only)
+        self._own: dict[str, ObjectSpec] = {}
+        self._extra = 0  # own objects that are not catalog objects
+
+    def __getitem__(self, name: str) -> ObjectSpec:
+        spec = self._own.get(name)
+        if spec is not None:
+            return spec
+        return ObjectSpec(self._system, name, "standard", self._standard[name], (), "")
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._own or name in self._standard
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._standard
+        standard = self._standard
+        for name in self._own:
+            if name not in standard:
+                yield name
+
+    def __len__(self) -> int:
+        return len(self._standard) + self._extra
+
+    def __setitem__(self, name: str, spec: ObjectSpec) -> None:
+        if name not in self._own and name not in self._standard:
+            self._extra += 1
+        self._own[name] = spec
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SystemObjects({self._system!r}, {dict(self.items())!r})"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -163,6 +164,7 @@ _CONSTANTS: dict[str, Any] = {
     "FALSE": False,
 }
 _TAG = "tag:yaml.org,2002:"
+_intern = sys.intern
 
 
 def _parse_int(text: str) -> int:
@@ -286,7 +288,10 @@ class _Builder:
                 self.nodes += 1
                 if self.nodes > max_nodes:
                     self._budget(0, line, col)
-                text = event.value
+                # One string object per distinct text: keys and names repeat in every
+                # resource (type, fields, business_unit...), and each event's value is a
+                # fresh object (issue 11: memory per resource).
+                text = _intern(event.value)
                 ctag = event.ctag  # the tag as the parser gave it (`tag` is a property over it)
                 tag = None if ctag is None else str(ctag)
                 if tag and tag != "!":
