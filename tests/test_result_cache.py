@@ -367,3 +367,31 @@ def test_concurrent_runs_share_one_cache_safely(in_tmp: Path) -> None:
     assert (served.returncode, served.stdout) == (expected.returncode, expected.stdout)
     assert len(entries(in_tmp / "c")) == 1
     assert not list((in_tmp / "c").rglob(".tmp-*"))
+
+
+def test_json_output_imports_only_its_own_renderer(in_tmp: Path) -> None:
+    """`check --format json` renders through compiler.render.findings_json alone: neither
+    the other formats' modules nor rich (the text console) are imported."""
+    write_blocks(in_tmp / "eco", 100)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ENGAGE_NO_CACHE": "1"}
+    run = _cli(
+        in_tmp,
+        "-X",
+        "importtime",
+        "-m",
+        "compiler.cli",
+        "check",
+        "eco",
+        "--format",
+        "json",
+        env=env,
+    )
+    assert run.returncode == 1 and json.loads(run.stdout)["findings"]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()}
+    assert "compiler.render.findings_json" in imported
+    others = {
+        "compiler.render.sarif",
+        "compiler.render.findings_markdown",
+        "compiler.render.github",
+    }
+    assert not (others | {"compiler.render.findings_text", "rich"}) & imported
