@@ -166,11 +166,26 @@ def _find(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str |
 
 def document_secret_findings(documents: Iterable[Document]) -> list[Finding]:
     """E8020 for every document as written, overlays included: each file is judged once,
-    whatever the number of environments compiled from it."""
-    return [f for doc in documents for f in secret_findings(doc.value, SpanIndex(doc.spans))]
+    whatever the number of environments compiled from it. A document read from the parse
+    cache carries the verdicts of its content (`Document.secrets`): only they are turned
+    into findings, and a document without any costs nothing."""
+    found: list[Finding] = []
+    for doc in documents:
+        judged = doc.secrets
+        if judged is None:
+            found += secret_findings(doc.value, SpanIndex(doc.spans))
+        elif judged:
+            found += _findings(judged, SpanIndex(doc.spans))
+    return found
 
 
 def secret_findings(value: Any, index: SpanIndex) -> list[Finding]:
+    return _findings(find_secrets(value), index)
+
+
+def _findings(
+    judged: Iterable[tuple[tuple[str | int, ...], str]], index: SpanIndex
+) -> list[Finding]:
     return [
         make(
             E_SECRET,
@@ -178,5 +193,5 @@ def secret_findings(value: Any, index: SpanIndex) -> list[Finding]:
             "secrets never belong in the ecosystem's YAML",
             index.at(path),
         )
-        for path, what in find_secrets(value)
+        for path, what in judged
     ]

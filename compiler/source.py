@@ -22,6 +22,8 @@ from compiler import __version__, excerpts, progress
 from compiler.diagnostics import Finding, Related, Span, code, make
 from compiler.gcpause import gc_paused
 from compiler.model import RESOURCE_SECTIONS
+from compiler.resultcache import code_fingerprint
+from compiler.secrets import find_secrets
 from compiler.yamlparse import (
     Limits,
     ParsedDocument,
@@ -132,6 +134,9 @@ class Document:
     index: int
     value: Any
     spans: SpanNode
+    # the secret-looking strings of the document (compiler.secrets.find_secrets), judged
+    # when the file was parsed and kept with it in the parse cache; None: not judged
+    secrets: tuple[tuple[tuple[str | int, ...], str], ...] | None = None
 
     def span(self) -> Span:
         s = self.spans
@@ -186,7 +191,9 @@ class ParseCache:
             if owner == file:
                 return docs
             return [
-                ParsedDocument(d.value, SpanNode.from_list(file, d.spans.to_list()), d.nodes)
+                ParsedDocument(
+                    d.value, SpanNode.from_list(file, d.spans.to_list()), d.nodes, d.secrets
+                )
                 for d in docs
             ]
         path = self._file(digest)
@@ -196,7 +203,7 @@ class ParseCache:
             raw = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(raw, dict) or raw.get("key") != digest:
                 return None  # not an entry this engage wrote for this content
-            docs = [ParsedDocument(d[0], SpanNode.from_list(file, d[1])) for d in raw["docs"]]
+            docs = [_from_entry(file, d) for d in raw["docs"]]
         except (OSError, ValueError, TypeError, IndexError, KeyError, AttributeError):
             return None  # a damaged cache entry is simply a miss
         self.memory[digest] = (file, docs)
@@ -207,7 +214,15 @@ class ParseCache:
         path = self._file(digest)
         if path is None:
             return
-        entry = [(d.value, d.spans.to_list()) for d in docs]
+        entry = [
+            (
+                d.value,
+                d.spans.to_list(),
+                d.nodes,
+                None if d.secrets is None else [[list(p), w] for p, w in d.secrets],
+            )
+            for d in docs
+        ]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
@@ -221,9 +236,19 @@ class ParseCache:
             pass  # caching is an optimisation; a read-only home must not fail the run
 
 
+def _from_entry(file: str, raw: list[Any]) -> ParsedDocument:
+    """A document of a cache entry: [value, spans, values counted, secrets]."""
+    value, spans, nodes, secrets = raw
+    if not isinstance(nodes, int) or isinstance(nodes, bool):
+        raise ValueError("a damaged count")
+    judged = None if secrets is None else tuple((tuple(p), str(w)) for p, w in secrets)
+    return ParsedDocument(value, SpanNode.from_list(file, spans), nodes, judged)
+
+
 def _cache_key(data: bytes, limits: Limits) -> str:
     h = hashlib.sha256()
-    h.update(f"engage-{__version__}-{limits}".encode())
+    # engage's code, not only its version: an entry holds the secrets scan's verdicts too
+    h.update(f"engage-{__version__}-{code_fingerprint()}-{limits}".encode())
     h.update(data)
     return h.hexdigest()
 
@@ -284,7 +309,7 @@ class Loader:
         for index, doc in enumerate(parsed):
             if self.over or not self._within_limits(file, doc):
                 return
-            self.documents.append(Document(file, index, doc.value, doc.spans))
+            self.documents.append(Document(file, index, doc.value, doc.spans, doc.secrets))
             self._follow_includes(real, doc)
 
     def _within_limits(self, file: str, doc: ParsedDocument) -> bool:
@@ -419,6 +444,8 @@ class Loader:
         if problem is not None:
             self.findings.append(_problem_finding(problem, file))
             return []
+        for doc in docs:  # judged once per content, kept in the cache with the values
+            doc.secrets = tuple(find_secrets(doc.value))
         self.cache.put(digest, file, docs)
         return docs
 

@@ -133,7 +133,10 @@ class ParseProblem:
 class ParsedDocument:
     value: Any
     spans: SpanNode
-    nodes: int = -1  # values, aliases expanded; -1 when not known (read from the cache)
+    nodes: int = -1  # values, aliases expanded; -1 when not known (an older cache entry)
+    # (path, what it looks like) of each secret-looking string (compiler.secrets), judged
+    # once per content and kept in the parse cache; None when not judged yet
+    secrets: tuple[tuple[tuple[str | int, ...], str], ...] | None = None
 
 
 class _Abort(Exception):

@@ -140,3 +140,63 @@ def test_the_memory_cache_serves_a_second_load(write_eco: WriteEco) -> None:
     second = load(root, cache=cache)
     assert first.digest == second.digest
     assert [d.value for d in first.documents] == [d.value for d in second.documents]
+
+
+SECRET = (
+    "apiVersion: engage/v1\necosystem: {name: cached}\nsystems:\n"
+    "  crm:\n    type: salesforce\n    description: 'password=Sup3r-s3cret-Pw'\n"
+)
+
+
+def secrets_of(root: Path) -> list[tuple[str, str, int, int]]:
+    return [where(f) for f in compile_path(root).findings if f.code == "E8020"]
+
+
+def test_the_secrets_scan_is_kept_with_the_parsed_content(
+    write_eco: WriteEco, tmp_path: Path
+) -> None:
+    """E8020 from the cache is E8020 as a cold run finds it; the cache entry holds the
+    verdict, and a planted verdict comes back (the warm run did not scan again)."""
+    root = write_eco({"main.yaml": SECRET})
+    cold = secrets_of(root)
+    assert cold == [("E8020", "eco/main.yaml", 6, 18)]
+    assert secrets_of(root) == cold  # read from the cache
+    (entry,) = cache_files(tmp_path)
+    raw = json.loads(entry.read_text())
+    judged = [[["systems", "crm", "description"], "a password, token or key written inline"]]
+    assert raw["docs"][0][3] == judged
+    raw["docs"][0][3] = [[["ecosystem", "name"], "a planted verdict"]]
+    entry.write_text(json.dumps(raw))
+    planted = [f for f in compile_path(root).findings if f.code == "E8020"]
+    assert [(where(f), "planted" in f.message) for f in planted] == [
+        (("E8020", "eco/main.yaml", 2, 19), True)
+    ]
+
+
+def test_a_file_without_secrets_keeps_an_empty_verdict(write_eco: WriteEco, tmp_path: Path) -> None:
+    root = write_eco({"main.yaml": MINI})
+    assert secrets_of(root) == []
+    (entry,) = cache_files(tmp_path)
+    assert json.loads(entry.read_text())["docs"][0][3] == []
+
+
+def test_a_secret_in_two_files_of_the_same_content_is_named_in_each(
+    write_eco: WriteEco, tmp_path: Path
+) -> None:
+    other = SECRET.replace("name: cached", "name: other").replace("crm:", "crm2:")
+    root = write_eco({"main.yaml": SECRET, "a.yaml": other, "b/a.yaml": other})
+    cold = secrets_of(root)
+    assert [w[1] for w in cold] == ["eco/a.yaml", "eco/b/a.yaml", "eco/main.yaml"]
+    assert secrets_of(root) == cold
+
+
+def test_an_entry_of_the_older_shape_is_a_miss(write_eco: WriteEco, tmp_path: Path) -> None:
+    """An entry without the count and the verdicts ([value, spans]) is parsed again."""
+    root = write_eco({"main.yaml": SECRET})
+    cold = secrets_of(root)
+    (entry,) = cache_files(tmp_path)
+    raw = json.loads(entry.read_text())
+    raw["docs"] = [d[:2] for d in raw["docs"]]
+    entry.write_text(json.dumps(raw))
+    assert secrets_of(root) == cold
+    assert len(json.loads(entry.read_text())["docs"][0]) == 4  # rewritten whole

@@ -110,6 +110,62 @@ def test_edits_renames_deletions_and_additions_never_serve_a_stale_result(
     assert compare("eco", "--format", "json").out == added.out
 
 
+def located(run: Run, name: str) -> set[tuple[str, str, int, int, str]]:
+    return {f for f in findings_of(run) if f[1].endswith(name)}
+
+
+def test_an_edit_in_one_file_changes_the_findings_another_file_holds(
+    compare: Compare, in_tmp: Path
+) -> None:
+    """The header declares shop.Order; the blocks' sync rules write into it and their
+    findings sit in the blocks files. Narrowing the field in the header changes those
+    findings, while no block file changed: never served from an entry of the old header."""
+    eco = in_tmp / "eco"
+    write_blocks(eco, 200)
+    first = compare("eco", "--format", "json")
+    header = eco / "00_header.yaml"
+    text = header.read_text(encoding="utf-8")
+    wide = "Customer_Id: {type: text, length: 18}"
+    assert wide in text
+    header.write_text(text.replace(wide, "Customer_Id: {type: text, length: 10}"), "utf-8")
+    narrowed = compare("eco", "--format", "json")
+    assert located(narrowed, "blocks_00000.yaml") != located(first, "blocks_00000.yaml")
+    # and back: the first entry is served again, equal to a cold run (compare checks it)
+    header.write_text(text, encoding="utf-8")
+    assert compare("eco", "--format", "json").out == first.out
+
+
+def test_an_overlay_edit_is_never_served_stale(compare: Compare, in_tmp: Path) -> None:
+    """An environment overlay changes what the production compilation sees; its finding
+    (E6004: production's queries run daily, beyond the consent policy's 24 hours) sits in
+    the overlay. Editing, emptying and removing the overlay each change the findings."""
+    eco = in_tmp / "eco"
+    write_blocks(eco, 100)
+    header = eco / "00_header.yaml"
+    header.write_text(
+        header.read_text(encoding="utf-8").replace(
+            "  name: synthetic\n",
+            "  name: synthetic\n  environments:\n    production: {production: true}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    base = compare("eco", "--format", "json")
+    overlay = eco / "zz_production.yaml"
+    daily = (
+        "apiVersion: engage/v1\nenvironment: production\n"
+        "integrations:\n  mc_queries:\n    schedule: {every: 1d}\n"
+    )
+    overlay.write_text(daily, encoding="utf-8")
+    slow = compare("eco", "--format", "json")
+    assert any(f[0] == "E6004" for f in located(slow, "zz_production.yaml"))
+    overlay.write_text(daily.replace("every: 1d", "every: 1h"), encoding="utf-8")
+    hourly = compare("eco", "--format", "json")
+    assert not any(f[0] == "E6004" for f in findings_of(hourly))
+    overlay.unlink()
+    assert compare("eco", "--format", "json").out == base.out
+
+
 def test_text_output_and_options_are_part_of_the_request(compare: Compare, in_tmp: Path) -> None:
     eco = in_tmp / "eco"
     write_blocks(eco, 100)
@@ -311,3 +367,31 @@ def test_concurrent_runs_share_one_cache_safely(in_tmp: Path) -> None:
     assert (served.returncode, served.stdout) == (expected.returncode, expected.stdout)
     assert len(entries(in_tmp / "c")) == 1
     assert not list((in_tmp / "c").rglob(".tmp-*"))
+
+
+def test_json_output_imports_only_its_own_renderer(in_tmp: Path) -> None:
+    """`check --format json` renders through compiler.render.findings_json alone: neither
+    the other formats' modules nor rich (the text console) are imported."""
+    write_blocks(in_tmp / "eco", 100)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ENGAGE_NO_CACHE": "1"}
+    run = _cli(
+        in_tmp,
+        "-X",
+        "importtime",
+        "-m",
+        "compiler.cli",
+        "check",
+        "eco",
+        "--format",
+        "json",
+        env=env,
+    )
+    assert run.returncode == 1 and json.loads(run.stdout)["findings"]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()}
+    assert "compiler.render.findings_json" in imported
+    others = {
+        "compiler.render.sarif",
+        "compiler.render.findings_markdown",
+        "compiler.render.github",
+    }
+    assert not (others | {"compiler.render.findings_text", "rich"}) & imported

@@ -72,14 +72,12 @@ def _limits(pairs: tuple[str, ...]) -> tuple[Limits, LoaderLimits]:
 
 
 def _render(result: CheckResult, fmt: str, environment: str | None) -> str:
-    from compiler.render.findings_json import render_json
-    from compiler.render.findings_markdown import render_markdown
-    from compiler.render.github import render_github
-    from compiler.render.sarif import render_sarif
-
+    """The findings in `fmt`; each format's module is imported only when it is asked for."""
     findings = result.findings
     files = result.compilation.source.files
     if fmt == "json":
+        from compiler.render.findings_json import render_json
+
         return render_json(
             findings,
             analyzed=result.analyzed,
@@ -88,8 +86,12 @@ def _render(result: CheckResult, fmt: str, environment: str | None) -> str:
             files=list(files),
         )
     if fmt == "sarif":
+        from compiler.render.sarif import render_sarif
+
         return render_sarif(findings, default_file=files[0] if files else ".")
     if fmt == "github":
+        from compiler.render.github import render_github
+
         return render_github(findings)
     if fmt == "gitlab":
         from compiler.render.gitlab import render_gitlab
@@ -100,6 +102,8 @@ def _render(result: CheckResult, fmt: str, environment: str | None) -> str:
         from compiler.rules.check import rule_codes
 
         return render_junit(findings, rule_codes() if result.analyzed else ())
+    from compiler.render.findings_markdown import render_markdown
+
     return render_markdown(findings)
 
 
