@@ -50,7 +50,7 @@ def test_arbitrary_values_are_written_as_the_standard_library_writes_them(
         {"nan": math.nan, "inf": [math.inf, -math.inf]},
         {"big": 2**64},
         {1: "int key"},
-        {"control": "\x00\x1f\u2028 é 名 \"q\" \\ / \n\t"},
+        {"control": '\x00\x1f\u2028 é 名 "q" \\ / \n\t'},
         {"indented text": "  leading\n    spaces"},
         {"empty": [{}, [], ""]},
         [],

@@ -218,6 +218,16 @@ def _unchanged(target: str, size: int, content: bytes) -> bool:
         return size == len(content) and handle.read() == content
 
 
+def _write_all(fd: int, content: bytes) -> None:
+    """Write `content` to `fd` and close it (no buffered file object per file)."""
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
 def write_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[str]:
     """Write, as one batch, the files whose bytes differ from what is on disk (see the
     module docstring); the relative paths written, sorted. On an error midway, the files
@@ -257,8 +267,7 @@ def write_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[str]:
                 mode = st.st_mode & 0o7777
             fd, tmp = _open_temporary(os.path.dirname(target), os.path.basename(target), mode)
             pending.append((rel, target, tmp))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
+            _write_all(fd, content)
         if pending:
             os.sync()  # the data of the whole batch is durable before a rename exposes it
         for rel, target, tmp in pending:
