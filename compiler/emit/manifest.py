@@ -17,6 +17,7 @@ from typing import Any
 from compiler import __version__
 from compiler.diagnostics import Finding, code, make
 from compiler.emit.artifact import Emitted, Member
+from compiler.emit.jsontext import indented
 from compiler.emit.names import relpath_problem
 
 MANIFEST = ".engage-manifest.json"
@@ -87,7 +88,7 @@ def manifest_bytes(entries: Mapping[str, Entry]) -> bytes:
         "generator": f"engage {__version__}",
         "files": {p: entries[p].to_json() for p in sorted(entries)},
     }
-    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return indented(doc, 2)  # json.dumps(doc, indent=2, ensure_ascii=False), in C
 
 
 def entries_of(target: str, arts: Iterable[Emitted]) -> dict[str, Entry]:

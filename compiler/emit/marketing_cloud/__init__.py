@@ -8,8 +8,9 @@
 (`deploy/<system>/<business unit>` is mcdev's `deploy/<credential>/<business unit>`; the
 parent unit is `_ParentBU_`.) Queries name their target with `r__dataExtension_key`, as
 current mcdev writes them (lib/metadataTypes/Query.js; `targetKey` is the older form). Every
-query is checked against the T-SQL subset Marketing Cloud runs before it is written; a query
-that fails the check is an engage bug and is reported as one instead of being written.
+query is checked against the T-SQL subset Marketing Cloud runs before it is written (once per
+prebuilt shape, `shapes.py`; parsed back otherwise); a query that fails the check is an
+engage bug and is reported as one instead of being written.
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def _problem(
         return make(E_MC_NAME, message, resolved.span(("sync_rules", query.rule)), address=address)
     if resolved.ecosystem.sync_rules[query.rule].query is not None:
         return None  # kept as retrieved: Marketing Cloud accepted it, engage does not judge it
+    if query.checked:
+        return None  # its shape was found clean once (shapes.py): no parse-back
     bad = tsql.problems(query.sql)
     if bad:
         message = f"query of sync rule {query.rule!r} is not valid Marketing Cloud SQL: {bad[0]}"

@@ -8,10 +8,10 @@ retention policy as mcdev's readable `c__` fields).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from compiler.emit.artifact import Emitted
+from compiler.emit.jsontext import indented
 from compiler.emit.marketing_cloud.names import DeInfo
 from compiler.model.data_extensions import DataExtension, DeField, Retention
 
@@ -22,8 +22,9 @@ _RETENTION_POLICY = {"rows": "individialRecords", "all": "allRecordsAndDataexten
 
 
 def dump(doc: dict[str, Any]) -> bytes:
-    """mcdev's formatting: four-space indented JSON, UTF-8, one trailing newline."""
-    return (json.dumps(doc, indent=4, ensure_ascii=False) + "\n").encode("utf-8")
+    """mcdev's formatting: four-space indented JSON, UTF-8, one trailing newline (written in
+    C, the standard library's bytes: compiler.emit.jsontext)."""
+    return indented(doc, 4)
 
 
 def _default(value: str | int | float | bool | None) -> str:

@@ -6,10 +6,12 @@ business unit. The SQL (T-SQL, built with sqlglot) selects the mapped fields, ap
 rule's filters, never selects rows whose primary key is missing, suppresses opted-out
 subscribers, keeps one row per target primary key (the most recent by `order_by`) and cuts
 text to the target lengths; an `update` rule only touches rows already in the target.
+The tree is written from its prebuilt shape (`shapes.py`: the same bytes as sqlglot's).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,7 @@ from sqlglot import exp
 
 from compiler.diagnostics import Finding, code, has_errors, make
 from compiler.emit.marketing_cloud import expressions as ex
+from compiler.emit.marketing_cloud import shapes
 from compiler.emit.marketing_cloud.consent import (
     ConsentTarget,
     holds_subscriber_key,
@@ -25,7 +28,6 @@ from compiler.emit.marketing_cloud.consent import (
 from compiler.emit.marketing_cloud.names import DeInfo, flat_name, short_key, synchronized_name
 from compiler.emit.sql import (
     alias,
-    and_all,
     col,
     condition,
     desc,
@@ -74,6 +76,7 @@ class Query:
     integration: str
     reads: tuple[str, ...]  # resource names of data extensions the query reads
     sources: tuple[str, ...]  # addresses the files derive from
+    checked: bool = False  # its SQL is of a shape tsql.problems found clean (shapes.py)
 
 
 @dataclass(frozen=True)
@@ -174,8 +177,19 @@ def _unique_source(ctx: _Ctx, target: str) -> bool:
 def _exists_in_target(ctx: _Ctx, mapped: dict[str, exp.Expr]) -> exp.Expr:
     """`mode: update`: only rows whose key is already in the target."""
     links = [exp.EQ(this=col(k, "x"), expression=mapped[k].copy()) for k in _pk(ctx)]
-    sub = exp.select(number(1)).from_(table_ref(ctx.target.name, "x")).where(and_all(links))
+    sub = _from(exp.select(number(1), copy=False), table_ref(ctx.target.name, "x"), links)
     return exp.Exists(this=sub)
+
+
+def _from(select: exp.Select, source: exp.Expr, where: Sequence[exp.Expr]) -> exp.Select:
+    """`select.from_(source).where(and_all(where))` on the nodes themselves: sqlglot's
+    builders copy the whole tree at each step unless told not to (the nodes are new and
+    used once, so nothing is shared)."""
+    select = select.from_(source, copy=False)
+    if not where:
+        return select
+    cond = exp.and_(*where, copy=False) if len(where) > 1 else where[0]
+    return select.where(cond, copy=False)
 
 
 def _select(
@@ -186,7 +200,7 @@ def _select(
     columns = [alias(v, k) for k, v in mapped.items()]
     keys = _pk(ctx)
     if all(_unique_source(ctx, k) for k in keys):
-        return exp.select(*columns).from_(source).where(and_all(where)), []
+        return _from(exp.select(*columns, copy=False), source, where), []
     findings: list[Finding] = []
     if ctx.rule.order_by:
         order = [desc(col(ctx.rule.order_by, ex.SOURCE))]
@@ -201,10 +215,11 @@ def _select(
             )
         )
     rank = row_number([mapped[k].copy() for k in keys], order)
-    inner = exp.select(*columns, alias(rank, RANK)).from_(source).where(and_all(where))
+    inner = _from(exp.select(*columns, alias(rank, RANK), copy=False), source, where)
     derived = exp.Subquery(this=inner, alias=exp.TableAlias(this=ident(INNER)))
-    outer = exp.select(*[col(k, INNER) for k in mapped]).from_(derived)
-    return outer.where(exp.EQ(this=col(RANK, INNER), expression=number(1))), findings
+    outer = exp.select(*[col(k, INNER) for k in mapped], copy=False)
+    last = exp.EQ(this=col(RANK, INNER), expression=number(1))
+    return _from(outer, derived, [last]), findings
 
 
 def _problems(ctx: _Ctx, mapped: dict[str, exp.Expr]) -> list[Finding]:
@@ -313,6 +328,7 @@ def build(
     if rule.mode == "update":
         where.append(_exists_in_target(ctx, mapped))
     select, order_findings = _select(ctx, mapped, where)
+    sql, clean = shapes.render(select)
     key = short_key(flat_name(name))
     query = Query(
         rule=name,
@@ -321,10 +337,11 @@ def build(
         description=rule.description.strip()
         or f"engage sync rule {name}: {rule.source} → {rule.target}",
         target=target,
-        sql=select.sql(dialect="tsql", pretty=True) + "\n",
+        sql=sql,
         update_type=UPDATE_TYPE[rule.mode],
         integration=rule.integration,
         reads=_reads(ctx),
         sources=_addresses(ctx),
+        checked=clean,
     )
     return query, findings + order_findings

@@ -26,13 +26,21 @@ def root(tag: str, *, xsi: bool = False) -> Element:
     return etree.Element(f"{{{MD_NS}}}{tag}", nsmap=nsmap)
 
 
+_TAGS: dict[str, str] = {}  # tag -> its name in the metadata namespace
+
+
 def add(parent: Element, tag: str, text: str | int | bool | None = None) -> Element:
     """Append <tag>text</tag>; booleans are written the platform's way (true / false)."""
-    element = etree.SubElement(parent, f"{{{MD_NS}}}{tag}")
-    if isinstance(text, bool):
-        element.text = "true" if text else "false"
+    qualified = _TAGS.get(tag)
+    if qualified is None:
+        qualified = _TAGS[tag] = f"{{{MD_NS}}}{tag}"
+    element = etree.SubElement(parent, qualified)
+    if text is True:
+        element.text = "true"
+    elif text is False:
+        element.text = "false"
     elif text is not None:
-        element.text = xml_text(str(text))
+        element.text = xml_text(text if text.__class__ is str else str(text))
     return element
 
 
