@@ -165,7 +165,19 @@ def build_plan(inputs: PlanInputs) -> Plan:
         conflicts=conflicts,
         conflicts_allowed=allowed,
     )
-    return seal(plan)
+    return seal(plan, _encoded(desired))
+
+
+def _encoded(desired: Mapping[str, DesiredResource]) -> dict[int, str]:
+    """Each resource attribute's canonical JSON by the identity of its value, for the
+    plan's digest to splice in (a created resource's changes hold these very values)."""
+    return {
+        id(value): res.encoded[key]
+        for res in desired.values()
+        if res.encoded is not None
+        for key, value in res.attributes.items()
+        if isinstance(value, (dict, list, float))  # others are written as they are
+    }
 
 
 def _interrupted(state: State | None) -> InterruptedApply | None:

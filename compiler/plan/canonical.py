@@ -13,6 +13,14 @@ containers) is the same rule in both. Otherwise the standard library writes it.
 A sealed document (a plan: `digest` is the sha256 of the canonical JSON of the rest) needs
 no second encoding to compare with: orjson's compact bytes of the rest hashing to the
 recorded digest are the canonical bytes (`pretty_sealed`).
+
+A mapping's canonical JSON is also made of its items' (`encode_items`, `join_items`): a
+plan's resources are encoded once, item by item, for their own digests, and the plan's
+digest splices the same text in (`orjson.Fragment`) instead of encoding them a second time.
+Everything else in a plan is strings, integers, booleans and lists or string-keyed mappings
+of them, which orjson writes exactly as the standard library does (every code point, key
+order; `tests/test_canonical_json.py`); the values with floats, where the two differ, are
+always among the spliced ones.
 """
 
 from __future__ import annotations
@@ -35,6 +43,34 @@ def canonical_json(value: Any) -> str:
 
 def digest(value: Any) -> str:
     return "sha256:" + hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+# canonical_json's encoder, made once (json.dumps makes one per call), refusing NaN and
+# the infinities: a JSON-mode dump writes those as null, so a caller falls back to it
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+encode = _ENCODER.encode
+
+
+def encode_items(value: Mapping[str, Any]) -> dict[str, str] | None:
+    """Key → canonical JSON of its value; None where a key is not a string or a value
+    holds NaN or an infinity (no spliceable text)."""
+    if not all(isinstance(key, str) for key in value):
+        return None
+    try:
+        return {key: encode(item) for key, item in value.items()}
+    except ValueError:
+        return None
+
+
+def join_items(items: Mapping[str, str]) -> str:
+    """`canonical_json` of the mapping whose items `encode_items` gave."""
+    return "{" + ",".join(f"{encode(key)}:{items[key]}" for key in sorted(items)) + "}"
+
+
+def digest_text(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _orjson(value: Any, option: int) -> bytes | None:

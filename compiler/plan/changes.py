@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compiler.plan.definition import Action, AttributeChange, Change
-from compiler.plan.diff import AttributeDiff, diff_attributes
+from compiler.plan.diff import AttributeDiff, diff_attributes, top_of
 from compiler.plan.replace import Verdict, judge
 from compiler.plan.resources import METADATA_KEYS, DesiredResource
 from compiler.plan.risk import assess
@@ -22,12 +22,7 @@ def _forces(diff: AttributeDiff, verdict: Verdict) -> bool:
 def _attributes(diffs: tuple[AttributeDiff, ...], verdict: Verdict) -> list[AttributeChange]:
     return [
         AttributeChange(
-            path=d.path,
-            op=d.op,
-            before=d.before,
-            after=d.after,
-            forces_replacement=_forces(d, verdict),
-            metadata=d.top in METADATA_KEYS,
+            d.path, d.op, d.before, d.after, _forces(d, verdict), top_of(d.path) in METADATA_KEYS
         )
         for d in diffs
     ]

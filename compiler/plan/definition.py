@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,15 +38,24 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class AttributeChange(_Frozen):
-    path: str = Field(description="Attribute path, e.g. fields.EmailAddress.length.")
+# One attribute's change: a slotted frozen dataclass, not a model. A plan holds one per
+# top-level attribute of every created resource (148,000 at 10,000 resources), and a model
+# cost about 4 µs each to validate. Pydantic validates it inside `Change` when a plan file
+# is read (unknown keys refused, as `_Frozen`'s extra="forbid"), passes instances through
+# unchecked, serializes it as a mapping and gives it the JSON Schema of the model it
+# replaced. No docstring: the schema would carry it as a description.
+@dataclass(frozen=True, slots=True)
+class AttributeChange:
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    path: Annotated[str, Field(description="Attribute path, e.g. fields.EmailAddress.length.")]
     op: Op
     before: Any = None
     after: Any = None
     forces_replacement: bool = False
-    metadata: bool = Field(
-        default=False, description="Describes the resource only (description, labels...)."
-    )
+    metadata: Annotated[
+        bool, Field(description="Describes the resource only (description, labels...).")
+    ] = False
 
 
 class Change(_Frozen):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Literal
 
 Op = Literal["add", "remove", "change"]
@@ -18,17 +17,23 @@ _NAME_KEYS = ("name", "field", "group", "code", "from", "object")
 _ABSENT: Any = object()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttributeDiff:
     path: str
     op: Op
     before: Any = None
     after: Any = None
 
-    @cached_property
+    @property
     def top(self) -> str:
-        """The top-level attribute this path lies under."""
-        return self.path.split(".", 1)[0].split("[", 1)[0]
+        """The top-level attribute this path lies under (a plain property: looking up a
+        `cached_property` cost more than the split it saves)."""
+        return top_of(self.path)
+
+
+def top_of(path: str) -> str:
+    """The top-level attribute a path lies under: `fields.Email.length` → `fields`."""
+    return path.split(".", 1)[0].split("[", 1)[0]
 
 
 def _join(prefix: str, key: str) -> str:

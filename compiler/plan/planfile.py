@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import orjson
 from pydantic import ValidationError
 
 from compiler.fsutil import write_atomic
-from compiler.plan.canonical import digest, pretty_sealed
-from compiler.plan.definition import PLAN_FORMAT, PLAN_KIND, Plan
+from compiler.plan.canonical import digest, encode, pretty_json
+from compiler.plan.definition import PLAN_FORMAT, PLAN_KIND, Change, Plan
 from compiler.plan.errors import PlanError
 
 
@@ -18,23 +21,153 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     return plan.model_dump(mode="json")
 
 
-def compute_digest(plan: Plan) -> str:
-    return digest(plan.model_dump(mode="json", exclude={"digest"}))
+_SORTED = orjson.OPT_SORT_KEYS
+_INDENTED = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
+_PLAIN = (str, int, bool, type(None))  # orjson writes these as canonical_json does
+_FAILED = (TypeError, ValueError, orjson.JSONEncodeError)  # a big integer, NaN...
+ValueOf = Callable[[Any], Any]
 
 
-def seal(plan: Plan) -> Plan:
-    """The plan with its digest filled in."""
-    return plan.model_copy(update={"digest": compute_digest(plan)})
+def _attributes(change: Change, value_of: ValueOf) -> list[dict[str, Any]]:
+    """A change's attributes as its JSON-mode dump holds them (values through `value_of`)."""
+    return [
+        {
+            "after": value_of(a.after),
+            "before": value_of(a.before),
+            "forces_replacement": a.forces_replacement,
+            "metadata": a.metadata,
+            "op": a.op,
+            "path": a.path,
+        }
+        for a in change.attributes
+    ]
+
+
+def _top_level(plan: Plan, value_of: ValueOf, sealed: bool) -> Iterator[tuple[str, Any]]:
+    """The plan's JSON-mode dump, key by sorted key; `changes` as an iterator of changes
+    whose attributes are made one change at a time (the values themselves, not copies)."""
+    exclude: Any = {"changes": {"__all__": {"attributes"}}}
+    if not sealed:
+        exclude["digest"] = True
+    rest = plan.model_dump(mode="json", exclude=exclude)
+    dumped = rest.pop("changes")
+    rest["changes"] = None  # its place among the sorted keys
+
+    def changes() -> Iterator[dict[str, Any]]:
+        for change, dump in zip(plan.changes, dumped, strict=True):
+            dump["attributes"] = _attributes(change, value_of)
+            yield dump
+
+    for key in sorted(rest):
+        yield key, changes() if key == "changes" else rest[key]
+
+
+def _compact(plan: Plan, value_of: ValueOf) -> Iterator[bytes]:
+    """The canonical JSON of the plan without its digest, a change at a time."""
+    for index, (key, value) in enumerate(_top_level(plan, value_of, sealed=False)):
+        yield (b"," if index else b"{") + orjson.dumps(key) + b":"
+        if key != "changes":
+            yield orjson.dumps(value, option=_SORTED)
+            continue
+        yield b"["
+        for number, change in enumerate(value):
+            yield (b"," if number else b"") + orjson.dumps(change, option=_SORTED)
+        yield b"]"
+    yield b"}"
+
+
+def _indented(plan: Plan) -> Iterator[bytes]:
+    """`pretty_json(plan_document(plan))`, a change at a time: orjson indents each part
+    from column 0, so every line break inside a part gains the part's depth (JSON strings
+    hold no raw line breaks)."""
+    yield b"{\n"
+    for index, (key, value) in enumerate(_top_level(plan, _same, sealed=True)):
+        yield (b",\n  " if index else b"  ") + orjson.dumps(key) + b": "
+        if key != "changes":
+            yield orjson.dumps(value, option=_INDENTED).replace(b"\n", b"\n  ")
+            continue
+        opened = False
+        for change in value:
+            yield (b",\n    " if opened else b"[\n    ") + orjson.dumps(
+                change, option=_INDENTED
+            ).replace(b"\n", b"\n    ")
+            opened = True
+        yield b"\n  ]" if opened else b"[]"
+    yield b"\n}\n"
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _spliced(encoded: Mapping[int, str]) -> ValueOf:
+    def value_of(value: Any) -> Any:
+        """Plain values as they are, others as their canonical JSON (already encoded for
+        the resource's digest, or now)."""
+        if type(value) in _PLAIN:
+            return value
+        text = encoded.get(id(value))
+        return orjson.Fragment(text if text is not None else encode(value))
+
+    return value_of
+
+
+def _hashed(parts: Iterator[bytes]) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part)
+    return "sha256:" + hasher.hexdigest()
+
+
+def compute_digest(plan: Plan, encoded: Mapping[int, str] | None = None) -> str:
+    """sha256 of the canonical JSON of the plan's JSON-mode dump without `digest`.
+
+    Hashed a change at a time, each attribute value spliced in as its canonical JSON
+    (`encoded`: id of a value → its text, from the resources' own digests), so the plan is
+    neither dumped whole nor encoded a second time. A value it cannot splice (NaN, an
+    integer orjson does not take) falls back to encoding the whole dump."""
+    try:
+        return _hashed(_compact(plan, _spliced(encoded or {})))
+    except _FAILED:
+        return digest(plan.model_dump(mode="json", exclude={"digest"}))
+
+
+def seal(plan: Plan, encoded: Mapping[int, str] | None = None) -> Plan:
+    """The plan with its digest filled in (`encoded`: see `compute_digest`)."""
+    return plan.model_copy(update={"digest": compute_digest(plan, encoded)})
+
+
+def _orjson_is_canonical(plan: Plan) -> bool:
+    """orjson's compact bytes of the plan (its own values, floats included) hash to its
+    digest: then its indented bytes are the standard library's too (`canonical.py`)."""
+    try:
+        return _hashed(_compact(plan, _same)) == plan.digest
+    except _FAILED:
+        return False
+
+
+def plan_chunks(plan: Plan) -> Iterator[bytes]:
+    """The plan file's bytes, a change at a time (neither the document nor its text is
+    held whole): `pretty_json(plan_document(plan))`, encoded."""
+    if _orjson_is_canonical(plan):
+        yield from _indented(plan)
+    else:
+        yield pretty_json(plan_document(plan)).encode("utf-8")
 
 
 def plan_json(plan: Plan) -> str:
-    """The plan file's text (its digest, when it holds, spares a second encoding)."""
-    return pretty_sealed(plan_document(plan))
+    """The plan file's text."""
+    return b"".join(plan_chunks(plan)).decode("utf-8")
+
+
+def write_plan_json(plan: Plan, stream: BinaryIO) -> None:
+    for chunk in plan_chunks(plan):
+        stream.write(chunk)
 
 
 def save_plan(plan: Plan, path: Path) -> None:
     try:
-        write_atomic(path, plan_json(plan))
+        write_atomic(path, b"".join(plan_chunks(plan)))
     except OSError as err:
         raise PlanError(
             f"cannot save the plan to {path}: {err.strerror or err}",

@@ -9,12 +9,12 @@ it is already expanded), the addresses it depends on, the business units it belo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
-from compiler.plan.canonical import digest
+from compiler.plan.canonical import digest, digest_text, encode_items, join_items
 from compiler.redact import redact
 from compiler.resolved import ResolvedEcosystem
 
@@ -32,10 +32,14 @@ class DesiredResource:
     business_units: tuple[str, ...] = ()
     path: tuple[str | int, ...] = ()
     sensitive: bool = False
+    # each attribute's canonical JSON, encoded once: for this digest and the plan's
+    encoded: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def digest(self) -> str:
-        return digest(self.attributes)
+        if self.encoded is None:
+            return digest(self.attributes)
+        return digest_text(join_items(self.encoded))
 
     @property
     def protected(self) -> bool:
@@ -106,5 +110,6 @@ def desired_resources(
             business_units=business_units_of(kind, name_of(address), attrs),
             path=path,
             sensitive=sensitive,
+            encoded=encode_items(attrs),
         )
     return out
