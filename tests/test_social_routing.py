@@ -56,7 +56,12 @@ RULE_CASES: list[tuple[str, str, str, list[tuple[Position, tuple[Position, ...]]
         [(("routing.yaml", 9, 21), (("routing.yaml", 12, 13),))],
     ),
     # a generated configuration no queue names; exemption: the org's own (existing: true)
-    ("W9701", "w9701_fires", "w9701_existing_silent", [(("routing.yaml", 8, 5), ())]),
+    (
+        "W9701",
+        "w9701_fires",
+        "w9701_existing_silent",
+        [(("routing.yaml", 8, 5), (("social.yaml", 7, 19),))],
+    ),
     # a configuration for an org without Service Cloud (silent: the org has it)
     (
         "E8701",

@@ -146,12 +146,18 @@ def unused_routing(ctx: Context) -> Iterator[Finding]:
         config = ctx.eco.routing_configs[name]
         if config.existing or (config.system, name) in used:
             continue
+        others = [
+            (("queues", q, "omni_channel"), "a queue of the org, routed by another configuration")
+            for q in sorted(ctx.eco.queues)
+            if ctx.eco.queues[q].system == config.system and ctx.eco.queues[q].omni_channel
+        ]
         yield ctx.finding(
             W_UNUSED_ROUTING,
             f"routing configuration {name!r} of {config.system!r} is generated, but no queue "
             "names it in `omni_channel`: it routes no work",
             ("routing_configs", name),
             address=f"routing_config.{name}",
+            related=others[:3],
         )
 
 
