@@ -286,3 +286,11 @@ def test_the_example_routes_its_social_care_queues(tmp_path: Path) -> None:
     moda = files[f"{SRC}/queues/moda_social_care.queue-meta.xml"]
     groups = [e.text for e in moda.findall("m:queueMembers/m:publicGroups/m:publicGroup", NS)]
     assert groups == ["Consumer_Social_Agents", "Moda_Stylists"]  # Moda_Stylists: the org's
+
+
+def test_a_configuration_named_only_by_another_orgs_queue_routes_nothing(tmp_path: Path) -> None:
+    """W9701 judges the configuration's own org: a queue elsewhere naming it is E3701's."""
+    found = run(tmp_path, "w9701_other_org_fires")
+    assert at(found, "W9701") == [(("routing.yaml", 9, 5), (("social.yaml", 7, 19),))]
+    assert at(found, "E3701") == [(("routing.yaml", 15, 19), (("routing.yaml", 9, 13),))]
+    assert {f.code for f in found} == {"W9701", "E3701", "W9001"}  # the queue routes nothing
