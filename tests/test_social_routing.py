@@ -294,3 +294,18 @@ def test_a_configuration_named_only_by_another_orgs_queue_routes_nothing(tmp_pat
     assert at(found, "W9701") == [(("routing.yaml", 9, 5), (("social.yaml", 7, 19),))]
     assert at(found, "E3701") == [(("routing.yaml", 15, 19), (("routing.yaml", 9, 13),))]
     assert {f.code for f in found} == {"W9701", "E3701", "W9001"}  # the queue routes nothing
+
+
+def test_w9701_relates_at_most_three_routed_queues(tmp_path: Path) -> None:
+    eco = case_eco(tmp_path, "w9701_fires")
+    more = "".join(
+        f"  cases_{i}:\n    system: crm\n    objects: [Case]\n    omni_channel: Social_Routing\n"
+        for i in range(4)
+    )
+    (eco / "more_queues.yaml").write_text(f"apiVersion: engage/v1\nqueues:\n{more}")
+    result = check_path(eco)
+    assert result.analyzed
+    (unused,) = [f for f in result.findings if f.code == "W9701"]
+    assert [(Path(r.span.file).name, r.span.line) for r in unused.related] == [
+        ("more_queues.yaml", 6), ("more_queues.yaml", 10), ("more_queues.yaml", 14),
+    ]  # fmt: skip
