@@ -288,12 +288,24 @@ def _audience_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
 
 
 def _social_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
-    """A queue after its org; a social care integration after the queues it routes cases
+    """A queue after its org, its routing configuration and its public groups (public
+    groups and routing configurations after their org); a social care integration after
+    the queues it routes cases
     to and the matching rule that finds its personas' parents. (A CRM's Customer 360 view
     is part of its system, which every integration already follows.)"""
     eco = resolved.ecosystem
     for name, queue in eco.queues.items():
         yield f"system.{queue.system}", f"queue.{name}"
+        # a queue after the routing configuration and groups it names (deployed first)
+        if queue.omni_channel in eco.routing_configs:
+            yield f"routing_config.{queue.omni_channel}", f"queue.{name}"
+        for member in queue.members.public_groups:
+            if member in eco.public_groups:
+                yield f"public_group.{member}", f"queue.{name}"
+    for name, group in eco.public_groups.items():
+        yield f"system.{group.system}", f"public_group.{name}"
+    for name, config in eco.routing_configs.items():
+        yield f"system.{config.system}", f"routing_config.{name}"
     for name, integ in eco.integrations.items():
         care = integ.social_care
         if care is None:

@@ -1,6 +1,7 @@
 """References of social care and the Customer 360 view (part of the resolve stage).
 
-Queues live in a Salesforce org and hold objects of its catalog; social accounts belong to
+Queues, public groups and routing configurations live in a Salesforce org, queues hold
+objects of its catalog; social accounts belong to
 a workspace of their Social Studio system; a `social_care` block sits on a social_studio
 integration from a Social Studio system into a Salesforce org, and names accounts,
 business units, queues and a matching rule of the persona's parent object; a
@@ -25,6 +26,7 @@ PARENT_OBJECT = {"contact": "Contact", "person_account": "Account"}
 
 def check(r: _Resolver) -> None:
     _queues(r)
+    _routing(r)
     _social_accounts(r)
     for name, integ in r.eco.integrations.items():
         if integ.social_care is not None:
@@ -41,6 +43,27 @@ def _queues(r: _Resolver) -> None:
             continue
         for i, obj in enumerate(queue.objects):
             r.obj(f"{queue.system}.{obj}", (*p, "objects", i))
+
+
+def _routing(r: _Resolver) -> None:
+    """Public groups and routing configurations live in a Salesforce org; a routing
+    configuration sizes its work in units or in a percentage of an agent's capacity, not
+    both, and overflows into a declared queue. Whether a queue's references to them
+    are declared is rule E3701's (a name the language did not check before)."""
+    for name, group in r.eco.public_groups.items():
+        r.system(group.system, ("public_groups", name, "system"), "salesforce")
+    for name, config in r.eco.routing_configs.items():
+        p = ("routing_configs", name)
+        r.system(config.system, (*p, "system"), "salesforce")
+        if config.capacity_weight is not None and config.capacity_percentage is not None:
+            r._wrong(
+                f"routing configuration {name!r} gives both capacity_weight and "
+                "capacity_percentage; a work item's size is counted in units of an agent's "
+                "capacity or as a percentage of it, one of the two",
+                (*p, "capacity_percentage"),
+            )
+        if config.overflow_queue is not None:
+            r.named("queues", "queue", config.overflow_queue, (*p, "overflow_queue"))
 
 
 def _social_accounts(r: _Resolver) -> None:

@@ -77,7 +77,7 @@ def test_the_language_fixture_validates_in_every_environment() -> None:
     for extra in ([], ["--env", "sandbox"], ["--env", "production"]):
         result = run("validate", str(LANGUAGE_FIXTURES / "valid"), *extra)
         assert result.returncode == 0, result.stdout
-        assert "is valid: 45 resources in 16 files" in result.stdout
+        assert "is valid: 48 resources in 17 files" in result.stdout
 
 
 def test_json_format_is_one_parseable_document(write_eco: WriteEco) -> None:

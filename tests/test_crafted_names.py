@@ -4,7 +4,8 @@ A table of crafted names (spaces, brackets, quotes, unicode, `]`, `--`, XML spec
 ends, control characters, long names) goes into every slot where a name or text reaches a
 generated file: a data extension's display name, customer key, description and field
 names, a query filter's value, a Salesforce field's label, description and picklist value,
-a campaign's member status, a queue's label. Each time validate → generate either reports an
+a campaign's member status, a queue's label, a public group's and a routing
+configuration's label. Each time validate → generate either reports an
 error finding with a position, or writes files that parse (lxml for XML, sqlglot for T-SQL /
 DuckDB / Spark SQL, json) and that still carry the exact value (a name cannot turn into SQL or
 markup). One project holding every accepted name is then read by mcdev and converted by
@@ -247,6 +248,45 @@ def test_a_queue_label_is_refused_or_carried_safely(tmp_path: Path, value: str) 
         return
     # longer than the platform takes: cut, ending in "…", and a warning says so
     assert name.endswith("…") and want.startswith(name[:-1]) and len(name) == 40
+    assert [w for w in WARNED if w.span is not None and w.span.line >= 1]
+
+
+ROUTING = (
+    "apiVersion: engage/v1\nqueues:\n  crafted_queue:\n    system: crm\n    objects: [Case]\n"
+    "    omni_channel: Crafted_Routing\n    members: {{public_groups: [Crafted_Agents]}}\n"
+    "public_groups:\n  Crafted_Agents:\n    system: crm\n    label: {group}\n"
+    "routing_configs:\n  Crafted_Routing:\n    system: crm\n    label: {routing}\n"
+    "    capacity_weight: 1\n"
+)
+ROUTING_FILE = "queueRoutingConfigs/Crafted_Routing.queueRoutingConfig-meta.xml"
+ROUTING_SLOTS = {
+    "group_label": ("groups/Crafted_Agents.group-meta.xml", "name", 40),
+    "routing_label": (ROUTING_FILE, "label", 80),
+}
+
+
+@pytest.mark.parametrize("slot", sorted(ROUTING_SLOTS))
+@pytest.mark.parametrize("value", NAMES, ids=[f"name{i}" for i in range(len(NAMES))])
+def test_group_and_routing_labels_are_refused_or_carried_safely(
+    tmp_path: Path, slot: str, value: str
+) -> None:
+    """A public group's label (`name`, 40 characters) and a routing configuration's
+    (`label`, 80) are text, never markup."""
+    plain = quoted("Plain label")
+    labels = {"group": plain, "routing": plain, slot.partition("_")[0]: quoted(value)}
+    root = write(tmp_path, BASIC, "queues.yaml", ROUTING.format(**labels))
+    refused, out = build(root, tmp_path / "out")
+    if refused:
+        return
+    file, tag, limit = ROUTING_SLOTS[slot]
+    doc = etree.parse(str(out / "salesforce/force-app/main/default" / file)).getroot()
+    assert [etree.QName(e).localname for e in doc if etree.QName(e).localname == tag] == [tag]
+    text = doc.findtext(f"{MD}{tag}") or ""
+    want = xml_text(value)
+    if text == want:
+        return
+    # longer than the platform takes: cut, ending in "…", and a warning says so
+    assert text.endswith("…") and want.startswith(text[:-1]) and len(text) == limit
     assert [w for w in WARNED if w.span is not None and w.span.line >= 1]
 
 

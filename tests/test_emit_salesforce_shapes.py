@@ -217,6 +217,8 @@ FOLDERS = [
     "customPermissions",
     "objects",
     "queues",
+    "groups",
+    "queueRoutingConfigs",
 ]
 
 

@@ -17,6 +17,7 @@ from test_cloud_duplicates import RULE_CASES as DUPLICATE_CASES
 from test_customer_360 import RULE_CASES as CUSTOMER_360_CASES
 from test_personas import RULE_CASES as PERSONA_CASES
 from test_social_care import RULE_CASES as SOCIAL_CASES
+from test_social_routing import RULE_CASES as ROUTING_CASES
 from test_subscriber_keys import RULE_CASES as KEY_CASES
 from test_unit_consent import RULE_CASES as UNIT_CONSENT_CASES
 from test_unit_leads import RULE_CASES as UNIT_LEADS_CASES
@@ -504,6 +505,7 @@ def test_every_registered_rule_code_has_a_firing_fixture() -> None:
     covered |= {c[0] for c in DUPLICATE_CASES}  # tests/test_cloud_duplicates.py
     covered |= {c[0] for c in KEY_CASES}  # tests/test_subscriber_keys.py
     covered |= {c[0] for c in SOCIAL_CASES}  # tests/test_social_care.py
+    covered |= {c[0] for c in ROUTING_CASES}  # tests/test_social_routing.py
     covered |= {c[0] for c in CUSTOMER_360_CASES}  # tests/test_customer_360.py
     codes = {info.code for rule in RULES.values() for info in rule.codes}
     assert codes - covered == set()

@@ -120,6 +120,8 @@ def test_the_example_converts_and_every_component_is_counted(
         "PermissionSet": 9 + 1,  # the Meta audience upload's integration user
         "StandardValueSet": 1,  # CampaignMemberStatus, the campaigns' member statuses
         "Queue": 3,  # the brands' social care queues
+        "Group": 2,  # the agents' public groups (Moda_Stylists exists in the org)
+        "QueueRoutingConfig": 1,  # Social_Care_Routing, the queues' Omni-Channel routing
     }
 
 
@@ -135,6 +137,8 @@ def test_every_construct_converts(sdr: None, tmp_path: Path) -> None:
     assert counts["DuplicateRule"] == 5
     assert counts["PermissionSet"] == 4
     assert counts["Queue"] == 2
+    assert counts["Group"] == 2  # Service_Managers is the org's own (existing: true)
+    assert counts["QueueRoutingConfig"] == 2
 
 
 def test_the_reference_org_converts(sdr: None, tmp_path: Path) -> None:
@@ -142,7 +146,7 @@ def test_the_reference_org_converts(sdr: None, tmp_path: Path) -> None:
     result = convert(REPO / "tests" / "fixtures" / "salesforce_org", tmp_path / "mdapi")
     assert result["error"] is None
     files = [f for f in (REPO / "tests" / "fixtures" / "salesforce_org").rglob("*-meta.xml")]
-    assert len([c for c in result["components"] if "parent" not in c]) == len(files) == 19
+    assert len([c for c in result["components"] if "parent" not in c]) == len(files) == 23
 
 
 def test_a_file_the_library_does_not_know_is_refused(sdr: None, tmp_path: Path) -> None:

@@ -54,6 +54,11 @@ RULE_CASES = [
     ("E8401", "e8401_objects_fires", "", [(("social.yaml", 23, 7), (("systems.yaml", 11, 23),))]),
 ]
 OTHERS = {
+    # the queue of the other org names the CRM's routing configuration and group
+    # (E3701), and so no queue of the CRM uses that configuration (W9701)
+    "e3401_org_fires": {"E3701", "W9701"},
+    # the org without Service Cloud has no Omni-Channel for the routing configuration
+    "e8401_fires": {"E8701"},
     "e5401_fires": {"W5910"},
     "e5401_merge_fires": {"W5910"},
     "e8401_objects_fires": {"E4002"},

@@ -46,6 +46,17 @@ SHAPES: list[tuple[str, str, str | None, Where, tuple[Where, ...]]] = [
         ("production.yaml", 6, 17),
         (("systems.yaml", 14, 11),),
     ),
+    # production's overlay routes the queue by a configuration nobody declared
+    ("e3701_overlay", "E3701", "production", ("production.yaml", 7, 19), ()),
+    # production's overlay switches the queue to another configuration: the base's routes
+    # nothing there, and the finding points at the overlay's switch
+    (
+        "w9701_overlay",
+        "W9701",
+        "production",
+        ("production.yaml", 6, 19),
+        (("routing.yaml", 8, 5),),
+    ),
     # production names the query activity as the tracking's carrier
     (
         "e3404_overlay",

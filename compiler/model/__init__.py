@@ -18,6 +18,7 @@ from compiler.model.ecosystem import EcosystemMeta
 from compiler.model.governance import Governance, Moved
 from compiler.model.integrations import Integration, IntegrationUser
 from compiler.model.personas import Persona
+from compiler.model.routing import PublicGroup, RoutingConfig
 from compiler.model.social import Queue
 from compiler.model.sync import SyncRule
 from compiler.model.systems import System
@@ -38,6 +39,8 @@ RESOURCE_SECTIONS: dict[str, str] = {
     "personas": "persona",
     "audiences": "audience",
     "queues": "queue",
+    "public_groups": "public_group",
+    "routing_configs": "routing_config",
 }
 # Sections holding one value each (declared once in the whole ecosystem).
 SINGLE_SECTIONS = ("ecosystem", "consent", "governance")
@@ -63,6 +66,8 @@ class Ecosystem(Model):
     personas: dict[Name, Persona] = Field(default_factory=dict)
     audiences: dict[Name, Audience] = Field(default_factory=dict)
     queues: dict[Name, Queue] = Field(default_factory=dict)
+    public_groups: dict[Name, PublicGroup] = Field(default_factory=dict)
+    routing_configs: dict[Name, RoutingConfig] = Field(default_factory=dict)
     consent: Consent = Field(default_factory=Consent)
     governance: Governance = Field(default_factory=Governance)
     moved: list[Moved] = Field(default_factory=list)
@@ -93,6 +98,8 @@ class DocumentModel(Model):
     personas: dict[Name, Persona] = Field(default_factory=dict)
     audiences: dict[Name, Audience] = Field(default_factory=dict)
     queues: dict[Name, Queue] = Field(default_factory=dict)
+    public_groups: dict[Name, PublicGroup] = Field(default_factory=dict)
+    routing_configs: dict[Name, RoutingConfig] = Field(default_factory=dict)
     consent: Consent | None = None
     governance: Governance | None = None
     moved: list[Moved] = Field(default_factory=list)
@@ -118,7 +125,9 @@ __all__ = [
     "ObjectDef",
     "ObjectKey",
     "Persona",
+    "PublicGroup",
     "Queue",
+    "RoutingConfig",
     "SyncRule",
     "System",
     "Text",

@@ -10,7 +10,9 @@ configuration. Here:
 * `systems.<social_studio>.accounts` lists the brands' managed social accounts (network,
   workspace, handle) and whether their posts are answered as cases (`care`);
 * `queues` declares Salesforce queues (`Queue` metadata): the objects they hold
-  (`queueSobject`), their Omni-Channel routing configuration, their members;
+  (`queueSobject`), their Omni-Channel routing configuration, their members (the
+  public groups and routing configurations they name are declared in
+  `public_groups` and `routing_configs`, compiler/model/routing.py);
 * `integrations.<social_studio>.social_care` says which queue takes the cases of which
   accounts (by account, network or business unit; the first route that matches wins) and
   how personas' parents are found: `merge` into an existing contact or person account
@@ -54,7 +56,8 @@ class SocialAccount(Model):
 
 class QueueMembers(Model):
     public_groups: list[ApiName] = Field(
-        default_factory=list, description="Public groups (developer names) whose users work it."
+        default_factory=list,
+        description="Public groups whose users work it (declared in public_groups).",
     )
     roles: list[ApiName] = Field(
         default_factory=list, description="Roles (developer names) whose users work it."
@@ -72,8 +75,9 @@ class Queue(Resource):
     )
     omni_channel: ApiName | None = Field(
         default=None,
-        description="The Omni-Channel routing configuration that pushes its work to agents "
-        "(queueRoutingConfig); left out, agents pick work from the queue.",
+        description="The Omni-Channel routing configuration (declared in routing_configs) "
+        "that pushes its work to agents (queueRoutingConfig); left out, agents pick work "
+        "from the queue.",
     )
     email_members: bool = Field(
         default=False, description="Email the members when a record is added to the queue."

@@ -32,6 +32,7 @@ from compiler.rules import (  # noqa: F401  (imported to register their rules an
     platform_limits,
     privacy,
     queries,
+    routing,
     schedules,
     social_care,
     subscriber_keys,

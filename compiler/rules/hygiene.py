@@ -66,6 +66,7 @@ def _unused(ctx: Context) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     cares = [i.social_care for i in eco.integrations.values() if i.social_care is not None]
     matching |= {c.personas.matching_rule for c in cares if c.personas.matching_rule}
     routed = {route.queue for c in cares for route in c.routes}
+    routed |= {c.overflow_queue for c in eco.routing_configs.values() if c.overflow_queue}
     for name in eco.queues:
         if name not in routed:
             yield f"queue.{name}", "queue", ("queues", name)

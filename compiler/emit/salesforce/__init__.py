@@ -10,6 +10,8 @@ Layout (one sfdx project; `salesforce/<system>/` per org when the ecosystem has 
         permissionsets/<User>.permissionset-meta.xml
         customPermissions/<Name>.customPermission-meta.xml
         queues/<Name>.queue-meta.xml
+        groups/<Name>.group-meta.xml                     (public groups)
+        queueRoutingConfigs/<Name>.queueRoutingConfig-meta.xml   (Omni-Channel routing)
         objects/<Object>/fields/<Field>.field-meta.xml   (+ custom permissions' User fields)
         standardValueSets/CampaignMemberStatus.standardValueSet-meta.xml   (campaigns' statuses)
 """
@@ -23,8 +25,10 @@ from compiler.emit.salesforce import (
     custom_fields,
     custom_permissions,
     duplicate_rules,
+    groups,
     matching_rules,
     permission_sets,
+    queue_routing_configs,
     queues,
 )
 from compiler.emit.salesforce.common import salesforce_systems
@@ -42,6 +46,11 @@ def emit(resolved: ResolvedEcosystem) -> tuple[list[Emitted], list[Finding]]:
     findings.extend(more)
     queue_names, more = queues.queue_names(resolved)
     findings.extend(more)
+    group_names, more = groups.group_names(resolved)
+    findings.extend(more)
+    routing_names, more = queue_routing_configs.routing_config_names(resolved)
+    findings.extend(more)
+    refs = queues.References(group_names, routing_names)
     out: list[Emitted] = []
     for arts, more in (
         matching_rules.emit(resolved, matching),
@@ -50,7 +59,9 @@ def emit(resolved: ResolvedEcosystem) -> tuple[list[Emitted], list[Finding]]:
         custom_permissions.emit(resolved, permissions),
         custom_fields.emit(resolved),
         campaign_statuses.emit(resolved),
-        queues.emit(resolved, queue_names),
+        queues.emit(resolved, queue_names, refs),
+        groups.emit(resolved, group_names),
+        queue_routing_configs.emit(resolved, routing_names, queue_names),
     ):
         out.extend(arts)
         findings.extend(more)

@@ -24,14 +24,25 @@ DEPLOYED_TYPES = frozenset(
         "CustomField",
         "CustomPermission",
         "DuplicateRule",
+        "Group",
         "MatchingRules",
         "PermissionSet",
         "Queue",
+        "QueueRoutingConfig",
         "StandardValueSet",
     }
 )
 DELETED_TYPES = frozenset(
-    {"CustomField", "CustomPermission", "DuplicateRule", "MatchingRule", "PermissionSet", "Queue"}
+    {
+        "CustomField",
+        "CustomPermission",
+        "DuplicateRule",
+        "Group",
+        "MatchingRule",
+        "PermissionSet",
+        "Queue",
+        "QueueRoutingConfig",
+    }
 )
 
 

@@ -8,9 +8,13 @@ Omni-Channel routing configuration), one queueSobject per object the queue can o
 Sources: Metadata API Developer Guide, "Queue" (API 24.0+; queueMembers and
 queueRoutingConfig API 42.0+), and queues retrieved into public Salesforce DX projects
 (e.g. a Social Queue holding Case and SocialPost, a Case queue routed by Omni-Channel).
+A public group or routing configuration declared in the ecosystem is written by its
+developer name (groups.py, queue_routing_configs.py), so queue and component agree.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from compiler.diagnostics import Finding
 from compiler.emit.artifact import Emitted
@@ -35,7 +39,13 @@ def queue_names(resolved: ResolvedEcosystem) -> tuple[dict[str, str], list[Findi
     return developer_names(resolved, entries, NAME_LIMIT)
 
 
-def _queue(resolved: ResolvedEcosystem, name: str, queue: Queue, findings: list[Finding]) -> bytes:
+def _queue(
+    resolved: ResolvedEcosystem,
+    name: str,
+    queue: Queue,
+    refs: References,
+    findings: list[Finding],
+) -> bytes:
     path = ("queues", name)
     root = xml.root("Queue")
     xml.add(root, "doesSendEmailToMembers", queue.email_members)
@@ -48,20 +58,34 @@ def _queue(resolved: ResolvedEcosystem, name: str, queue: Queue, findings: list[
         element = xml.add(root, "queueMembers")
         if members.public_groups:
             groups = xml.add(element, "publicGroups")
-            for group in sorted(set(members.public_groups)):
+            for group in sorted({refs.groups.get(g, g) for g in members.public_groups}):
                 xml.add(groups, "publicGroup", group)
         if members.roles:
             roles = xml.add(element, "roles")
             for role in sorted(set(members.roles)):
                 xml.add(roles, "role", role)
     if queue.omni_channel:
-        xml.add(root, "queueRoutingConfig", queue.omni_channel)
+        xml.add(
+            root, "queueRoutingConfig", refs.routing.get(queue.omni_channel, queue.omni_channel)
+        )
     for obj in sorted(set(queue.objects)):
         xml.add(xml.add(root, "queueSobject"), "sobjectType", obj)
     return xml.to_bytes(root)
 
 
-def emit(resolved: ResolvedEcosystem, names: dict[str, str]) -> tuple[list[Emitted], list[Finding]]:
+@dataclass(frozen=True)
+class References:
+    """Developer names of the public groups and routing configurations queues name (a name
+    not declared is written as given: E3701 reports it)."""
+
+    groups: dict[str, str] = field(default_factory=dict)
+    routing: dict[str, str] = field(default_factory=dict)
+
+
+def emit(
+    resolved: ResolvedEcosystem, names: dict[str, str], refs: References | None = None
+) -> tuple[list[Emitted], list[Finding]]:
+    refs = refs or References()
     out: list[Emitted] = []
     findings: list[Finding] = []
     for name in sorted(names):
@@ -71,7 +95,7 @@ def emit(resolved: ResolvedEcosystem, names: dict[str, str]) -> tuple[list[Emitt
         out.append(
             Emitted(
                 source_path(resolved, queue.system, f"queues/{dev}.queue-meta.xml"),
-                _queue(resolved, name, queue, findings),
+                _queue(resolved, name, queue, refs, findings),
                 (address,),
                 (("Queue", dev, address),),
             )
