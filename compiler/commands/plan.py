@@ -6,6 +6,7 @@ Exit codes (like `terraform plan -detailed-exitcode`): 0 no changes, 2 changes, 
 from __future__ import annotations
 
 import shlex
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,10 +26,9 @@ from compiler.plan.approvals import Approval, read_approvals, valid_approvals
 from compiler.plan.definition import Plan
 from compiler.plan.errors import ConflictError, GenerationError, PlanError
 from compiler.plan.make import make_plan
-from compiler.plan.planfile import save_plan
+from compiler.plan.planfile import save_plan, write_plan_json
 from compiler.render.console import make_console
 from compiler.render.findings_text import render_findings
-from compiler.render.plan_json import render_json
 from compiler.render.plan_markdown import render_markdown
 from compiler.render.plan_text import render_text
 
@@ -42,8 +42,11 @@ def report_error(err: PlanError) -> int:
 
 
 def print_plan(plan: Plan, fmt: str, given: Sequence[Approval] | None = None) -> None:
-    if fmt == "json":
-        click.echo(render_json(plan), nl=False)
+    if fmt == "json":  # streamed: a 100,000-resource plan is 400 MB of JSON
+        sys.stdout.flush()  # whatever was echoed as text comes first
+        out = sys.stdout.buffer
+        write_plan_json(plan, out)
+        out.flush()
     elif fmt == "markdown":
         click.echo(render_markdown(plan, given), nl=False)
     else:
