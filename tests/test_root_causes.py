@@ -3,7 +3,10 @@ groups the mappings that write one source field the same way into targets of one
 (a for_each template's instances and a list declared in another file here, a shape unlike
 the docs example) into one finding, at the first, the others related; a mapping whose
 resource suppresses E3005 stays a finding of its own, so the suppression keeps matching
-it; targets of another length are another cause."""
+it; targets of another length are another cause. E3006/W3007 (values a picklist does not
+know) group the same way: one source's same unknown values into several objects' picklists
+(rules in two files) are one finding; another source field is another cause, and a
+restricted and an unrestricted target are two codes."""
 
 from __future__ import annotations
 
@@ -70,3 +73,69 @@ def test_a_grouped_message_names_each_target_once_and_at_most_five() -> None:
     seven = [f"t{i}" for i in range(7)]
     assert _named_targets(seven) == "t0, t1, t2, t3, t4 and 2 other targets"
     assert _named_targets(seven[:5]) == "t0, t1, t2, t3, t4"
+
+
+ACCOUNT_TIER = ("accounts.yaml", 10, 16)  # shop_account_tiers' Tier__c mapping
+CONTACT_TIER = ("tiers.yaml", 25, 16)  # shop_contact_tiers' Tier__c mapping
+CONTACT_SEGMENT = ("tiers.yaml", 26, 19)  # shop_contact_tiers' Segment__c mapping
+
+
+def test_one_picklist_source_into_two_objects_is_one_finding(tmp_path: Path) -> None:
+    found = check_cases(tmp_path, "e3006_grouped_fires", root=CASES)
+    assert at(found, "E3006") == [
+        (ACCOUNT_TIER, (("tiers.yaml", 14, 16), CONTACT_TIER)),
+        (CONTACT_SEGMENT, (("tiers.yaml", 10, 19),)),  # another source: another cause
+    ]
+    assert [f.code for f in found] == ["E3006", "E3006"]
+    assert found[0].message == (
+        "sync_rule.shop_account_tiers can write 'Bronze' into crm:Account.Tier__c, which its "
+        "restricted picklist does not know; the same into restricted picklists (1 more): "
+        "crm:Contact.Tier__c"
+    )
+    assert found[1].message.endswith("does not know")  # alone: nothing else named
+
+
+def test_the_same_picklist_shape_that_knows_the_values_is_silent(tmp_path: Path) -> None:
+    assert check_cases(tmp_path, "e3006_grouped_silent", root=CASES) == []
+
+
+def test_unrestricted_targets_group_as_one_w3007(tmp_path: Path) -> None:
+    eco = unit_eco(tmp_path, "e3006_grouped_fires", root=CASES)
+    tiers = (eco / "tiers.yaml").read_text()
+    (eco / "tiers.yaml").write_text(tiers.replace("Standard], restricted: true", "Standard]"))
+    found = list(check_path(eco).findings)
+    assert [(f.code, f.address) for f in found] == [
+        ("W3007", "sync_rule.shop_account_tiers"),
+        ("E3006", "sync_rule.shop_contact_tiers"),
+    ]
+    assert found[0].message.endswith("; the same into picklists (1 more): crm:Contact.Tier__c")
+    assert len(found[0].related) == 2
+
+
+def test_a_restricted_and_an_unrestricted_target_are_two_findings(tmp_path: Path) -> None:
+    eco = unit_eco(tmp_path, "e3006_grouped_fires", root=CASES)
+    tiers = (eco / "tiers.yaml").read_text()
+    account = tiers.rindex("Standard], restricted: true")
+    (eco / "tiers.yaml").write_text(
+        tiers[:account] + "Standard]}\n" + tiers[tiers.index("\n", account) + 1 :]
+    )
+    found = [(f.code, f.address, f.span.line) for f in check_path(eco).findings if f.span]
+    assert found == [
+        ("W3007", "sync_rule.shop_account_tiers", 10),
+        ("E3006", "sync_rule.shop_contact_tiers", 25),
+        ("E3006", "sync_rule.shop_contact_tiers", 26),
+    ]
+
+
+def test_a_suppressed_picklist_mapping_stays_its_own_finding(tmp_path: Path) -> None:
+    eco = unit_eco(tmp_path, "e3006_grouped_fires", root=CASES)
+    accounts = (eco / "accounts.yaml").read_text()
+    accounts += "    suppress:\n      - {code: E3006, reason: Accounts are tiered by hand.}\n"
+    (eco / "accounts.yaml").write_text(accounts)
+    result = check_path(eco)
+    found = [(f.address, f.suppressed is not None, len(f.related)) for f in result.findings]
+    assert found == [
+        ("sync_rule.shop_account_tiers", True, 1),
+        ("sync_rule.shop_contact_tiers", False, 1),
+        ("sync_rule.shop_contact_tiers", False, 1),
+    ]

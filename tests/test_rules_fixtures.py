@@ -409,6 +409,16 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
         "campaigns_silent",
         [("campaigns.yaml", 46, 18, (("campaigns.yaml", 11, 28),))],
     ),
+    # declared member statuses: two defaults (the second, the first related) and none;
+    # silent: one each (a campaign declaring no statuses is not judged)
+    (
+        "E7620",
+        "e7620_fires",
+        "e7620_silent",
+        [("case.yaml", 10, 38, (("case.yaml", 9, 35),)), ("case.yaml", 15, 7, ())],
+    ),
+    # no declared status counts as a response; silent: one responded status is enough
+    ("E7621", "e7621_fires", "e7620_silent", [("case.yaml", 9, 7, ())]),
     # advertising audiences: no purpose, a legitimate-interest purpose, a member rule that
     # ignores the advertising consent; emails and phones in clear or hashed before a trim,
     # hashed without trim/lower or E.164; silent: consented, normalised then hashed, the

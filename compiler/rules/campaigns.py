@@ -53,6 +53,32 @@ E_NOT_CONNECTED = code(
     "give the campaign a record type the connector syncs.",
 )
 
+E_DEFAULTS = code(
+    "E7620",
+    "Campaign member statuses without exactly one default",
+    "Every campaign has exactly one default member status, the one new members get: "
+    "'Beginning with API version 39.0, there must be a default CampaignMemberStatus "
+    "defined for every campaign', and a status designated as the default cannot be deleted "
+    "(Object Reference, 'CampaignMemberStatus', IsDefault); making one status the default "
+    "takes the flag from the previous one. A campaign that declares its statuses with none "
+    "marked `default` keeps Salesforce's Sent as its default although it no longer "
+    "declares it, and one with two defaults keeps only the last written, so members "
+    "start in a status nobody chose. A campaign that declares no statuses keeps Sent and "
+    "Responded and is not judged.",
+    "Mark exactly one of the campaign's `member_statuses` `default: true`.",
+)
+E_RESPONDED = code(
+    "E7621",
+    "Campaign member statuses with no responded status",
+    "'Beginning with API version 39.0, at least one CampaignMemberStatus on each campaign "
+    "must have a hasResponded value of true' (Object Reference, 'CampaignMemberStatus', "
+    "HasResponded). A campaign whose declared statuses are all non-responded cannot be "
+    "written as declared (Salesforce's Responded stays beside them), and none of its "
+    "members ever counts as a response, so the campaign's response figures and the "
+    "influence built on them stay at zero.",
+    "Mark the statuses that mean a response `responded: true` (at least one).",
+)
+
 MAX_DEPTH = 5
 CAMPAIGN_SYSTEMS = ("salesforce", "marketing_cloud")
 
@@ -217,3 +243,35 @@ def connected_campaigns(ctx: Context) -> Iterator[Finding]:
                 (("systems", camp.connected.system, "campaign_record_types"), "what it syncs")
             ],
         )
+
+
+@rule("campaign-status-flags", E_DEFAULTS, E_RESPONDED)
+def status_flags(ctx: Context) -> Iterator[Finding]:
+    """Declared member statuses with no default or several, or with no responded one."""
+    for name in sorted(ctx.eco.campaigns):
+        statuses = ctx.eco.campaigns[name].member_statuses
+        if not statuses:
+            continue
+        path = ("campaigns", name, "member_statuses")
+        defaults = [i for i, s in enumerate(statuses) if s.default]
+        if len(defaults) != 1:
+            where = (*path, defaults[1], "default") if defaults else path
+            what = ", ".join(repr(statuses[i].label) for i in defaults) or "none"
+            yield ctx.finding(
+                E_DEFAULTS,
+                f"campaign {name!r} declares {len(statuses)} member statuses with "
+                f"{len(defaults)} defaults ({what}); Salesforce keeps exactly one",
+                where,
+                address=f"campaign.{name}",
+                related=[((*path, defaults[0], "default"), "the first default")]
+                if len(defaults) > 1
+                else [],
+            )
+        if not any(s.responded for s in statuses):
+            yield ctx.finding(
+                E_RESPONDED,
+                f"campaign {name!r} declares no responded member status among "
+                f"{', '.join(repr(s.label) for s in statuses)}; Salesforce requires one",
+                path,
+                address=f"campaign.{name}",
+            )

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from compiler.diagnostics import Finding, code
 from compiler.model.engagement import EngagementFeed
 from compiler.model.systems import SalesforceSystem
-from compiler.rules.context import Context
+from compiler.rules.context import Context, PathT
 from compiler.rules.registry import rule
+from compiler.rules.subscriber_keys import KIND_WORDS, strategy
 
 W_MISSING_CLOUD = code(
     "W3403",
@@ -41,6 +42,29 @@ E_WRONG_CARRIER = code(
     "business unit the connector does not serve, declares engagement that never arrives.",
     "Name the integration of the right kind between the two systems (`via`), or add the "
     "business unit to the Marketing Cloud Connect integration's `business_units`.",
+)
+
+E_TRACKING_KEY = code(
+    "E3620",
+    "Email tracking into the 360 view from units not keyed by the CRM id",
+    "Marketing Cloud Connect returns email tracking (an Individual Email Result per "
+    "recipient and send, with opens, clicks, bounces and unsubscribes) on the Contact or "
+    "Lead whose id is the subscriber key: 'Marketing Cloud Connect uses subscriber key to "
+    "identify the Sales or Service Cloud record associated with the tracking data returned "
+    "from the Marketing Cloud' (Salesforce Help, 'Subscriber Key in Marketing Cloud "
+    "Engagement'); Individual Email Results push data using the subscriber key as the link "
+    "that fills their lookup (Salesforce Services, 'Marketing Cloud Cross Cloud "
+    "Architecture: Identity Design', 2023). A business unit keyed by the email address or "
+    "by a customer number of its own sends to subscribers whose key is no CRM id, so the "
+    "tracking a 360 view declares from it attaches to no contact: the view shows no email "
+    "engagement for exactly those sends. Judged per unit the feed tracks (its "
+    "`business_units`, else every unit the Marketing Cloud Connect integration serves) "
+    "against the unit's `key_strategy`; journey activities (written by Journey Builder's "
+    "Salesforce activities to the record the journey names) and units with no declared "
+    "strategy are not judged.",
+    "Key the units by the CRM id (`key_strategy: {kind: crm_id}`), narrow the feed's "
+    "`business_units` to the units that are, or remove the feed and report email "
+    "engagement in Marketing Cloud.",
 )
 
 CARRIERS = {
@@ -139,3 +163,72 @@ def carriers(ctx: Context) -> Iterator[Finding]:
                 address=f"system.{crm}",
                 related=[(("integrations", feed.via), "the integration")],
             )
+
+
+def _tracked_units(ctx: Context, feed: EngagementFeed) -> list[tuple[str, str]]:
+    """(engage unit, Marketing Cloud unit) of every unit an email-tracking feed tracks:
+    those the feed lists, else every unit of its system that its Marketing Cloud Connect
+    integration serves (all of them when it lists none)."""
+    mcc = ctx.eco.integrations[feed.via].marketing_cloud_connect
+    served = mcc.business_units if mcc is not None else []
+    out: list[tuple[str, str]] = []
+    for name in sorted(ctx.eco.business_units):
+        mapping = ctx.eco.business_units[name].marketing_cloud
+        if mapping is None or mapping.system != feed.from_:
+            continue
+        if (served and name not in served) or (
+            feed.business_units and name not in feed.business_units
+        ):
+            continue
+        out.append((name, mapping.business_unit))
+    return out
+
+
+def _untracked(ctx: Context, feed: EngagementFeed) -> list[tuple[str, PathT, str]]:
+    """(unit, its strategy declaration, the key's kind) of every tracked unit whose
+    declared subscriber key is not the CRM id."""
+    out: list[tuple[str, PathT, str]] = []
+    for unit, mc_unit in _tracked_units(ctx, feed):
+        found = strategy(ctx, feed.from_, mc_unit)
+        if found is not None and found.kind != "crm_id":
+            out.append((unit, found.path, found.kind))
+    return out
+
+
+@rule("customer-360-tracking-keys", E_TRACKING_KEY)
+def tracking_keys(ctx: Context) -> Iterator[Finding]:
+    """Email tracking declared into the 360 view from units whose subscriber key is not
+    the CRM id: one finding per feed, the units' strategy declarations related."""
+    for crm, system in _views(ctx):
+        assert system.customer_360 is not None
+        for i, feed in enumerate(system.customer_360.receives):
+            if feed.engagement != "email_tracking" or _carrier_problem(ctx, crm, feed):
+                continue
+            units = _untracked(ctx, feed)
+            if not units:
+                continue
+            path: PathT = ("systems", crm, "customer_360", "receives", i)
+            if feed.business_units:
+                first = min(feed.business_units.index(u) for u, _, _ in units)
+                path = (*path, "business_units", first)
+            keyed = ", ".join(f"{u!r} ({KIND_WORDS[kind]})" for u, _, kind in units)
+            yield ctx.finding(
+                E_TRACKING_KEY,
+                f"{crm!r} declares email tracking from {feed.from_!r}, but the subscriber key "
+                f"of {keyed} is not the CRM id Marketing Cloud Connect attaches tracking to: "
+                "that tracking reaches no contact",
+                path,
+                address=f"system.{crm}",
+                related=_declarations(units),
+            )
+
+
+def _declarations(units: list[tuple[str, PathT, str]]) -> list[tuple[PathT, str]]:
+    """Each strategy declaration once (units inheriting the system's share it)."""
+    by_path: dict[PathT, list[str]] = {}
+    for unit, path, _ in units:
+        by_path.setdefault((*path, "kind"), []).append(unit)
+    return [
+        (path, f"the subscriber key of {', '.join(map(repr, names))}")
+        for path, names in by_path.items()
+    ]

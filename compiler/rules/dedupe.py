@@ -15,7 +15,7 @@ from compiler.model.dedupe import DuplicateRule
 from compiler.model.sync import SyncRule
 from compiler.rules.context import Context, PathT
 from compiler.rules.registry import rule
-from compiler.rules.subscriber_keys import strategy
+from compiler.rules.subscriber_keys import strategy, upstream
 
 E_BLOCKS_INTEGRATION = code(
     "E5001",
@@ -295,20 +295,6 @@ def _key_finding(
     )
 
 
-def _origins(ctx: Context, node: str, limit: int = 10000) -> tuple[set[str], bool]:
-    """Upstream fields of `node` (bounded BFS) and whether anything flows into it."""
-    flow = ctx.graph.dataflow
-    if node not in flow or flow.in_degree(node) == 0:
-        return set(), False
-    seen, queue = {node}, deque([node])
-    while queue and len(seen) < limit:
-        for pred in flow.predecessors(queue.popleft()):
-            if pred not in seen:
-                seen.add(pred)
-                queue.append(pred)
-    return seen, True
-
-
 def _declared_key(ctx: Context, system: str) -> tuple[str, tuple[str | int, ...]] | None:
     mc = ctx.eco.systems.get(system)
     own = getattr(mc, "subscriber_key", "")
@@ -350,8 +336,7 @@ def _sendable_keys(ctx: Context) -> Iterator[Finding]:
             continue
         declared = _declared_key(ctx, spec.system)
         node = spec.field_address(de.sendable.field)
-        origins, fed = _origins(ctx, node)
-        if declared is None or not fed or declared[0] in origins:
+        if declared is None or not _fed(ctx, node) or _reaches(ctx, node, declared[0]):
             continue
         writer = sorted(ctx.graph.dataflow.in_edges(node, keys=True, data=True))[0]
         key = (writer[0], declared[0])
@@ -361,6 +346,17 @@ def _sendable_keys(ctx: Context) -> Iterator[Finding]:
         yield _sendable_finding(
             ctx, source, declared_key, declared_at[source, declared_key], members
         )
+
+
+def _fed(ctx: Context, node: str) -> bool:
+    flow = ctx.graph.dataflow
+    return node in flow and flow.in_degree(node) > 0
+
+
+def _reaches(ctx: Context, node: str, key: str) -> bool:
+    """Whether the declared key field `key` is `node` itself or upstream of it (the walk
+    E5502 shares, bounded at subscriber_keys.WALK_LIMIT fields)."""
+    return key == node or key in upstream(ctx, node).fields
 
 
 def _own_strategy(ctx: Context, unit: str) -> bool:

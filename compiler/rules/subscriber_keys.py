@@ -13,6 +13,7 @@ it reaches as related positions.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -116,19 +117,40 @@ def field_kind(ctx: Context, address: str) -> str:
     return "external_id"
 
 
-def origins(ctx: Context, node: str) -> tuple[set[str], list[str]]:
-    """Every field upstream of `node` and the roots among them (fields nothing fills;
-    the direct sources when every upstream field is filled, as in a two-way loop)."""
+WALK_LIMIT = 10_000  # fields one walk visits at most (the field itself included)
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """What one walk up the data flows from a subscriber field found."""
+
+    fields: frozenset[str]  # every field upstream of it, itself excluded
+    roots: tuple[str, ...]  # fields nothing fills; the direct sources when all are filled
+
+
+def upstream(ctx: Context, node: str) -> Upstream:
+    """The fields upstream of `node`: one breadth-first walk, shared by E5004 and E5502
+    (memoised per field), that stops once it has seen WALK_LIMIT fields, `node` included, so
+    a data extension fed from a huge graph costs a bounded walk. Roots are the fields
+    among them that nothing fills (the direct sources when every one is filled, as in a
+    two-way loop)."""
+    memo: dict[str, Upstream] = ctx.memo.setdefault("subscriber_keys.upstream", {})
+    found = memo.get(node)
+    if found is not None:
+        return found
+    limit = WALK_LIMIT
     flow = ctx.graph.dataflow
-    seen: set[str] = set()
-    todo = [node]
-    while todo:
-        for pred in flow.predecessors(todo.pop()):
-            if pred not in seen and pred != node:
+    seen, queue = {node}, deque([node])
+    while queue and len(seen) < limit:
+        for pred in flow.predecessors(queue.popleft()):
+            if pred not in seen:
                 seen.add(pred)
-                todo.append(pred)
+                queue.append(pred)
+    seen.discard(node)
     roots = sorted(n for n in seen if flow.in_degree(n) == 0)
-    return seen, roots or sorted(set(flow.predecessors(node)) - {node})
+    direct = sorted(set(flow.predecessors(node)) - {node})
+    found = memo[node] = Upstream(frozenset(seen), tuple(roots or direct))
+    return found
 
 
 @dataclass(frozen=True)
@@ -161,15 +183,15 @@ def sendable_fills(ctx: Context) -> list[Fill]:
         node = spec.field_address(de.sendable.field)
         if node not in flow or flow.in_degree(node) == 0:
             continue
-        upstream, roots = origins(ctx, node)
+        walk = upstream(ctx, node)
         writer = sorted(flow.in_edges(node, keys=True, data=True))[0]
         mc = unit.marketing_cloud
-        kinds = frozenset(field_kind(ctx, r) for r in roots)
+        kinds = frozenset(field_kind(ctx, r) for r in walk.roots)
         edge_path = flow_edge(writer[3]).path
         out.append(
             Fill(
                 name, mc.system, mc.business_unit, de.sendable.field, writer[0], edge_path,
-                kinds, frozenset(upstream),
+                kinds, walk.fields,
             )
         )  # fmt: skip
     ctx.memo["subscriber_keys.fills"] = tuple(out)

@@ -40,7 +40,11 @@ E_PICKLIST = code(
     "E3006",
     "Value unknown to a restricted picklist",
     "A value the source can hold is not a value of the target's restricted picklist, so "
-    "every record carrying it is rejected.",
+    "every record carrying it is rejected. Mappings that write one source field's same "
+    "unknown values into several restricted picklists (a for_each template's instances, "
+    "one source fed into several objects) share one cause and are one finding, at the "
+    "first, the others related; a mapping whose resource suppresses the code is reported "
+    "on its own.",
     "Add the value to the target picklist, or translate it with the mapping's `values`.",
 )
 W_PICKLIST = code(
@@ -48,7 +52,8 @@ W_PICKLIST = code(
     "Value unknown to a picklist",
     "A value the source can hold is not among the target picklist's values; an "
     "unrestricted picklist stores it, but reports, filters and automations keyed on the "
-    "known values miss the record.",
+    "known values miss the record. Mappings that write one source field's same unknown "
+    "values into several picklists are one finding, as for E3006.",
     "Add the value to the target picklist, or translate it with the mapping's `values`.",
 )
 
@@ -245,9 +250,14 @@ def _unknown_values(ctx: Context, flow: Flow, src: FieldSpec, dst: FieldSpec) ->
     return []
 
 
+_KIND = {E_PICKLIST.code: "restricted picklist", W_PICKLIST.code: "picklist"}
+
+
 @rule("picklist-values", E_PICKLIST, W_PICKLIST)
 def picklist_values(ctx: Context) -> Iterator[Finding]:
-    """Values the source produces that the target picklist does not know."""
+    """Values the source produces that the target picklist does not know, one finding per
+    source written with the same unknown values into picklists of one kind."""
+    misfits: dict[str, list[_Misfit]] = {E_PICKLIST.code: [], W_PICKLIST.code: []}
     for flow in flows(ctx):
         pair = _pair(ctx, flow)
         if pair is None:
@@ -256,12 +266,12 @@ def picklist_values(ctx: Context) -> Iterator[Finding]:
         if not unknown:
             continue
         info = E_PICKLIST if pair[1].restricted else W_PICKLIST
-        kind = "restricted picklist" if pair[1].restricted else "picklist"
-        yield ctx.finding(
-            info,
-            f"{flow.key} can write {', '.join(map(repr, unknown))} into {flow.target}, "
-            f"which its {kind} does not know",
-            flow.path,
-            address=flow.key,
-            related=_related(flow, pair[1]),
+        listed = ", ".join(map(repr, unknown))
+        message = (
+            f"{flow.key} can write {listed} into {flow.target}, "
+            f"which its {_KIND[info.code]} does not know"
         )
+        misfits[info.code].append(_Misfit(flow, pair[1], (flow.source, *unknown), message))
+    for info in (E_PICKLIST, W_PICKLIST):
+        more = f"the same into {_KIND[info.code]}s"
+        yield from _one_per_cause(ctx, info, misfits[info.code], more)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from compiler.diagnostics import Finding
 from compiler.emit.artifact import Emitted
 from compiler.emit.salesforce import (
+    campaign_member_records,
     campaign_statuses,
     custom_fields,
     custom_permissions,
@@ -59,6 +60,7 @@ def emit(resolved: ResolvedEcosystem) -> tuple[list[Emitted], list[Finding]]:
         custom_permissions.emit(resolved, permissions),
         custom_fields.emit(resolved),
         campaign_statuses.emit(resolved),
+        campaign_member_records.emit(resolved),
         queues.emit(resolved, queue_names, refs),
         groups.emit(resolved, group_names),
         queue_routing_configs.emit(resolved, routing_names, queue_names),

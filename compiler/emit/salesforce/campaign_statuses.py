@@ -9,7 +9,7 @@ Which of them a campaign uses, which is its default and which count as responded
 CampaignMemberStatus *records* of that campaign (IsDefault, HasResponded; Object Reference,
 'CampaignMemberStatus': since API 39.0 every campaign has one default status and at least
 one responded status), data rather than metadata, so the value set carries no responded
-flag and marks no value as default.
+flag and marks no value as default; `campaign_member_records.py` writes those records.
 
 engage writes one value set per org: the union of the statuses of the org's campaigns, in
 a deterministic order (campaigns by name, each one's statuses in the order declared, a
