@@ -22,6 +22,7 @@ acyclic graph is orders of magnitude slower.
 from __future__ import annotations
 
 import heapq
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -335,9 +336,9 @@ def _campaign_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
 def build_resources(resolved: ResolvedEcosystem) -> nx.DiGraph:
     graph = nx.DiGraph()
     for address in sorted(resolved.addresses):
-        graph.add_node(
-            address, kind=address.partition(".")[0], path=tuple(resolved.addresses[address])
-        )
+        # the kind interned: one string per kind, not one per node (issue 11: memory)
+        kind = sys.intern(address.partition(".")[0])
+        graph.add_node(address, kind=kind, path=tuple(resolved.addresses[address]))
     for dependency, dependent in _resource_edges(resolved):
         if dependency in graph and dependent in graph and dependency != dependent:
             graph.add_edge(dependency, dependent)
@@ -372,7 +373,9 @@ class _FlowBuilder:
         if address not in self.graph:
             spec = self.resolved.objects.get(system, {}).get(obj)
             kind = spec.kind if spec is not None else "unknown"
-            self.graph.add_node(address, system=system, object=obj, field=field, kind=kind)
+            self.graph.add_node(
+                address, system=sys.intern(system), object=sys.intern(obj), field=field, kind=kind
+            )
         return address
 
     def sync_rule(self, name: str, rule: SyncRule) -> None:
