@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import psycopg
 import pytest
@@ -108,3 +109,18 @@ def test_a_new_journal_replaces_the_rows_of_a_crashed_apply(db: str) -> None:  #
     assert read is not None
     assert read.resources["consent.email"].attributes == {"max_propagation": "3h"}
     assert read.apply is not None and read.apply.recorded == ["consent.email"]
+
+
+def test_a_lock_released_while_waiting_is_taken(db: str) -> None:  # noqa: F811
+    backend = PostgresBackend(db, "dev")
+    backend.read()  # the tables
+    other = psycopg.connect(db, autocommit=True)
+    other.execute("SELECT pg_advisory_lock(%s)", (_lock_key("dev"),))
+    release = threading.Timer(0.5, other.close)  # the holder's session ends
+    started = time.monotonic()
+    release.start()
+    try:
+        with backend.lock("engage apply waiting", 30):  # waits, then holds it
+            assert time.monotonic() - started >= 0.5
+    finally:
+        release.join()
