@@ -44,3 +44,9 @@ def test_a_person_account_field_against_the_model_and_the_org(tmp_path: Path) ->
         "the data model uses person accounts, but CRM 'crm' has person accounts disabled",
     ]
     assert check_case(tmp_path / "silent", "e8002_person_field_silent") == []
+
+
+def test_only_a_salesforce_lead_is_a_lead(tmp_path: Path) -> None:
+    """A rule from an external system's object named Lead into CRM contacts, in a company
+    without leads: neither side is a Salesforce Lead."""
+    assert check_case(tmp_path, "e8001_contacts_silent") == []
