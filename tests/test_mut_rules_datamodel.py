@@ -50,3 +50,7 @@ def test_only_a_salesforce_lead_is_a_lead(tmp_path: Path) -> None:
     """A rule from an external system's object named Lead into CRM contacts, in a company
     without leads: neither side is a Salesforce Lead."""
     assert check_case(tmp_path, "e8001_contacts_silent") == []
+
+
+def test_a_contact_field_named_like_a_person_account_field_is_not_one(tmp_path: Path) -> None:
+    assert check_case(tmp_path, "e8002_contact_person_silent") == []
