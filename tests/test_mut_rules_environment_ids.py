@@ -1,0 +1,25 @@
+"""compiler/rules/environment_ids.py: W8014's message names where the constant is (a
+filter's condition, a mapping, a value translation), which its mutation run found
+unpinned (benchmarks/README.md "Mutation scores of `compiler/rules/`, continued (mutR)")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_rules_fixtures import check_case
+
+TAIL = "; the id differs between environments, so in all but one it names nothing"
+
+
+def test_w8014_says_where_the_constant_is(tmp_path: Path) -> None:
+    found = check_case(tmp_path, "w8014_fires")
+    assert [f.message.removesuffix(TAIL) for f in found if f.code == "W8014"] == [
+        "sync rule 'shop_regional' uses user id '0057Q000001XyZwQAK' as a constant in its "
+        "filter (condition 1)",
+        "sync rule 'shop_regional' uses MID 100001 (business unit mc.retail) as a constant "
+        "in its mapping of OwnerMid",
+        "sync rule 'shop_regional' uses record type id '0127Q000000AbCdQAK' as a constant "
+        "in its mapping of RecordType",
+        "sync rule 'shop_regional' uses group or queue id '00G7Q000004QuEu' as a constant "
+        "in its translation of Segment value 'Gold'",
+    ]
