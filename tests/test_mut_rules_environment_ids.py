@@ -1,6 +1,7 @@
 """compiler/rules/environment_ids.py: W8014's message names where the constant is (a
 filter's condition, a mapping, a value translation), which its mutation run found
-unpinned (benchmarks/README.md "Mutation scores of `compiler/rules/`, continued (mutR)")."""
+unpinned (benchmarks/README.md "Mutation scores of `compiler/rules/`, continued (mutR)"),
+and a declared org id recognised whatever its shape."""
 
 from __future__ import annotations
 
@@ -22,4 +23,20 @@ def test_w8014_says_where_the_constant_is(tmp_path: Path) -> None:
         "in its mapping of RecordType",
         "sync rule 'shop_regional' uses group or queue id '00G7Q000004QuEu' as a constant "
         "in its translation of Segment value 'Gold'",
+    ]
+
+
+def test_a_declared_org_id_is_recognised_whatever_its_shape(tmp_path: Path) -> None:
+    """The CRM's declared org id in a mapping constant, with too few digits to pass for a
+    Salesforce id by its shape: recognised, and named, because the ecosystem declares it."""
+    found = check_case(tmp_path, "w8014_org_fires")
+    assert [
+        (f.code, f.span.line if f.span else 0, f.message.removesuffix(TAIL)) for f in found
+    ] == [
+        (
+            "W8014",
+            20,
+            "sync rule 'shop_regional' uses the org id of 'crm' ('00DAbcdefGhijKl') as a "
+            "constant in its mapping of SourceOrg",
+        )
     ]
