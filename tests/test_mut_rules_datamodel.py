@@ -54,3 +54,15 @@ def test_only_a_salesforce_lead_is_a_lead(tmp_path: Path) -> None:
 
 def test_a_contact_field_named_like_a_person_account_field_is_not_one(tmp_path: Path) -> None:
     assert check_case(tmp_path, "e8002_contact_person_silent") == []
+
+
+def test_a_person_account_field_is_judged_against_its_own_org(tmp_path: Path) -> None:
+    """Two orgs, one with person accounts: the mapping into that one is fine; only the
+    other org is reported."""
+    found = check_case(tmp_path, "e8002_two_orgs_fires")
+    assert [(f.code, f.message) for f in found] == [
+        (
+            "E8002",
+            "the data model uses person accounts, but CRM 'crm_b2b' has person accounts disabled",
+        )
+    ]
