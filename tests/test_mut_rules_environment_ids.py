@@ -1,7 +1,7 @@
 """compiler/rules/environment_ids.py: W8014's message names where the constant is (a
 filter's condition, a mapping, a value translation), which its mutation run found
 unpinned (benchmarks/README.md "Mutation scores of `compiler/rules/`, continued (mutR)"),
-and a declared org id recognised whatever its shape."""
+and declared org and business-unit ids recognised whatever their shape."""
 
 from __future__ import annotations
 
@@ -26,17 +26,25 @@ def test_w8014_says_where_the_constant_is(tmp_path: Path) -> None:
     ]
 
 
-def test_a_declared_org_id_is_recognised_whatever_its_shape(tmp_path: Path) -> None:
-    """The CRM's declared org id in a mapping constant, with too few digits to pass for a
-    Salesforce id by its shape: recognised, and named, because the ecosystem declares it."""
+def test_declared_org_and_unit_ids_are_recognised_whatever_their_shape(tmp_path: Path) -> None:
+    """The CRM's declared org id and an Account Engagement business unit's declared id in
+    mapping constants, with too few digits to pass for Salesforce ids by their shape:
+    recognised, and named, because the ecosystem declares them (the unit is retail's, in
+    units.yaml)."""
     found = check_case(tmp_path, "w8014_org_fires")
     assert [
         (f.code, f.span.line if f.span else 0, f.message.removesuffix(TAIL)) for f in found
     ] == [
         (
             "W8014",
-            20,
+            22,
             "sync rule 'shop_regional' uses the org id of 'crm' ('00DAbcdefGhijKl') as a "
             "constant in its mapping of SourceOrg",
-        )
+        ),
+        (
+            "W8014",
+            23,
+            "sync rule 'shop_regional' uses the id of business unit pardot.retail_ae "
+            "('0UvAbcdefGhijKl') as a constant in its mapping of SourceUnit",
+        ),
     ]
