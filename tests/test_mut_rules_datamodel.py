@@ -66,3 +66,7 @@ def test_a_person_account_field_is_judged_against_its_own_org(tmp_path: Path) ->
             "the data model uses person accounts, but CRM 'crm_b2b' has person accounts disabled",
         )
     ]
+
+
+def test_a_business_account_field_into_account_is_no_person_field(tmp_path: Path) -> None:
+    assert check_case(tmp_path, "e8002_account_silent") == []
