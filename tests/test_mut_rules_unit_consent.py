@@ -4,7 +4,8 @@ for a field storage (not `row`) returns only through its own field; another fiel
 same data extension reaching the system of record's per-unit object is no return (only a
 `row` storage, whose rows are the choice, returns through any field, e6203_row_silent);
 E6201's message for a sender, the system of record and a storage without a unit field;
-E6202 once for one mapping that both per-unit storages reach."""
+E6202 once for one mapping that both per-unit storages reach, and two hops away; E6201
+silent for a system of the unit that sends on no channel."""
 
 from __future__ import annotations
 
@@ -55,3 +56,21 @@ def test_one_mapping_into_the_company_wide_field_is_one_finding(tmp_path: Path) 
         (("case.yaml", 60, 27), (("consent.yaml", 17, 13), ("consent.yaml", 11, 14)))
     ]
     assert [f.code for f in found if f.code != "E6202"] == []
+
+
+def test_the_per_unit_choice_is_followed_past_objects_that_store_no_consent(
+    tmp_path: Path,
+) -> None:
+    """The data extension's choices reach the company-wide opt-out through a CRM import
+    object: E6202 at the mapping that writes the opt-out, two hops from the storage."""
+    found = check_cases(tmp_path, "e6202_through_fires")
+    assert at(found, "E6202") == [
+        (("case.yaml", 63, 27), (("consent.yaml", 22, 13), ("consent.yaml", 11, 14)))
+    ]
+    assert [f.code for f in found if f.code != "E6202"] == []
+
+
+def test_a_system_of_the_unit_that_sends_on_no_channel_needs_no_per_unit_storage(
+    tmp_path: Path,
+) -> None:
+    assert check_cases(tmp_path, "e6201_no_channel_silent") == []

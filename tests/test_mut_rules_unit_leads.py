@@ -38,3 +38,14 @@ def test_what_makes_leads_for_a_unit_that_uses_none(
     found = check_cases(tmp_path, case, root=CASES)
     assert at(found, "E8201") == [(where, (DECISION,))]
     assert [f.message for f in found] == [message]
+
+
+def test_a_unit_using_leads_in_a_company_that_uses_them_agrees(tmp_path: Path) -> None:
+    """W8202's boundary: `uses_leads: true` on a unit is a contradiction only where the
+    company uses none."""
+    assert check_cases(tmp_path, "w8202_agrees_silent", root=CASES) == []
+
+
+def test_a_units_rule_on_another_salesforce_object_makes_no_leads(tmp_path: Path) -> None:
+    """A rule of a unit without leads writing CRM contacts: Salesforce, but not Lead."""
+    assert check_cases(tmp_path, "e8201_contacts_silent", root=CASES) == []
