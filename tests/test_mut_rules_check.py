@@ -1,0 +1,66 @@
+"""compiler/rules/check.py: what `check` judges. A suppression of a code only a later
+stage emits (E7801, a Marketing Cloud name generate refuses) is left to that stage, so
+`check` does not call it unused; the same suppression of a code the rules emit (E8005)
+that silences nothing is W9902."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_rules_fixtures import ROOT
+
+from compiler.rules.check import check_path, rule_codes
+from compiler.rules.registry import RULES
+
+
+def _suppressed(tmp_path: Path, code: str) -> list[tuple[str, str, int]]:
+    eco = tmp_path / "eco"
+    shutil.copytree(ROOT / "_base", eco)
+    des = eco / "data_extensions.yaml"
+    des.write_text(
+        des.read_text()
+        + f"    suppress:\n      - code: {code}\n        reason: the key is checked elsewhere\n"
+    )
+    result = check_path(eco)
+    assert result.analyzed
+    return [(f.code, f.address, f.span.line if f.span else 0) for f in result.findings]
+
+
+@pytest.mark.parametrize(("code", "found"), [("E7801", []), ("E8005", [("W9902", 13)])])
+def test_only_the_rules_codes_are_judged_unused(
+    tmp_path: Path, code: str, found: list[tuple[str, int]]
+) -> None:
+    assert [(c, line) for c, _, line in _suppressed(tmp_path, code)] == found
+
+
+def test_rule_codes_are_the_registered_rules_codes() -> None:
+    codes = rule_codes()
+    assert codes == {info.code for item in RULES.values() for info in item.codes}
+    assert {"E8005", "E3001"} <= codes
+    assert "E7801" not in codes and "W9902" not in codes
+
+
+def test_each_compilation_shows_its_graph_stage_before_its_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress a terminal shows names the graph stage of the base and of each
+    environment (the real stage runs; the spy only records its names)."""
+    from compiler import progress
+
+    names: list[str] = []
+    real = progress.stage
+
+    def spy(name: str, total: int | None = None) -> None:
+        names.append(name)
+        real(name, total)
+
+    monkeypatch.setattr(progress, "stage", spy)
+    eco = tmp_path / "eco"
+    shutil.copytree(ROOT / "_base", eco)
+    meta = eco / "ecosystem.yaml"
+    meta.write_text(meta.read_text() + "  environments:\n    sandbox: {}\n")
+    assert check_path(eco).analyzed
+    shown = [n for n in names if n.startswith(("graph", "rules"))]
+    assert shown == ["graph (base)", "rules (base)", "graph (sandbox)", "rules (sandbox)"]
