@@ -64,3 +64,26 @@ def test_each_compilation_shows_its_graph_stage_before_its_rules(
     assert check_path(eco).analyzed
     shown = [n for n in names if n.startswith(("graph", "rules"))]
     assert shown == ["graph (base)", "rules (base)", "graph (sandbox)", "rules (sandbox)"]
+
+
+def test_with_env_a_finding_the_base_has_stays_at_the_base_line(tmp_path: Path) -> None:
+    """`--env sandbox` compiles the base only to compare: the unused matching rule is
+    the base's finding, so it stays in case.yaml although the overlay rewrites it."""
+    eco = tmp_path / "eco"
+    shutil.copytree(ROOT / "_base", eco)
+    shutil.copy(ROOT / "w9001_fires" / "case.yaml", eco / "case.yaml")
+    meta = eco / "ecosystem.yaml"
+    meta.write_text(meta.read_text() + "  environments:\n    sandbox: {}\n")
+    (eco / "sandbox.yaml").write_text(
+        "apiVersion: engage/v1\nenvironment: sandbox\nmatching_rules:\n  contact_phone:\n"
+        "    items: [{field: Phone, method: phone}]\n"
+    )
+    for env in ("sandbox", None):
+        result = check_path(eco, env)
+        found = [
+            (f.code, f.span.file.rsplit("/", 1)[-1], f.span.line, f.environment)
+            for f in result.findings
+            if f.span
+        ]
+        assert ("W9001", "case.yaml", 4, env) in found
+        assert all(file != "sandbox.yaml" for _, file, _, _ in found), found
