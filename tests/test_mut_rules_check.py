@@ -87,3 +87,33 @@ def test_with_env_a_finding_the_base_has_stays_at_the_base_line(tmp_path: Path) 
         ]
         assert ("W9001", "case.yaml", 4, env) in found
         assert all(file != "sandbox.yaml" for _, file, _, _ in found), found
+
+
+def test_check_source_matches_check_path_and_counts_resources(tmp_path: Path) -> None:
+    from compiler.pipeline import load_sources
+    from compiler.rules.check import check_source
+
+    eco = tmp_path / "eco"
+    shutil.copytree(ROOT / "_base", eco)
+    shutil.copy(ROOT / "w9001_fires" / "case.yaml", eco / "case.yaml")
+    by_path = check_path(eco)
+    by_source = check_source(load_sources(eco))
+    assert by_source.findings == by_path.findings and by_source.analyzed
+    assert [f.code for f in by_source.findings] == ["W9001"]
+    resolved = by_path.compilation.resolved
+    assert resolved is not None and by_path.resources == len(resolved.addresses) > 0
+
+
+def test_an_invalid_environment_stops_before_the_rules_and_is_named(tmp_path: Path) -> None:
+    eco = tmp_path / "eco"
+    shutil.copytree(ROOT / "_base", eco)
+    meta = eco / "ecosystem.yaml"
+    meta.write_text(meta.read_text() + "  environments:\n    sandbox: {}\n")
+    (eco / "sandbox.yaml").write_text(
+        "apiVersion: engage/v1\nenvironment: sandbox\n"
+        "integrations:\n  mc_queries:\n    from: nowhere\n"
+    )
+    result = check_path(eco)
+    assert not result.analyzed and result.graph is None
+    assert result.findings and all(f.environment == "sandbox" for f in result.findings)
+    assert all(f.code.startswith("E") for f in result.findings)
