@@ -99,6 +99,7 @@ def test_check_source_matches_check_path_and_counts_resources(tmp_path: Path) ->
     by_path = check_path(eco)
     by_source = check_source(load_sources(eco))
     assert by_source.findings == by_path.findings and by_source.analyzed
+    assert by_path.graph is not None and by_path.graph.dataflow.number_of_edges() > 0
     assert [f.code for f in by_source.findings] == ["W9001"]
     resolved = by_path.compilation.resolved
     assert resolved is not None and by_path.resources == len(resolved.addresses) > 0
