@@ -198,3 +198,17 @@ def test_a_delete_removes_every_attribute_and_keeps_the_recorded_facts() -> None
     assert change.business_units == ["brand_retail"]
     assert change.sensitive is True
     assert "destroy" in change.risks
+
+
+def test_a_create_of_metadata_attributes_keeps_its_kinds_risk() -> None:
+    # a metadata-only update of a consent carries no risk; a create of one always does
+    attributes = {"description": "newsletter opt-in"}
+    created = change_for_desired(desired(attributes, "consent.news"), None, "consent.news", False)
+    assert created is not None and created.risks == ["consent"]
+    updated = change_for_desired(
+        desired({"description": "weekly opt-in"}, "consent.news"),
+        entry(attributes, kind="consent"),
+        "consent.news",
+        False,
+    )
+    assert updated is not None and updated.metadata_only is True and updated.risks == []
