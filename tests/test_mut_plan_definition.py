@@ -75,3 +75,10 @@ def test_an_interrupted_apply_alone_is_a_change(plan: Plan) -> None:
         update={"interrupted_apply": InterruptedApply(plan_digest="sha256:x", recorded=[])}
     )
     assert resumed.has_changes
+
+
+def test_each_change_has_its_actions_symbol(plan: Plan) -> None:
+    created = plan.changes[0]
+    assert created.action == "create" and created.symbol == "+"
+    assert created.model_copy(update={"action": "replace"}).symbol == "-/+"
+    assert created.model_copy(update={"action": "move"}).symbol == ">"
