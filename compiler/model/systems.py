@@ -79,7 +79,7 @@ class AccountEngagementSystem(SystemBase):
     campaign_record_types: list[ApiName] | None = Field(
         default=None,
         description="CRM campaign record types the connector syncs as connected campaigns "
-        "(none listed: every record type).",
+        "(omitted: every record type; an empty list: none, so no campaign is connected).",
     )
     duplicates: ProspectDuplicates | None = Field(
         default=None,
