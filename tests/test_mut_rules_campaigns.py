@@ -3,7 +3,8 @@
 for a connected campaign without a record type (reported at `connected`, named as such)
 and for a connector whose list of record types is empty, beside connectors that list
 none (they sync every record type) or the campaign's own; E7103 for a circle of parents
-with a chain hanging below it, whose levels have no top to count from."""
+with a chain hanging below it, whose levels have no top to count from. After the merge
+(mutA): a member rule that maps no Status writes no status for E7101 to judge."""
 
 from __future__ import annotations
 
@@ -40,3 +41,10 @@ def test_a_chain_below_a_circle_has_no_level_to_report(tmp_path: Path) -> None:
     assert [f.message for f in found] == [
         "campaign 'loop_a' is its own ancestor: loop_a → loop_b → loop_a"
     ]
+
+
+def test_a_member_rule_that_maps_no_status_writes_none(tmp_path: Path) -> None:
+    """campaigns_silent with the no-show rule's Status mapping removed: its members get the
+    campaign's default status, so E7101 has nothing of that rule to judge and stays silent
+    (the rule is not skipped by mistake: the fixture is otherwise campaigns_silent)."""
+    assert check_case(tmp_path, "campaigns_status_unmapped_silent") == []

@@ -6,10 +6,13 @@ one data extension and for a group, which its mutation runs found unpinned
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
-from test_rules_fixtures import check_case, positions
+from test_rules_fixtures import ROOT, check_case, positions
+
+from compiler.rules.check import check_path
 
 CASES = [
     ("e5001_checkbox_silent", []),
@@ -108,3 +111,26 @@ def test_upserts_on_different_keys_and_their_business_units(
     found = check_case(tmp_path, case)
     assert positions(found, "W5003") == expected
     assert [f.code for f in found if f.code != "W5003"] == []
+
+
+def test_a_system_without_its_own_key_is_judged_by_the_data_models(tmp_path: Path) -> None:
+    """After the merge (mutA): e5004_fires with mc's own `subscriber_key` removed. The
+        sendable data extensions are then judged against the data model's key (crm:Contact.Id,
+        related at ecosystem.yaml): shop_news (filled from shop.Customer.Id) fires, the base's
+    data extension (filled from Contact.Id) is silent, and no system differs from the data
+    model."""
+    eco = tmp_path / "eco"
+    shutil.copytree(ROOT / "_base", eco)
+    for file in sorted((ROOT / "e5004_fires").iterdir()):
+        shutil.copy(file, eco / file.name)
+    systems = (eco / "systems.yaml").read_text()
+    assert "    subscriber_key: crm:Contact.Email\n" in systems
+    (eco / "systems.yaml").write_text(
+        systems.replace("    subscriber_key: crm:Contact.Email\n", "")
+    )
+    result = check_path(eco)
+    assert result.analyzed, [f"{f.span} {f.message}" for f in result.findings]
+    found = list(result.findings)
+    assert positions(found, "E5004") == [
+        ("case.yaml", 17, 22, (("case.yaml", 6, 23), ("ecosystem.yaml", 12, 21))),
+    ]  # the base's data extension is filled from Contact.Id, the data model's key: silent
