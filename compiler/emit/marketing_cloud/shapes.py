@@ -41,45 +41,20 @@ The shapes of one process are kept in a bounded cache (`MAX_SHAPES`).
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 from sqlglot import exp
 
 from compiler.emit.marketing_cloud import tsql
+from compiler.emit.shape_text import Cut, Tokens, cut, fill
 
 MAX_SHAPES = 1024
-_PLAIN = re.compile(r"[A-Za-z0-9_]+\Z")
-
-# the cut text: pieces[0] + s[slots[0]] + pieces[1] + ... + pieces[-1]
-Cut = tuple[tuple[str, ...], tuple[int, ...]]
 
 
 @dataclasses.dataclass(frozen=True)
 class Shape:
     cut: Cut
     clean: bool  # tsql.problems found nothing in the shape's text
-
-
-class _Tokens:
-    """Each replaceable text → its token (same length), numbered in order of meeting."""
-
-    def __init__(self, letter: str) -> None:
-        self.letter = letter
-        self.tokens: dict[str, str] = {}
-        self.strings: list[str] = []
-
-    def __call__(self, value: str) -> str:
-        found = self.tokens.get(value)
-        if found is not None:
-            return found
-        token = f"Q{self.letter}{len(self.strings)}"
-        if len(token) > len(value) or not _PLAIN.match(value):
-            return value  # kept as it is: part of the shape's key
-        token = token.ljust(len(value), self.letter)
-        self.tokens[value] = token
-        self.strings.append(value)
-        return token
 
 
 # a node whose text is replaced, and its own text
@@ -97,7 +72,7 @@ def _replaceable(node: exp.Expr, parent: exp.Expr | None) -> bool:
     return False
 
 
-def _key(node: exp.Expr, parent: exp.Expr | None, tok: _Tokens, sites: list[Site]) -> Any:
+def _key(node: exp.Expr, parent: exp.Expr | None, tok: Tokens, sites: list[Site]) -> Any:
     """The node's structure with its replaceable texts set to their tokens (in place)."""
     args = node.args
     text = args.get("this")
@@ -124,49 +99,24 @@ def _write(tree: exp.Expr) -> str:
     return tree.sql(dialect="tsql", pretty=True) + "\n"
 
 
-def _cut(text: str, tok: _Tokens) -> Cut:
-    if not tok.strings:
-        return (text,), ()
-    index = {token: i for i, token in enumerate(tok.tokens.values())}
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(index, key=len, reverse=True)))
-    pieces: list[str] = []
-    slots: list[int] = []
-    start = 0
-    for match in pattern.finditer(text):
-        pieces.append(text[start : match.start()])
-        slots.append(index[match.group()])
-        start = match.end()
-    pieces.append(text[start:])
-    return tuple(pieces), tuple(slots)
-
-
-def _fill(cut: Cut, strings: list[str]) -> str:
-    pieces, slots = cut
-    out = [pieces[0]]
-    for slot, piece in zip(slots, pieces[1:], strict=True):
-        out.append(strings[slot])
-        out.append(piece)
-    return "".join(out)
-
-
-def _set(sites: list[Site], tok: _Tokens | None) -> None:
+def _set(sites: list[Site], tok: Tokens | None) -> None:
     """Put each site's token of `tok` in place (its own text when `tok` is None)."""
     for node, text in sites:
         node.args["this"] = text if tok is None else tok(text)
 
 
-def _shape(sites: list[Site], tree: exp.Expr, first: _Tokens) -> Shape | None:
+def _shape(sites: list[Site], tree: exp.Expr, first: Tokens) -> Shape | None:
     """Write the tokenized tree with two alphabets; None when they cut differently."""
     one = _write(tree)
-    second = _Tokens("k")
+    second = Tokens("k")
     for _, text in sites:
         second(text)
     _set(sites, second)
     two = _write(tree)
-    cut = _cut(one, first)
-    if cut != _cut(two, second):
+    pieces = cut(one, first)
+    if pieces != cut(two, second):
         return None
-    return Shape(cut, not tsql.problems(one))
+    return Shape(pieces, not tsql.problems(one))
 
 
 _SHAPES: dict[Any, Shape | None] = {}
@@ -177,7 +127,7 @@ def render(tree: exp.Expr) -> tuple[str, bool]:
     """`tree` as pretty T-SQL with a final newline, byte for byte what sqlglot writes, and
     whether it is known clean (its shape passed `tsql.problems`). The tree is left as it
     was given."""
-    tok = _Tokens("j")
+    tok = Tokens("j")
     sites: list[Site] = []
     try:
         key = _key(tree, None, tok, sites)
@@ -192,4 +142,4 @@ def render(tree: exp.Expr) -> tuple[str, bool]:
         _set(sites, None)
     if shape is None:
         return _write(tree), False
-    return _fill(shape.cut, tok.strings), shape.clean
+    return fill(shape.cut, tok.strings), shape.clean

@@ -30,9 +30,9 @@ The shapes of one process are kept in a bounded cache (`MAX_SHAPES`).
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
 
+from compiler.emit.shape_text import Cut, Tokens, cut, fill
 from compiler.emit.sync import build
 from compiler.emit.sync.build import EXTRACT, SyncSql, views
 from compiler.emit.sync.spec import ConsentCheck, SyncSpec, TargetColumn
@@ -40,11 +40,7 @@ from compiler.model.integrations import FileFeed
 from compiler.model.sync import Condition, Scalar
 
 MAX_SHAPES = 1024
-_PLAIN = re.compile(r"[A-Za-z0-9_]+\Z")
 _FILE = FileFeed(pattern="*.csv")
-
-# the cut text of one statement: pieces[0] + s[slot[0]] + pieces[1] + ... + pieces[-1]
-Cut = tuple[tuple[str, ...], tuple[int, ...]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,25 +49,8 @@ class Shape:
     spark: tuple[Cut, ...]
 
 
-class _Tokens:
-    """Each replaceable string → its token (same length), numbered in order of meeting."""
-
-    def __init__(self, letter: str) -> None:
-        self.letter = letter
-        self.tokens: dict[str, str] = {}
-        self.strings: list[str] = []
-
-    def __call__(self, value: str) -> str:
-        found = self.tokens.get(value)
-        if found is not None:
-            return found
-        token = f"Q{self.letter}{len(self.strings)}"
-        if len(token) > len(value) or not _PLAIN.match(value):
-            return value  # kept as it is: part of the shape's key
-        token = token.ljust(len(value), self.letter)
-        self.tokens[value] = token
-        self.strings.append(value)
-        return token
+class _Tokens(Tokens):
+    """Tokens, with the optional and scalar values of a sync spec."""
 
     def scalar(self, value: Scalar | None) -> Scalar | None:
         return self(value) if isinstance(value, str) else value
@@ -139,31 +118,6 @@ def shaped(spec: SyncSpec, tok: _Tokens) -> SyncSpec:
     )
 
 
-def _cut(text: str, tok: _Tokens) -> Cut:
-    if not tok.strings:
-        return (text,), ()
-    index = {token: i for i, token in enumerate(tok.tokens.values())}
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(index, key=len, reverse=True)))
-    pieces: list[str] = []
-    slots: list[int] = []
-    start = 0
-    for match in pattern.finditer(text):
-        pieces.append(text[start : match.start()])
-        slots.append(index[match.group()])
-        start = match.end()
-    pieces.append(text[start:])
-    return tuple(pieces), tuple(slots)
-
-
-def _fill(cut: Cut, strings: list[str]) -> str:
-    pieces, slots = cut
-    out = [pieces[0]]
-    for slot, piece in zip(slots, pieces[1:], strict=True):
-        out.append(strings[slot])
-        out.append(piece)
-    return "".join(out)
-
-
 def _shape(spec: SyncSpec, render: Callable[[SyncSpec], SyncSql]) -> Shape | None:
     """Render the shape of `spec` twice, with two alphabets; None when they disagree."""
     first, second = _Tokens("j"), _Tokens("k")
@@ -176,7 +130,7 @@ def _shape(spec: SyncSpec, render: Callable[[SyncSpec], SyncSql]) -> Shape | Non
 
 
 def _cut_all(sql: SyncSql, tok: _Tokens) -> tuple[tuple[Cut, ...], tuple[Cut, ...]]:
-    return tuple(_cut(s, tok) for s in sql.duckdb), tuple(_cut(s, tok) for s in sql.spark)
+    return tuple(cut(s, tok) for s in sql.duckdb), tuple(cut(s, tok) for s in sql.spark)
 
 
 _SHAPES: dict[str, Shape | None] = {}
@@ -194,6 +148,6 @@ def statements(spec: SyncSpec, render: Callable[[SyncSpec], SyncSql] = build.sta
     if shape is None:
         return render(spec)
     extract, checked = views(spec.rule)
-    duckdb = tuple(_fill(c, tok.strings) for c in shape.duckdb)
-    spark = tuple(_fill(c, tok.strings) for c in shape.spark)
+    duckdb = tuple(fill(c, tok.strings) for c in shape.duckdb)
+    spark = tuple(fill(c, tok.strings) for c in shape.spark)
     return SyncSql(spec.rule, duckdb, spark, extract, checked)
