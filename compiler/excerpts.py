@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from itertools import accumulate
 
 # The line boundaries of str.splitlines.
 _BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -28,11 +29,8 @@ class _Text:
     def __init__(self, text: str) -> None:
         self.text = text
         # starts[i] is where line i + 1 starts; starts[-1] is the end of the last line's break
-        starts = array("q", [0])
-        starts.extend(m.end() for m in _BREAK.finditer(text))
-        if starts[-1] != len(text):
-            starts.append(len(text))
-        self.starts = starts
+        # (str.splitlines breaks where _BREAK does, "\r\n" as one, in C)
+        self.starts = array("q", accumulate(map(len, text.splitlines(True)), initial=0))
         self.hidden: set[int] = set()
 
     def count(self) -> int:

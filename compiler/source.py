@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from compiler import __version__, excerpts, progress
 from compiler.diagnostics import Finding, Related, Span, code, make
 from compiler.gcpause import gc_paused
@@ -200,7 +202,7 @@ class ParseCache:
         if path is None or not path.is_file():
             return None
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = _read_entry(path.read_bytes())
             if not isinstance(raw, dict) or raw.get("key") != digest:
                 return None  # not an entry this engage wrote for this content
             docs = [_from_entry(file, d) for d in raw["docs"]]
@@ -228,12 +230,42 @@ class ParseCache:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             # json.dumps, not json.dump: dump streams through the pure-Python encoder,
             # which cost a cold run with a cache folder 1.6 CPU-s at 10k resources.
-            text = json.dumps({"key": digest, "docs": entry}, separators=(",", ":"))
+            text = json.dumps(
+                {"key": digest, "orjson": _orjson_reads_back(entry), "docs": entry},
+                separators=(",", ":"),
+            )
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
             os.replace(tmp, path)
         except (OSError, ValueError):
             pass  # caching is an optimisation; a read-only home must not fail the run
+
+
+def _orjson_reads_back(entry: Any) -> bool:
+    """Whether orjson reads the standard library's JSON of `entry` back as json.loads
+    would. orjson refuses what it cannot read exactly (NaN and infinities, lone
+    surrogates), so a reader falls back on json.loads, except for one thing it reads
+    differently without a word: an integer beyond 64 bits becomes a float. orjson refuses
+    to write exactly those integers (and keys that are not strings), so its refusal here
+    marks an entry to be read with json.loads."""
+    try:
+        orjson.dumps(entry)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
+def _read_entry(data: bytes) -> Any:
+    """A cache entry's JSON: with orjson (twice as fast as json.loads over the 101
+    entries of a 10k-resource warm re-check) when the writer marked it safe for orjson,
+    else, or when orjson refuses it, with json.loads."""
+    try:
+        raw = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+    if isinstance(raw, dict) and raw.get("orjson") is True:
+        return raw
+    return json.loads(data)
 
 
 def _from_entry(file: str, raw: list[Any]) -> ParsedDocument:

@@ -200,3 +200,38 @@ def test_an_entry_of_the_older_shape_is_a_miss(write_eco: WriteEco, tmp_path: Pa
     entry.write_text(json.dumps(raw))
     assert secrets_of(root) == cold
     assert len(json.loads(entry.read_text())["docs"][0]) == 4  # rewritten whole
+
+
+BIG_INTEGERS = (
+    "apiVersion: engage/v1\necosystem: {name: cached}\n"
+    "big: [1180591620717411303424, -9223372036854775809, 18446744073709551615, "
+    "-9223372036854775808]\n"
+)
+ODD_FLOATS = (
+    "apiVersion: engage/v1\necosystem: {name: cached}\nodd: [.nan, .inf, -.inf, 0.1, 1e-7]\n"
+)
+
+
+def values_of(root: Path) -> str:
+    (doc,) = load(root, cache=ParseCache.default()).documents
+    return repr(doc.value)  # repr: nan is not equal to itself, and 1.0 == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "orjson_safe"),
+    [(MINI, True), (BIG_INTEGERS, False), (ODD_FLOATS, True)],
+    ids=["plain", "integers-beyond-64-bits", "nan-and-infinities"],
+)
+def test_an_entry_reads_back_exactly_what_was_parsed(
+    write_eco: WriteEco, tmp_path: Path, text: str, orjson_safe: bool
+) -> None:
+    """Entries are read with orjson where it reads them exactly: an integer beyond 64
+    bits (which orjson would read as a float without a word) marks its entry for
+    json.loads; NaN and infinities, which orjson refuses, fall back on json.loads."""
+    root = write_eco({"main.yaml": text})
+    parsed = values_of(root)  # parsed, and the entry written
+    (entry,) = cache_files(tmp_path)
+    assert json.loads(entry.read_text())["orjson"] is orjson_safe
+    plant(entry, "from the cache")  # proves the second read is the entry's
+    assert values_of(root) == parsed.replace("'cached'", "'from the cache'")
+    assert "e+" not in values_of(root)  # no integer came back as a float
