@@ -395,3 +395,44 @@ def test_json_output_imports_only_its_own_renderer(in_tmp: Path) -> None:
         "compiler.render.github",
     }
     assert not (others | {"compiler.render.findings_text", "rich"}) & imported
+
+
+def suppressed_of(run: Run) -> list[tuple[str, str, str | None]]:
+    doc = json.loads(run.out)
+    return [
+        (f["code"], f["address"], (f.get("suppressed") or {}).get("reason"))
+        for f in doc["findings"]
+        if f.get("suppressed") or f["code"].startswith("W99")
+    ]
+
+
+def test_a_suppression_added_edited_or_removed_is_never_served_stale(
+    compare: Compare, in_tmp: Path
+) -> None:
+    """A suppression next to a sync rule accepts its E3005; editing its reason, pointing it
+    at a code the rule does not raise (an unused suppression, W99xx), and removing it each
+    change the output, and each is compared with a cold run."""
+    eco = in_tmp / "eco"
+    write_blocks(eco, 100)
+    first = compare("eco", "--format", "json")
+    blocks = eco / "blocks_00000.yaml"
+    text = blocks.read_text(encoding="utf-8")
+    rule = "  export_0:\n    integration: crm_export_0\n"
+    assert rule in text
+
+    def suppress(code: str, reason: str) -> Run:
+        entry = f"    suppress:\n      - code: {code}\n        reason: {reason}\n"
+        blocks.write_text(text.replace(rule, rule + entry, 1), encoding="utf-8")
+        return compare("eco", "--format", "json")
+
+    accepted = suppress("E3005", "the connector's error queue is worked through")
+    assert ("E3005", "sync_rule.export_0", "the connector's error queue is worked through") in (
+        suppressed_of(accepted)
+    )
+    reworded = suppress("E3005", "Marketing Operations reviews the error queue")
+    assert suppressed_of(reworded) != suppressed_of(accepted)
+    unused = suppress("E3001", "the connector's error queue is worked through")
+    assert not any(f[0] == "E3005" and f[2] for f in suppressed_of(unused))
+    assert unused.out not in (accepted.out, first.out)
+    blocks.write_text(text, encoding="utf-8")
+    assert compare("eco", "--format", "json").out == first.out
