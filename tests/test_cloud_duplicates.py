@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rulecase import RuleCase, Suite, case_id, checked, edit, refused, spots
+from rulecase import Located, RuleCase, Suite, case_id, checked, edit, refused, spots
 
 CASES = Path(__file__).parent / "fixtures" / "cloud_duplicates"
 SUITE = Suite(CASES)
-FIRES = [(("case.yaml", 30, 36), (("systems.yaml", 16, 5),))]
+FIRES: list[Located] = [(("case.yaml", 30, 36), (("systems.yaml", 16, 5),))]
 
 RULE_CASES = [
     RuleCase("E5201", "e5201_fires", "e5201_silent", FIRES),

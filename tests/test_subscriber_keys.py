@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rulecase import RuleCase, Suite, case_id, checked, edit, refused
+from rulecase import Located, RuleCase, Suite, case_id, checked, edit, refused
 
 CASES = Path(__file__).parent / "fixtures" / "subscriber_keys"
 SUITE = Suite(CASES)
@@ -16,7 +16,7 @@ OUTLET_EMAIL = ("systems.yaml", 20, 30)  # outlet's key_strategy.kind: email
 LISTED = ("integrations.yaml", 12, 32)  # the connector's business_units: outlet
 CLUB_STRATEGY = ("systems.yaml", 22, 23)  # club's key_strategy
 MEMBERS = ("members.yaml", 22, 18)  # the template's mapping into MemberKey
-E5502_GROUP = [(("vip.yaml", 17, 15), (CLUB_STRATEGY, MEMBERS, MEMBERS))]
+E5502_GROUP: list[Located] = [(("vip.yaml", 17, 15), (CLUB_STRATEGY, MEMBERS, MEMBERS))]
 
 RULE_CASES = [
     # Connect serves outlet, keyed by email (silent: it serves retail only)

@@ -10,14 +10,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rulecase import RuleCase, Suite, case_id, checked, edit, position
+from rulecase import Located, RuleCase, Suite, case_id, checked, edit, position
 
 from compiler.rules.check import check_path
 
 CASES = Path(__file__).parent / "fixtures" / "unit_leads"
 SUITE = Suite(CASES)
 DECISION = ("units.yaml", 11, 30)  # the unit's data_model.uses_leads
-RECORD_TYPE = [(("units.yaml", 11, 28), (("units.yaml", 14, 30),))]
+RECORD_TYPE: list[Located] = [(("units.yaml", 11, 28), (("units.yaml", 14, 30),))]
 
 RULE_CASES = [
     # a Lead record type in the CRM mapping of a unit without leads (silent: none mapped)
