@@ -90,6 +90,15 @@ def edit(eco: Path, file: str, old: str, new: str, count: int = -1) -> None:
     (eco / file).write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+def suppress(eco: Path, file: str, code: str, reason: str) -> None:
+    """Suppress `code`, with its reason, on the last resource of one of the ecosystem's
+    files (a resource at two-space indent, its keys at four)."""
+    text = (eco / file).read_text(encoding="utf-8")
+    assert text.endswith("\n") and text.splitlines()[-1].startswith("    "), (file, text[-80:])
+    line = f"    suppress:\n      - {{code: {code}, reason: {reason}}}\n"
+    (eco / file).write_text(text + line, encoding="utf-8")
+
+
 def checked(eco: Path, limits: Limits | None = None) -> list[Finding]:
     """Check an ecosystem that must analyze: every finding, suppressed ones too."""
     result = check_path(eco, limits=limits)
