@@ -19,10 +19,13 @@ def edge(values: dict[str, str] | None = None, transform: tuple[str, ...] = ()) 
 
 
 def test_meanings_of_each_polarity() -> None:
-    assert meaning(storage("opt_out")) == ({"true"}, {"false"})
-    assert meaning(storage("opt_in")) == ({"false"}, {"true"})
+    assert meaning(storage("opt_out")) == (frozenset({"true"}), frozenset({"false"}))
+    assert meaning(storage("opt_in")) == (frozenset({"false"}), frozenset({"true"}))
     status = storage("status", opted_in_values=["Active", "Yes"], opted_out_values=["Held"])
-    assert meaning(status) == ({"Held"}, {"Active", "true"})  # 'Yes' reads as true
+    assert meaning(status) == (
+        frozenset({"Held"}),
+        frozenset({"Active", "true"}),
+    )  # 'Yes' reads as true
 
 
 @pytest.mark.parametrize(

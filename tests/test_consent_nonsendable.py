@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import sqlglot
-from test_unit_consent import unit_eco
+from rulecase import Suite
 
 from compiler.diagnostics import Finding
 from compiler.emit.generate import generate
@@ -23,6 +23,7 @@ from compiler.pipeline import compile_path
 from compiler.source import ParseCache
 
 CASES = Path(__file__).parent / "fixtures" / "consent_nonsendable"
+SUITE = Suite(CASES)
 QUERY = "marketing_cloud/deploy/mc/retail/query/contacts_to_entry.query-meta.sql"
 CONTACTS = [  # Id, FirstName, HasOptedOutOfEmail (the CRM's choice, synchronized)
     ("003A", "Ana", False),
@@ -36,7 +37,7 @@ CONTACTS = [  # Id, FirstName, HasOptedOutOfEmail (the CRM's choice, synchronize
 def build(tmp_path: Path, *cases: str, text: dict[str, tuple[str, str]] | None = None) -> tuple[
     list[Finding], Path
 ]:  # fmt: skip
-    eco = unit_eco(tmp_path, *cases, root=CASES)
+    eco = SUITE.eco(tmp_path, *cases)
     for name, (old, new) in (text or {}).items():
         (eco / name).write_text((eco / name).read_text().replace(old, new))
     comp = compile_path(eco, None, cache=ParseCache(None))

@@ -7,77 +7,81 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_unit_consent import Position, at, unit_eco
+from rulecase import Located, RuleCase, Suite, active, at, case_id, checked, edit, refused, spots
 
 from compiler.diagnostics import Finding
 from compiler.rules.check import check_path
 
 CASES = Path(__file__).parent / "fixtures" / "customer_360"
+SUITE = Suite(CASES, layers=((CASES, "_view"),))  # every case over the view's base
 RECEIVES = ("systems.yaml", 12, 9)  # customer_360.receives
 VIA = ("systems.yaml", 12, 27)
 MC_CONNECT = ("integrations.yaml", 4, 5)
 OUTLET = ("systems.yaml", 15, 36)  # the feed's business_units: outlet
 OUTLET_KEY = ("systems.yaml", 26, 30)  # outlet's key_strategy.kind
 
-RULE_CASES = [
+RULE_CASES = [  # RuleCase(code, fires in, silent in, every finding of the code, ...); "": the base
     # an ad platform engages customers, nothing of it reaches the view; boundary: a martech
-    # tool that sends on no channel and is no ad platform
-    ("W3403", "w3403_fires", "w3403_silent", [(RECEIVES, (("systems.yaml", 22, 11),))]),
+    # tool that sends on no channel and is no ad platform (both suppress the W9001 of the
+    # systems they add, with its reason)
+    RuleCase(
+        "W3403",
+        "w3403_fires",
+        "w3403_silent",
+        [(RECEIVES, (("systems.yaml", 22, 11),))],
+        suppressed=("W9001",),
+        silent_suppressed=("W9001",),
+    ),
     # Marketing Cloud sends email and no feed brings its tracking (silent: the feed)
-    ("W3403", "w3403_mc_fires", "", [(("systems.yaml", 11, 17), (("systems.yaml", 13, 11),))]),
+    RuleCase(
+        "W3403", "w3403_mc_fires", "", [(("systems.yaml", 11, 17), (("systems.yaml", 13, 11),))]
+    ),
     # engagement activity is Account Engagement's, not Marketing Cloud Connect's; silent:
     # a kind with no fixed carrier through the same integration
-    ("E3404", "e3404_fires", "e3404_silent", [(VIA, (MC_CONNECT,))]),
+    RuleCase("E3404", "e3404_fires", "e3404_silent", [(VIA, (MC_CONNECT,))]),
     # an integration that does not link Marketing Cloud with the CRM
-    ("E3404", "e3404_link_fires", "", [(VIA, (("integrations.yaml", 14, 5),))]),
+    RuleCase("E3404", "e3404_link_fires", "", [(VIA, (("integrations.yaml", 14, 5),))]),
     # email tracking from a unit keyed by email (its own strategy); silent: the feed tracks
-    # only the unit that inherits the CRM-id key
-    ("E3620", "e3620_fires", "e3620_silent", [(OUTLET, (OUTLET_KEY,))]),
+    # only the unit that inherits the CRM-id key (both accept the unit's E5501 with a reason)
+    RuleCase(
+        "E3620",
+        "e3620_fires",
+        "e3620_silent",
+        [(OUTLET, (OUTLET_KEY,))],
+        suppressed=("E5501",),
+        silent_suppressed=("E5501",),
+    ),
 ]
 
 
 def run(
-    tmp_path: Path, case: str, edit: tuple[str, str] | None = None, *more: str
+    tmp_path: Path, case: str, change: tuple[str, str] | None = None, *more: str
 ) -> list[Finding]:
-    eco = unit_eco(tmp_path, *(("_view", case) if case else ("_view",)), *more, root=CASES)
-    if edit is not None:
-        text = (eco / "systems.yaml").read_text()
-        assert edit[0] in text
-        (eco / "systems.yaml").write_text(text.replace(edit[0], edit[1]))
-    result = check_path(eco)
-    assert result.analyzed, [f"{f.span} {f.message}" for f in result.findings]
-    return [f for f in result.findings if f.suppressed is None]
+    """The findings of a case (with `change` made in systems.yaml) that are not suppressed."""
+    eco = SUITE.eco(tmp_path, case, *more)
+    if change is not None:
+        edit(eco, "systems.yaml", *change)
+    return active(checked(eco))
 
 
-@pytest.mark.parametrize(("code", "fires", "silent", "expected"), RULE_CASES)
-def test_rule_fires_and_stays_silent(
-    tmp_path: Path,
-    code: str,
-    fires: str,
-    silent: str,
-    expected: list[tuple[Position, tuple[Position, ...]]],
-) -> None:
-    found = run(tmp_path / "fires", fires)
-    assert at(found, code) == expected
-    assert {f.code for f in found} == {code}
-    assert [(f.code, f.message) for f in run(tmp_path / "silent", silent)] == []
+@pytest.mark.parametrize("case", RULE_CASES, ids=case_id)
+def test_rule_fires_and_stays_silent(tmp_path: Path, case: RuleCase) -> None:
+    SUITE.fires_and_stays_silent(tmp_path, case)
 
 
 def test_tracking_from_a_unit_the_connector_does_not_serve(tmp_path: Path) -> None:
     """The Marketing Cloud Connect integration serves `retail` only: tracking declared from
     another unit never arrives (a second unit added to the fixture)."""
-    units = unit_eco(tmp_path / "u", "_view", root=CASES) / "units.yaml"
+    units = SUITE.eco(tmp_path / "u") / "units.yaml"
     extra = units.read_text() + (
         "  outlet:\n    brand: Outlet\n    segment: b2c\n    region: eu\n"
         "    marketing_cloud: {system: mc, business_unit: retail}\n"
     )
-    eco = unit_eco(tmp_path / "f", "_view", root=CASES)
+    eco = SUITE.eco(tmp_path / "f")
     (eco / "units.yaml").write_text(extra)
-    text = (eco / "systems.yaml").read_text()
-    (eco / "systems.yaml").write_text(text.replace("[retail]}", "[retail, outlet]}"))
-    result = check_path(eco)
-    found = [f for f in result.findings if f.suppressed is None]
-    assert [(f.code, f.span.line, f.span.column) for f in found] == [("E3404", 12, 92)]
+    edit(eco, "systems.yaml", "[retail]}", "[retail, outlet]}")
+    found = active(checked(eco))
+    assert spots(found) == [("E3404", 12, 92)]
     assert "business unit 'outlet'" in found[0].message
 
 
@@ -99,17 +103,12 @@ def test_the_view_itself_and_systems_that_engage_no_one_need_no_feed(tmp_path: P
 def test_references_are_checked_with_positions(
     tmp_path: Path, old: str, new: str, code: str, position: tuple[int, int]
 ) -> None:
-    eco = unit_eco(tmp_path, "_view", root=CASES)
-    text = (eco / "systems.yaml").read_text()
-    assert old in text
-    (eco / "systems.yaml").write_text(text.replace(old, new))
-    result = check_path(eco)
-    assert not result.analyzed
-    found = [(f.code, f.span.line, f.span.column) for f in result.findings if f.span]
-    assert found == [(code, *position)]
+    eco = SUITE.eco(tmp_path)
+    edit(eco, "systems.yaml", old, new)
+    assert refused(eco) == [(code, *position)]
 
 
-def _e3620(found: list[Finding]) -> list[tuple[Position, tuple[Position, ...]]]:
+def _e3620(found: list[Finding]) -> list[Located]:
     return at(found, "E3620")
 
 
@@ -136,22 +135,18 @@ def test_journey_activities_are_not_attached_by_the_subscriber_key(tmp_path: Pat
 
 
 def test_units_with_no_declared_strategy_are_not_judged(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "_view", "e3620_fires", root=CASES)
+    eco = SUITE.eco(tmp_path, "e3620_fires")
+    edit(eco, "systems.yaml", "    key_strategy: {kind: crm_id}\n", "")
+    edit(eco, "systems.yaml", "\n        key_strategy: {kind: email}", "")
     text = (eco / "systems.yaml").read_text()
-    text = text.replace("    key_strategy: {kind: crm_id}\n", "")
-    text = text.replace("\n        key_strategy: {kind: email}", "")
     (eco / "systems.yaml").write_text(text[: text.index("    suppress:")])
-    result = check_path(eco)
-    assert result.analyzed
-    assert [f.code for f in result.findings] == []
+    assert [f.code for f in checked(eco)] == []
 
 
 def test_a_unit_the_connector_does_not_serve_is_e3404_alone(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "_view", "e3620_fires", root=CASES)
-    integrations = (eco / "integrations.yaml").read_text()
-    (eco / "integrations.yaml").write_text(integrations.replace("[retail, outlet]", "[retail]"))
-    found = [f for f in check_path(eco).findings if f.suppressed is None]
-    assert [(f.code, f.span.line, f.span.column) for f in found if f.span] == [
+    eco = SUITE.eco(tmp_path, "e3620_fires")
+    edit(eco, "integrations.yaml", "[retail, outlet]", "[retail]")
+    assert spots(active(check_path(eco).findings)) == [
         ("E3404", 15, 36),
         ("W9902", 28, 15),  # nothing serves outlet: E5501's acceptance no longer matches
     ]

@@ -59,7 +59,7 @@ def local(e: etree._Element) -> str:
 
 
 def items(element: etree._Element, tag: str) -> list[etree._Element]:
-    return element.findall(f"{{{NS}}}{tag}")
+    return list(element.findall(f"{{{NS}}}{tag}"))
 
 
 def text(element: etree._Element, path: str) -> str:
@@ -374,8 +374,10 @@ def test_wrong_exemptions_and_matching_rules_are_findings_at_their_position(
     comp = compile_path(root, None, cache=ParseCache(None))
     found = [f for f in comp.findings if f.code == code and message in f.message]
     assert found, [f"{f.code} {f.message}" for f in comp.findings]
-    line = case.splitlines()[found[0].span.line - 1]
-    assert line[found[0].span.column - 1 :].startswith(at), (line, found[0].span)
+    span = found[0].span
+    assert span is not None
+    line = case.splitlines()[span.line - 1]
+    assert line[span.column - 1 :].startswith(at), (line, span)
 
 
 def test_a_user_field_taken_twice_is_a_finding_not_a_silently_lost_file(tmp_path: Path) -> None:

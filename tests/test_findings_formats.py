@@ -51,7 +51,9 @@ def test_check_and_validate_json_validate_against_the_schema(engage: RunEngage) 
         errors = [e.message for e in VALIDATOR.iter_errors(doc)]
         assert errors == [], errors
         assert doc["kind"] == "engage-findings" and doc["format_version"] == 1
-    assert any(f.get("suppressed") for f in docs[0]["findings"])  # type: ignore[union-attr]
+    findings = docs[0]["findings"]
+    assert isinstance(findings, list)
+    assert any(f.get("suppressed") for f in findings)
     assert docs[1]["summary"]["warnings"] == 1  # type: ignore[index]
 
 

@@ -20,6 +20,7 @@ import compiler.emit.generate as emit_module
 from compiler.emit.artifact import Emitted
 from compiler.emit.generate import generate
 from compiler.emit.manifest import MANIFEST
+from compiler.emit.targets import EMITTERS
 from compiler.pipeline import compile_path
 from compiler.resolved import ResolvedEcosystem
 from compiler.source import ParseCache
@@ -276,7 +277,7 @@ def test_unsafe_paths_are_refused_and_a_crash_stays_local(
     def crash(_: ResolvedEcosystem) -> tuple[list[object], list[object]]:
         raise RuntimeError("boom")
 
-    emitters = [*emit_module.EMITTERS, ("hostile", hostile), ("crashing", crash)]
+    emitters = [*EMITTERS, ("hostile", hostile), ("crashing", crash)]
     monkeypatch.setattr(emit_module, "EMITTERS", emitters)
     out = tmp_path / "out" / "build"
     result = generate(resolved(), out, targets=MINE | {"hostile", "crashing"})

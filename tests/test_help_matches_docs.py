@@ -24,12 +24,13 @@ def _commands() -> dict[str, click.Command]:
     out: dict[str, click.Command] = {}
     group = cli
     assert isinstance(group, click.Group)
-    for name in group.list_commands(None):
-        command = group.get_command(None, name)
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         assert command is not None
         if isinstance(command, click.Group):
-            for sub in command.list_commands(None):
-                child = command.get_command(None, sub)
+            for sub in command.list_commands(ctx):
+                child = command.get_command(ctx, sub)
                 assert child is not None
                 out[f"{name} {sub}"] = child
         else:

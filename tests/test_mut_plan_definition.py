@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pydantic
 import pytest
+from test_plan_support import in_own_folder, make_plan, workspace
 
 from compiler.plan.definition import InterruptedApply, Plan
 from compiler.plan.errors import PlanError
 from compiler.plan.planfile import load_plan, save_plan
-from tests.test_plan_support import in_own_folder, make_plan, workspace
 
 __all__ = ["in_own_folder"]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rulecase import position
 from test_rules_fixtures import check_case
 
 from compiler.diagnostics import Finding
@@ -18,11 +19,7 @@ from compiler.rules.check import check_path
 
 
 def _where(findings: list[Finding], code: str) -> list[tuple[str, int, int, str | None]]:
-    return [
-        (Path(f.span.file).name, f.span.line, f.span.column, f.environment)
-        for f in findings
-        if f.code == code
-    ]
+    return [(*position(f), f.environment) for f in findings if f.code == code]
 
 
 def test_a_base_finding_names_no_environment(tmp_path: Path) -> None:

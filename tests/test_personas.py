@@ -8,36 +8,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_unit_consent import Position, at, check_cases, unit_eco
-
-from compiler.rules.check import check_path
+from rulecase import RuleCase, Suite, case_id, edit, refused
 
 CASES = Path(__file__).parent / "fixtures" / "personas"
+SUITE = Suite(CASES)
 OBJECT = ("personas.yaml", 8, 13)
 
 RULE_CASES = [
     # a data extension field nothing fills (silent: a field the newsletter query fills)
-    ("E3201", "e3201_fires", "e3201_silent", [(("personas.yaml", 11, 17), (OBJECT,))]),
+    RuleCase("E3201", "e3201_fires", "e3201_silent", [(("personas.yaml", 11, 17), (OBJECT,))]),
     # exemption: a CRM object's own field needs no data flow
-    ("E3201", "e3201_fires", "e3201_crm_silent", [(("personas.yaml", 11, 17), (OBJECT,))]),
+    RuleCase("E3201", "e3201_fires", "e3201_crm_silent", [(("personas.yaml", 11, 17), (OBJECT,))]),
     # a synchronized data extension's field that Marketing Cloud Connect synchronizes
-    ("E3201", "e3201_fires", "e3201_sync_silent", [(("personas.yaml", 11, 17), (OBJECT,))]),
+    RuleCase("E3201", "e3201_fires", "e3201_sync_silent", [(("personas.yaml", 11, 17), (OBJECT,))]),
 ]
 
 
-@pytest.mark.parametrize(("code", "fires", "silent", "expected"), RULE_CASES)
-def test_rule_fires_and_stays_silent(
-    tmp_path: Path,
-    code: str,
-    fires: str,
-    silent: str,
-    expected: list[tuple[Position, tuple[Position, ...]]],
-) -> None:
-    found = check_cases(tmp_path / "fires", fires, root=CASES)
-    assert at(found, code) == expected
-    assert [f.code for f in found if f.code != code] == []
-    quiet = check_cases(tmp_path / "silent", silent, root=CASES)
-    assert [(f.code, f.message) for f in quiet] == []
+@pytest.mark.parametrize("case", RULE_CASES, ids=case_id)
+def test_rule_fires_and_stays_silent(tmp_path: Path, case: RuleCase) -> None:
+    SUITE.fires_and_stays_silent(tmp_path, case)
 
 
 @pytest.mark.parametrize(
@@ -52,21 +41,14 @@ def test_rule_fires_and_stays_silent(
 def test_references_are_checked_with_positions(
     tmp_path: Path, old: str, new: str, code: str, position: tuple[int, int]
 ) -> None:
-    eco = unit_eco(tmp_path, "e3201_fires", root=CASES)
-    text = (eco / "personas.yaml").read_text()
-    assert old in text
-    (eco / "personas.yaml").write_text(text.replace(old, new))
-    result = check_path(eco)
-    assert not result.analyzed
-    found = [(f.code, f.span.line, f.span.column) for f in result.findings if f.span]
-    assert found == [(code, *position)]
+    eco = SUITE.eco(tmp_path, "e3201_fires")
+    edit(eco, "personas.yaml", old, new)
+    assert refused(eco) == [(code, *position)]
 
 
 def test_a_persona_needs_conditions(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "e3201_silent", root=CASES)
+    eco = SUITE.eco(tmp_path, "e3201_silent")
     text = (eco / "personas.yaml").read_text()
     head = text[: text.index("    conditions:")]
     (eco / "personas.yaml").write_text(head + "    conditions: []\n")
-    result = check_path(eco)
-    assert not result.analyzed
-    assert [(f.span.line, f.span.column) for f in result.findings if f.span] == [(9, 17)]
+    assert [(line, column) for _, line, column in refused(eco)] == [(9, 17)]

@@ -9,11 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
+from test_plan_support import in_own_folder, make_plan, workspace
 
 from compiler.plan.definition import AttributeChange, Plan
 from compiler.plan.errors import PlanError
 from compiler.plan.planfile import load_plan, plan_document, save_plan
-from tests.test_plan_support import in_own_folder, make_plan, workspace
 
 __all__ = ["in_own_folder"]
 

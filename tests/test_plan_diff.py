@@ -23,10 +23,10 @@ def test_nested_mappings_diff_key_by_key() -> None:
 
 
 def test_list_items_are_matched_by_name_not_position() -> None:
-    before = {
+    before: dict[str, object] = {
         "items": [{"field": "Email", "method": "exact"}, {"field": "Phone", "method": "phone"}]
     }
-    after = {
+    after: dict[str, object] = {
         "items": [
             {"field": "Name", "method": "exact"},
             {"field": "Email", "method": "fuzzy"},

@@ -13,12 +13,12 @@ from typing import Any
 import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_plan_support import in_own_folder, make_plan, workspace
 
 from compiler.plan.canonical import canonical_json, digest, encode, encode_items, join_items
 from compiler.plan.definition import AttributeChange, Change, Plan, SourceRef, StateRef, Summary
 from compiler.plan.planfile import compute_digest, seal
 from compiler.plan.schema import plan_schema
-from tests.test_plan_support import in_own_folder, make_plan, workspace
 
 __all__ = ["in_own_folder"]
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_plan_digest import plan_of, values
+from test_plan_support import in_own_folder, make_plan, workspace
 
 from compiler.plan.canonical import pretty_json
 from compiler.plan.definition import Plan
@@ -25,8 +27,6 @@ from compiler.plan.planfile import (
     seal,
     write_plan_json,
 )
-from tests.test_plan_digest import plan_of, values
-from tests.test_plan_support import in_own_folder, make_plan, workspace
 
 __all__ = ["in_own_folder"]
 

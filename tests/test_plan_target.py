@@ -158,9 +158,10 @@ def test_a_deleted_target_takes_its_deleted_dependents_first(engage: RunEngage) 
         ("data_extension.newsletter", "delete"),
     ]
     whole = planned(engage)  # the rules cut with the sync rule are deleted only there
+    changes = whole["changes"]
+    assert isinstance(changes, list)
     assert ("duplicate_rule.contact_email", "delete") in {
-        (c["address"], c["action"])
-        for c in whole["changes"]  # type: ignore[union-attr]
+        (c["address"], c["action"]) for c in changes
     }
 
 

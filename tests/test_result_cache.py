@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Run, RunEngage
 
 from benchmarks.ecosystems import files
-from tests.conftest import Run, RunEngage
 
 ROOT = Path(__file__).resolve().parent.parent
 Compare = Callable[..., Run]

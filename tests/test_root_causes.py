@@ -12,18 +12,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_unit_consent import at, check_cases, unit_eco
+from rulecase import Suite, at, checked, edit, position, suppress
 
-from compiler.rules.check import check_path
 from compiler.rules.typefit import _named_targets
 
 CASES = Path(__file__).parent / "fixtures" / "root_causes"
+SUITE = Suite(CASES)
 VIP = ("vip.yaml", 19, 18)  # contacts_to_vip's FirstName mapping
 WELCOME = ("welcome.yaml", 23, 18)  # the template's FirstName mapping (both instances)
 
 
 def test_one_source_into_three_short_targets_is_one_finding(tmp_path: Path) -> None:
-    found = check_cases(tmp_path, "e3005_grouped_fires", root=CASES)
+    found = SUITE.check(tmp_path, "e3005_grouped_fires")
     assert at(found, "E3005") == [(VIP, (("vip.yaml", 9, 18), WELCOME))]
     assert [f.code for f in found] == ["E3005"]
     assert found[0].message.endswith(
@@ -34,31 +34,26 @@ def test_one_source_into_three_short_targets_is_one_finding(tmp_path: Path) -> N
 
 
 def test_the_same_shape_that_fits_is_silent(tmp_path: Path) -> None:
-    assert check_cases(tmp_path, "e3005_grouped_silent", root=CASES) == []
+    assert SUITE.check(tmp_path, "e3005_grouped_silent") == []
 
 
 def test_a_suppressed_mapping_stays_its_own_finding(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "e3005_grouped_fires", root=CASES)
-    vip = (eco / "vip.yaml").read_text()
-    vip += "    suppress:\n      - {code: E3005, reason: The VIP list shows initials only.}\n"
-    (eco / "vip.yaml").write_text(vip)
-    result = check_path(eco)
-    assert result.analyzed
-    found = [(f.address, f.suppressed is not None) for f in result.findings]
+    eco = SUITE.eco(tmp_path, "e3005_grouped_fires")
+    suppress(eco, "vip.yaml", "E3005", "The VIP list shows initials only.")
+    findings = checked(eco)
+    found = [(f.address, f.suppressed is not None) for f in findings]
     assert found == [
         ("sync_rule.contacts_to_vip", True),
         ("sync_rule.contacts_to_welcome[outlet]", False),
     ]
-    assert "W9902" not in {f.code for f in result.findings}  # the suppression matched
+    assert "W9902" not in {f.code for f in findings}  # the suppression matched
 
 
 def test_targets_of_another_length_are_another_cause(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "e3005_grouped_fires", root=CASES)
-    vip = (eco / "vip.yaml").read_text()
-    (eco / "vip.yaml").write_text(vip.replace("length: 20", "length: 30"))
-    found = check_cases(tmp_path / "again", "e3005_grouped_fires", root=CASES)
-    result = check_path(eco)
-    assert [f.address for f in result.findings] == [
+    eco = SUITE.eco(tmp_path, "e3005_grouped_fires")
+    edit(eco, "vip.yaml", "length: 20", "length: 30")
+    found = SUITE.check(tmp_path / "again", "e3005_grouped_fires")
+    assert [f.address for f in checked(eco)] == [
         "sync_rule.contacts_to_vip",
         "sync_rule.contacts_to_welcome[outlet]",
     ]
@@ -81,7 +76,7 @@ CONTACT_SEGMENT = ("tiers.yaml", 26, 19)  # shop_contact_tiers' Segment__c mappi
 
 
 def test_one_picklist_source_into_two_objects_is_one_finding(tmp_path: Path) -> None:
-    found = check_cases(tmp_path, "e3006_grouped_fires", root=CASES)
+    found = SUITE.check(tmp_path, "e3006_grouped_fires")
     assert at(found, "E3006") == [
         (ACCOUNT_TIER, (("tiers.yaml", 14, 16), CONTACT_TIER)),
         (CONTACT_SEGMENT, (("tiers.yaml", 10, 19),)),  # another source: another cause
@@ -96,14 +91,13 @@ def test_one_picklist_source_into_two_objects_is_one_finding(tmp_path: Path) -> 
 
 
 def test_the_same_picklist_shape_that_knows_the_values_is_silent(tmp_path: Path) -> None:
-    assert check_cases(tmp_path, "e3006_grouped_silent", root=CASES) == []
+    assert SUITE.check(tmp_path, "e3006_grouped_silent") == []
 
 
 def test_unrestricted_targets_group_as_one_w3007(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "e3006_grouped_fires", root=CASES)
-    tiers = (eco / "tiers.yaml").read_text()
-    (eco / "tiers.yaml").write_text(tiers.replace("Standard], restricted: true", "Standard]"))
-    found = list(check_path(eco).findings)
+    eco = SUITE.eco(tmp_path, "e3006_grouped_fires")
+    edit(eco, "tiers.yaml", "Standard], restricted: true", "Standard]")
+    found = checked(eco)
     assert [(f.code, f.address) for f in found] == [
         ("W3007", "sync_rule.shop_account_tiers"),
         ("E3006", "sync_rule.shop_contact_tiers"),
@@ -113,13 +107,13 @@ def test_unrestricted_targets_group_as_one_w3007(tmp_path: Path) -> None:
 
 
 def test_a_restricted_and_an_unrestricted_target_are_two_findings(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "e3006_grouped_fires", root=CASES)
+    eco = SUITE.eco(tmp_path, "e3006_grouped_fires")
     tiers = (eco / "tiers.yaml").read_text()
     account = tiers.rindex("Standard], restricted: true")
     (eco / "tiers.yaml").write_text(
         tiers[:account] + "Standard]}\n" + tiers[tiers.index("\n", account) + 1 :]
     )
-    found = [(f.code, f.address, f.span.line) for f in check_path(eco).findings if f.span]
+    found = [(f.code, f.address, position(f)[1]) for f in checked(eco)]
     assert found == [
         ("W3007", "sync_rule.shop_account_tiers", 10),
         ("E3006", "sync_rule.shop_contact_tiers", 25),
@@ -128,12 +122,9 @@ def test_a_restricted_and_an_unrestricted_target_are_two_findings(tmp_path: Path
 
 
 def test_a_suppressed_picklist_mapping_stays_its_own_finding(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "e3006_grouped_fires", root=CASES)
-    accounts = (eco / "accounts.yaml").read_text()
-    accounts += "    suppress:\n      - {code: E3006, reason: Accounts are tiered by hand.}\n"
-    (eco / "accounts.yaml").write_text(accounts)
-    result = check_path(eco)
-    found = [(f.address, f.suppressed is not None, len(f.related)) for f in result.findings]
+    eco = SUITE.eco(tmp_path, "e3006_grouped_fires")
+    suppress(eco, "accounts.yaml", "E3006", "Accounts are tiered by hand.")
+    found = [(f.address, f.suppressed is not None, len(f.related)) for f in checked(eco)]
     assert found == [
         ("sync_rule.shop_account_tiers", True, 1),
         ("sync_rule.shop_contact_tiers", False, 1),

@@ -9,10 +9,10 @@ the correct form of the same ecosystem.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from rulecase import FIXTURES, Position, Suite, at
 from test_cloud_duplicates import RULE_CASES as DUPLICATE_CASES
 from test_customer_360 import RULE_CASES as CUSTOMER_360_CASES
 from test_personas import RULE_CASES as PERSONA_CASES
@@ -24,34 +24,23 @@ from test_unit_leads import RULE_CASES as UNIT_LEADS_CASES
 
 from compiler.diagnostics import Finding
 from compiler.rules import RULES
-from compiler.rules.check import check_path
 from compiler.rules.platform import Limits
 
-ROOT = Path(__file__).parent / "fixtures" / "rules"
-Position = tuple[str, int, int]
+ROOT = FIXTURES / "rules"
 Expected = tuple[str, int, int, tuple[Position, ...]]
 
 
+RULE_FIXTURES = Suite(ROOT)
+
+
 def check_case(tmp_path: Path, case: str, limits: Limits | None = None) -> list[Finding]:
-    eco = tmp_path / "eco"
-    shutil.copytree(ROOT / "_base", eco)
-    if case != "_base":
-        for file in sorted((ROOT / case).iterdir()):
-            shutil.copy(file, eco / file.name)
-    result = check_path(eco, limits=limits)
-    assert result.analyzed, [f"{f.span} {f.message}" for f in result.findings]
-    return list(result.findings)
+    """Every finding of a case folder over the base (`_base`: the base alone)."""
+    return RULE_FIXTURES.check(tmp_path, "" if case == "_base" else case, limits=limits)
 
 
 def positions(findings: list[Finding], code: str) -> list[Expected]:
-    out = []
-    for f in findings:
-        if f.code != code:
-            continue
-        assert f.span is not None
-        related = tuple((Path(r.span.file).name, r.span.line, r.span.column) for r in f.related)
-        out.append((Path(f.span.file).name, f.span.line, f.span.column, related))
-    return out
+    """Every finding of `code` as (file, line, column, related positions)."""
+    return [(*where, related) for where, related in at(findings, code)]
 
 
 # (code, fires in, silent in, every finding of the code: (file, line, col, related positions))

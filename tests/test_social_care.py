@@ -9,81 +9,91 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_unit_consent import Position, at, unit_eco
+from rulecase import RuleCase, Suite, active, case_id, checked, edit, refused, spots
 
-from compiler.diagnostics import Finding
 from compiler.emit.salesforce import emit, finish
 from compiler.pipeline import compile_path
 from compiler.rules.check import check_path
 from compiler.source import ParseCache
 
 CASES = Path(__file__).parent / "fixtures" / "social"
+SUITE = Suite(CASES, layers=((CASES, "_care"),))  # every case over the clean social care
 NS = {"m": "http://soap.sforce.com/2006/04/metadata"}
 ROUTE = ("social.yaml", 25, 52)  # routes[0].queue
 PERSONAS = ("social.yaml", 26, 47)  # personas.duplicates
 
-# (code, fires in, silent in, findings, other codes the firing case also shows)
+# RuleCase(code, fires in, silent in, findings, other codes the firing case also shows,
+# codes suppressed in the firing case, in the silent one); "": the social care base alone
 RULE_CASES = [
     # a queue that holds SocialPost only (silent: Case only)
-    ("E3401", "e3401_fires", "e3401_silent", [(ROUTE, (("social.yaml", 6, 14),))]),
-    # a queue of another org than the one the posts are written into
-    ("E3401", "e3401_org_fires", "", [(ROUTE, (("social.yaml", 4, 13),))]),
+    RuleCase("E3401", "e3401_fires", "e3401_silent", [(ROUTE, (("social.yaml", 6, 14),))]),
+    # a queue of another org than the one the posts are written into; the queue names the
+    # CRM's routing configuration and group (E3701, each), and so no queue of the CRM uses
+    # that configuration (W9701)
+    RuleCase(
+        "E3401",
+        "e3401_org_fires",
+        "",
+        [(ROUTE, (("social.yaml", 4, 13),))],
+        also=("E3701", "E3701", "W9701"),
+    ),
     # a route for Instagram only leaves the Facebook account without cases; silent: the
     # account publishes only (care: false)
-    (
+    RuleCase(
         "W3402",
         "w3402_fires",
         "w3402_silent",
         [(("systems.yaml", 26, 34), (("social.yaml", 25, 11),))],
     ),
     # boundary: a route by business unit covers every account of its workspace
-    (
+    RuleCase(
         "W3402",
         "w3402_fires",
         "w3402_units_silent",
         [(("systems.yaml", 26, 34), (("social.yaml", 25, 11),))],
     ),
     # create a contact per persona against a Block rule; exemption: the rule bypasses the user
-    ("E5401", "e5401_fires", "e5401_silent", [(PERSONAS, (("social.yaml", 37, 25),))]),
+    RuleCase(
+        "E5401",
+        "e5401_fires",
+        "e5401_silent",
+        [(PERSONAS, (("social.yaml", 37, 25),))],
+        also=("W5910",),
+    ),
     # merge by another matching rule still meets the Block; exemption: merge by its own
-    ("E5401", "e5401_merge_fires", "e5401_merge_silent", [(PERSONAS, (("social.yaml", 41, 25),))]),
+    # (whose W5910 the fixture suppresses with its reason)
+    RuleCase(
+        "E5401",
+        "e5401_merge_fires",
+        "e5401_merge_silent",
+        [(PERSONAS, (("social.yaml", 41, 25),))],
+        also=("W5910",),
+        silent_suppressed=("W5910",),
+    ),
     # create while the rule only alerts; boundary: a rule that neither alerts nor reports
-    ("W5402", "w5402_fires", "w5402_silent", [(PERSONAS, (("social.yaml", 37, 16),))]),
-    # an org without Service Cloud; silent: the clean social care fixture
-    ("E8401", "e8401_fires", "", [(("social.yaml", 24, 7), (("systems.yaml", 10, 15),))]),
-    ("E8401", "e8401_objects_fires", "", [(("social.yaml", 23, 7), (("systems.yaml", 11, 23),))]),
+    RuleCase("W5402", "w5402_fires", "w5402_silent", [(PERSONAS, (("social.yaml", 37, 16),))]),
+    # an org without Service Cloud (which has no Omni-Channel for the routing configuration
+    # either, E8701); silent: the clean social care fixture
+    RuleCase(
+        "E8401",
+        "e8401_fires",
+        "",
+        [(("social.yaml", 24, 7), (("systems.yaml", 10, 15),))],
+        also=("E8701",),
+    ),
+    RuleCase(
+        "E8401",
+        "e8401_objects_fires",
+        "",
+        [(("social.yaml", 23, 7), (("systems.yaml", 11, 23),))],
+        also=("E4002",),
+    ),
 ]
-OTHERS = {
-    # the queue of the other org names the CRM's routing configuration and group
-    # (E3701), and so no queue of the CRM uses that configuration (W9701)
-    "e3401_org_fires": {"E3701", "W9701"},
-    # the org without Service Cloud has no Omni-Channel for the routing configuration
-    "e8401_fires": {"E8701"},
-    "e5401_fires": {"W5910"},
-    "e5401_merge_fires": {"W5910"},
-    "e8401_objects_fires": {"E4002"},
-}
 
 
-def run(tmp_path: Path, case: str) -> list[Finding]:
-    cases = ("_care", case) if case else ("_care",)
-    result = check_path(unit_eco(tmp_path, *cases, root=CASES))
-    assert result.analyzed, [f"{f.span} {f.message}" for f in result.findings]
-    return [f for f in result.findings if f.suppressed is None]
-
-
-@pytest.mark.parametrize(("code", "fires", "silent", "expected"), RULE_CASES)
-def test_rule_fires_and_stays_silent(
-    tmp_path: Path,
-    code: str,
-    fires: str,
-    silent: str,
-    expected: list[tuple[Position, tuple[Position, ...]]],
-) -> None:
-    found = run(tmp_path / "fires", fires)
-    assert at(found, code) == expected
-    assert {f.code for f in found} - {code} == OTHERS.get(fires, set())
-    assert [(f.code, f.message) for f in run(tmp_path / "silent", silent)] == []
+@pytest.mark.parametrize("case", RULE_CASES, ids=case_id)
+def test_rule_fires_and_stays_silent(tmp_path: Path, case: RuleCase) -> None:
+    SUITE.fires_and_stays_silent(tmp_path, case)
 
 
 @pytest.mark.parametrize(
@@ -138,22 +148,16 @@ def test_rule_fires_and_stays_silent(
 def test_references_and_values_are_checked_with_positions(
     tmp_path: Path, file: str, old: str, new: str, code: str, position: tuple[int, int]
 ) -> None:
-    eco = unit_eco(tmp_path, "_care", root=CASES)
-    text = (eco / file).read_text()
-    assert old in text
-    (eco / file).write_text(text.replace(old, new, 1))
-    result = check_path(eco)
-    assert not result.analyzed
-    found = [(f.code, f.span.line, f.span.column) for f in result.findings if f.span]
-    assert found == [(code, *position)]
+    eco = SUITE.eco(tmp_path)
+    edit(eco, file, old, new, 1)
+    assert refused(eco) == [(code, *position)]
 
 
 def test_a_matching_rule_of_another_object_is_refused(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "_care", root=CASES)
-    text = (eco / "social.yaml").read_text()
-    (eco / "social.yaml").write_text(text.replace("parent: contact,", "parent: person_account,"))
+    eco = SUITE.eco(tmp_path)
+    edit(eco, "social.yaml", "parent: contact,", "parent: person_account,")
     result = check_path(eco)
-    found = [(f.code, f.span.line, f.message) for f in result.findings if f.span]
+    found = [(f.code, f.span.line, f.message) for f in result.findings if f.span is not None]
     assert found == [
         (
             "E2012",
@@ -166,20 +170,11 @@ def test_a_matching_rule_of_another_object_is_refused(tmp_path: Path) -> None:
 
 def test_the_social_user_needs_the_social_objects(tmp_path: Path) -> None:
     """access.py: a social care user creates and edits posts and personas (E4002 without)."""
-    eco = unit_eco(tmp_path, "_care", root=CASES)
-    text = (eco / "social.yaml").read_text()
-    (eco / "social.yaml").write_text(
-        text.replace("      SocialPost: {object: [read, create, edit]}\n", "")
-    )
-    found = run_eco(eco)
-    assert [(f.code, f.span.line, f.span.column) for f in found] == [("E4002", 11, 5)]
+    eco = SUITE.eco(tmp_path)
+    edit(eco, "social.yaml", "      SocialPost: {object: [read, create, edit]}\n", "")
+    found = active(checked(eco))
+    assert spots(found) == [("E4002", 11, 5)]
     assert "crm.SocialPost" in found[0].message
-
-
-def run_eco(eco: Path) -> list[Finding]:
-    result = check_path(eco)
-    assert result.analyzed
-    return [f for f in result.findings if f.suppressed is None]
 
 
 def queue_files(eco: Path) -> dict[str, etree._Element]:
@@ -197,7 +192,7 @@ def queue_files(eco: Path) -> dict[str, etree._Element]:
 
 
 def test_the_queue_is_generated_with_its_objects_routing_and_members(tmp_path: Path) -> None:
-    files = queue_files(unit_eco(tmp_path, "_care", root=CASES))
+    files = queue_files(SUITE.eco(tmp_path))
     queue = files["force-app/main/default/queues/social_cases.queue-meta.xml"]
     assert etree.QName(queue).localname == "Queue"
     children = [etree.QName(c).localname for c in queue]
@@ -224,10 +219,9 @@ def test_the_queue_is_generated_with_its_objects_routing_and_members(tmp_path: P
     "label", ['Care <b>&amp; "social"</b>', "]]> <!-- x --> &", "Ünïcode ✓ queue"]
 )
 def test_a_crafted_queue_label_is_carried_as_text(tmp_path: Path, label: str) -> None:
-    eco = unit_eco(tmp_path, "_care", root=CASES)
-    text = (eco / "social.yaml").read_text()
+    eco = SUITE.eco(tmp_path)
     quoted = "'" + label.replace("'", "''") + "'"
-    (eco / "social.yaml").write_text(text.replace("label: Social cases", f"label: {quoted}"))
+    edit(eco, "social.yaml", "label: Social cases", f"label: {quoted}")
     files = queue_files(eco)
     queue = files["force-app/main/default/queues/social_cases.queue-meta.xml"]
     assert queue.findtext("m:name", namespaces=NS) == label[:40]
@@ -235,12 +229,9 @@ def test_a_crafted_queue_label_is_carried_as_text(tmp_path: Path, label: str) ->
 
 
 def test_a_queue_name_that_cannot_be_a_developer_name_is_refused(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "_care", root=CASES)
-    text = (eco / "social.yaml").read_text()
+    eco = SUITE.eco(tmp_path)
     twin = "  social-cases:\n    system: crm\n    objects: [Case]\n"
-    (eco / "social.yaml").write_text(
-        text.replace("integration_users:", twin + "integration_users:")
-    )
+    edit(eco, "social.yaml", "integration_users:", twin + "integration_users:")
     comp = compile_path(eco, None, cache=ParseCache(None))
     assert comp.ok and comp.resolved is not None
     arts, findings = emit(comp.resolved)
@@ -252,5 +243,4 @@ def test_a_queue_name_that_cannot_be_a_developer_name_is_refused(tmp_path: Path)
 def test_the_example_declares_social_care_and_stays_clean(tmp_path: Path) -> None:
     eco = tmp_path / "eco"
     shutil.copytree(Path(__file__).parents[1] / "ecosystem", eco)
-    found = run_eco(eco)
-    assert [f.code for f in found] == []
+    assert [f.code for f in active(checked(eco))] == []

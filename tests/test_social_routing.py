@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_unit_consent import Position, at, unit_eco
+from rulecase import RuleCase, Suite, active, at, case_id, checked, edit, spots
 
 from compiler.diagnostics import Finding
 from compiler.emit.salesforce import emit, finish
@@ -27,43 +27,46 @@ SOCIAL = Path(__file__).parent / "fixtures" / "social"
 CASES = Path(__file__).parent / "fixtures" / "social_routing"
 NS = {"m": "http://soap.sforce.com/2006/04/metadata"}
 SRC = "force-app/main/default"
+SUITE = Suite(CASES, layers=((SOCIAL, "_care"),))  # every case over the clean social care
 
-# (code, fires in, silent in, findings)
-RULE_CASES: list[tuple[str, str, str, list[tuple[Position, tuple[Position, ...]]]]] = [
+# RuleCase(code, fires in, silent in, every finding of the code)
+RULE_CASES: list[RuleCase] = [
     # the queue's group is not declared; exemption: the org has it (existing: true)
-    ("E3701", "e3701_group_fires", "e3701_group_existing_silent", [(("social.yaml", 8, 31), ())]),
+    RuleCase(
+        "E3701", "e3701_group_fires", "e3701_group_existing_silent", [(("social.yaml", 8, 31), ())]
+    ),
     # the queue's routing configuration is not declared; exemption: existing: true
-    (
+    RuleCase(
         "E3701",
         "e3701_routing_fires",
         "e3701_routing_existing_silent",
         [(("social.yaml", 7, 19), ())],
     ),
     # declared, but for another org (silent: the same, for the queue's own org)
-    (
+    RuleCase(
         "E3701",
         "e3701_org_fires",
         "e3701_routing_existing_silent",
         [(("social.yaml", 7, 19), (("routing.yaml", 8, 28),))],
     ),
     # a group's member group is not declared (silent: it is, as existing)
-    ("E3701", "e3701_member_fires", "e3701_member_silent", [(("routing.yaml", 7, 24), ())]),
+    RuleCase("E3701", "e3701_member_fires", "e3701_member_silent", [(("routing.yaml", 7, 24), ())]),
     # overflow into a queue of another org; boundary: a queue of the configuration's org
-    (
+    RuleCase(
         "E3701",
         "e3701_overflow_fires",
         "e3701_overflow_silent",
         [(("routing.yaml", 9, 21), (("routing.yaml", 12, 13),))],
     ),
     # a generated configuration no queue names; exemption: the org's own (existing: true)
-    (
+    RuleCase(
         "W9701",
         "w9701_fires",
         "w9701_existing_silent",
         [(("routing.yaml", 8, 5), (("social.yaml", 7, 19),))],
     ),
     # a configuration for an org without Service Cloud (silent: the org has it)
-    (
+    RuleCase(
         "E8701",
         "e8701_fires",
         "e8701_silent",
@@ -72,39 +75,18 @@ RULE_CASES: list[tuple[str, str, str, list[tuple[Position, tuple[Position, ...]]
 ]
 
 
-def case_eco(tmp_path: Path, case: str) -> Path:
-    eco = unit_eco(tmp_path, "_care", root=SOCIAL)
-    for file in sorted((CASES / case).iterdir()):
-        shutil.copy(file, eco / file.name)
-    return eco
-
-
 def run(tmp_path: Path, case: str) -> list[Finding]:
-    result = check_path(case_eco(tmp_path, case))
-    assert result.analyzed, [f"{f.span} {f.message}" for f in result.findings]
-    return [f for f in result.findings if f.suppressed is None]
+    return active(SUITE.check(tmp_path, case))
 
 
-@pytest.mark.parametrize(("code", "fires", "silent", "expected"), RULE_CASES)
-def test_rule_fires_and_stays_silent(
-    tmp_path: Path,
-    code: str,
-    fires: str,
-    silent: str,
-    expected: list[tuple[Position, tuple[Position, ...]]],
-) -> None:
-    found = run(tmp_path / "fires", fires)
-    assert at(found, code) == expected
-    assert {f.code for f in found} == {code}
-    assert [(f.code, f.message) for f in run(tmp_path / "silent", silent)] == []
+@pytest.mark.parametrize("case", RULE_CASES, ids=case_id)
+def test_rule_fires_and_stays_silent(tmp_path: Path, case: RuleCase) -> None:
+    SUITE.fires_and_stays_silent(tmp_path, case)
 
 
 def test_the_social_care_base_declares_what_its_queue_names(tmp_path: Path) -> None:
     """The base both other suites build on is clean: its group and routing are declared."""
-    eco = unit_eco(tmp_path, "_care", root=SOCIAL)
-    result = check_path(eco)
-    assert result.analyzed
-    assert [f.code for f in result.findings if f.suppressed is None] == []
+    assert [f.code for f in run(tmp_path, "")] == []
 
 
 def test_the_messages_name_the_cause(tmp_path: Path) -> None:
@@ -146,14 +128,11 @@ def test_the_messages_name_the_cause(tmp_path: Path) -> None:
 def test_groups_and_routing_are_validated_with_positions(
     tmp_path: Path, old: str, new: str, code: str, position: tuple[int, int]
 ) -> None:
-    eco = unit_eco(tmp_path, "_care", root=SOCIAL)
-    text = (eco / "routing.yaml").read_text()
-    assert old in text
-    (eco / "routing.yaml").write_text(text.replace(old, new, 1))
+    eco = SUITE.eco(tmp_path)
+    edit(eco, "routing.yaml", old, new, 1)
     result = check_path(eco)
     assert not result.analyzed
-    found = [(f.code, f.span.line, f.span.column) for f in result.findings if f.span]
-    assert found == [(code, *position)]
+    assert spots(result.findings) == [(code, *position)]
     assert all(f.span and f.span.file.endswith("routing.yaml") for f in result.findings)
 
 
@@ -181,7 +160,7 @@ def manifest(files: dict[str, etree._Element], mtype: str) -> list[str]:
 
 
 def test_the_group_and_the_routing_configuration_are_generated(tmp_path: Path) -> None:
-    files = generated(unit_eco(tmp_path, "_care", root=SOCIAL))
+    files = generated(SUITE.eco(tmp_path))
     group = files[f"{SRC}/groups/Social_Agents.group-meta.xml"]
     assert etree.QName(group).localname == "Group"
     assert children(group) == ["doesIncludeBosses", "name"]  # members are not metadata
@@ -207,7 +186,7 @@ def test_the_group_and_the_routing_configuration_are_generated(tmp_path: Path) -
 
 
 def test_components_the_org_has_are_not_generated(tmp_path: Path) -> None:
-    files = generated(case_eco(tmp_path, "e3701_member_silent"))
+    files = generated(SUITE.eco(tmp_path, "e3701_member_silent"))
     assert [p for p in files if "/groups/" in p] == [f"{SRC}/groups/Social_Agents.group-meta.xml"]
     assert [p for p in files if "/queueRoutingConfigs/" in p] == []
     assert manifest(files, "Group") == ["Social_Agents"]
@@ -218,13 +197,19 @@ def test_components_the_org_has_are_not_generated(tmp_path: Path) -> None:
 
 
 def test_percentage_overflow_and_routing_model(tmp_path: Path) -> None:
-    eco = case_eco(tmp_path, "e3701_overflow_silent")
-    text = (eco / "routing.yaml").read_text()
-    text = text.replace("capacity_weight: 2", "capacity_percentage: 12.5\n    model: least_active")
-    text = text.replace(
-        "system: crm\n    capacity", "system: crm\n    push_timeout: 0\n    capacity"
+    eco = SUITE.eco(tmp_path, "e3701_overflow_silent")
+    edit(
+        eco,
+        "routing.yaml",
+        "capacity_weight: 2",
+        "capacity_percentage: 12.5\n    model: least_active",
     )
-    (eco / "routing.yaml").write_text(text)
+    edit(
+        eco,
+        "routing.yaml",
+        "system: crm\n    capacity",
+        "system: crm\n    push_timeout: 0\n    capacity",
+    )
     files = generated(eco)
     config = files[f"{SRC}/queueRoutingConfigs/Social_Routing.queueRoutingConfig-meta.xml"]
     values = {str(etree.QName(c).localname): c.text for c in config}
@@ -243,11 +228,10 @@ def test_percentage_overflow_and_routing_model(tmp_path: Path) -> None:
     "label", ['Care <b>&amp; "social"</b>', "]]> <!-- x --> &", "Ünïcode ✓ group", "L" * 90]
 )
 def test_a_crafted_label_is_carried_as_text(tmp_path: Path, where: str, label: str) -> None:
-    eco = unit_eco(tmp_path, "_care", root=SOCIAL)
-    text = (eco / "routing.yaml").read_text()
+    eco = SUITE.eco(tmp_path)
     old = "label: Social agents" if where == "public_groups" else "label: Social routing"
     quoted = "'" + label.replace("'", "''") + "'"
-    (eco / "routing.yaml").write_text(text.replace(old, f"label: {quoted}"))
+    edit(eco, "routing.yaml", old, f"label: {quoted}")
     comp = compile_path(eco, None, cache=ParseCache(None))
     assert comp.ok and comp.resolved is not None
     arts, findings = emit(comp.resolved)
@@ -265,10 +249,9 @@ def test_a_crafted_label_is_carried_as_text(tmp_path: Path, where: str, label: s
 
 
 def test_a_name_that_cannot_be_a_developer_name_is_refused(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "_care", root=SOCIAL)
-    text = (eco / "routing.yaml").read_text()
+    eco = SUITE.eco(tmp_path)
     twin = "  care-team:\n    system: crm\n  care_team:\n    system: crm\n"
-    (eco / "routing.yaml").write_text(text.replace("routing_configs:", twin + "routing_configs:"))
+    edit(eco, "routing.yaml", "routing_configs:", twin + "routing_configs:")
     comp = compile_path(eco, None, cache=ParseCache(None))
     assert comp.ok and comp.resolved is not None
     arts, findings = emit(comp.resolved)
@@ -297,15 +280,13 @@ def test_a_configuration_named_only_by_another_orgs_queue_routes_nothing(tmp_pat
 
 
 def test_w9701_relates_at_most_three_routed_queues(tmp_path: Path) -> None:
-    eco = case_eco(tmp_path, "w9701_fires")
+    eco = SUITE.eco(tmp_path, "w9701_fires")
     more = "".join(
         f"  cases_{i}:\n    system: crm\n    objects: [Case]\n    omni_channel: Social_Routing\n"
         for i in range(4)
     )
     (eco / "more_queues.yaml").write_text(f"apiVersion: engage/v1\nqueues:\n{more}")
-    result = check_path(eco)
-    assert result.analyzed
-    (unused,) = [f for f in result.findings if f.code == "W9701"]
+    (unused,) = [f for f in checked(eco) if f.code == "W9701"]
     assert [(Path(r.span.file).name, r.span.line) for r in unused.related] == [
         ("more_queues.yaml", 6), ("more_queues.yaml", 10), ("more_queues.yaml", 14),
     ]  # fmt: skip

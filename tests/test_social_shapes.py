@@ -8,11 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_unit_consent import unit_eco
-
-from compiler.rules.check import check_path
+from rulecase import Suite, active, position, position_of
 
 CASES = Path(__file__).parent / "fixtures" / "social_shapes"
+SUITE = Suite(CASES)
 Where = tuple[str, int, int]
 
 SHAPES: list[tuple[str, str, str | None, Where, tuple[Where, ...]]] = [
@@ -77,13 +76,10 @@ def test_the_rule_sees_through_the_shape(
     where: Where,
     related: tuple[Where, ...],
 ) -> None:
-    result = check_path(unit_eco(tmp_path, case, root=CASES))
-    assert result.analyzed, [f"{f.span} {f.message}" for f in result.findings]
-    found = [f for f in result.findings if f.suppressed is None]
+    found = active(SUITE.check(tmp_path, case))
     assert [f.code for f in found] == [code]
     finding = found[0]
-    assert finding.span is not None
     assert finding.environment == environment
-    assert (Path(finding.span.file).name, finding.span.line, finding.span.column) == where
-    got = tuple((Path(r.span.file).name, r.span.line, r.span.column) for r in finding.related)
+    assert position(finding) == where
+    got = tuple(position_of(r.span) for r in finding.related)
     assert got[: len(related)] == related

@@ -8,33 +8,37 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_unit_consent import Position, at, check_cases, unit_eco
-
-from compiler.rules.check import check_path
+from rulecase import Located, RuleCase, Suite, case_id, checked, edit, refused
 
 CASES = Path(__file__).parent / "fixtures" / "subscriber_keys"
+SUITE = Suite(CASES)
 OUTLET_EMAIL = ("systems.yaml", 20, 30)  # outlet's key_strategy.kind: email
 LISTED = ("integrations.yaml", 12, 32)  # the connector's business_units: outlet
 CLUB_STRATEGY = ("systems.yaml", 22, 23)  # club's key_strategy
 MEMBERS = ("members.yaml", 22, 18)  # the template's mapping into MemberKey
-E5502_GROUP = [(("vip.yaml", 17, 15), (CLUB_STRATEGY, MEMBERS, MEMBERS))]
+E5502_GROUP: list[Located] = [(("vip.yaml", 17, 15), (CLUB_STRATEGY, MEMBERS, MEMBERS))]
 
 RULE_CASES = [
     # Connect serves outlet, keyed by email (silent: it serves retail only)
-    ("E5501", "e5501_fires", "e5501_silent", [(OUTLET_EMAIL, (LISTED,))]),
+    RuleCase("E5501", "e5501_fires", "e5501_silent", [(OUTLET_EMAIL, (LISTED,))]),
     # a connector that lists no business units serves them all
-    ("E5501", "e5501_all_fires", "e5501_silent", [(OUTLET_EMAIL, (("integrations.yaml", 11, 9),))]),
+    RuleCase(
+        "E5501",
+        "e5501_all_fires",
+        "e5501_silent",
+        [(OUTLET_EMAIL, (("integrations.yaml", 11, 9),))],
+    ),
     # boundary: the unit keyed by the CRM id is what the connector expects
-    ("E5501", "e5501_fires", "e5501_kind_silent", [(OUTLET_EMAIL, (LISTED,))]),
+    RuleCase("E5501", "e5501_fires", "e5501_kind_silent", [(OUTLET_EMAIL, (LISTED,))]),
     # three sendable lists (a template's two instances, a VIP list in another file) keyed
     # by the shop's email in units keyed by the CRM id: one cause, one finding (silent:
     # the units are keyed by email); E5004 leaves units with their own strategy alone
-    ("E5502", "e5502_fires", "e5502_silent", E5502_GROUP),
+    RuleCase("E5502", "e5502_fires", "e5502_silent", E5502_GROUP),
     # an external-id strategy names its source field (silent: filled from it)
-    ("E5502", "e5502_source_fires", "e5502_source_silent", E5502_GROUP),
+    RuleCase("E5502", "e5502_source_fires", "e5502_source_silent", E5502_GROUP),
     # no strategy declared: the newsletter keyed by the CRM id, the shop's receipts by
     # email in the same account (silent: the receipts are not sendable)
-    (
+    RuleCase(
         "E5503",
         "e5503_fires",
         "e5503_silent",
@@ -43,25 +47,15 @@ RULE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("code", "fires", "silent", "expected"), RULE_CASES)
-def test_rule_fires_and_stays_silent(
-    tmp_path: Path,
-    code: str,
-    fires: str,
-    silent: str,
-    expected: list[tuple[Position, tuple[Position, ...]]],
-) -> None:
-    found = check_cases(tmp_path / "fires", fires, root=CASES)
-    assert at(found, code) == expected
-    assert [f.code for f in found if f.code != code] == []
-    quiet = check_cases(tmp_path / "silent", silent, root=CASES)
-    assert [(f.code, f.message) for f in quiet] == []
+@pytest.mark.parametrize("case", RULE_CASES, ids=case_id)
+def test_rule_fires_and_stays_silent(tmp_path: Path, case: RuleCase) -> None:
+    SUITE.fires_and_stays_silent(tmp_path, case)
 
 
 def test_the_grouped_finding_names_every_data_extension_and_the_wanted_identity(
     tmp_path: Path,
 ) -> None:
-    found = check_cases(tmp_path, "e5502_source_fires", root=CASES)
+    found = SUITE.check(tmp_path, "e5502_source_fires")
     assert [f.message for f in found] == [
         "sendable data extensions 'club_vip', 'shop_members[club]', 'shop_members[outlet]' "
         "relate their subscriber field to the subscriber key, but fill it from "
@@ -73,30 +67,21 @@ def test_the_grouped_finding_names_every_data_extension_and_the_wanted_identity(
 def test_a_unit_with_its_own_strategy_is_judged_by_e5502_not_e5004(tmp_path: Path) -> None:
     """Without the units' own strategies, the same lists depart from the declared field
     (crm:Contact.Id) and E5004 reports them instead, once."""
-    eco = unit_eco(tmp_path, "e5502_fires", root=CASES)
-    systems = (eco / "systems.yaml").read_text()
-    (eco / "systems.yaml").write_text(systems.replace("        key_strategy: {kind: crm_id}\n", ""))
-    result = check_path(eco)
-    assert result.analyzed
-    assert [(f.code, f.address) for f in result.findings] == [("E5004", "data_extension.club_vip")]
+    eco = SUITE.eco(tmp_path, "e5502_fires")
+    edit(eco, "systems.yaml", "        key_strategy: {kind: crm_id}\n", "")
+    assert [(f.code, f.address) for f in checked(eco)] == [("E5004", "data_extension.club_vip")]
 
 
 def test_an_unknown_source_field_is_reported_where_it_is_written(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "e5502_source_silent", root=CASES)
-    systems = (eco / "systems.yaml").read_text()
-    (eco / "systems.yaml").write_text(systems.replace("shop:Customer.Id", "shop:Customer.Idx"))
-    result = check_path(eco)
-    assert not result.analyzed
-    assert [(f.code, f.span.line, f.span.column) for f in result.findings if f.span] == [
+    eco = SUITE.eco(tmp_path, "e5502_source_silent")
+    edit(eco, "systems.yaml", "shop:Customer.Id", "shop:Customer.Idx")
+    assert refused(eco) == [
         ("E2011", 19, 51),
         ("E2011", 22, 51),
     ]
 
 
 def test_an_unknown_kind_is_refused_with_its_position(tmp_path: Path) -> None:
-    eco = unit_eco(tmp_path, "e5501_fires", root=CASES)
-    systems = (eco / "systems.yaml").read_text()
-    (eco / "systems.yaml").write_text(systems.replace("{kind: email}", "{kind: phone}"))
-    result = check_path(eco)
-    assert not result.analyzed
-    assert [(f.span.line, f.span.column) for f in result.findings if f.span] == [(20, 30)]
+    eco = SUITE.eco(tmp_path, "e5501_fires")
+    edit(eco, "systems.yaml", "{kind: email}", "{kind: phone}")
+    assert [(line, column) for _, line, column in refused(eco)] == [(20, 30)]

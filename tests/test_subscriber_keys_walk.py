@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_unit_consent import unit_eco
+from rulecase import Suite, checked, edit
 
 from compiler.rules import subscriber_keys
-from compiler.rules.check import check_path
 
 CASES = Path(__file__).parent / "fixtures" / "subscriber_keys"
+SUITE = Suite(CASES)
 KEY = "    subscriber_key: crm:Contact.Id\n"
 UNIT = "      retail: {mid: 100001}\n"
 # the unit's own strategy: E5502 judges it, E5004 leaves the unit alone
@@ -24,14 +24,10 @@ WALKERS = ("E5004", "E5502")  # E5501 (Connect serves a unit keyed otherwise) wa
 
 
 def codes(tmp_path: Path, old: str, new: str) -> list[tuple[str, str]]:
-    eco = unit_eco(tmp_path, root=CASES)
-    systems = (eco / "systems.yaml").read_text()
-    assert old in systems
-    (eco / "systems.yaml").write_text(systems.replace(old, new))
-    result = check_path(eco)
-    assert result.analyzed, [f.message for f in result.findings]
+    eco = SUITE.eco(tmp_path)
+    edit(eco, "systems.yaml", old, new)
     # a system's key differing from the data model's is E5004 too, but walks nothing
-    walked = [f for f in result.findings if f.address.startswith("data_extension.")]
+    walked = [f for f in checked(eco) if f.address.startswith("data_extension.")]
     return [(f.code, f.address) for f in walked if f.code in WALKERS]
 
 

@@ -13,7 +13,7 @@ from conftest import compile_eco
 from test_sync_hostile import column, hostile_spec
 
 from compiler.emit.sync import build, custom_rules, shapes
-from compiler.emit.sync.spec import SyncSpec, build_spec
+from compiler.emit.sync.spec import ConsentCheck, SyncSpec, build_spec
 from compiler.model.consent import Storage
 from compiler.model.integrations import FileFeed
 from compiler.model.sync import Condition
@@ -65,7 +65,7 @@ def plain_spec(rule: str, fields: tuple[str, str, str]) -> SyncSpec:
         order_by="changed_at",
         order_type="datetime",
         filters=(Condition.model_construct(field=status, op="ne", value="deleted_row"),),
-        consent=(shapes.ConsentCheck("email", consent, status, None),),
+        consent=(ConsentCheck("email", consent, status, None),),
         addresses=(),
     )
 

@@ -5,11 +5,14 @@ activities (parsed back with sqlglot's T-SQL parser)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import sqlglot
+from rulecase import BASE as BASE  # re-exported: suites that build on this one import them
+from rulecase import FIXTURES, RuleCase, Suite, case_id
+from rulecase import Position as Position
+from rulecase import at as at
 from sqlglot import exp
 
 from compiler.diagnostics import Finding
@@ -18,59 +21,43 @@ from compiler.pipeline import compile_path
 from compiler.rules.check import check_path
 from compiler.source import ParseCache
 
-FIXTURES = Path(__file__).parent / "fixtures"
-BASE = FIXTURES / "rules" / "_base"
 CASES = FIXTURES / "unit_consent"
-Position = tuple[str, int, int]
+SUITE = Suite(CASES)
 
 
 def unit_eco(tmp_path: Path, *cases: str, root: Path = CASES) -> Path:
-    """The rule fixtures' clean base with the case folders (under `root`) copied over it."""
-    eco = tmp_path / "eco"
-    shutil.copytree(BASE, eco)
-    for case in cases:
-        for file in sorted((root / case).iterdir()):
-            shutil.copy(file, eco / file.name)
-    return eco
+    """The rule fixtures' clean base with the case folders (under `root`) copied over it
+    (the suites that build on this one's name for it)."""
+    return Suite(root).eco(tmp_path, *cases)
 
 
 def check_cases(tmp_path: Path, *cases: str, root: Path = CASES) -> list[Finding]:
-    result = check_path(unit_eco(tmp_path, *cases, root=root))
-    assert result.analyzed, [f"{f.span} {f.message}" for f in result.findings]
-    return list(result.findings)
-
-
-def at(findings: list[Finding], code: str) -> list[tuple[Position, tuple[Position, ...]]]:
-    out = []
-    for f in findings:
-        if f.code == code:
-            assert f.span is not None
-            related = tuple((Path(r.span.file).name, r.span.line, r.span.column) for r in f.related)
-            out.append(((Path(f.span.file).name, f.span.line, f.span.column), related))
-    return out
+    return Suite(root).check(tmp_path, *cases)
 
 
 UNITS = ("consent.yaml", 12, 25)  # per_unit.business_units
-RULE_CASES = [
+RULE_CASES = [  # RuleCase(code, fires in, silent in, every finding of the code)
     # Marketing Cloud sends for retail and keeps no per-unit choice (silent: it keeps its
     # per-unit unsubscribes)
-    ("E6201", "e6201_fires", "e6201_silent", [(("consent.yaml", 14, 11), (UNITS,))]),
+    RuleCase("E6201", "e6201_fires", "e6201_silent", [(("consent.yaml", 14, 11), (UNITS,))]),
     # a per-unit storage that does not say which unit a row is for
-    ("E6201", "e6201_nounit_fires", "e6201_silent", [(("consent.yaml", 22, 13), (UNITS,))]),
+    RuleCase("E6201", "e6201_nounit_fires", "e6201_silent", [(("consent.yaml", 22, 13), (UNITS,))]),
     # the system of record keeps no per-unit choice
-    ("E6201", "e6201_sor_fires", "e6201_silent", [(("consent.yaml", 14, 11), (UNITS,))]),
+    RuleCase("E6201", "e6201_sor_fires", "e6201_silent", [(("consent.yaml", 14, 11), (UNITS,))]),
     # exemption: Account Engagement's prospects are per unit, no unit_field needed
-    ("E6201", "e6201_nounit_fires", "e6201_ae_silent", [(("consent.yaml", 22, 13), (UNITS,))]),
+    RuleCase(
+        "E6201", "e6201_nounit_fires", "e6201_ae_silent", [(("consent.yaml", 22, 13), (UNITS,))]
+    ),
     # the per-unit choice written into the CRM's company-wide opt-out (silent: into the
     # CRM's per-unit object); reported once, at the mapping, not again downstream
-    (
+    RuleCase(
         "E6202",
         "e6202_fires",
         "e6202_silent",
         [(("case.yaml", 36, 27), (("consent.yaml", 22, 13), ("consent.yaml", 11, 14)))],
     ),
     # collected per unit in Marketing Cloud, never returned (silent: a rule returns it)
-    (
+    RuleCase(
         "E6203",
         "e6203_fires",
         "e6203_silent",
@@ -78,7 +65,7 @@ RULE_CASES = [
     ),
     # a row storage (per-unit unsubscribes) returns when any of its fields reaches the
     # system of record's per-unit object
-    (
+    RuleCase(
         "E6203",
         "e6203_fires",
         "e6203_row_silent",
@@ -87,19 +74,9 @@ RULE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("code", "fires", "silent", "expected"), RULE_CASES)
-def test_rule_fires_and_stays_silent(
-    tmp_path: Path,
-    code: str,
-    fires: str,
-    silent: str,
-    expected: list[tuple[Position, tuple[Position, ...]]],
-) -> None:
-    found = check_cases(tmp_path / "fires", fires)
-    assert at(found, code) == expected
-    assert [f.code for f in found if f.code != code] == []
-    quiet = check_cases(tmp_path / "silent", silent)
-    assert [(f.code, f.message) for f in quiet] == []
+@pytest.mark.parametrize("case", RULE_CASES, ids=case_id)
+def test_rule_fires_and_stays_silent(tmp_path: Path, case: RuleCase) -> None:
+    SUITE.fires_and_stays_silent(tmp_path, case)
 
 
 def test_unknown_unit_and_fields_are_reported_with_positions(tmp_path: Path) -> None:
