@@ -319,7 +319,6 @@ def build_model(value: dict[str, Any], index: SpanIndex) -> ModelResult:
     for _ in range(3):
         try:
             eco = Ecosystem.model_validate(clean)
-            share_fields_sets(eco)
             return ModelResult(eco, frozenset(broken), tuple(findings))
         except ValidationError as error:
             findings.extend(validation_findings(error, clean, index))
@@ -328,32 +327,6 @@ def build_model(value: dict[str, Any], index: SpanIndex) -> ModelResult:
             clean = {k: v for k, v in clean.items() if k not in bad or k == "apiVersion"}
             clean["ecosystem"] = meta
     return ModelResult(None, frozenset(broken), tuple(findings))
-
-
-def share_fields_sets(root: BaseModel) -> None:
-    """Give the models under `root` that set the same fields one set of their names.
-
-    pydantic keeps a set of the field names given per model instance
-    (`model_fields_set`); past four names a set is 728 bytes, and the models of 10,000
-    resources held 28,600 sets, 8.5 MiB (issue 11: memory per resource), of a few dozen
-    distinct contents. Sharing is safe because every model is frozen (pydantic adds to
-    the set only on assignment, which a frozen model refuses) and `model_copy` copies
-    the set before it adds the updated names."""
-    table: dict[frozenset[str], set[str]] = {}
-    stack: list[Any] = [root]
-    while stack:
-        value = stack.pop()
-        kind = type(value)
-        if kind is dict:
-            stack.extend(value.values())
-        elif kind is list or kind is tuple:
-            stack.extend(value)
-        elif isinstance(value, BaseModel):
-            names = value.__pydantic_fields_set__
-            shared = table.setdefault(frozenset(names), names)
-            if shared is not names:
-                object.__setattr__(value, "__pydantic_fields_set__", shared)
-            stack.extend(value.__dict__.values())
 
 
 def _salvage_meta(meta: Any, error: ValidationError) -> dict[str, Any]:

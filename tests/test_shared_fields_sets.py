@@ -1,6 +1,6 @@
 """The compiled models share one `model_fields_set` per distinct set of given fields
-(compiler.validate.share_fields_sets, issue 11: memory per resource), and nothing a model
-does afterwards can change another model's set."""
+(`compiler.model.base.Model.model_post_init`, issue 11: memory per resource), and nothing
+a model does afterwards can change another model's set."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from pydantic import BaseModel, ValidationError
 from compiler.model.data_extensions import DataExtension
 from compiler.pipeline import compile_path
 from compiler.source import ParseCache
-from compiler.validate import share_fields_sets
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "ecosystem"
 
@@ -51,22 +50,17 @@ def _two_alike() -> tuple[DataExtension, DataExtension]:
         "business_unit": "retail",
         "fields": {"Email": {"type": "EmailAddress", "primary_key": True}},
     }
-    a, b = DataExtension.model_validate(raw), DataExtension.model_validate(raw)
-    assert a.model_fields_set is not b.model_fields_set
-    _share({"a": a, "b": b})
-    return a, b
-
-
-def _share(holder: dict[str, BaseModel]) -> None:
-    class Root(BaseModel):
-        items: dict[str, Any]
-
-    share_fields_sets(Root(items=holder))
+    return DataExtension.model_validate(raw), DataExtension.model_validate(raw)
 
 
 def test_models_with_the_same_given_fields_share_their_set() -> None:
     a, b = _two_alike()
     assert a.model_fields_set is b.model_fields_set
+    assert a.model_fields_set == {"business_unit", "fields"}
+    other = DataExtension.model_validate(
+        {"business_unit": "retail", "fields": {}, "description": "another set of fields"}
+    )
+    assert other.model_fields_set == {"business_unit", "fields", "description"}
     assert a.model_fields_set == {"business_unit", "fields"}
     # nested models too: the field of each data extension
     assert a.fields["Email"].model_fields_set is b.fields["Email"].model_fields_set
