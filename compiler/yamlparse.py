@@ -251,6 +251,11 @@ def count_values(value: Any) -> int:
     return 1
 
 
+def _line_breaks(text: str) -> int:
+    """At least as many as the line breaks libyaml counts (LF, CR, CR LF, NEL, LS, PS)."""
+    return sum(text.count(c) for c in ("\n", "\r", "\x85", "\u2028", "\u2029"))
+
+
 class _Builder:
     """Turns one file's event stream into ParsedDocuments."""
 
@@ -292,12 +297,16 @@ class _Builder:
         _none = object()
         max_depth = self.limits.max_depth
         max_nodes = self.limits.max_nodes
+        # One int object per line number, shared by every position on that line: past
+        # 256 each `mark.line + 1` is a fresh 32-byte int, and a value keeps two or three
+        # (line, end line, key line): 7 MiB of 10,000 resources (issue 11, memory).
+        lines = list(range(1, _line_breaks(text) + 3))
         while True:
             event = parser.get_event()
             et = type(event)
             if et is scalar_t:
                 sm = event.start_mark
-                line, col = sm.line + 1, sm.column + 1
+                line, col = lines[sm.line], sm.column + 1
                 self.nodes += 1
                 if self.nodes > max_nodes:
                     self._budget(0, line, col)
@@ -336,7 +345,7 @@ class _Builder:
                         continue
                     if pending != "<<":
                         em = event.end_mark
-                        node = SpanNode(file, line, col, em.line + 1, em.column + 1)
+                        node = SpanNode(file, line, col, lines[em.line], em.column + 1)
                         if type(into) is dict:
                             node.key_line, node.key_col = frame[6], frame[7]
                             frame[5] = _none
@@ -347,7 +356,7 @@ class _Builder:
                             frame[1].append(node)
                         continue
                 em = event.end_mark
-                node = SpanNode(file, line, col, em.line + 1, em.column + 1)
+                node = SpanNode(file, line, col, lines[em.line], em.column + 1)
                 if anchor:
                     self.anchors[anchor] = (value, node, 1)
                 self._add(stack, root, value, node, line, col, _none)
@@ -375,9 +384,8 @@ class _Builder:
                         )
                     )
                 self._budget(1, sm.line + 1, sm.column + 1)
-                stack.append(
-                    [container, kids, sm.line + 1, sm.column + 1, event.anchor, _none, 0, 0, None]
-                )
+                line, col = lines[sm.line], sm.column + 1
+                stack.append([container, kids, line, col, event.anchor, _none, 0, 0, None])
             elif et is map_end or et is seq_end:
                 frame = stack.pop()
                 container, kids, line, col, anchor, _, _, _, merges = frame
@@ -388,7 +396,7 @@ class _Builder:
                                 container[k] = v
                                 kids[k] = mnode.children[k]
                 em = event.end_mark
-                node = SpanNode(file, line, col, em.line + 1, em.column + 1, kids)
+                node = SpanNode(file, line, col, lines[em.line], em.column + 1, kids)
                 if anchor:
                     self.anchors[anchor] = (container, node, _count(container))
                 self._add(stack, root, container, node, line, col, _none)

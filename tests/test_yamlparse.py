@@ -84,6 +84,36 @@ def test_every_value_and_key_has_its_position() -> None:
     assert (c["c"].end_line, c["c"].end_col) == (4, 10)
 
 
+@pytest.mark.parametrize("brk", ["\n", "\r", "\r\n", "\x85", "\u2028", "\u2029"])
+def test_positions_count_every_line_break_yaml_counts(brk: str) -> None:
+    # the parser's table of line numbers is sized by the breaks in the text: one it did
+    # not count would put a position past the table's end
+    text = brk.join(["a: 1", "b:", "  - x", "  - y", ""])
+    value, spans = parse_one(text)
+    assert value == {"a": 1, "b": ["x", "y"]}
+    assert isinstance(spans.children, dict)
+    b = spans.children["b"]
+    assert (b.key_line, b.line) == (2, 3)
+    assert isinstance(b.children, list)
+    assert [(n.line, n.col, n.end_line, n.end_col) for n in b.children] == [
+        (3, 5, 3, 6),
+        (4, 5, 4, 6),
+    ]
+    assert (spans.end_line, spans.end_col) == (5, 1)
+
+
+def test_positions_on_one_line_share_one_line_number() -> None:
+    # past 256 each line number would be its own int object, two or three per value
+    text = "".join(f"k{i}: v\n" for i in range(300)) + "last: [x, y]\n"
+    _, spans = parse_one(text)
+    assert isinstance(spans.children, dict)
+    last = spans.children["last"]
+    assert isinstance(last.children, list)
+    x, y = last.children
+    assert last.line == last.key_line == x.line == x.end_line == y.line == 301
+    assert x.line is y.line is last.key_line is last.end_line
+
+
 def test_several_documents_in_one_file() -> None:
     docs, problem = parse_text("a: 1\n---\nb: 2\n---\n", "f.yaml", Limits())
     assert problem is None
