@@ -292,9 +292,9 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
     the whole component for each of its units was quadratic too (many mixed loops in one
     component), and the flows left out change none of the cycles found.
 
-    Each rule's unit and direction are read once (by the flows' key), and the contraction of all the flows and
-    its strongly connected components are built once, for the first pass and for the
-    parts both (building them twice was a third of the rule's time)."""
+    Each rule's unit and direction are read once (by the flows' key), and the
+    contraction of all the flows and its strongly connected components are built once,
+    for the first pass and for the parts both (they were built twice)."""
     forward = [f for f in flows(ctx) if not f.reverse]
     by_key: dict[str, tuple[bool, str | None]] = {}  # a flow's key → (two-way, unit)
     for f in forward:
