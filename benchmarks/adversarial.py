@@ -4,6 +4,7 @@
     python -m benchmarks.adversarial --sizes 200 2000 --only campaign-hierarchy
     python -m benchmarks.adversarial --benchmark 10000 100000   # every rule, benchmark shapes
     python -m benchmarks.adversarial --json               # one JSON line (benchmarks.run)
+    python -m benchmarks.adversarial --calls              # also count the rule's calls
 
 A shape is an ecosystem generator `n -> {file: text}` built so that the rule's pair or
 cycle scan meets its worst case: many writers of one field that the Account Engagement
@@ -18,6 +19,11 @@ context (its shared lookups built inside the
 timing: they are part of its cost), CPU seconds, best of --repeat. The growth t(large) /
 t(small) is printed against the size ratio; a rule is linear when its growth is at most
 1.05x the size ratio (10.5 for 10x).
+
+With --calls, each rule also runs once under a profile hook that counts its Python and C
+function calls (`sys.setprofile`): the count does not depend on the machine's load or
+caches, so its growth says whether the rule's work is linear when the CPU seconds (which
+a shared machine's load and a heap ten times larger move by tens of percent) cannot.
 
 With --benchmark, every registered rule is timed alone the same way on the benchmark
 ecosystems (`benchmarks.ecosystems`) at the two sizes given.
@@ -265,6 +271,7 @@ class Row:
     sizes: tuple[int, int]
     seconds: list[float] = field(default_factory=list)
     findings: list[int] = field(default_factory=list)
+    calls: list[int] = field(default_factory=list)  # with --calls
 
     @property
     def growth(self) -> float:
@@ -277,11 +284,15 @@ class Row:
     def line(self) -> str:
         small, large = self.sizes
         met = "yes" if self.growth <= self.limit else "**no**"
+        calls = ""
+        if len(self.calls) == 2:
+            growth = self.calls[1] / self.calls[0] if self.calls[0] else float("nan")
+            calls = f" {self.calls[0]:,} / {self.calls[1]:,}: {growth:.2f}x |"
         return (
             f"| {self.rule} | {small:,} / {large:,} | "
             f"{self.seconds[0]:.4f} / {self.seconds[1]:.4f} | "
             f"{self.findings[0]:,} / {self.findings[1]:,} | "
-            f"{self.growth:.1f}x (size {large / small:g}x) | {met} |"
+            f"{self.growth:.1f}x (size {large / small:g}x) | {met} |{calls}"
         )
 
 
@@ -310,7 +321,27 @@ def time_rule(
     return best, count
 
 
-def shape_rows(sizes: tuple[int, int], repeat: int, only: set[str]) -> list[Row]:
+def count_calls(name: str, resolved: ResolvedEcosystem, graph: EcosystemGraph) -> int:
+    """The Python and C function calls of the rule alone on a fresh context."""
+    calls = 0
+
+    def hook(frame: object, event: str, arg: object) -> None:
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    ctx = Context(resolved, graph)
+    sys.setprofile(hook)
+    try:
+        run_rule(RULES[name], ctx, debug=True)
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def shape_rows(
+    sizes: tuple[int, int], repeat: int, only: set[str], calls: bool = False
+) -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="engage-adv-") as tmp, gc_paused():
         for name, shape in SHAPES.items():
@@ -322,6 +353,8 @@ def shape_rows(sizes: tuple[int, int], repeat: int, only: set[str]) -> list[Row]
                 seconds, count = time_rule(name, resolved, graph, repeat)
                 row.seconds.append(seconds)
                 row.findings.append(count)
+                if calls:
+                    row.calls.append(count_calls(name, resolved, graph))
                 del resolved, graph
             rows.append(row)
             print(row.line(), file=sys.stderr, flush=True)
@@ -348,8 +381,12 @@ def benchmark_rows(sizes: tuple[int, int], repeat: int, only: set[str]) -> list[
 
 def print_table(rows: list[Row], title: str) -> None:
     print(f"\n### {title}\n")
-    print("| rule | sizes | CPU-s alone | findings | growth | linear (≤ 1.05x size ratio) |")
-    print("|---|---|---|---|---|---|")
+    calls = any(row.calls for row in rows)
+    print(
+        "| rule | sizes | CPU-s alone | findings | growth | linear (≤ 1.05x size ratio) |"
+        + (" calls, growth |" if calls else "")
+    )
+    print("|---|---|---|---|---|---|" + ("---|" if calls else ""))
     for row in rows:
         print(row.line())
 
@@ -361,6 +398,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", nargs="*", default=[])
     parser.add_argument("--json", action="store_true", help="one JSON line of the rows")
+    parser.add_argument("--calls", action="store_true", help="also count each rule's calls")
     args = parser.parse_args()
     only = set(args.only)
     if args.benchmark:
@@ -368,7 +406,7 @@ def main() -> None:
         rows = benchmark_rows(sizes, args.repeat, only)
         title = "Every rule alone on the benchmark ecosystems"
     else:
-        rows = shape_rows((args.sizes[0], args.sizes[1]), args.repeat, only)
+        rows = shape_rows((args.sizes[0], args.sizes[1]), args.repeat, only, args.calls)
         title = "Rules alone on their adversarial shapes"
     if args.json:
         print(json.dumps([asdict(r) for r in rows]))

@@ -137,14 +137,17 @@ class EcosystemGraph:
 
 
 # --------------------------------------------------------------------- cycles
-def find_cycles(graph: nx.DiGraph) -> list[list[str]]:
+def find_cycles(graph: nx.DiGraph, components: Iterable[set[str]] | None = None) -> list[list[str]]:
     """One concrete cycle per non-trivial strongly connected component, sorted.
 
     Each cycle is a list of nodes starting at the component's smallest node, without
-    repeating it at the end; a self-loop is a one-node cycle.
+    repeating it at the end; a self-loop is a one-node cycle. `components`: the graph's
+    strongly connected components, when the caller has them already.
     """
     cycles: list[list[str]] = []
-    for component in nx.strongly_connected_components(graph):
+    if components is None:
+        components = nx.strongly_connected_components(graph)
+    for component in components:
         start = min(component)
         if len(component) == 1 and not graph.has_edge(start, start):
             continue

@@ -96,6 +96,14 @@ def redact(value: Any, *, secret: bool = False) -> tuple[Any, bool]:
     if secret and value is not None and not isinstance(value, bool):
         return REDACTED, True
     if isinstance(value, str):
-        cleaned = redact_text(value)
+        cleaned = _redact_short(value) if len(value) <= _SHORT else redact_text(value)
         return cleaned, cleaned != value
     return value, False
+
+
+_SHORT = 200  # a plan's values repeat the same short strings (types, names) for every resource
+
+
+@functools.lru_cache(maxsize=65536)
+def _redact_short(text: str) -> str:
+    return redact_text(text)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import PurePosixPath
+from functools import lru_cache
 
 # Windows refuses these as file names whatever the extension; repositories are shared.
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)}
 )
 _FORBIDDEN_IN_COMPONENT = frozenset('/\\:*?"<>|')
+_FORBIDDEN = re.compile(r'[/\\:*?"<>|]')
 # Files the platforms' own tools require by these exact names (mcdev's project file). No
 # name from the YAML can produce them: every generated name ends in its type's suffix.
 TOOL_FILES = frozenset({".mcdevrc.json"})
@@ -23,6 +24,7 @@ MAX_COMPONENT = 200
 MAX_PATH = 1000
 
 
+@lru_cache(maxsize=4096)  # a plan's files share their folders' names
 def path_component_problem(component: str) -> str | None:
     """Why `component` cannot be one segment of a generated file path, or None if it can."""
     if not component or component in (".", ".."):
@@ -31,8 +33,8 @@ def path_component_problem(component: str) -> str | None:
         return f"is longer than {MAX_COMPONENT} characters"
     if component.startswith(".") or component.endswith((".", " ")):
         return "starts with a dot or ends with a dot or space"
-    bad = sorted({c for c in component if c in _FORBIDDEN_IN_COMPONENT or not c.isprintable()})
-    if bad:
+    if _FORBIDDEN.search(component) or not component.isprintable():
+        bad = sorted({c for c in component if c in _FORBIDDEN_IN_COMPONENT or not c.isprintable()})
         return f"contains characters not allowed in file names: {''.join(map(repr, bad))}"
     if component.split(".")[0].upper() in _RESERVED:
         return "is a name Windows reserves for devices"
@@ -43,7 +45,7 @@ def relpath_problem(path: str) -> str | None:
     """Why `path` cannot be a generated file's path relative to the output folder."""
     if not path or len(path) > MAX_PATH:
         return "is empty or too long"
-    if path.startswith("/") or "\\" in path or PurePosixPath(path).is_absolute():
+    if path.startswith("/") or "\\" in path:  # a POSIX path is absolute when it starts with /
         return "is not a relative POSIX path"
     parts = path.split("/")
     for i, part in enumerate(parts):

@@ -65,7 +65,11 @@ def and_all(conditions: Sequence[exp.Expr]) -> exp.Expr | None:
 
 
 def unique(conditions: Sequence[exp.Expr]) -> list[exp.Expr]:
-    """Conditions in order, each once (a filter and a required field may say the same)."""
+    """Conditions in order, each once (a filter and a required field may say the same).
+    Fewer than two are unique as they are (writing a condition's text costs as much as a
+    query's shape)."""
+    if len(conditions) < 2:
+        return list(conditions)
     seen: set[str] = set()
     out: list[exp.Expr] = []
     for c in conditions:

@@ -146,38 +146,48 @@ def campaign_systems(ctx: Context) -> Iterator[Finding]:
         )
 
 
+_CIRCLE = -1  # on a circle of parents
+_INTO = -2  # leads into a circle it is not part of
+_WALKING = -3  # on the walk in progress, at position _WALKING - depth
+
+
 def _hierarchy(campaigns: Mapping[str, Campaign]) -> tuple[dict[str, int], dict[str, str]]:
     """Each campaign's depth (the number of ancestors above it) when its chain of parents
-    ends, and, for each campaign on a circle of parents, the smallest member of that
-    circle. A campaign in neither leads into a circle it is not part of.
+    ends, `_CIRCLE` for a campaign on a circle of parents, `_INTO` for one that leads into
+    a circle it is not part of; and, for each campaign on a circle, the smallest member of
+    that circle.
 
     Every campaign's chain is walked once: a walk stops at the first campaign already
-    placed, so a deep chain or a long circle costs its length, not its length squared."""
+    placed, so a deep chain or a long circle costs its length, not its length squared.
+    The parents are read into one map first, and a campaign's place (or its position on
+    the walk in progress) is one entry of `depth`: one lookup per step."""
+    parent = {name: camp.parent for name, camp in campaigns.items()}
     depth: dict[str, int] = {}
     circle: dict[str, str] = {}
-    into: set[str] = set()
-    for name in campaigns:
-        if name in depth or name in circle or name in into:
+    for name in parent:
+        if name in depth:
             continue
         stack: list[str] = []
-        on_stack: dict[str, int] = {}
         current: str | None = name
-        while current is not None and current in campaigns:
-            if current in depth or current in circle or current in into:
+        placed: int | None = None
+        while current is not None and current in parent:
+            placed = depth.get(current)
+            if placed is not None:
+                if placed <= _WALKING:  # met the walk again: a circle
+                    members = stack[_WALKING - placed :]
+                    smallest = min(members)
+                    circle.update(dict.fromkeys(members, smallest))
+                    depth.update(dict.fromkeys(members, _CIRCLE))
+                    del stack[_WALKING - placed :]
+                    placed = _CIRCLE
                 break
-            if current in on_stack:
-                members = stack[on_stack[current] :]
-                smallest = min(members)
-                circle.update(dict.fromkeys(members, smallest))
-                del stack[on_stack[current] :]
-                break
-            on_stack[current] = len(stack)
+            depth[current] = _WALKING - len(stack)
             stack.append(current)
-            current = campaigns[current].parent
-        if current is not None and (current in circle or current in into):
-            into.update(stack)
+            current = parent[current]
+        if placed is not None and placed < 0:
+            depth.update(dict.fromkeys(stack, _INTO))
             continue
-        below = depth[current] + 1 if current is not None and current in depth else 0
+        below = placed + 1 if placed is not None else 0
         for offset, member in enumerate(reversed(stack)):
             depth[member] = below + offset
     return depth, circle

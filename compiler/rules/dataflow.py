@@ -218,47 +218,53 @@ def _two_way(ctx: Context, flow: Flow) -> bool:
     return name is not None and ctx.eco.sync_rules[name].direction == "two_way"
 
 
-def _loops_in(ctx: Context, forward: list[Flow]) -> Iterator[list[Flow]]:
-    """One loop per cycle of the flows (two-way links contracted), as a list of flows."""
-    links = _Links()
-    one_way: list[Flow] = []
-    for flow in forward:
-        (links.link if _two_way(ctx, flow) else one_way.append)(flow)
-    for flow in links.closing:
-        yield [flow, *links.walk(flow.target, flow.source)]
-    contracted = nx.DiGraph()
-    chosen: dict[tuple[str, str], Flow] = {}
-    for flow in sorted(one_way, key=lambda f: (f.source, f.target, f.key)):
-        pair = (links.find(flow.source), links.find(flow.target))
-        chosen.setdefault(pair, flow)
-        contracted.add_edge(*pair)
-    for cycle in find_cycles(contracted):
-        hops = [chosen[(a, b)] for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)]
-        path: list[Flow] = []
-        for hop, following in zip(hops, [*hops[1:], hops[0]], strict=True):
-            path.append(hop)
-            path.extend(links.walk(hop.target, following.source))
-        yield path
+class _Contraction:
+    """Flows with their two-way rules contracted: the links (union-find and forest), the
+    one-way flows between contracted nodes as a graph, and the first flow (by source,
+    target, key) of each pair of contracted nodes."""
+
+    def __init__(self, forward: Iterable[tuple[Flow, bool]]) -> None:
+        self.links = _Links()
+        one_way: list[Flow] = []
+        for flow, two_way in forward:
+            (self.links.link if two_way else one_way.append)(flow)
+        self.graph = nx.DiGraph()
+        self.chosen: dict[tuple[str, str], Flow] = {}
+        for flow in sorted(one_way, key=lambda f: (f.source, f.target, f.key)):
+            pair = (self.links.find(flow.source), self.links.find(flow.target))
+            self.chosen.setdefault(pair, flow)
+            self.graph.add_edge(*pair)
+
+    def loops(self, components: Iterable[set[str]] | None = None) -> Iterator[list[Flow]]:
+        """One loop per cycle (the links' own first, then the graph's), as flows;
+        `components`: the graph's strongly connected components, when already known."""
+        links = self.links
+        for flow in links.closing:
+            yield [flow, *links.walk(flow.target, flow.source)]
+        for cycle in find_cycles(self.graph, components):
+            hops = [self.chosen[(a, b)] for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)]
+            path: list[Flow] = []
+            for hop, following in zip(hops, [*hops[1:], hops[0]], strict=True):
+                path.append(hop)
+                path.extend(links.walk(hop.target, following.source))
+            yield path
 
 
-def _cyclic_classes(ctx: Context, forward: list[Flow]) -> Callable[[str], tuple[int, str]]:
+def _cyclic_classes(
+    whole: _Contraction, components: Iterable[set[str]]
+) -> Callable[[str], tuple[int, str]]:
     """Each field's strongly connected part of the flows (two-way links contracted, as
-    `_loops_in` contracts them). Every flow of a loop of any subset of the flows joins two
-    fields of one part: a loop of the subset is a closed walk of the whole, and a two-way
-    link's ends are one contracted node. A flow between two parts lies on no such loop,
-    and leaving it out changes neither the links, nor the flow chosen for a pair of
-    contracted nodes (both of a pair's flows cross parts alike), nor any strongly
-    connected component of a subset: `_loops_in` finds the same loops without it."""
-    links = _Links()
-    contracted = nx.DiGraph()
-    one_way: list[Flow] = []
-    for flow in forward:
-        (links.link if _two_way(ctx, flow) else one_way.append)(flow)
-    for flow in one_way:
-        contracted.add_edge(links.find(flow.source), links.find(flow.target))
+    `_Contraction` contracts them; `components`: its graph's strongly connected
+    components). Every flow of a loop of any subset of the flows joins two fields of one
+    part: a loop of the subset is a closed walk of the whole, and a two-way link's ends
+    are one contracted node. A flow between two parts lies on no such loop, and leaving it
+    out changes neither the links, nor the flow chosen for a pair of contracted nodes
+    (both of a pair's flows cross parts alike), nor any strongly connected component of a
+    subset: the subset's loops are the same without it."""
     scc: dict[str, int] = {}
-    for i, nodes in enumerate(nx.strongly_connected_components(contracted)):
+    for i, nodes in enumerate(components):
         scc.update(dict.fromkeys(nodes, i))
+    links = whole.links
 
     def part(node: str) -> tuple[int, str]:
         root = links.find(node)
@@ -273,10 +279,6 @@ def unit_of(ctx: Context, flow: Flow) -> str | None:
     return ctx.eco.sync_rules[name].business_unit if name is not None else None
 
 
-def _units(ctx: Context, flows_: Iterable[Flow]) -> set[str]:
-    return {u for u in (unit_of(ctx, f) for f in flows_) if u is not None}
-
-
 def _loops(ctx: Context) -> Iterator[list[Flow]]:
     """Loops whose flows can move the same records: rules scoped to different business
     units move disjoint records (a contact syncs to one business unit only), so a cycle
@@ -288,43 +290,54 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
     reads only the flows that can lie on a cycle (`_cyclic_classes`: both ends in one
     strongly connected part of all the flows), indexed by component and unit: filtering
     the whole component for each of its units was quadratic too (many mixed loops in one
-    component), and the flows left out change none of the cycles found."""
+    component), and the flows left out change none of the cycles found.
+
+    Each rule's unit and direction are read once (by the flows' key), and the
+    contraction of all the flows and its strongly connected components are built once,
+    for the first pass and for the parts both (they were built twice)."""
     forward = [f for f in flows(ctx) if not f.reverse]
+    by_key: dict[str, tuple[bool, str | None]] = {}  # a flow's key → (two-way, unit)
+    for f in forward:
+        if f.key not in by_key:
+            by_key[f.key] = (_two_way(ctx, f), unit_of(ctx, f))
+    two_way = [by_key[f.key][0] for f in forward]
+    unit = [by_key[f.key][1] for f in forward]
+
+    def units_of(loop: list[Flow]) -> set[str]:  # a loop's flows are forward flows' keys
+        return {u for u in (by_key[f.key][1] for f in loop) if u is not None}
+
+    whole = _Contraction(zip(forward, two_way, strict=True))
+    components = list(nx.strongly_connected_components(whole.graph))
     component: dict[str, int] = {}
-    scoped: dict[tuple[int, str | None], list[tuple[int, Flow]]] = {}
+    scoped: dict[tuple[int, str | None], list[int]] = {}
     examined: set[tuple[int, str]] = set()
     seen: set[frozenset[tuple[str, str, str]]] = set()
-    for loop in _loops_in(ctx, forward):
-        units = _units(ctx, loop)
+    for loop in whole.loops(components):
+        units = units_of(loop)
         candidates: Iterable[list[Flow]] = [loop]
         if len(units) > 1:
             if not component:
                 for i, nodes in enumerate(nx.weakly_connected_components(ctx.graph.dataflow)):
                     component.update(dict.fromkeys(nodes, i))
-                part = _cyclic_classes(ctx, forward)
+                part = _cyclic_classes(whole, components)
                 for index, f in enumerate(forward):
                     if part(f.source) == part(f.target):
-                        where = (component[f.source], unit_of(ctx, f))
-                        scoped.setdefault(where, []).append((index, f))
+                        where = (component[f.source], unit[index])
+                        scoped.setdefault(where, []).append(index)
             here = component[loop[0].source]
             todo = [u for u in sorted(units) if (here, u) not in examined]
             examined.update((here, u) for u in todo)
             candidates = (
                 inner
                 for unit in todo
-                for inner in _loops_in(
-                    ctx,
-                    [
-                        f
-                        for _, f in heapq.merge(
-                            scoped.get((here, None), []), scoped.get((here, unit), [])
-                        )
-                    ],
-                )
+                for inner in _Contraction(
+                    (forward[i], two_way[i])
+                    for i in heapq.merge(scoped.get((here, None), []), scoped.get((here, unit), []))
+                ).loops()
             )
         for found in candidates:
             key = frozenset((f.key, f.source, f.target) for f in found)
-            if key not in seen and len(_units(ctx, found)) <= 1:
+            if key not in seen and len(units_of(found)) <= 1:
                 seen.add(key)
                 yield found
 
