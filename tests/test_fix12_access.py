@@ -106,3 +106,16 @@ def test_the_need_names_every_resource_it_derives_from(tmp_path: Path) -> None:
         "integration_user.ae_user",
         "sync_rule.contacts_to_prospects",
     )
+
+
+def test_a_rule_that_only_writes_the_users_system_is_a_source_too(tmp_path: Path) -> None:
+    """prospects_to_leads reads Account Engagement and writes the CRM: the CRM user's need
+    (and so its permission set) derives from it through the written side alone."""
+    _, eco = checked(tmp_path, "fix12_insert_field_edit_silent")
+    resolved = check_path(eco).compilation.resolved
+    assert resolved is not None
+    assert all_access(resolved)["ae_user"].sources == {
+        "integration.ae_connector",
+        "integration_user.ae_user",
+        "sync_rule.prospects_to_leads",
+    }
