@@ -119,3 +119,23 @@ def test_a_rule_that_only_writes_the_users_system_is_a_source_too(tmp_path: Path
         "integration_user.ae_user",
         "sync_rule.prospects_to_leads",
     }
+
+
+def test_merging_personas_needs_read_on_their_parent(tmp_path: Path) -> None:
+    """The social care base merges personas into existing contacts (duplicates: merge):
+    its user needs Read on Contact besides Create, so a user without Contact access lacks
+    both (a user that only creates personas' parents would lack Create alone)."""
+    care = Path(__file__).parent / "fixtures" / "social" / "_care"
+    eco = case_eco(tmp_path)
+    for file in sorted(care.iterdir()):
+        shutil.copy(file, eco / file.name)
+    social = eco / "social.yaml"
+    text = social.read_text("utf-8")
+    social.write_text(text.replace("      Contact: {object: [read, create]}\n", ""), "utf-8")
+    result = check_path(eco)
+    assert result.analyzed
+    messages = [f.message for f in result.findings if f.code == "E4002"]
+    assert messages == [
+        "integration user 'social_user' lacks create, read access on crm.Contact, which its "
+        "sync needs"
+    ]
