@@ -19,6 +19,15 @@ Social Customer Service user (`social_care`) creates and edits SocialPost and
 SocialPersona records, and creates the personas' parents (Contact, or Account for person
 accounts), reading them first when it merges personas into existing records.
 
+An Edit need on a field is an Edit need on its object too, unless the object is only
+created (an insert sets its fields, and field-level Edit governs that): a field cannot be
+written on a record the user cannot edit (Salesforce Help, "Object Permissions": Edit is
+what lets a user update records; field permissions only narrow which fields). The
+connector edits the field of a sharing rule on the records it syncs ("the connector user
+must have read and edit access to it"). So the object-level need (E4002, W4004) and the
+field-level need (E4003) come from one place, `_Builder.freeze`, whichever of the sync
+rules or connector settings (a marketing data sharing rule's field) caused it.
+
 Every need keeps the YAML paths that cause it, so a finding can point at them. Operations
 are the direct needs only (no implications: Create does not add Read here); fields some
 permission sets cannot grant (Id, audit fields, fields required on every record) are
@@ -144,6 +153,13 @@ class _Builder:
         self.fields.setdefault(obj, {}).setdefault(name, {}).setdefault(level, []).append(path)
 
     def freeze(self, user: str, complete: bool) -> UserAccess:
+        for obj, fields in self.fields.items():
+            ops = self.operations[obj]
+            if "create" in ops or "edit" in ops:
+                continue
+            for levels in fields.values():  # a field edited on records that exist
+                for path in levels.get("edit", ()):
+                    self.op(obj, "edit", path)
         objects = {
             obj: ObjectNeed(
                 {op: tuple(paths) for op, paths in sorted(self.operations[obj].items())},

@@ -38,7 +38,9 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
-    """A region of a source file: 1-based line and column, end inclusive of the last char."""
+    """A region of a source file: 1-based line and column of its first character, and
+    `end_line`/`end_column` of the position just after its last one (exclusive, as SARIF's
+    endColumn: a key `abc` at column 5 ends at column 8); 0 when the end is unknown."""
 
     file: str
     line: int

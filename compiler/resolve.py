@@ -48,8 +48,12 @@ E_WRONG_KIND = code(
     "E2012",
     "Reference to the wrong kind of resource",
     "The name exists but is the wrong kind here, e.g. a business unit with no Marketing Cloud "
-    "mapping used for a data extension, or a Marketing Cloud system used as the CRM.",
-    "Point the reference at a resource of the kind the message names.",
+    "mapping used for a data extension, or a Marketing Cloud system used as the CRM. A field "
+    "mapping is reported here too when it names neither or both of `from` (a source field) "
+    "and `value` (a constant): exactly one says what is written, and with both, the checks "
+    "and the generated code could each take a different one.",
+    "Point the reference at a resource of the kind the message names; give a field mapping "
+    "exactly one of `from` and `value`.",
     suppressible=False,
 )
 
@@ -531,6 +535,12 @@ class _Resolver:
                 self.fld(src, source, fp if isinstance(mapping, str) else (*fp, "from"))
             elif isinstance(mapping, FieldMapping) and mapping.value is None:
                 self._wrong(f"mapping of {target!r} has neither `from` nor `value`", fp)
+            if isinstance(mapping, FieldMapping) and None not in (mapping.from_, mapping.value):
+                self._wrong(
+                    f"mapping of {target!r} has both `from` and `value`: pick one (`from` "
+                    "copies a source field, `value` writes a constant)",
+                    (*fp, "value"),
+                )
         for i, cond in enumerate(rule.filter):
             self.fld(src, cond.field, (*p, "filter", i, "field"))
         if rule.order_by:

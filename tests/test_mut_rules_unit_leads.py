@@ -25,7 +25,7 @@ FIRES = [
     (
         "e8201_ae_explicit_fires",
         ("case.yaml", 21, 22),
-        "integration.ae_connector creates leads (the connector's default) for business unit "
+        "integration.ae_connector creates leads (creates_leads: true) for business unit "
         "'retail', which uses no leads",
     ),
 ]

@@ -408,6 +408,18 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
     ),
     # no declared status counts as a response; silent: one responded status is enough
     ("E7621", "e7621_fires", "e7620_silent", [("case.yaml", 9, 7, ())]),
+    # two campaigns of one org with one Name (case aside; a label against a resource name)
+    # that the member-status script looks up; silent: the same pairs split across two orgs
+    # (tests/test_fix12_campaign_names.py has the other exemptions)
+    (
+        "E7622",
+        "fix12_e7622_fires",
+        "fix12_e7622_orgs_silent",
+        [
+            ("campaigns.yaml", 14, 12, (("campaigns.yaml", 8, 12),)),
+            ("campaigns.yaml", 22, 12, (("campaigns.yaml", 16, 5),)),
+        ],
+    ),
     # advertising audiences: no purpose, a legitimate-interest purpose, a member rule that
     # ignores the advertising consent; emails and phones in clear or hashed before a trim,
     # hashed without trim/lower or E.164; silent: consented, normalised then hashed, the

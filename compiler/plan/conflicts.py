@@ -28,16 +28,15 @@ def check_findings(
     resolved: ResolvedEcosystem, graph: EcosystemGraph | None = None
 ) -> tuple[Finding, ...]:
     """The unsuppressed errors and warnings `check` reports for this compilation (on
-    `graph`, its graph when the caller built it already)."""
-    from compiler.graph import GraphCycleError, build_graph
+    `graph`, its graph when the caller built it already). Building the graph never fails
+    on a dependency cycle (only its creation order does, which the plan refuses), so the
+    cycle's own finding is among these."""
+    from compiler.graph import build_graph
     from compiler.rules import analyze
     from compiler.suppress import apply_suppressions
 
     if graph is None:
-        try:
-            graph = build_graph(resolved)
-        except GraphCycleError:
-            return ()  # the plan refuses the cycle itself, with its own message
+        graph = build_graph(resolved)
     marked, _ = apply_suppressions(resolved, analyze(resolved, graph))
     kept = [f for f in marked if f.suppressed is None and f.severity in _RECORDED]
     return tuple(sorted(kept, key=lambda f: f.sort_key))

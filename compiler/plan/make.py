@@ -13,7 +13,7 @@ from compiler.apply_artifacts import touched
 from compiler.diagnostics import has_errors
 from compiler.emit.generate import generation_findings
 from compiler.gcpause import gc_paused
-from compiler.graph import EcosystemGraph, GraphCycleError, build_graph
+from compiler.graph import build_graph
 from compiler.pipeline import Compilation, compile_source, load_sources
 from compiler.plan.backends import open_backend
 from compiler.plan.builder import PlanInputs, build_plan
@@ -122,10 +122,8 @@ def plan_compiled(
     state = backend.read()
     if state is not None:
         check_belongs(state, backend.location, comp.resolved.ecosystem.ecosystem.name, environment)
-    try:
-        graph: EcosystemGraph | None = build_graph(comp.resolved)  # once, for check and plan
-    except GraphCycleError:
-        graph = None  # check_findings and build_plan report the cycle
+    # once, for check and plan; a cycle is reported by check and refused by build_plan
+    graph = build_graph(comp.resolved)
     inputs = PlanInputs(
         comp.resolved,
         state,

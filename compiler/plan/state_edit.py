@@ -29,11 +29,11 @@ _NAME = re.compile(NAME_PATTERN)
 
 @dataclass(frozen=True)
 class Edited:
-    """What an edit did (or, with dry_run, would do) and the state's serial after it."""
+    """What an edit did (or, with dry_run, would do) and the state's serial after it (the
+    serial it read, when nothing was written)."""
 
     records: tuple[JournalRecord, ...]
     serial: int
-    dry_run: bool
 
 
 def _known(state: State, address: str) -> None:
@@ -122,7 +122,7 @@ def edit_state(
         _not_interrupted(state, backend.location)
         records = records_of(state)
         if dry_run:
-            return Edited(tuple(records), state.serial, dry_run=True)
+            return Edited(tuple(records), state.serial)
         backend.backup(state)
         digest = _marker_digest(records)
         begun = state.model_copy(
@@ -138,4 +138,4 @@ def edit_state(
                 journal.append(record)
         final = with_records(begun, records).model_copy(update={"apply": None})
         backend.write(final)
-        return Edited(tuple(records), final.serial, dry_run=False)
+        return Edited(tuple(records), final.serial)

@@ -17,6 +17,7 @@ from compiler.model import RESOURCE_SECTIONS
 from compiler.resolved import ResolvedEcosystem
 from compiler.rules import (  # noqa: F401  (imported to register their rules and codes)
     audiences,
+    campaign_names,
     campaigns,
     cloud_duplicates,
     consent,

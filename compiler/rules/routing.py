@@ -12,6 +12,7 @@ from compiler.diagnostics import Finding, code
 from compiler.model.systems import SalesforceSystem
 from compiler.rules.context import Context
 from compiler.rules.registry import rule
+from compiler.suggest import did_you_mean
 
 E_UNDECLARED = code(
     "E3701",
@@ -27,7 +28,8 @@ E_UNDECLARED = code(
     "same holds for the groups a public group's members name, and for the overflow queue "
     "of a routing configuration (queueOverflowAssignee names a queue of the org).",
     "Declare the group or routing configuration for the queue's org (or mark it "
-    "`existing: true` when the org already has it), or correct the name.",
+    "`existing: true` when the org already has it), or correct the name (see the "
+    "suggestion: the closest name declared for the queue's org).",
 )
 W_UNUSED_ROUTING = code(
     "W9701",
@@ -66,7 +68,12 @@ def _undeclared(
     related position (the other org's declaration, when there is one)."""
     entries = getattr(ctx.eco, section)
     if name not in entries:
-        return f"{where} {what} {name!r}, which is neither declared nor marked existing", []
+        own = [n for n, entry in entries.items() if entry.system == system]
+        return (
+            f"{where} {what} {name!r}, which is neither declared nor marked existing"
+            f"{did_you_mean(name, own)}",
+            [],
+        )
     other: str = entries[name].system
     if other == system:
         return None

@@ -74,9 +74,10 @@ def _unit_leads(ctx: Context, unit: str) -> Iterator[tuple[PathT, str, str]]:
         ae = ctx.eco.integrations[name].account_engagement
         if ae is not None and ae.business_unit == unit and ae.creates_leads:
             path: PathT = ("integrations", name, "account_engagement")
+            what = "creates leads (the connector's default)"
             if "creates_leads" in ae.model_fields_set:
-                path = (*path, "creates_leads")
-            yield path, f"integration.{name}", "creates leads (the connector's default)"
+                path, what = (*path, "creates_leads"), "creates leads (creates_leads: true)"
+            yield path, f"integration.{name}", what
     crm = ctx.eco.business_units[unit].crm
     if crm is not None and "Lead" in crm.record_types:
         yield (

@@ -5,7 +5,11 @@ Server, with restrictions documented by Salesforce and well known from practice:
 SELECT statement (joins, WHERE, GROUP BY/HAVING, UNION, subqueries, CASE, window
 functions such as ROW_NUMBER()), and no variables (`DECLARE`, `@x`), no temporary tables
 (`#t`), no common table expressions (`WITH`), no `SELECT … INTO`, no INSERT / UPDATE /
-DELETE / MERGE / DDL, no procedures, and ORDER BY only beside TOP or inside OVER().
+DELETE / MERGE / DDL, no procedures, and ORDER BY only beside TOP or inside OVER(). The
+query runs as a derived table, where SQL Server refuses an ORDER BY "unless TOP, OFFSET or
+FOR XML is also specified" (error 1033, the message Marketing Cloud shows); OFFSET is not
+in the supported set here, and a UNION takes no TOP of its own, so an ORDER BY after a
+UNION is refused too (wrap the UNION in a subquery and order a SELECT TOP of it).
 
 `problems(sql)` parses the text with sqlglot's T-SQL dialect and walks the tree against an
 allowlist of node types and function names: anything not listed is a problem, so a new
@@ -115,10 +119,17 @@ def _window_problem(node: exp.Window) -> str | None:
     return None
 
 
-def _order_problem(select: exp.Select) -> str | None:
-    if select.args.get("order") and not select.args.get("limit"):
-        return "ORDER BY is only allowed with TOP"
-    return None
+def _order_problem(query: exp.Select | exp.Union) -> str | None:
+    """ORDER BY without TOP: on a SELECT, or after a UNION, which takes no TOP of its own
+    (a TOP belongs to one of its SELECTs), so its ORDER BY is refused the same way."""
+    if not query.args.get("order") or query.args.get("limit"):
+        return None
+    if isinstance(query, exp.Union):
+        return (
+            "ORDER BY after a UNION is only allowed with TOP, which a UNION cannot take: "
+            "SELECT TOP … FROM (the UNION) AS u ORDER BY …"
+        )
+    return "ORDER BY is only allowed with TOP"
 
 
 def problems(sql: str) -> list[str]:
@@ -149,7 +160,7 @@ def _parsed_problems(sql: str) -> list[str]:
         problem = _node_problem(node)
         if problem is None and isinstance(node, exp.Window):
             problem = _window_problem(node)
-        if problem is None and isinstance(node, exp.Select):
+        if problem is None and isinstance(node, exp.Select | exp.Union):
             problem = _order_problem(node)
         if problem is not None:
             found.append(problem)

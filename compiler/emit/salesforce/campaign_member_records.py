@@ -24,6 +24,8 @@ updates, so that at every step the campaign keeps one default and one responded 
 existing one of the campaign (SortOrder is unique per campaign), in the declared order.
 A campaign missing from the org, or a Name held by two campaigns, stops the script before
 any change: anonymous Apex runs in one transaction, and a failed assertion rolls it back.
+Two declared campaigns of one org with one Name are reported at check time (E7622,
+compiler/rules/campaign_names.py).
 
 Labels and names are written as Apex string literals, escaped (`apex_string`), so a
 crafted label stays one literal; the tests parse the script with the Apex grammar.
