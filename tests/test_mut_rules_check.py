@@ -118,3 +118,25 @@ def test_an_invalid_environment_stops_before_the_rules_and_is_named(tmp_path: Pa
     assert not result.analyzed and result.graph is None
     assert result.findings and all(f.environment == "sandbox" for f in result.findings)
     assert all(f.code.startswith("E") for f in result.findings)
+
+
+def test_a_baseline_accepts_the_findings_it_lists_and_no_others(tmp_path: Path) -> None:
+    """check_path with a baseline marks the listed findings (code, address, fingerprint)
+    accepted, naming the baseline; an unlisted one, and every one without a baseline,
+    stays open."""
+    from compiler.suppress import fingerprint
+
+    eco = tmp_path / "eco"
+    shutil.copytree(ROOT / "_base", eco)
+    for file in sorted((ROOT / "w9001_every_kind_fires").iterdir()):
+        shutil.copy(file, eco / file.name)
+    plain = check_path(eco)
+    assert len(plain.findings) == 8 and all(f.suppressed is None for f in plain.findings)
+    listed = next(f for f in plain.findings if f.address == "system.archive")
+    accepted = {(listed.code, listed.address, fingerprint(listed))}
+    result = check_path(eco, baseline=accepted, baseline_name="base.json")
+    marked = {f.address: f.suppressed for f in result.findings if f.suppressed is not None}
+    assert list(marked) == ["system.archive"]
+    assert marked["system.archive"].reason == "accepted in the baseline base.json"
+    others = [f for f in result.findings if f.address != "system.archive"]
+    assert others == [f for f in plain.findings if f.address != "system.archive"]

@@ -1,6 +1,6 @@
 """compiler/rules/context.py: the lookups every rule shares, on the real clean base.
 
-Positions (a value's span and its key's span), raw YAML values through mappings and
+Positions (a value's span), raw YAML values through mappings and
 lists (an index past the end, a name into a list, a path through a scalar: None),
 field and object lookups for declared, catalog and unknown addresses, and the shared
 indexes (sync rules per target, source and integration; integrations per user).
@@ -33,18 +33,11 @@ def test_split_field() -> None:
     assert split_field("mc:a.b.Field") == ("mc", "a.b", "Field")
 
 
-def test_a_value_span_and_its_key_span(ctx: Context) -> None:
+def test_a_value_span(ctx: Context) -> None:
     path = ("data_extensions", "newsletter", "external_key")
     value = ctx.span(path)
-    key = ctx.key_span(path)
-    assert value.file.endswith("data_extensions.yaml") and key.file == value.file
+    assert value.file.endswith("data_extensions.yaml")
     assert (value.line, value.column) == (5, 19)
-    assert (key.line, key.column, key.end_line, key.end_column) == (
-        5,
-        5,
-        5,
-        5 + len("external_key"),
-    )
     related = ctx.related(path, "here")
     assert related.span == value and related.message == "here"
 

@@ -11,6 +11,8 @@ from test_rules_fixtures import ROOT
 
 from compiler.rules.check import check_path
 
+SOCIAL = Path(__file__).parent / "fixtures" / "social"
+
 
 def _eco(tmp_path: Path, case: str) -> Path:
     eco = tmp_path / "eco"
@@ -85,3 +87,56 @@ def test_an_object_marketing_cloud_connect_synchronizes_is_used(tmp_path: Path) 
     assert _unused(eco) == []
     shutil.copy(ROOT / "_base" / "integrations.yaml", eco / "integrations.yaml")
     assert _unused(eco) == [("object.crm.Loyalty_Card__c", 6)]
+
+
+def _social_on_accounts(tmp_path: Path, *, persona_rule: bool) -> Path:
+    """Social care (tests/fixtures/social/_care) whose personas become person accounts
+    merged by a matching rule on crm.Account, an object declared for one custom field;
+    without `persona_rule` the personas stay contacts and the Account rule is gone."""
+    eco = _eco(tmp_path, "_base")
+    for file in sorted((SOCIAL / "_care").iterdir()):
+        shutil.copy(file, eco / file.name)
+    social = eco / "social.yaml"
+    text = social.read_text() + (
+        "objects:\n  crm.Account:\n    fields:\n"
+        "      Loyalty_Email__c: {type: email, length: 80, personal_data: personal}\n"
+    )
+    if persona_rule:
+        text = text.replace(
+            "personas: {parent: contact, duplicates: merge, matching_rule: contact_email}",
+            "personas: {parent: person_account, duplicates: merge, matching_rule: account_email}",
+        ).replace(
+            "    items: [{field: Email}]\n",
+            "    items: [{field: Email}]\n  account_email:\n    system: crm\n"
+            "    object: Account\n    items: [{field: Loyalty_Email__c}]\n",
+            1,
+        )
+    social.write_text(text)
+    return eco
+
+
+def test_an_object_a_matching_rule_matches_is_used(tmp_path: Path) -> None:
+    """crm.Account is used by the personas' matching rule alone (no duplicate rule, sync
+    rule or permission names it: the missing permission is E4002, not an unused object);
+    the same declaration without the matching rule is W9001."""
+    result = check_path(_social_on_accounts(tmp_path / "used", persona_rule=True))
+    assert result.analyzed
+    assert [(f.code, f.address) for f in result.findings] == [
+        ("E4002", "integration_user.social_user")
+    ]
+    unused = _social_on_accounts(tmp_path / "unused", persona_rule=False)
+    assert _unused(unused) == [("object.crm.Account", 40)]
+
+
+def test_a_purpose_only_an_audience_serves_is_used(tmp_path: Path) -> None:
+    """The advertising purpose served by audiences but by no consent channel is used
+    (E6301 reports the missing channel); without the audiences it is unused."""
+    eco = _eco(tmp_path, "audiences_silent")
+    consent = eco / "consent.yaml"
+    consent.write_text(consent.read_text().split("    advertising:\n      system_of_record")[0])
+    result = check_path(eco)
+    assert result.analyzed
+    assert {f.code for f in result.findings} == {"E6301"}
+    audiences = eco / "audiences.yaml"
+    audiences.write_text(audiences.read_text().split("audiences:\n")[0])
+    assert _unused(eco) == [("purpose.advertising", 5)]

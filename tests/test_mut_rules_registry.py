@@ -44,7 +44,7 @@ def test_registration_and_summary() -> None:
     item = registry.Rule("zz", (E_TWO_WRITERS,), _two, __name__)
     assert item.summary == "Two findings: one declared, one not."
     assert registry.Rule("zz", (), _crash, __name__).summary == "zz"  # no docstring
-    registry.rule("zz-registered-test", E_TWO_WRITERS)(_two)
+    assert registry.rule("zz-registered-test", E_TWO_WRITERS)(_two) is _two  # unchanged
     try:
         entry = registry.RULES["zz-registered-test"]
         assert entry.func is _two and entry.codes == (E_TWO_WRITERS,)

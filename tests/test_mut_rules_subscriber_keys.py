@@ -170,3 +170,26 @@ def test_connect_names_every_unit_that_inherits_the_systems_strategy(tmp_path: P
         "an email address,"
     )
     assert len(found[0].related) == 2
+
+
+def test_an_external_id_strategy_without_a_source_takes_any_external_id(
+    tmp_path: Path,
+) -> None:
+    """Units keyed by `external_id` with no `source` accept any external customer id
+    (the shop's), like any strategy of one kind; naming the source narrows it to that
+    field (e5502_source_fires, the same shape, departs)."""
+    eco = unit_eco(tmp_path, "e5502_source_silent", root=CASES)
+    strategy = 'key_strategy: {kind: external_id, source: "shop:Customer.Id"}'
+    text = (eco / "systems.yaml").read_text()
+    assert text.count(strategy) == 2
+    (eco / "systems.yaml").write_text(text.replace(strategy, "key_strategy: {kind: external_id}"))
+    assert [f.code for f in _check(eco) if f.code.startswith("E55")] == []
+    # the same units with the members keyed by an email: another kind, E5502
+    _edit(
+        eco / "members.yaml",
+        "{source: Id, target: MemberKey}",
+        "{source: Email, target: MemberKey}",
+    )
+    _edit(eco / "members.yaml", "MemberKey: Id", "MemberKey: Email")
+    found = [f.address for f in _check(eco) if f.code == "E5502"]
+    assert found == ["data_extension.shop_members[club]"]

@@ -26,3 +26,13 @@ def test_invert_needs_a_boolean_source(tmp_path: Path) -> None:
         "sync_rule.shop_staff maps shop:Customer.Job (text) to crm:Contact.Is_Staff__c "
         "(checkbox): `invert` needs a checkbox/boolean source, not text"
     ]
+
+
+def test_a_geolocation_maps_only_onto_a_geolocation(tmp_path: Path) -> None:
+    assert check_case(tmp_path / "silent", "e3004_geolocation_silent") == []
+    found = check_case(tmp_path / "fires", "e3004_geolocation_fires")
+    assert [f.message for f in found] == [
+        "sync_rule.shop_stores maps shop:Store.Location (geolocation) to "
+        "crm:Contact.Store_Name__c (text): a geolocation cannot be mapped to a text"
+    ]
+    assert positions(found, "E3004") == [("case.yaml", 24, 22, (("case.yaml", 12, 22),))]

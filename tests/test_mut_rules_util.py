@@ -1,7 +1,7 @@
-"""compiler/rules/_util.py: declaration paths and data-flow edges, on the real clean base.
+"""compiler/rules/_util.py: declared fields and data-flow edges, on the real clean base.
 
-A field or object declared in the ecosystem points at its declaration; one that comes
-from engage's catalog (crm's standard Contact) points at its system. A data-flow edge
+A field declared in the ecosystem is `declared`; one that comes from engage's catalog
+(crm's standard Contact) or none at all is not. A data-flow edge
 made by a sync rule names the rule and finds the rule's mapping; one made by an
 integration (Marketing Cloud Connect) names no rule and has no mapping.
 """
@@ -13,7 +13,7 @@ import shutil
 import pytest
 from test_rules_fixtures import ROOT
 
-from compiler.rules._util import declared, field_path, flows, object_path
+from compiler.rules._util import declared, flows
 from compiler.rules.check import check_path
 from compiler.rules.context import Context
 
@@ -28,27 +28,12 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Context:
     return Context(result.compilation.resolved, result.graph)
 
 
-def test_declared_fields_and_their_paths(ctx: Context) -> None:
+def test_declared_fields(ctx: Context) -> None:
     shop = ctx.field("shop:Customer.Email")
     catalog = ctx.field("crm:Contact.Email")
-    assert declared(shop) and not declared(catalog) and not declared(None)
-    assert field_path(ctx, shop, "shop") == ("objects", "shop.Customer", "fields", "Email")
-    assert field_path(ctx, catalog, "crm") == ("systems", "crm")
-    assert field_path(ctx, None, "crm") == ("systems", "crm")
     de_field = ctx.field("mc:newsletter.OptedOut")
-    assert field_path(ctx, de_field, "mc") == (
-        "data_extensions",
-        "newsletter",
-        "fields",
-        "OptedOut",
-    )
-
-
-def test_object_paths(ctx: Context) -> None:
-    assert object_path(ctx, "shop", "Customer") == ("objects", "shop.Customer")
-    assert object_path(ctx, "mc", "newsletter") == ("data_extensions", "newsletter")
-    assert object_path(ctx, "crm", "Contact") == ("systems", "crm")  # from the catalog
-    assert object_path(ctx, "crm", "Nope") == ("systems", "crm")
+    assert declared(shop) and declared(de_field)
+    assert not declared(catalog) and not declared(None)
 
 
 def test_flows_of_rules_and_of_integrations(ctx: Context) -> None:

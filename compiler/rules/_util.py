@@ -1,4 +1,4 @@
-"""Small helpers shared by rule modules: declaration paths, data-flow edge access."""
+"""Small helpers shared by rule modules: declared fields, data-flow edge access."""
 
 from __future__ import annotations
 
@@ -60,17 +60,3 @@ def flows(ctx: Context) -> list[Flow]:
         cached = [Flow(source, target, key, flow_edge(data)) for source, target, key, data in edges]
         ctx.memo["flows"] = cached
     return cached
-
-
-def object_path(ctx: Context, system: str, obj: str) -> Path:
-    """Where `system.Object` is declared, or the system when it comes from the catalog."""
-    spec = ctx.object(system, obj)
-    if spec is not None and spec.path:
-        return tuple(spec.path)
-    return ("systems", system)
-
-
-def field_path(ctx: Context, spec: FieldSpec | None, system: str) -> Path:
-    if spec is not None and declared(spec):
-        return tuple(spec.path)
-    return ("systems", system)

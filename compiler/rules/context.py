@@ -48,10 +48,6 @@ class Context:
         span: Span = self.resolved.index.at(path)
         return span
 
-    def key_span(self, path: PathT) -> Span:
-        span: Span = self.resolved.index.at(path, key=True)
-        return span
-
     def related(self, path: PathT, message: str) -> Related:
         return Related(self.span(path), message)
 
