@@ -1,9 +1,11 @@
 """Rows per second of `engage sync run` on a million-row extract, against DuckDB alone.
 
-    python benchmarks/bench_sync_run.py [ROWS]      # default 1,000,000
+    python benchmarks/bench_sync_run.py [ROWS [ROUNDS]]   # default 1,000,000 rows, 3 rounds
 
 Generates an extract of the legacy customer master (the sample's generator, same defects
-at the same rates; latin-1, `;`) into a temporary folder, then times, best of three:
+at the same rates; latin-1, `;`) into a temporary folder, then times, in ROUNDS rounds that
+alternate the four runs (the machine is shared: a load change hits every run alike), the
+best time of each:
 
 * floor (read)       DuckDB reading the CSV with the same options into a table, nothing else;
 * floor (read+write) the same, plus writing every row back out as CSV (what a sync run
@@ -50,15 +52,17 @@ def generator() -> object:
     return module
 
 
-def best(label: str, rows: int, fn: Callable[[], None], repeat: int = 3) -> float:
-    times = []
+def alternate(rows: int, runs: dict[str, Callable[[], None]], repeat: int = 3) -> dict[str, float]:
+    """Each run once per round, in order, `repeat` rounds; the best wall time of each."""
+    times: dict[str, list[float]] = {label: [] for label in runs}
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    seconds = min(times)
-    print(f"{label:<22} {seconds:8.2f} s  {rows / seconds:>12,.0f} rows/s")
-    return seconds
+        for label, fn in runs.items():
+            start = time.perf_counter()
+            fn()
+            times[label].append(time.perf_counter() - start)
+    for label, seconds in times.items():
+        print(f"{label:<22} {min(seconds):8.2f} s  {rows / min(seconds):>12,.0f} rows/s")
+    return {label: min(seconds) for label, seconds in times.items()}
 
 
 def floor_read(source: Path) -> None:
@@ -76,6 +80,7 @@ def floor_read_write(source: Path, out: Path) -> None:
 
 def main(argv: list[str]) -> int:
     rows = int(argv[0]) if argv else 1_000_000
+    rounds = int(argv[1]) if len(argv) > 1 else 3
     gen = generator()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -90,14 +95,19 @@ def main(argv: list[str]) -> int:
         spec, sql, _ = compile_rule(comp.resolved, RULE)
         assert spec is not None and sql is not None
         out, rejects = folder / "rows.csv", folder / "rejects.csv"
-        read = best("floor (read)", rows, lambda: floor_read(source))
-        both = best("floor (read+write)", rows, lambda: floor_read_write(source, out))
-        code = best("sync code", rows, lambda: print_run(run(spec, sql, source, out, rejects)))
         command = [
             *(sys.executable, "-m", "compiler.cli", "sync", "run", RULE, str(ROOT / "ecosystem")),
             *("--input", str(source), "--out", str(out), "--rejects", str(rejects)),
         ]
-        cli = best("engage sync run", rows, lambda: check(subprocess.run(command, **QUIET)))
+        runs: dict[str, Callable[[], None]] = {
+            "floor (read)": lambda: floor_read(source),
+            "floor (read+write)": lambda: floor_read_write(source, out),
+            "sync code": lambda: print_run(run(spec, sql, source, out, rejects)),
+            "engage sync run": lambda: check(subprocess.run(command, **QUIET)),
+        }
+        best = alternate(rows, runs, rounds)
+        read, both = best["floor (read)"], best["floor (read+write)"]
+        code, cli = best["sync code"], best["engage sync run"]
         print(f"sync code / floor (read+write): {code / both:.1f}x; "
               f"engage sync run / floor (read): {cli / read:.1f}x")  # fmt: skip
         print(f"issue 11 target, sync code at >= 50% of the floor (read) rate: "

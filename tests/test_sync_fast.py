@@ -13,6 +13,7 @@ from sqlglot import exp
 from compiler.emit.sql import col
 from compiler.emit.sync import build, fast
 from compiler.emit.sync import values as v
+from compiler.emit.sync.spec import TargetColumn
 
 BEYOND = [
     "ǅ",
@@ -86,3 +87,64 @@ def test_spark_keeps_the_plain_helpers() -> None:
     node = exp.select(v.lower(v.trim(col("x"))))
     spark = build._spark(node).sql(dialect="spark")
     assert "TRANSLATE(" in spark and "LOWER(" not in spark and "REGEXP" not in spark
+
+
+def test_the_ascii_shortcut_skips_only_texts_without_a_guarded_letter() -> None:
+    """The case guard asks its regular expression only where STRLEN (bytes) and LENGTH
+    (code points) differ: never for ASCII, always for a guarded letter or one beyond
+    Latin Extended-A, alone or after ASCII."""
+    ascii_ = [chr(c) for c in range(1, 0x80)] + ["", "plain ASCII text 0123"]
+    guarded = list(fast.LOWER_EXCEPTIONS + fast.UPPER_EXCEPTIONS) + BEYOND + ["\u0180"]
+    texts = [*ascii_, *guarded, *(f"abc{g}" for g in guarded)]
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "SELECT x, STRLEN(x) <> LENGTH(x) FROM unnest($t) AS t(x)", {"t": texts}
+        ).fetchall()
+    finally:
+        con.close()
+    asked = {x for x, differs in rows if differs}
+    assert asked.isdisjoint(ascii_)
+    assert asked >= set(guarded) | {f"abc{g}" for g in guarded}
+
+
+def test_the_case_guard_asks_the_regular_expression_behind_the_ascii_test() -> None:
+    quick = build._duckdb(exp.select(v.lower(col("x")))).sql(dialect="duckdb")
+    assert 'STRLEN("x") <> LENGTH("x") AND REGEXP_MATCHES("x"' in quick
+    assert 'ELSE LOWER("x")' in quick
+
+
+def _target() -> TargetColumn:
+    return TargetColumn("Mobile", "Phone", 50, None, None, False, False, None, "x", None, (), ())
+
+
+def _phones() -> list[str | None]:
+    inside = [f"+34 600{chr(c)}11 22" for c in range(1, 0x180)]
+    odd = ["", " ", "   ", "+", "0", "++34", "600112233", "+34 600 11 22 33", "(600) 11-22"]
+    odd += [
+        "600\u00a0112",
+        "\t600 11",
+        "600 11\n",
+        "\uff16\uff10\uff10",
+        "\u0663\u0664 12",
+        "😀 600",
+        "abc",
+        "1 a",
+    ]
+    return [None, *odd, *inside, *(f" {w}600 {w}" for w in v.WHITESPACE)]
+
+
+def test_the_e164_spelling_answers_as_the_regular_expression() -> None:
+    plain = v._transform(_target(), "e164", col("x"))
+    quick = build._duckdb(plain).sql(dialect="duckdb")
+    assert "REPLACE(\"x\", ' ', '')" in quick and quick != plain.sql(dialect="duckdb")
+    query = f"SELECT x, {plain.sql(dialect='duckdb')}, {quick} FROM unnest($t) AS t(x)"
+    con = duckdb.connect()
+    try:
+        rows = con.execute(query, {"t": _phones()}).fetchall()
+    finally:
+        con.close()
+    assert len(rows) == len(_phones())
+    assert [(x, a, b) for x, a, b in rows if a != b] == []
+    assert ("+34 600 11 22 33", "+34600112233", "+34600112233") in rows  # the shortcut
+    assert ("(600) 11-22", "6001122", "6001122") in rows  # the regular expression

@@ -49,6 +49,7 @@ DATE_RE = (
     "([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?" + END
 )
 INT_MIN, INT_MAX = -2147483648, 2147483647
+E164_DROP = "[^0-9+]"  # what the e164 transform removes from a phone number
 WHITESPACE = "".join(
     map(chr, (9, 10, 11, 12, 13, 32, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B)))
 ) + "".join(map(chr, (0x2028, 0x2029, 0x202F, 0x205F, 0x3000)))
@@ -246,7 +247,7 @@ def _transform(t: TargetColumn, step: str, e: exp.Expr) -> exp.Expr:
         return exp.Left(this=e, expression=number(t.length))
     if step == "e164":
         return exp.RegexpReplace(
-            this=e, expression=text("[^0-9+]"), replacement=text(""), modifiers=text("g")
+            this=e, expression=text(E164_DROP), replacement=text(""), modifiers=text("g")
         )
     if step == "sha256":  # lower-case hex of the UTF-8 bytes, as the ad platforms match
         return exp.SHA2(this=e, length=number(256))

@@ -44,7 +44,42 @@ WITH prepared AS (
     ) AS "in_Last_Name",
     NULLIF(
       CASE
-        WHEN REGEXP_MATCHES(
+        WHEN STRLEN(
+          NULLIF(
+            CASE
+              WHEN REGEXP_MATCHES(
+                "e"."Email",
+                '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
+              )
+              THEN TRIM(
+                "e"."Email",
+                (
+                  CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+                )
+              )
+              ELSE "e"."Email"
+            END,
+            ''
+          )
+        ) <> LENGTH(
+          NULLIF(
+            CASE
+              WHEN REGEXP_MATCHES(
+                "e"."Email",
+                '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
+              )
+              THEN TRIM(
+                "e"."Email",
+                (
+                  CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+                )
+              )
+              ELSE "e"."Email"
+            END,
+            ''
+          )
+        )
+        AND REGEXP_MATCHES(
           NULLIF(
             CASE
               WHEN REGEXP_MATCHES(
@@ -105,36 +140,82 @@ WITH prepared AS (
       ''
     ) AS "in_Email",
     NULLIF(
-      REGEXP_REPLACE(
-        NULLIF(
-          CASE
-            WHEN REGEXP_MATCHES(
-              "e"."Movil",
-              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
-            )
-            THEN TRIM(
-              "e"."Movil",
-              (
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+      CASE
+        WHEN REGEXP_MATCHES(
+          REPLACE(
+            NULLIF(
+              CASE
+                WHEN REGEXP_MATCHES(
+                  "e"."Movil",
+                  '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
+                )
+                THEN TRIM(
+                  "e"."Movil",
+                  (
+                    CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+                  )
+                )
+                ELSE "e"."Movil"
+              END,
+              ''
+            ),
+            ' ',
+            ''
+          ),
+          '[^0-9+]'
+        )
+        THEN REGEXP_REPLACE(
+          NULLIF(
+            CASE
+              WHEN REGEXP_MATCHES(
+                "e"."Movil",
+                '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
               )
-            )
-            ELSE "e"."Movil"
-          END,
+              THEN TRIM(
+                "e"."Movil",
+                (
+                  CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+                )
+              )
+              ELSE "e"."Movil"
+            END,
+            ''
+          ),
+          '[^0-9+]',
+          '',
+          'g'
+        )
+        ELSE REPLACE(
+          NULLIF(
+            CASE
+              WHEN REGEXP_MATCHES(
+                "e"."Movil",
+                '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
+              )
+              THEN TRIM(
+                "e"."Movil",
+                (
+                  CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+                )
+              )
+              ELSE "e"."Movil"
+            END,
+            ''
+          ),
+          ' ',
           ''
-        ),
-        '[^0-9+]',
-        '',
-        'g'
-      ),
+        )
+      END,
       ''
     ) AS "in_Mobile",
     NULLIF(
       CASE
-        WHEN REGEXP_MATCHES(
+        WHEN STRLEN(
           CASE
             WHEN REGEXP_MATCHES(
               CASE
-                WHEN REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+                WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+                AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
                 THEN TRANSLATE(
                   NULLIF("e"."Pais", ''),
                   'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
@@ -146,7 +227,8 @@ WITH prepared AS (
             )
             THEN TRIM(
               CASE
-                WHEN REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+                WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+                AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
                 THEN TRANSLATE(
                   NULLIF("e"."Pais", ''),
                   'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
@@ -159,7 +241,91 @@ WITH prepared AS (
               )
             )
             ELSE CASE
-              WHEN REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+              WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+              AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+              THEN TRANSLATE(
+                NULLIF("e"."Pais", ''),
+                'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
+                'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŹŻŽ'
+              )
+              ELSE UPPER(NULLIF("e"."Pais", ''))
+            END
+          END
+        ) <> LENGTH(
+          CASE
+            WHEN REGEXP_MATCHES(
+              CASE
+                WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+                AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+                THEN TRANSLATE(
+                  NULLIF("e"."Pais", ''),
+                  'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
+                  'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŹŻŽ'
+                )
+                ELSE UPPER(NULLIF("e"."Pais", ''))
+              END,
+              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
+            )
+            THEN TRIM(
+              CASE
+                WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+                AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+                THEN TRANSLATE(
+                  NULLIF("e"."Pais", ''),
+                  'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
+                  'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŹŻŽ'
+                )
+                ELSE UPPER(NULLIF("e"."Pais", ''))
+              END,
+              (
+                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+              )
+            )
+            ELSE CASE
+              WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+              AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+              THEN TRANSLATE(
+                NULLIF("e"."Pais", ''),
+                'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
+                'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŹŻŽ'
+              )
+              ELSE UPPER(NULLIF("e"."Pais", ''))
+            END
+          END
+        )
+        AND REGEXP_MATCHES(
+          CASE
+            WHEN REGEXP_MATCHES(
+              CASE
+                WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+                AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+                THEN TRANSLATE(
+                  NULLIF("e"."Pais", ''),
+                  'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
+                  'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŹŻŽ'
+                )
+                ELSE UPPER(NULLIF("e"."Pais", ''))
+              END,
+              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
+            )
+            THEN TRIM(
+              CASE
+                WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+                AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+                THEN TRANSLATE(
+                  NULLIF("e"."Pais", ''),
+                  'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
+                  'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŹŻŽ'
+                )
+                ELSE UPPER(NULLIF("e"."Pais", ''))
+              END,
+              (
+                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+              )
+            )
+            ELSE CASE
+              WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+              AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
               THEN TRANSLATE(
                 NULLIF("e"."Pais", ''),
                 'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
@@ -174,7 +340,8 @@ WITH prepared AS (
           CASE
             WHEN REGEXP_MATCHES(
               CASE
-                WHEN REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+                WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+                AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
                 THEN TRANSLATE(
                   NULLIF("e"."Pais", ''),
                   'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
@@ -186,7 +353,8 @@ WITH prepared AS (
             )
             THEN TRIM(
               CASE
-                WHEN REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+                WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+                AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
                 THEN TRANSLATE(
                   NULLIF("e"."Pais", ''),
                   'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
@@ -199,7 +367,8 @@ WITH prepared AS (
               )
             )
             ELSE CASE
-              WHEN REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+              WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+              AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
               THEN TRANSLATE(
                 NULLIF("e"."Pais", ''),
                 'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
@@ -215,7 +384,8 @@ WITH prepared AS (
           CASE
             WHEN REGEXP_MATCHES(
               CASE
-                WHEN REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+                WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+                AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
                 THEN TRANSLATE(
                   NULLIF("e"."Pais", ''),
                   'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
@@ -227,7 +397,8 @@ WITH prepared AS (
             )
             THEN TRIM(
               CASE
-                WHEN REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+                WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+                AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
                 THEN TRANSLATE(
                   NULLIF("e"."Pais", ''),
                   'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
@@ -240,7 +411,8 @@ WITH prepared AS (
               )
             )
             ELSE CASE
-              WHEN REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
+              WHEN STRLEN(NULLIF("e"."Pais", '')) <> LENGTH(NULLIF("e"."Pais", ''))
+              AND REGEXP_MATCHES(NULLIF("e"."Pais", ''), '[\x{B5}\x{DF}\x{131}\x{149}\x{17F}\x{180}-\x{10FFFF}]')
               THEN TRANSLATE(
                 NULLIF("e"."Pais", ''),
                 'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž',
@@ -432,7 +604,36 @@ WITH prepared AS (
     END AS "parsed_Birth_Date",
     CASE
       WHEN CASE
-        WHEN REGEXP_MATCHES(
+        WHEN STRLEN(
+          CASE
+            WHEN REGEXP_MATCHES(
+              "in_Email_Opt_Out",
+              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
+            )
+            THEN TRIM(
+              "in_Email_Opt_Out",
+              (
+                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+              )
+            )
+            ELSE "in_Email_Opt_Out"
+          END
+        ) <> LENGTH(
+          CASE
+            WHEN REGEXP_MATCHES(
+              "in_Email_Opt_Out",
+              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
+            )
+            THEN TRIM(
+              "in_Email_Opt_Out",
+              (
+                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+              )
+            )
+            ELSE "in_Email_Opt_Out"
+          END
+        )
+        AND REGEXP_MATCHES(
           CASE
             WHEN REGEXP_MATCHES(
               "in_Email_Opt_Out",
@@ -483,7 +684,36 @@ WITH prepared AS (
       END IN ('true', 't', '1', 'yes', 'y')
       THEN TRUE
       WHEN CASE
-        WHEN REGEXP_MATCHES(
+        WHEN STRLEN(
+          CASE
+            WHEN REGEXP_MATCHES(
+              "in_Email_Opt_Out",
+              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
+            )
+            THEN TRIM(
+              "in_Email_Opt_Out",
+              (
+                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+              )
+            )
+            ELSE "in_Email_Opt_Out"
+          END
+        ) <> LENGTH(
+          CASE
+            WHEN REGEXP_MATCHES(
+              "in_Email_Opt_Out",
+              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
+            )
+            THEN TRIM(
+              "in_Email_Opt_Out",
+              (
+                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+              )
+            )
+            ELSE "in_Email_Opt_Out"
+          END
+        )
+        AND REGEXP_MATCHES(
           CASE
             WHEN REGEXP_MATCHES(
               "in_Email_Opt_Out",
