@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from test_plan_support import (
     apply_now,
+    backend,
     edit,
     in_own_folder,  # noqa: F401 (autouse fixture)
     make_plan,
     read_state,
     workspace,
 )
+
+from compiler.plan.state import ApplyMarker
 
 
 def test_a_plan_for_a_production_environment_says_so() -> None:
@@ -58,3 +61,23 @@ def test_the_summary_counts_each_action_and_the_unchanged() -> None:
         0,
     )
     assert summary.unchanged == recorded - 1
+
+
+def test_a_plan_over_an_interrupted_apply_names_what_it_recorded() -> None:
+    workspace()
+    apply_now()
+    state = read_state()
+    assert state is not None
+    assert make_plan().interrupted_apply is None  # a finished apply leaves no marker
+    marker = ApplyMarker(
+        plan_digest="sha256:" + "0" * 64,
+        serial_from=state.serial - 1,
+        recorded=["system.mc", "data_extension.newsletter"],
+        deleted=["data_extension.old", "data_extension.gone"],
+    )
+    backend().write(state.model_copy(update={"apply": marker}))
+    interrupted = make_plan().interrupted_apply
+    assert interrupted is not None
+    assert interrupted.plan_digest == "sha256:" + "0" * 64
+    assert interrupted.recorded == ["data_extension.newsletter", "system.mc"]  # sorted
+    assert interrupted.deleted == ["data_extension.gone", "data_extension.old"]
