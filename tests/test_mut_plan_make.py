@@ -85,3 +85,19 @@ def test_a_plan_whose_artifacts_cannot_be_generated_is_refused(engage: RunEngage
     assert "generating the artifacts of this plan reports errors" in run.err
     assert "E8612" in run.out + run.err
     assert not Path("plans/p.plan.json").exists()
+
+
+def test_the_state_of_another_environment_is_refused() -> None:
+    root = workspace()
+    apply_now(env="prod")  # recorded at the dev path: the state of prod
+    with pytest.raises(PlanError) as refused:
+        make_plan(str(root), "dev", STATE, ())
+    assert "is the state of environment 'prod', not 'dev'" in refused.value.message
+
+
+def test_allowing_conflicts_without_conflict_errors_marks_nothing() -> None:
+    root = workspace()
+    made = make_plan(str(root), None, STATE, (), allow_conflicts=True)
+    assert made.plan is not None
+    assert {c.severity for c in made.plan.conflicts} == {"warning"}  # no error to allow
+    assert made.plan.conflicts_allowed is False
