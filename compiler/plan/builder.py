@@ -28,7 +28,7 @@ from compiler.plan.moves import resolve_moves
 from compiler.plan.order import order_changes
 from compiler.plan.planfile import seal
 from compiler.plan.protect import check_protected
-from compiler.plan.resources import DesiredResource, desired_resources
+from compiler.plan.resources import DesiredResource, check_existing, desired_resources
 from compiler.plan.state import State, StateEntry
 from compiler.plan.targets import check_targets, selection, targeted
 from compiler.resolved import ResolvedEcosystem
@@ -122,6 +122,7 @@ def _production(resolved: ResolvedEcosystem) -> bool:
 def build_plan(inputs: PlanInputs) -> Plan:
     resolved, state = inputs.resolved, inputs.state
     recorded = dict(state.resources) if state is not None else {}
+    check_existing(resolved, recorded)
     desired, creation = _desired(resolved, inputs.graph)
     changes = _changes(inputs, desired, recorded)
     counted = len(desired)

@@ -4,17 +4,26 @@ Every address of `resolved.addresses` becomes a `DesiredResource`: its kind (the
 prefix), its attributes (the model dumped as JSON, aliases kept, `for_each` dropped since
 it is already expanded), the addresses it depends on, the business units it belongs to
 (what governance policies match on) and whether it is protected from deletion.
+
+Except a resource declared `existing: true` (a public group or routing configuration the
+org already has): engage checks the references to it, generates no file for it and apply
+creates nothing, so it is no desired resource and the plan never lists it, as Terraform
+shows no change for a data source. One recorded in state (engage created it before it was
+declared existing) is refused by `check_existing`: deleting it would put it in
+destructiveChanges.xml and remove what the declaration says the org keeps; `engage state
+rm` forgets it without touching the org.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
 from compiler.plan.canonical import digest, digest_text, encode_items, join_items
+from compiler.plan.errors import PlanError
 from compiler.redact import redact
 from compiler.resolved import ResolvedEcosystem
 
@@ -93,14 +102,24 @@ def business_units_of(kind: str, name: str, attrs: Mapping[str, Any]) -> tuple[s
     return tuple(sorted(set(units)))
 
 
+def existing(model: Any) -> bool:
+    """Whether a resource is declared `existing: true`: the platform has it, engage only
+    refers to it (public groups and routing configurations)."""
+    return getattr(model, "existing", False) is True
+
+
 def desired_resources(
     resolved: ResolvedEcosystem, dependencies: Mapping[str, tuple[str, ...]]
 ) -> dict[str, DesiredResource]:
-    """Address → DesiredResource, for every address of the resolved ecosystem."""
+    """Address → DesiredResource, for every address of the resolved ecosystem engage
+    manages (every one but those declared `existing: true`)."""
     out: dict[str, DesiredResource] = {}
     for address in sorted(resolved.addresses):
         path = tuple(resolved.addresses[address])
-        attrs, sensitive = redact(dump(model_at(resolved.ecosystem, path)))
+        model = model_at(resolved.ecosystem, path)
+        if existing(model):
+            continue
+        attrs, sensitive = redact(dump(model))
         kind = kind_of(address)
         out[address] = DesiredResource(
             address=address,
@@ -113,3 +132,23 @@ def desired_resources(
             encoded=encode_items(attrs),
         )
     return out
+
+
+def check_existing(resolved: ResolvedEcosystem, recorded: Iterable[str]) -> None:
+    """Refuse a plan when state records a resource now declared `existing: true`."""
+    hits = [
+        a
+        for a in sorted(recorded)
+        if a in resolved.addresses
+        and existing(model_at(resolved.ecosystem, tuple(resolved.addresses[a])))
+    ]
+    if not hits:
+        return
+    raise PlanError(
+        f"{', '.join(hits)}: declared `existing: true` (the org has it, engage does not "
+        "manage it) but recorded in state as created by engage; deleting it would remove "
+        "it from the org",
+        hint=f"To stop managing it and keep it in the org: `engage state rm {' '.join(hits)}`, "
+        "then plan again. To keep managing it, remove `existing: true`.",
+        span=resolved.index.at((*resolved.addresses[hits[0]], "existing")),
+    )
