@@ -4,6 +4,8 @@ proposed members as far as state records them), the summary's counts."""
 
 from __future__ import annotations
 
+import math
+
 from test_plan_support import (
     apply_now,
     backend,
@@ -14,7 +16,10 @@ from test_plan_support import (
     workspace,
 )
 
-from compiler.plan.state import ApplyMarker
+from compiler.plan.builder import _encoded
+from compiler.plan.canonical import digest, encode_items
+from compiler.plan.resources import DesiredResource
+from compiler.plan.state import ApplyMarker, StateEntry
 
 
 def test_a_plan_for_a_production_environment_says_so() -> None:
@@ -81,3 +86,35 @@ def test_a_plan_over_an_interrupted_apply_names_what_it_recorded() -> None:
     assert interrupted.plan_digest == "sha256:" + "0" * 64
     assert interrupted.recorded == ["data_extension.newsletter", "system.mc"]  # sorted
     assert interrupted.deleted == ["data_extension.gone", "data_extension.old"]
+
+
+def test_only_a_recorded_group_entry_counts_as_an_applied_governance_group() -> None:
+    # an entry of another kind named like a governance group, with a `members` list, is
+    # not the group as applied: the approvers stay the proposed members (a queue's
+    # address sorts after the group's, so a mutant reading it would overwrite the group's)
+    workspace()
+    apply_now()
+    state = read_state()
+    assert state is not None
+    attributes = {"members": ["ana"]}
+    other = StateEntry(kind="queue", attributes=attributes, digest=digest(attributes))
+    resources = {**state.resources, "queue.committee": other}
+    backend().write(state.model_copy(update={"resources": resources}))
+    plan = make_plan()
+    assert plan.approvers["committee"] == ["ana", "bruno", "carla"]
+    assert ("queue.committee", "delete") in [(c.address, c.action) for c in plan.changes]
+
+
+def test_a_resource_whose_attributes_hold_nan_adds_nothing_to_the_digest_splice() -> None:
+    nan = {"x": math.nan}
+    fallback = DesiredResource(address="a.nan", kind="a", attributes={"v": nan})
+    assert encode_items(fallback.attributes) is None
+    members = ["ana"]
+    encoded = DesiredResource(
+        address="a.ok",
+        kind="a",
+        attributes={"m": members, "n": 3},
+        encoded=encode_items({"m": members, "n": 3}),
+    )
+    spliced = _encoded({"a.nan": fallback, "a.ok": encoded})
+    assert spliced == {id(members): '["ana"]'}  # the integer is written as it is
