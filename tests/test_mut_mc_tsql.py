@@ -97,3 +97,18 @@ def test_a_long_unsupported_construct_is_quoted_to_60_characters() -> None:
 def test_a_parse_error_is_one_problem() -> None:
     (problem,) = problems("SELECT a FROM (")
     assert problem.startswith("does not parse as T-SQL: ")
+
+
+HIDDEN = [
+    # a clean query, then one of the same shape whose `[` … `]` is no bracketed name but
+    # spans a double-quoted name, a block comment or a line comment hiding a variable
+    ('SELECT "[a]" FROM [t]', 'SELECT "[", @v, "]" FROM [t]'),
+    ("SELECT [a] FROM [t] /*[x]*/", "SELECT [a] FROM [t] /*[*/ WHERE @v = 1 /*]*/"),
+    ("SELECT [a] FROM [t] --[x]\n", "SELECT [a] FROM [t] --[\nWHERE @v = 1 --]\n"),
+]
+
+
+@pytest.mark.parametrize(("clean", "hiding"), HIDDEN)
+def test_a_query_with_quotes_or_comments_is_always_parsed(clean: str, hiding: str) -> None:
+    assert problems(clean) == []
+    assert problems(hiding) == ["variables are not supported: @v"]  # not the clean shape's []
