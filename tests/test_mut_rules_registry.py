@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from test_rules_fixtures import ROOT
@@ -105,3 +106,16 @@ def test_run_rules_runs_the_named_rules_in_name_order(ctx: Context) -> None:
     finally:
         del registry.RULES["zz-b-test"]
         del registry.RULES["zz-a-test"]
+
+
+def test_an_internal_error_cannot_be_suppressed(tmp_path: Path) -> None:
+    """A rule's crash is engage's bug, never the ecosystem's: a suppression of E9900 in
+    the YAML is itself refused (E9901, at the code), so no crash can be hidden."""
+    eco = tmp_path / "eco"
+    shutil.copytree(ROOT / "_base", eco)
+    des = eco / "data_extensions.yaml"
+    des.write_text(des.read_text() + "    suppress:\n      - code: E9900\n        reason: known\n")
+    result = check_path(eco)
+    assert result.analyzed
+    found = [(f.code, f.message, f.span.line if f.span else 0) for f in result.findings]
+    assert found == [("E9901", "E9900 cannot be suppressed (on data_extension.newsletter)", 13)]
