@@ -140,3 +140,16 @@ def test_a_baseline_accepts_the_findings_it_lists_and_no_others(tmp_path: Path) 
     assert marked["system.archive"].reason == "accepted in the baseline base.json"
     others = [f for f in result.findings if f.address != "system.archive"]
     assert others == [f for f in plain.findings if f.address != "system.archive"]
+
+
+def test_sources_without_an_ecosystem_count_no_resources(tmp_path: Path) -> None:
+    """A directory whose YAML has no engage document compiles to nothing: the result is
+    not analyzed, names why, and counts zero resources (not a crash, not one)."""
+    eco = tmp_path / "eco"
+    eco.mkdir()
+    (eco / "notes.yaml").write_text("title: not an ecosystem\n")
+    result = check_path(eco)
+    assert result.compilation.resolved is None
+    assert not result.analyzed and result.graph is None
+    assert result.resources == 0
+    assert result.findings and all(f.code.startswith("E") for f in result.findings)

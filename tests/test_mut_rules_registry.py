@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from test_rules_fixtures import ROOT
@@ -105,3 +106,50 @@ def test_run_rules_runs_the_named_rules_in_name_order(ctx: Context) -> None:
     finally:
         del registry.RULES["zz-b-test"]
         del registry.RULES["zz-a-test"]
+
+
+def test_an_internal_error_cannot_be_suppressed(tmp_path: Path) -> None:
+    """A rule's crash is engage's bug, never the ecosystem's: a suppression of E9900 in
+    the YAML is itself refused (E9901, at the code), so no crash can be hidden."""
+    eco = tmp_path / "eco"
+    shutil.copytree(ROOT / "_base", eco)
+    des = eco / "data_extensions.yaml"
+    des.write_text(des.read_text() + "    suppress:\n      - code: E9900\n        reason: known\n")
+    result = check_path(eco)
+    assert result.analyzed
+    found = [(f.code, f.message, f.span.line if f.span else 0) for f in result.findings]
+    assert found == [("E9901", "E9900 cannot be suppressed (on data_extension.newsletter)", 13)]
+
+
+def test_the_progress_advances_once_per_rule_after_it_ran(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A terminal's progress shows the rules stage with the number of rules to run and
+    moves one step as each rule finishes (the real functions run; the spies only record)."""
+    from compiler import progress
+
+    events: list[str] = []
+    real_stage, real_advance = progress.stage, progress.advance
+
+    def stage(name: str, total: int | None = None) -> None:
+        events.append(f"stage {name} {total}")
+        real_stage(name, total)
+
+    def advance(steps: int = 1) -> None:
+        events.append(f"advance {steps}")
+        real_advance(steps)
+
+    def ran(c: Context) -> Iterator[Finding]:
+        events.append("ran")
+        yield from ()
+
+    monkeypatch.setattr(progress, "stage", stage)
+    monkeypatch.setattr(progress, "advance", advance)
+    registry.rule("zz-p1-test")(ran)
+    registry.rule("zz-p2-test")(ran)
+    try:
+        assert registry.run_rules(ctx, only=["zz-p1-test", "zz-p2-test"]) == []
+    finally:
+        del registry.RULES["zz-p1-test"]
+        del registry.RULES["zz-p2-test"]
+    assert events == ["stage rules (base) 2", "ran", "advance 1", "ran", "advance 1"]

@@ -193,3 +193,22 @@ def test_an_external_id_strategy_without_a_source_takes_any_external_id(
     _edit(eco / "members.yaml", "MemberKey: Id", "MemberKey: Email")
     found = [f.address for f in _check(eco) if f.code == "E5502"]
     assert found == ["data_extension.shop_members[club]"]
+
+
+def test_an_email_is_known_by_its_type_or_its_format_alone(tmp_path: Path) -> None:
+    """A field named unlike an email holds one when its type is email (whatever its
+    format) or its format is email (whatever its type); a text field with neither holds an
+    external id."""
+    eco = tmp_path / "eco"
+    shutil.copytree(BASE, eco)
+    (eco / "logins.yaml").write_text(
+        "apiVersion: engage/v1\nobjects:\n  shop.Login:\n    fields:\n"
+        "      Contact: {type: email, length: 80}\n"
+        "      Handle: {type: text, length: 80, format: email}\n"
+        "      Nickname: {type: text, length: 80}\n"
+    )
+    comp = compile_path(eco)
+    assert comp.resolved is not None and comp.ok, [f.message for f in comp.findings]
+    ctx = Context(comp.resolved, build_graph(comp.resolved))
+    kinds = [field_kind(ctx, f"shop:Login.{name}") for name in ("Contact", "Handle", "Nickname")]
+    assert kinds == ["email", "email", "external_id"]

@@ -130,3 +130,16 @@ def test_a_suppressed_picklist_mapping_stays_its_own_finding(tmp_path: Path) -> 
         ("sync_rule.shop_contact_tiers", False, 1),
         ("sync_rule.shop_contact_tiers", False, 1),
     ]
+
+
+def test_a_suppression_of_another_code_does_not_split_the_group(tmp_path: Path) -> None:
+    """Only a suppression of E3005 itself sets a mapping apart: the VIP rule suppressing
+    another code (E3006, which nothing raises here) still shares the one E3005 finding with
+    the template's mappings, and that suppression is reported unused."""
+    eco = SUITE.eco(tmp_path, "e3005_grouped_fires")
+    suppress(eco, "vip.yaml", "E3006", "The VIP tiers are checked by the list owner.")
+    findings = checked(eco)
+    lengths = [f for f in findings if f.code == "E3005"]
+    assert [(f.address, f.suppressed) for f in lengths] == [("sync_rule.contacts_to_vip", None)]
+    assert "(2 more)" in lengths[0].message
+    assert [f.code for f in findings if f.code != "E3005"] == ["W9902"]
