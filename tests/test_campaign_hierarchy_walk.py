@@ -65,3 +65,7 @@ def test_a_chain_into_a_circle_and_a_deep_chain() -> None:
     depth, circle = _hierarchy(_campaigns(parents))
     assert circle == {"b": "b", "c": "b"}
     assert depth == {"a": _INTO, "b": _CIRCLE, "c": _CIRCLE, "r": 0, "s": 1, "t": 2, "u": 0}
+    # the three places are told apart: a campaign on a circle, one leading into it, and
+    # a depth (no sentinel may equal another or a depth)
+    assert len({depth["a"], depth["b"], depth["r"]}) == 3
+    assert depth["a"] < 0 and depth["b"] < 0

@@ -25,6 +25,16 @@ CASES = [
     ("E3001", "e3001_ae_same_object_fires", "e3001_ae_silent", [
         ("case.yaml", 33, 18, (("case.yaml", 43, 20),)),
     ]),
+    # a pool whose first writer is the connector's: its second writer, of another
+    # integration, is not kept apart from a later connector writer of another object
+    ("E3001", "e3001_ae_pool_other_fires", "e3001_ae_pool_other_silent", [
+        ("case.yaml", 59, 18, (("case.yaml", 40, 18), ("case.yaml", 50, 20))),
+    ]),
+    # a pool whose first writer is another integration's, and an earlier writer of the
+    # later connector writer's own object: both conflict, the earlier one is named
+    ("E3001", "e3001_ae_pool_same_fires", "e3001_ae_pool_same_silent", [
+        ("case.yaml", 62, 18, (("case.yaml", 43, 20), ("case.yaml", 53, 18))),
+    ]),
     # one-way hops joined by a two-way rule walked against its declared direction
     ("E3002", "e3002_mixed_fires", "e3002_mixed_silent", [
         ("case.yaml", 30, 17, (("case.yaml", 41, 17), ("case.yaml", 49, 20))),
@@ -75,3 +85,16 @@ def test_two_way_links_find_the_root_of_a_deep_chain_and_shorten_it() -> None:
     links.link(_two_way("c", "s"))  # closes the loop
     assert [(f.source, f.target) for f in links.closing] == [("c", "s")]
     assert [(f.source, f.target) for f in links.walk("s", "c")] == [("s", "m"), ("m", "c")]
+
+
+def test_of_two_earlier_writers_a_connector_writer_conflicts_with_the_first_is_named(
+    tmp_path: Path,
+) -> None:
+    # the middleware's contact rule (position 0) and the connector's own lead rule
+    # (position 1) both conflict with the connector's lead-nickname rule: the first is named
+    (two,) = [f for f in check_case(tmp_path, "e3001_ae_pool_same_fires") if f.code == "E3001"]
+    assert two.message == (
+        "pardot:Prospect.FirstName is written by sync_rule.prospect_c_lead_nicknames (from "
+        "crm:Lead.Nickname__c) and by sync_rule.prospect_a_names (from crm:Contact.Nickname__c); "
+        "nothing says which value wins"
+    )
