@@ -16,7 +16,7 @@ _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)}
 )
 _FORBIDDEN_IN_COMPONENT = frozenset('/\\:*?"<>|')
-_FORBIDDEN = re.compile(r'[/\\:*?"<>|]')
+_FORBIDDEN = re.compile("[" + re.escape("".join(sorted(_FORBIDDEN_IN_COMPONENT))) + "]")
 # Files the platforms' own tools require by these exact names (mcdev's project file). No
 # name from the YAML can produce them: every generated name ends in its type's suffix.
 TOOL_FILES = frozenset({".mcdevrc.json"})

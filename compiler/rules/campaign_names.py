@@ -65,7 +65,7 @@ def same_name(ctx: Context) -> Iterator[Finding]:
                 f"campaigns {first!r} and {other!r} of {system!r} are both named "
                 f"{platform_name(other, camp.label)!r}: the generated member-status script "
                 f"finds campaigns by Name and stops when two answer to {shown!r}",
-                ("campaigns", other, "label") if camp.label else ("campaigns", other),
+                _name_path(ctx, other),
                 address=f"campaign.{other}",
                 related=[(_name_path(ctx, first), "the other campaign of that name")],
             )
