@@ -28,8 +28,8 @@ E_UNDECLARED = code(
     "same holds for the groups a public group's members name, and for the overflow queue "
     "of a routing configuration (queueOverflowAssignee names a queue of the org).",
     "Declare the group or routing configuration for the queue's org (or mark it "
-    "`existing: true` when the org already has it), or correct the name (see the "
-    "suggestion: the closest name declared for the queue's org).",
+    "`existing: true` when the org already has it), or correct the name (a 'did you "
+    "mean' in the message is the closest name declared for the queue's org).",
 )
 W_UNUSED_ROUTING = code(
     "W9701",
