@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import RunEngage
+from test_plan_conflicts import with_conflict
 from test_plan_support import (
     STATE,
     apply_now,
@@ -16,8 +17,8 @@ from test_plan_support import (
     workspace,
 )
 
-from compiler.plan.errors import GenerationError, PlanError
-from compiler.plan.make import compile_default, make_plan
+from compiler.plan.errors import ConflictError, GenerationError, PlanError
+from compiler.plan.make import compile_default, make_plan, plan_compiled
 
 NOTE = "objects:\n  crm.Contact:\n    fields:\n      Note__c: {type: text, length: 300}\n"
 
@@ -101,3 +102,18 @@ def test_allowing_conflicts_without_conflict_errors_marks_nothing() -> None:
     assert made.plan is not None
     assert {c.severity for c in made.plan.conflicts} == {"warning"}  # no error to allow
     assert made.plan.conflicts_allowed is False
+
+
+def test_conflicts_are_refused_unless_allowed_by_name() -> None:
+    """`allow_conflicts` defaults to refusing, for make_plan and plan_compiled alike: a
+    caller that does not say so gets the ConflictError, never a marked plan."""
+    root = with_conflict()
+    with pytest.raises(ConflictError) as refused:
+        make_plan(str(root), None, STATE, ())
+    assert "reports 1 conflict error(s)" in refused.value.message
+    assert refused.value.plan is not None
+    assert [c.code for c in refused.value.plan.conflicts if c.severity == "error"] == ["E6003"]
+    comp = compile_default(str(root), None)
+    assert comp.ok
+    with pytest.raises(ConflictError):
+        plan_compiled(comp, str(root), STATE, ())
