@@ -76,7 +76,8 @@ class Row:
 
     @property
     def raw(self) -> Fraction:
-        return Fraction(self.killed, self.mutants)
+        # A module with nothing to mutate (a docstring only) has no survivor.
+        return Fraction(self.killed, self.mutants) if self.mutants else Fraction(1)
 
     @property
     def nonequivalent(self) -> Fraction:
@@ -173,7 +174,7 @@ def parse(text: str, source: str = str(LEDGER)) -> list[Row]:
             mutants, killed, equivalent = int(cells[2]), int(cells[3]), int(cells[4])
         except ValueError as err:
             raise LedgerError(f"{source}:{number}: counts must be integers ({err})") from None
-        if mutants < 1 or not 0 <= killed <= mutants or not 0 <= equivalent <= mutants - killed:
+        if mutants < 0 or not 0 <= killed <= mutants or not 0 <= equivalent <= mutants - killed:
             raise LedgerError(
                 f"{source}:{number}: need 0 <= killed <= mutants and "
                 f"equivalent <= mutants - killed (got {mutants}, {killed}, {equivalent})"

@@ -226,3 +226,14 @@ def test_the_projects_ledger_parses() -> None:
     assert rows, "benchmarks/mutation_scores.csv is empty"
     assert all(len(r.blob) == 40 for r in rows)
     assert all(r.module.startswith("compiler/") for r in rows)
+
+
+def test_a_module_with_nothing_to_mutate_is_recorded_as_scored() -> None:
+    """`plan/__init__.py` holds only a docstring: mutation.py finds 0 mutants. Its row is
+    100% (nothing survives), and a negative count is still refused."""
+    row = Row("m.py", "0" * 40, 0, 0, 0, "2026-12-02", SECTION)
+    assert (pct(row.raw), pct(row.nonequivalent)) == ("100.0", "100.0")
+    assert parse(render([row])) == [row]
+    bad = render([row]).replace(",0,0,0,", ",-1,0,0,")
+    with pytest.raises(LedgerError, match="need 0 <= killed <= mutants"):
+        parse(bad)
