@@ -34,7 +34,7 @@ from compiler.emit.sql import (
     number,
     row_number,
 )
-from compiler.emit.sync import checks, fast
+from compiler.emit.sync import checks, fast, once
 from compiler.emit.sync.spec import ROW, SyncSpec
 from compiler.emit.sync.values import (
     WHITESPACE,
@@ -266,8 +266,8 @@ def _whitespace(node: exp.Expr, spell: Callable[[str], exp.Expr]) -> exp.Expr:
 
 
 def _duckdb(node: exp.Expr) -> exp.Expr:
-    """DuckDB: the cheaper spellings of fast.py; `CHR(9) || CHR(10) || …` (its literals
-    have no escapes)."""
+    """DuckDB: the cheaper spellings of fast.py, each repeated expression computed once
+    (once.py); `CHR(9) || CHR(10) || …` (its literals have no escapes)."""
 
     def spell(chars: str) -> exp.Expr:
         codes = [exp.Anonymous(this="CHR", expressions=[number(ord(c))]) for c in chars]
@@ -276,7 +276,7 @@ def _duckdb(node: exp.Expr) -> exp.Expr:
             out = exp.DPipe(this=out, expression=c)
         return exp.Paren(this=out)
 
-    return _whitespace(fast.duckdb(node), spell)
+    return _whitespace(once.hoist(fast.duckdb(node)), spell)
 
 
 def _spark(node: exp.Expr) -> exp.Expr:

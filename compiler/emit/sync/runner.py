@@ -158,14 +158,21 @@ def _quoted(name: str) -> str:
     return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
 
 
-def _counts(con: duckdb.DuckDBPyConnection, sql: SyncSql) -> tuple[int, int, int]:
-    """Rows read, accepted and rejected, in one scan of the checked rows."""
-    row = con.execute(
-        f"SELECT (SELECT COUNT(*) FROM {_quoted(sql.extract)}), "
-        f"COUNT(*) FILTER (WHERE {REASON} IS NULL), "
-        f"COUNT(*) FILTER (WHERE {REASON} IS NOT NULL) FROM {_quoted(sql.checked)}"
-    ).fetchone()
-    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+def _result(con: duckdb.DuckDBPyConnection, sql: SyncSql) -> RunResult:
+    """Rows read, accepted, rejected and rejected per reason, from one scan of the
+    checked rows grouped by reason (the accepted rows are the NULL group)."""
+    read = con.execute(f"SELECT COUNT(*) FROM {_quoted(sql.extract)}").fetchone()
+    groups = con.execute(
+        f"SELECT {REASON}, COUNT(*) FROM {_quoted(sql.checked)} GROUP BY 1"
+    ).fetchall()
+    rejected = [(r, int(n)) for r, n in groups if r is not None]
+    accepted = sum(int(n) for r, n in groups if r is None)
+    return RunResult(
+        int(read[0]) if read else 0,
+        accepted,
+        sum(n for _, n in rejected),
+        reasons=reason_counts(rejected),
+    )
 
 
 def reason_counts(rows: list[tuple[object, int]]) -> dict[str, int]:
@@ -175,14 +182,6 @@ def reason_counts(rows: list[tuple[object, int]]) -> dict[str, int]:
         for part in str(reason).split(SEPARATOR):
             counts[_KEPT.sub("", part)] += int(n)
     return dict(sorted(counts.items()))
-
-
-def _reasons(con: duckdb.DuckDBPyConnection, sql: SyncSql) -> dict[str, int]:
-    rows = con.execute(
-        f"SELECT {REASON}, COUNT(*) FROM {_quoted(sql.checked)} "
-        f"WHERE {REASON} IS NOT NULL GROUP BY 1"
-    ).fetchall()
-    return reason_counts([(r, int(n)) for r, n in rows])
 
 
 def _distinct(paths: list[Path]) -> None:
@@ -201,7 +200,6 @@ def run(spec: SyncSpec, sql: SyncSql, source: Path, out: Path, rejects: Path) ->
         except duckdb.Error as err:
             raise SyncRunError(f"{source}: the sync code failed: {_first_line(err)}") from err
         _write_both(con, sql, out, rejects)
-        read, accepted, rejected = _counts(con, sql)
-        return RunResult(read, accepted, rejected, reasons=_reasons(con, sql))
+        return _result(con, sql)
     finally:
         con.close()

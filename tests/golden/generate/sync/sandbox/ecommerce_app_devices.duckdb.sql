@@ -50,169 +50,63 @@ WITH prepared AS (
   SELECT
     *
   FROM prepared
+), parsed_2 AS (
+  SELECT
+    *,
+    CASE
+      WHEN REGEXP_MATCHES(
+        "in_Push_Opt_In",
+        '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
+      )
+      THEN TRIM(
+        "in_Push_Opt_In",
+        (
+          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
+        )
+      )
+      ELSE "in_Push_Opt_In"
+    END AS "engage_cse_9",
+    CASE
+      WHEN LENGTH("in_Registered_At") > 10
+      THEN SUBSTRING("in_Registered_At", 12, 2)
+      ELSE '00'
+    END AS "engage_cse_10",
+    CASE
+      WHEN SUBSTRING("in_Registered_At", 14, 1) = ':'
+      THEN SUBSTRING("in_Registered_At", 15, 2)
+      ELSE '00'
+    END AS "engage_cse_11",
+    CASE
+      WHEN SUBSTRING("in_Registered_At", 17, 1) = ':'
+      THEN SUBSTRING("in_Registered_At", 18, 2)
+      ELSE '00'
+    END AS "engage_cse_12"
+  FROM dated
+), parsed_1 AS (
+  SELECT
+    *,
+    CASE
+      WHEN STRLEN("engage_cse_9") <> LENGTH("engage_cse_9")
+      AND REGEXP_MATCHES("engage_cse_9", '[\x{130}\x{180}-\x{10FFFF}]')
+      THEN TRANSLATE(
+        "engage_cse_9",
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŹŻŽ',
+        'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž'
+      )
+      ELSE LOWER("engage_cse_9")
+    END AS "engage_cse_1",
+    TRY_CAST(SUBSTRING("in_Registered_At", 1, 4) AS INT) AS "engage_cse_2",
+    TRY_CAST(SUBSTRING("in_Registered_At", 6, 2) AS INT) AS "engage_cse_3",
+    "engage_cse_10" || ':' || "engage_cse_11" || ':' || "engage_cse_12" AS "engage_cse_7",
+    SUBSTRING("in_Registered_At", 1, 10) AS "engage_cse_8"
+  FROM parsed_2
 ), parsed AS (
   SELECT
     *,
     CASE
-      WHEN CASE
-        WHEN STRLEN(
-          CASE
-            WHEN REGEXP_MATCHES(
-              "in_Push_Opt_In",
-              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
-            )
-            THEN TRIM(
-              "in_Push_Opt_In",
-              (
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
-              )
-            )
-            ELSE "in_Push_Opt_In"
-          END
-        ) <> LENGTH(
-          CASE
-            WHEN REGEXP_MATCHES(
-              "in_Push_Opt_In",
-              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
-            )
-            THEN TRIM(
-              "in_Push_Opt_In",
-              (
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
-              )
-            )
-            ELSE "in_Push_Opt_In"
-          END
-        )
-        AND REGEXP_MATCHES(
-          CASE
-            WHEN REGEXP_MATCHES(
-              "in_Push_Opt_In",
-              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
-            )
-            THEN TRIM(
-              "in_Push_Opt_In",
-              (
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
-              )
-            )
-            ELSE "in_Push_Opt_In"
-          END,
-          '[\x{130}\x{180}-\x{10FFFF}]'
-        )
-        THEN TRANSLATE(
-          CASE
-            WHEN REGEXP_MATCHES(
-              "in_Push_Opt_In",
-              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
-            )
-            THEN TRIM(
-              "in_Push_Opt_In",
-              (
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
-              )
-            )
-            ELSE "in_Push_Opt_In"
-          END,
-          'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŹŻŽ',
-          'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž'
-        )
-        ELSE LOWER(
-          CASE
-            WHEN REGEXP_MATCHES(
-              "in_Push_Opt_In",
-              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
-            )
-            THEN TRIM(
-              "in_Push_Opt_In",
-              (
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
-              )
-            )
-            ELSE "in_Push_Opt_In"
-          END
-        )
-      END IN ('true', 't', '1', 'yes', 'y')
+      WHEN "engage_cse_1" IN ('true', 't', '1', 'yes', 'y')
       THEN TRUE
-      WHEN CASE
-        WHEN STRLEN(
-          CASE
-            WHEN REGEXP_MATCHES(
-              "in_Push_Opt_In",
-              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
-            )
-            THEN TRIM(
-              "in_Push_Opt_In",
-              (
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
-              )
-            )
-            ELSE "in_Push_Opt_In"
-          END
-        ) <> LENGTH(
-          CASE
-            WHEN REGEXP_MATCHES(
-              "in_Push_Opt_In",
-              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
-            )
-            THEN TRIM(
-              "in_Push_Opt_In",
-              (
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
-              )
-            )
-            ELSE "in_Push_Opt_In"
-          END
-        )
-        AND REGEXP_MATCHES(
-          CASE
-            WHEN REGEXP_MATCHES(
-              "in_Push_Opt_In",
-              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
-            )
-            THEN TRIM(
-              "in_Push_Opt_In",
-              (
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
-              )
-            )
-            ELSE "in_Push_Opt_In"
-          END,
-          '[\x{130}\x{180}-\x{10FFFF}]'
-        )
-        THEN TRANSLATE(
-          CASE
-            WHEN REGEXP_MATCHES(
-              "in_Push_Opt_In",
-              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
-            )
-            THEN TRIM(
-              "in_Push_Opt_In",
-              (
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
-              )
-            )
-            ELSE "in_Push_Opt_In"
-          END,
-          'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŹŻŽ',
-          'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž'
-        )
-        ELSE LOWER(
-          CASE
-            WHEN REGEXP_MATCHES(
-              "in_Push_Opt_In",
-              '^[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]|[\x{9}\x{A}\x{B}\x{C}\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}\x{2001}\x{2002}\x{2003}\x{2004}\x{2005}\x{2006}\x{2007}\x{2008}\x{2009}\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]\z'
-            )
-            THEN TRIM(
-              "in_Push_Opt_In",
-              (
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288)
-              )
-            )
-            ELSE "in_Push_Opt_In"
-          END
-        )
-      END IN ('false', 'f', '0', 'no', 'n')
+      WHEN "engage_cse_1" IN ('false', 'f', '0', 'no', 'n')
       THEN FALSE
     END AS "parsed_Push_Opt_In",
     CASE
@@ -220,69 +114,32 @@ WITH prepared AS (
         "in_Registered_At",
         '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?\z'
       )
-      AND TRY_CAST(SUBSTRING("in_Registered_At", 1, 4) AS INT) BETWEEN 1 AND 9999
-      AND TRY_CAST(SUBSTRING("in_Registered_At", 6, 2) AS INT) BETWEEN 1 AND 12
+      AND "engage_cse_2" BETWEEN 1 AND 9999
+      AND "engage_cse_3" BETWEEN 1 AND 12
       AND TRY_CAST(SUBSTRING("in_Registered_At", 9, 2) AS INT) BETWEEN 1 AND CASE
-        WHEN TRY_CAST(SUBSTRING("in_Registered_At", 6, 2) AS INT) IN (4, 6, 9, 11)
+        WHEN "engage_cse_3" IN (4, 6, 9, 11)
         THEN 30
-        WHEN TRY_CAST(SUBSTRING("in_Registered_At", 6, 2) AS INT) = 2
+        WHEN "engage_cse_3" = 2
         THEN CASE
           WHEN (
-            TRY_CAST(SUBSTRING("in_Registered_At", 1, 4) AS INT) % 4 = 0
-            AND TRY_CAST(SUBSTRING("in_Registered_At", 1, 4) AS INT) % 100 <> 0
+            "engage_cse_2" % 4 = 0 AND "engage_cse_2" % 100 <> 0
           )
-          OR TRY_CAST(SUBSTRING("in_Registered_At", 1, 4) AS INT) % 400 = 0
+          OR "engage_cse_2" % 400 = 0
           THEN 29
           ELSE 28
         END
         ELSE 31
       END
-      AND TRY_CAST(CASE
-        WHEN LENGTH("in_Registered_At") > 10
-        THEN SUBSTRING("in_Registered_At", 12, 2)
-        ELSE '00'
-      END AS INT) BETWEEN 0 AND 23
-      AND TRY_CAST(CASE
-        WHEN SUBSTRING("in_Registered_At", 14, 1) = ':'
-        THEN SUBSTRING("in_Registered_At", 15, 2)
-        ELSE '00'
-      END AS INT) BETWEEN 0 AND 59
-      AND TRY_CAST(CASE
-        WHEN SUBSTRING("in_Registered_At", 17, 1) = ':'
-        THEN SUBSTRING("in_Registered_At", 18, 2)
-        ELSE '00'
-      END AS INT) BETWEEN 0 AND 59
+      AND TRY_CAST("engage_cse_10" AS INT) BETWEEN 0 AND 23
+      AND TRY_CAST("engage_cse_11" AS INT) BETWEEN 0 AND 59
+      AND TRY_CAST("engage_cse_12" AS INT) BETWEEN 0 AND 59
       THEN CASE
-        WHEN CASE
-          WHEN LENGTH("in_Registered_At") > 10
-          THEN SUBSTRING("in_Registered_At", 12, 2)
-          ELSE '00'
-        END || ':' || CASE
-          WHEN SUBSTRING("in_Registered_At", 14, 1) = ':'
-          THEN SUBSTRING("in_Registered_At", 15, 2)
-          ELSE '00'
-        END || ':' || CASE
-          WHEN SUBSTRING("in_Registered_At", 17, 1) = ':'
-          THEN SUBSTRING("in_Registered_At", 18, 2)
-          ELSE '00'
-        END = '00:00:00'
-        THEN SUBSTRING("in_Registered_At", 1, 10)
-        ELSE SUBSTRING("in_Registered_At", 1, 10) || ' ' || CASE
-          WHEN LENGTH("in_Registered_At") > 10
-          THEN SUBSTRING("in_Registered_At", 12, 2)
-          ELSE '00'
-        END || ':' || CASE
-          WHEN SUBSTRING("in_Registered_At", 14, 1) = ':'
-          THEN SUBSTRING("in_Registered_At", 15, 2)
-          ELSE '00'
-        END || ':' || CASE
-          WHEN SUBSTRING("in_Registered_At", 17, 1) = ':'
-          THEN SUBSTRING("in_Registered_At", 18, 2)
-          ELSE '00'
-        END
+        WHEN "engage_cse_7" = '00:00:00'
+        THEN "engage_cse_8"
+        ELSE "engage_cse_8" || ' ' || "engage_cse_7"
       END
     END AS "parsed_Registered_At"
-  FROM dated
+  FROM parsed_1
 ), checked AS (
   SELECT
     "engage_row",
