@@ -101,6 +101,29 @@ def redact(value: Any, *, secret: bool = False) -> tuple[Any, bool]:
     return value, False
 
 
+# What every secret-looking key and every inline secret holds, lower-cased: a word of
+# `_SECRET_NAMES` or the first of `_SECRET_PAIRS` (`api` only before `key`, with no letter
+# or digit between, as `_WORD` splits `api_key`), or the start of a `_SECRET_WORDS` word.
+_MAYBE_SECRET = re.compile(
+    rb"pass|pwd|secret|token|api[^a-z0-9]*key|private|access|credential|auth|bearer"
+    rb"|session|signing"
+)
+
+
+def clean_json(text: bytes) -> bool:
+    """True when `redact` would change nothing in the value whose compact JSON is `text`
+    (False is no verdict: `redact` then looks at the value itself).
+
+    Both of redact's rules need a word of a few ASCII letters in a key or a string (in
+    any case: `_INLINE` ignores case, `secret_key` lower-cases the words of `_WORD`), and
+    JSON writes a key's or a string's letters as they are. The text must be ASCII (under
+    IGNORECASE the long s, U+017F, matches `s` and the Kelvin sign `k`) and hold no
+    backslash (an escape such as `\\n` would put a letter between two words that `_WORD`
+    splits at the line break); then no match of `_MAYBE_SECRET` in its lower-case form
+    means no secret."""
+    return text.isascii() and b"\\" not in text and _MAYBE_SECRET.search(text.lower()) is None
+
+
 _SHORT = 200  # a plan's values repeat the same short strings (types, names) for every resource
 
 

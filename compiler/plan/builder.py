@@ -166,7 +166,7 @@ def build_plan(inputs: PlanInputs) -> Plan:
         conflicts=conflicts,
         conflicts_allowed=allowed,
     )
-    return seal(plan, _encoded(desired))
+    return seal(plan, _encoded(desired), _plain(desired))
 
 
 def _encoded(desired: Mapping[str, DesiredResource]) -> dict[int, str]:
@@ -178,6 +178,18 @@ def _encoded(desired: Mapping[str, DesiredResource]) -> dict[int, str]:
         if res.encoded is not None
         for key, value in res.attributes.items()
         if isinstance(value, (dict, list, float))  # others are written as they are
+    }
+
+
+def _plain(desired: Mapping[str, DesiredResource]) -> set[int]:
+    """The identities of the attribute values orjson writes as their canonical JSON (those
+    of the resources whose digest it wrote): the plan's digest takes them as they are."""
+    return {
+        id(value)
+        for res in desired.values()
+        if res.plain
+        for value in res.attributes.values()
+        if isinstance(value, (dict, list))
     }
 
 

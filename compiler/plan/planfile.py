@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -101,16 +101,32 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _spliced(encoded: Mapping[int, str]) -> ValueOf:
-    def value_of(value: Any) -> Any:
-        """Plain values as they are, others as their canonical JSON (already encoded for
-        the resource's digest, or now)."""
-        if type(value) in _PLAIN:
-            return value
-        text = encoded.get(id(value))
-        return orjson.Fragment(text if text is not None else encode(value))
+class _Spliced:
+    """Plain values as they are, others as their canonical JSON (already encoded for the
+    resource's digest, or now); `orjson_alike` tells whether each text spliced in is
+    orjson's own compact bytes of its value (then the hashed bytes are orjson's)."""
 
-    return value_of
+    def __init__(self, encoded: Mapping[int, str], plain: Collection[int]) -> None:
+        self.encoded = encoded
+        self.plain = plain
+        self.orjson_alike = True
+
+    def __call__(self, value: Any) -> Any:
+        if type(value) in _PLAIN or id(value) in self.plain:
+            return value
+        text = self.encoded.get(id(value))
+        if text is None:
+            text = encode(value)
+        if self.orjson_alike:
+            self.orjson_alike = _orjson_bytes(value) == text.encode("utf-8")
+        return orjson.Fragment(text)
+
+
+def _orjson_bytes(value: Any) -> bytes | None:
+    try:
+        return orjson.dumps(value, option=_SORTED)
+    except _FAILED:
+        return None
 
 
 def _hashed(parts: Iterator[bytes]) -> str:
@@ -120,27 +136,44 @@ def _hashed(parts: Iterator[bytes]) -> str:
     return "sha256:" + hasher.hexdigest()
 
 
-def compute_digest(plan: Plan, encoded: Mapping[int, str] | None = None) -> str:
+# Digests computed from orjson's own bytes of every value (spliced texts included): the plan
+# holding one is written by orjson without hashing it again (`_orjson_is_canonical`). The
+# digest is the sha256 of the canonical bytes, so it names one content.
+_ORJSON_WRITTEN: set[str] = set()
+
+
+def compute_digest(
+    plan: Plan, encoded: Mapping[int, str] | None = None, plain: Collection[int] = ()
+) -> str:
     """sha256 of the canonical JSON of the plan's JSON-mode dump without `digest`.
 
     Hashed a change at a time, each attribute value spliced in as its canonical JSON
-    (`encoded`: id of a value → its text, from the resources' own digests), so the plan is
-    neither dumped whole nor encoded a second time. A value it cannot splice (NaN, an
-    integer orjson does not take) falls back to encoding the whole dump."""
+    (`encoded`: id of a value → its text, from the resources' own digests) or taken as it
+    is (`plain`: ids of values whose canonical JSON orjson writes, from the resources whose
+    digest it wrote), so the plan is neither dumped whole nor encoded a second time. A
+    value it cannot splice (NaN, an integer orjson does not take) falls back to encoding
+    the whole dump."""
+    value_of = _Spliced(encoded or {}, plain)
     try:
-        return _hashed(_compact(plan, _spliced(encoded or {})))
+        found = _hashed(_compact(plan, value_of))
     except _FAILED:
         return digest(plan.model_dump(mode="json", exclude={"digest"}))
+    if value_of.orjson_alike:
+        _ORJSON_WRITTEN.add(found)
+    return found
 
 
-def seal(plan: Plan, encoded: Mapping[int, str] | None = None) -> Plan:
-    """The plan with its digest filled in (`encoded`: see `compute_digest`)."""
-    return plan.model_copy(update={"digest": compute_digest(plan, encoded)})
+def seal(plan: Plan, encoded: Mapping[int, str] | None = None, plain: Collection[int] = ()) -> Plan:
+    """The plan with its digest filled in (`encoded`, `plain`: see `compute_digest`)."""
+    return plan.model_copy(update={"digest": compute_digest(plan, encoded, plain)})
 
 
 def _orjson_is_canonical(plan: Plan) -> bool:
     """orjson's compact bytes of the plan (its own values, floats included) hash to its
-    digest: then its indented bytes are the standard library's too (`canonical.py`)."""
+    digest: then its indented bytes are the standard library's too (`canonical.py`).
+    Known without hashing again when the digest was computed from those very bytes."""
+    if plan.digest in _ORJSON_WRITTEN:
+        return True
     try:
         return _hashed(_compact(plan, _same)) == plan.digest
     except _FAILED:
