@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from compiler.plan.definition import Action, AttributeChange, Change
 from compiler.plan.diff import AttributeDiff, diff_attributes, top_of
 from compiler.plan.replace import Verdict, judge
@@ -20,12 +22,24 @@ def _forces(diff: AttributeDiff, verdict: Verdict) -> bool:
 
 
 def _attributes(diffs: tuple[AttributeDiff, ...], verdict: Verdict) -> list[AttributeChange]:
+    if not verdict.replace:  # nothing forces a replacement: `_forces` is False for each
+        return [
+            AttributeChange(d.path, d.op, d.before, d.after, False, _metadata(d.path))
+            for d in diffs
+        ]
     return [
         AttributeChange(
             d.path, d.op, d.before, d.after, _forces(d, verdict), top_of(d.path) in METADATA_KEYS
         )
         for d in diffs
     ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _metadata(path: str) -> bool:
+    """`top_of(path) in METADATA_KEYS`, cached: a plan's paths are mostly the top-level
+    attributes of its created resources, the same few dozen names again and again."""
+    return top_of(path) in METADATA_KEYS
 
 
 def _action(verdict: Verdict, diffs: tuple[AttributeDiff, ...]) -> Action:
@@ -45,7 +59,8 @@ def change_for_desired(
         return None
     verdict = judge(res.kind, before, res.attributes, empty=empty) if before else Verdict()
     action: Action = "create" if entry is None else _action(verdict, diffs)
-    metadata_only = bool(diffs) and all(d.top in METADATA_KEYS for d in diffs)
+    # a create is never metadata only (each use below also asks for an entry)
+    metadata_only = entry is not None and bool(diffs) and all(d.top in METADATA_KEYS for d in diffs)
     found = assess(
         address=res.address,
         kind=res.kind,
