@@ -31,6 +31,18 @@ _NO_ATTRIBUTES: set[str] = {"attributes"}  # read only
 
 def _attributes(change: Change, value_of: ValueOf) -> list[dict[str, Any]]:
     """A change's attributes as its JSON-mode dump holds them (values through `value_of`)."""
+    if value_of is _same:  # the values themselves: no call per value
+        return [
+            {
+                "after": a.after,
+                "before": a.before,
+                "forces_replacement": a.forces_replacement,
+                "metadata": a.metadata,
+                "op": a.op,
+                "path": a.path,
+            }
+            for a in change.attributes
+        ]
     return [
         {
             "after": value_of(a.after),
@@ -101,25 +113,24 @@ def _same(value: Any) -> Any:
     return value
 
 
-class _Spliced:
+def _spliced(encoded: Mapping[int, str], plain: Collection[int]) -> tuple[ValueOf, list[bool]]:
     """Plain values as they are, others as their canonical JSON (already encoded for the
-    resource's digest, or now); `orjson_alike` tells whether each text spliced in is
-    orjson's own compact bytes of its value (then the hashed bytes are orjson's)."""
+    resource's digest, or now); and a flag, still True when each text spliced in is
+    orjson's own compact bytes of its value (then the hashed bytes are orjson's). A
+    closure, not an object with `__call__`: it is called for every attribute value."""
+    alike = [True]
 
-    def __init__(self, encoded: Mapping[int, str], plain: Collection[int]) -> None:
-        self.encoded = encoded
-        self.plain = plain
-        self.orjson_alike = True
-
-    def __call__(self, value: Any) -> Any:
-        if type(value) in _PLAIN or id(value) in self.plain:
+    def value_of(value: Any) -> Any:
+        if type(value) in _PLAIN or id(value) in plain:
             return value
-        text = self.encoded.get(id(value))
+        text = encoded.get(id(value))
         if text is None:
             text = encode(value)
-        if self.orjson_alike:
-            self.orjson_alike = _orjson_bytes(value) == text.encode("utf-8")
+        if alike[0]:
+            alike[0] = _orjson_bytes(value) == text.encode("utf-8")
         return orjson.Fragment(text)
+
+    return value_of, alike
 
 
 def _orjson_bytes(value: Any) -> bytes | None:
@@ -153,12 +164,12 @@ def compute_digest(
     digest it wrote), so the plan is neither dumped whole nor encoded a second time. A
     value it cannot splice (NaN, an integer orjson does not take) falls back to encoding
     the whole dump."""
-    value_of = _Spliced(encoded or {}, plain)
+    value_of, alike = _spliced(encoded or {}, plain)
     try:
         found = _hashed(_compact(plan, value_of))
     except _FAILED:
         return digest(plan.model_dump(mode="json", exclude={"digest"}))
-    if value_of.orjson_alike:
+    if alike[0]:
         _ORJSON_WRITTEN.add(found)
     return found
 
