@@ -100,18 +100,16 @@ def _applied_groups(recorded: Mapping[str, StateEntry]) -> dict[str, list[str]]:
 
 
 def _with_policies(changes: list[Change], inputs: PlanInputs) -> list[Change]:
+    """Each change with the governance policies it falls under; one that falls under none
+    is kept as it is (its `policies` is already the empty list: no copy)."""
     gov = inputs.resolved.ecosystem.governance
     env = inputs.resolved.environment
-    return [
-        c.model_copy(
-            update={
-                "policies": [
-                    n for n, p in sorted(gov.policies.items()) if approvals.matches(p, c, env)
-                ]
-            }
-        )
-        for c in changes
-    ]
+    policies = sorted(gov.policies.items())
+    out: list[Change] = []
+    for c in changes:
+        names = [n for n, p in policies if approvals.matches(p, c, env)]
+        out.append(c.model_copy(update={"policies": names}) if names or c.policies else c)
+    return out
 
 
 def _production(resolved: ResolvedEcosystem) -> bool:
