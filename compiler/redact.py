@@ -104,9 +104,11 @@ def redact(value: Any, *, secret: bool = False) -> tuple[Any, bool]:
 # What every secret-looking key and every inline secret holds, lower-cased: a word of
 # `_SECRET_NAMES` or the first of `_SECRET_PAIRS` (`api` only before `key`, with no letter
 # or digit between, as `_WORD` splits `api_key`), or the start of a `_SECRET_WORDS` word.
+# `pass` ends no secret name and starts an inline one only after a word boundary, so a
+# `pass` after a letter, digit or `_` and before no letter is none (`bypass_fields`).
 _MAYBE_SECRET = re.compile(
-    rb"pass|pwd|secret|token|api[^a-z0-9]*key|private|access|credential|auth|bearer"
-    rb"|session|signing"
+    rb"(?<![a-z0-9_])pass|pass(?=[a-z])|pwd|secret|token|api[^a-z0-9]*key|private|access"
+    rb"|credential|auth|bearer|session|signing"
 )
 
 

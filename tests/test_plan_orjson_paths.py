@@ -38,6 +38,12 @@ WORDS = [
     "Passwd",
     "byPassword",
     "bypass_fields",
+    "bypass",
+    "by_pass",
+    "bypass1",
+    "bypassWord",
+    "pass",
+    "pass_x",
     "PWD",
     "client_secret",
     "secretary",
@@ -77,6 +83,10 @@ TEXTS = [
     "Bearer abcdef",
     "bearer",
     "PASSWORD = 'x y'",
+    "pass: x",
+    "by pass: x",
+    "bypass: x",
+    "(pass=x)",
     'api_key: "quoted value"',
     "pa\u017f\u017fword: x",
     "plain words",
@@ -86,8 +96,10 @@ TEXTS = [
     "é \u2028 \U0001f600",
     "back\\slash",
 ]
-keys = st.sampled_from(WORDS) | st.text(max_size=8)
-strings = st.sampled_from(TEXTS) | st.sampled_from(WORDS) | st.text(max_size=12)
+# the letters of the secret words in both cases, and what separates or escapes them
+NEAR = st.text(alphabet='pasPASbywodrWDkeyiK_ :=1"\n.-tcn', min_size=1, max_size=9)
+keys = st.sampled_from(WORDS) | st.text(max_size=8) | NEAR
+strings = st.sampled_from(TEXTS) | st.sampled_from(WORDS) | st.text(max_size=12) | NEAR
 scalars = (
     st.none()
     | st.booleans()
@@ -131,6 +143,7 @@ def test_clean_json_gives_no_verdict_on_what_redact_cuts() -> None:
         {"note": "to\u212aen=abc"},  # and the Kelvin sign a k
         {"note": "pa\u017f\u017fword: x"},
         {"note": "token=abc"},
+        {"note": "by pass: x"},  # a word boundary before pass
         {"password": {"value": "x"}},
     ):
         _, hit = redact(value)
@@ -140,7 +153,11 @@ def test_clean_json_gives_no_verdict_on_what_redact_cuts() -> None:
 
 
 def test_clean_json_vouches_for_plain_resources() -> None:
-    for value in ({"type": "api", "name": "n", "fields": {"Email": {"length": 254}}}, {}):
+    for value in (
+        {"type": "api", "name": "n", "fields": {"Email": {"length": 254}}},
+        {"bypass_fields": ["x"], "note": "bypass: on"},
+        {},
+    ):
         text = _orjson(value)
         assert text is not None and clean_json(text)
 
