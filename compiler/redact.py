@@ -102,14 +102,17 @@ def redact(value: Any, *, secret: bool = False) -> tuple[Any, bool]:
 
 
 # What every secret-looking key and every inline secret holds, lower-cased: a word of
-# `_SECRET_NAMES` or the first of `_SECRET_PAIRS` (`api` only before `key`, with no letter
-# or digit between, as `_WORD` splits `api_key`), or the start of a `_SECRET_WORDS` word.
-# `pass` ends no secret name and starts an inline one only after a word boundary, so a
-# `pass` after a letter, digit or `_` and before no letter is none (`bypass_fields`).
+# `_SECRET_NAMES`, a pair of `_SECRET_PAIRS` with no letter or digit between (as `_WORD`
+# splits `api_key` and `AccessKey`), or the start of a `_SECRET_WORDS` word (whose pairs
+# are joined by `_` or `-` at most). `pass` is looked for apart (`_PASS`).
 _MAYBE_SECRET = re.compile(
-    rb"(?<![a-z0-9_])pass|pass(?=[a-z])|pwd|secret|token|api[^a-z0-9]*key|private|access"
-    rb"|credential|auth|bearer|session|signing"
+    rb"pwd|secret|token|credential|bearer|api[^a-z0-9]*key|private[^a-z0-9]*key"
+    rb"|access[^a-z0-9]*key|signing[^a-z0-9]*key|session[^a-z0-9]*id|auth[^a-z0-9]*code"
 )
+# `pass` ends no secret name and starts an inline one only after a word boundary, so a
+# `pass` after a letter, digit or `_` and before no letter is none (`bypass_fields`); the
+# look-behind makes the pattern slow, so it runs only on texts that hold `pass`
+_PASS = re.compile(rb"(?<![a-z0-9_])pass|pass(?=[a-z])")
 
 
 def clean_json(text: bytes) -> bool:
@@ -121,9 +124,12 @@ def clean_json(text: bytes) -> bool:
     JSON writes a key's or a string's letters as they are. The text must be ASCII (under
     IGNORECASE the long s, U+017F, matches `s` and the Kelvin sign `k`) and hold no
     backslash (an escape such as `\\n` would put a letter between two words that `_WORD`
-    splits at the line break); then no match of `_MAYBE_SECRET` in its lower-case form
-    means no secret."""
-    return text.isascii() and b"\\" not in text and _MAYBE_SECRET.search(text.lower()) is None
+    splits at the line break); then no match of `_MAYBE_SECRET` or `_PASS` in its
+    lower-case form means no secret."""
+    if not text.isascii() or b"\\" in text:
+        return False
+    low = text.lower()
+    return _MAYBE_SECRET.search(low) is None and (b"pass" not in low or _PASS.search(low) is None)
 
 
 _SHORT = 200  # a plan's values repeat the same short strings (types, names) for every resource

@@ -65,6 +65,12 @@ WORDS = [
     "auth_code",
     "AuthCode",
     "access_key",
+    "AccessKey",
+    "access",
+    "session",
+    "auth",
+    "signing",
+    "private",
     "bearer",
     "token",
     "Tokens",
@@ -87,6 +93,10 @@ TEXTS = [
     "by pass: x",
     "bypass: x",
     "(pass=x)",
+    "minimum access - api only integrations",
+    "session_id=abc",
+    "auth-code: x",
+    "private key here",
     'api_key: "quoted value"',
     "pa\u017f\u017fword: x",
     "plain words",
@@ -97,7 +107,7 @@ TEXTS = [
     "back\\slash",
 ]
 # the letters of the secret words in both cases, and what separates or escapes them
-NEAR = st.text(alphabet='pasPASbywodrWDkeyiK_ :=1"\n.-tcn', min_size=1, max_size=9)
+NEAR = st.text(alphabet='pasPASbywodrWDkeyiK_ :=1"\n.-tcnuhgv', min_size=1, max_size=9)
 keys = st.sampled_from(WORDS) | st.text(max_size=8) | NEAR
 strings = st.sampled_from(TEXTS) | st.sampled_from(WORDS) | st.text(max_size=12) | NEAR
 scalars = (
@@ -144,6 +154,10 @@ def test_clean_json_gives_no_verdict_on_what_redact_cuts() -> None:
         {"note": "pa\u017f\u017fword: x"},
         {"note": "token=abc"},
         {"note": "by pass: x"},  # a word boundary before pass
+        {"AccessKey": "x"},
+        {"session id": "x"},
+        {"note": "session_id=abc"},
+        {"note": "auth-code: x"},
         {"password": {"value": "x"}},
     ):
         _, hit = redact(value)
@@ -156,6 +170,7 @@ def test_clean_json_vouches_for_plain_resources() -> None:
     for value in (
         {"type": "api", "name": "n", "fields": {"Email": {"length": 254}}},
         {"bypass_fields": ["x"], "note": "bypass: on"},
+        {"profile": "minimum access - api only integrations", "session": 1, "auth": "x"},
         {},
     ):
         text = _orjson(value)
