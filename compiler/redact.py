@@ -101,6 +101,37 @@ def redact(value: Any, *, secret: bool = False) -> tuple[Any, bool]:
     return value, False
 
 
+# What every secret-looking key and every inline secret holds, lower-cased: a word of
+# `_SECRET_NAMES`, a pair of `_SECRET_PAIRS` with no letter or digit between (as `_WORD`
+# splits `api_key` and `AccessKey`), or the start of a `_SECRET_WORDS` word (whose pairs
+# are joined by `_` or `-` at most). `pass` is looked for apart (`_PASS`).
+_MAYBE_SECRET = re.compile(
+    rb"pwd|secret|token|credential|bearer|api[^a-z0-9]*key|private[^a-z0-9]*key"
+    rb"|access[^a-z0-9]*key|signing[^a-z0-9]*key|session[^a-z0-9]*id|auth[^a-z0-9]*code"
+)
+# `pass` ends no secret name and starts an inline one only after a word boundary, so a
+# `pass` after a letter, digit or `_` and before no letter is none (`bypass_fields`); the
+# look-behind makes the pattern slow, so it runs only on texts that hold `pass`
+_PASS = re.compile(rb"(?<![a-z0-9_])pass|pass(?=[a-z])")
+
+
+def clean_json(text: bytes) -> bool:
+    """True when `redact` would change nothing in the value whose compact JSON is `text`
+    (False is no verdict: `redact` then looks at the value itself).
+
+    Both of redact's rules need a word of a few ASCII letters in a key or a string (in
+    any case: `_INLINE` ignores case, `secret_key` lower-cases the words of `_WORD`), and
+    JSON writes a key's or a string's letters as they are. The text must be ASCII (under
+    IGNORECASE the long s, U+017F, matches `s` and the Kelvin sign `k`) and hold no
+    backslash (an escape such as `\\n` would put a letter between two words that `_WORD`
+    splits at the line break); then no match of `_MAYBE_SECRET` or `_PASS` in its
+    lower-case form means no secret."""
+    if not text.isascii() or b"\\" in text:
+        return False
+    low = text.lower()
+    return _MAYBE_SECRET.search(low) is None and (b"pass" not in low or _PASS.search(low) is None)
+
+
 _SHORT = 200  # a plan's values repeat the same short strings (types, names) for every resource
 
 

@@ -100,18 +100,16 @@ def _applied_groups(recorded: Mapping[str, StateEntry]) -> dict[str, list[str]]:
 
 
 def _with_policies(changes: list[Change], inputs: PlanInputs) -> list[Change]:
+    """Each change with the governance policies it falls under; one that falls under none
+    is kept as it is (its `policies` is already the empty list: no copy)."""
     gov = inputs.resolved.ecosystem.governance
     env = inputs.resolved.environment
-    return [
-        c.model_copy(
-            update={
-                "policies": [
-                    n for n, p in sorted(gov.policies.items()) if approvals.matches(p, c, env)
-                ]
-            }
-        )
-        for c in changes
-    ]
+    policies = sorted(gov.policies.items())
+    out: list[Change] = []
+    for c in changes:
+        names = [n for n, p in policies if approvals.matches(p, c, env)]
+        out.append(c.model_copy(update={"policies": names}) if names or c.policies else c)
+    return out
 
 
 def _production(resolved: ResolvedEcosystem) -> bool:
@@ -166,7 +164,7 @@ def build_plan(inputs: PlanInputs) -> Plan:
         conflicts=conflicts,
         conflicts_allowed=allowed,
     )
-    return seal(plan, _encoded(desired))
+    return seal(plan, _encoded(desired), _plain(desired))
 
 
 def _encoded(desired: Mapping[str, DesiredResource]) -> dict[int, str]:
@@ -178,6 +176,18 @@ def _encoded(desired: Mapping[str, DesiredResource]) -> dict[int, str]:
         if res.encoded is not None
         for key, value in res.attributes.items()
         if isinstance(value, (dict, list, float))  # others are written as they are
+    }
+
+
+def _plain(desired: Mapping[str, DesiredResource]) -> set[int]:
+    """The identities of the attribute values orjson writes as their canonical JSON (those
+    of the resources whose digest it wrote): the plan's digest takes them as they are."""
+    return {
+        id(value)
+        for res in desired.values()
+        if res.plain
+        for value in res.attributes.values()
+        if isinstance(value, (dict, list))
     }
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,6 +65,29 @@ def encode_items(value: Mapping[str, Any]) -> dict[str, str] | None:
         return None
 
 
+# a number token with a fraction or an exponent: a float, which orjson may write its own way
+_FLOAT = re.compile(rb"[0-9][.eE]")
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def dump_canonical(value: Mapping[str, Any]) -> bytes | None:
+    """`canonical_json(value)` as UTF-8, written by orjson (a fifth of the standard
+    library's time), when that is sure to be the same bytes; None otherwise.
+
+    `value` is a JSON-mode dump of engage's models, which hold no NaN or infinity (the
+    models refuse them, `allow_inf_nan=False`, and pydantic dumps those of `Any` fields
+    as null): orjson would write them as `null`. Then the bytes are the same when orjson
+    takes the value (no integer beyond 64 bits, no key that is not a string, no lone
+    surrogate) and the text holds no float, the one token the two write their own ways
+    (`1.5` and `brand0.example` alike are looked at again with the strings taken out)."""
+    text = _orjson(value, _COMPACT)
+    if text is None:
+        return None
+    if _FLOAT.search(text) is not None and _FLOAT.search(_STRINGS.sub(b"", text)) is not None:
+        return None
+    return text
+
+
 def join_items(items: Mapping[str, str]) -> str:
     """`canonical_json` of the mapping whose items `encode_items` gave."""
     return "{" + ",".join(f"{encode(key)}:{items[key]}" for key in sorted(items)) + "}"
@@ -71,6 +95,10 @@ def join_items(items: Mapping[str, str]) -> str:
 
 def digest_text(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def digest_bytes(text: bytes) -> str:
+    return "sha256:" + hashlib.sha256(text).hexdigest()
 
 
 def _orjson(value: Any, option: int) -> bytes | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from compiler.plan.definition import Action, AttributeChange, Change
 from compiler.plan.diff import AttributeDiff, diff_attributes, top_of
 from compiler.plan.replace import Verdict, judge
@@ -20,12 +22,24 @@ def _forces(diff: AttributeDiff, verdict: Verdict) -> bool:
 
 
 def _attributes(diffs: tuple[AttributeDiff, ...], verdict: Verdict) -> list[AttributeChange]:
+    if not verdict.replace:  # nothing forces a replacement: `_forces` is False for each
+        return [
+            AttributeChange(d.path, d.op, d.before, d.after, False, _metadata(d.path))
+            for d in diffs
+        ]
     return [
         AttributeChange(
             d.path, d.op, d.before, d.after, _forces(d, verdict), top_of(d.path) in METADATA_KEYS
         )
         for d in diffs
     ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _metadata(path: str) -> bool:
+    """`top_of(path) in METADATA_KEYS`, cached: a plan's paths are mostly the top-level
+    attributes of its created resources, the same few dozen names again and again."""
+    return top_of(path) in METADATA_KEYS
 
 
 def _action(verdict: Verdict, diffs: tuple[AttributeDiff, ...]) -> Action:
@@ -38,7 +52,9 @@ def change_for_desired(
     res: DesiredResource, entry: StateEntry | None, old_address: str, empty: bool
 ) -> Change | None:
     """The change that makes `entry` (recorded at `old_address`) into `res`; None: no-op."""
-    before = entry.attributes if entry is not None else None
+    if entry is None:
+        return _create(res, old_address)
+    before = entry.attributes
     diffs = diff_attributes(before, res.attributes)
     moved = old_address != res.address
     if entry is not None and not diffs and not moved:
@@ -68,6 +84,45 @@ def change_for_desired(
         dependencies=list(res.dependencies),
         attributes=_attributes(diffs, verdict),
         before_digest=entry.digest if entry is not None else None,
+        after_digest=res.digest,
+        sensitive=res.sensitive,
+    )
+
+
+def _create(res: DesiredResource, old_address: str) -> Change:
+    """`change_for_desired` of a resource state does not record: each top-level attribute
+    added whole (what `diff_attributes(None, ...)` lists, sorted), nothing forcing a
+    replacement, never metadata only. Built without the `AttributeDiff`s (148,000 at 10,000
+    resources): `assess` reads no diff of a create (its diffs matter to the losses of
+    updates, replaces and deletes, the path risks of updates and replaces and the
+    explanations of updates)."""
+    attrs = res.attributes
+    found = assess(
+        address=res.address,
+        kind=res.kind,
+        action="create",
+        diffs=(),
+        verdict=Verdict(),
+        metadata_only=False,
+        after=attrs,
+    )
+    moved = old_address != res.address
+    return Change(
+        address=res.address,
+        kind=res.kind,
+        action="create",
+        previous_address=old_address if moved else None,
+        risks=list(found.risks),
+        reasons=[],
+        notes=list(found.notes),
+        metadata_only=False,
+        business_units=list(res.business_units),
+        dependencies=list(res.dependencies),
+        attributes=[
+            AttributeChange(key, "add", None, attrs[key], False, _metadata(key))
+            for key in sorted(attrs)
+        ],
+        before_digest=None,
         after_digest=res.digest,
         sensitive=res.sensitive,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -31,6 +31,18 @@ _NO_ATTRIBUTES: set[str] = {"attributes"}  # read only
 
 def _attributes(change: Change, value_of: ValueOf) -> list[dict[str, Any]]:
     """A change's attributes as its JSON-mode dump holds them (values through `value_of`)."""
+    if value_of is _same:  # the values themselves: no call per value
+        return [
+            {
+                "after": a.after,
+                "before": a.before,
+                "forces_replacement": a.forces_replacement,
+                "metadata": a.metadata,
+                "op": a.op,
+                "path": a.path,
+            }
+            for a in change.attributes
+        ]
     return [
         {
             "after": value_of(a.after),
@@ -101,16 +113,31 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _spliced(encoded: Mapping[int, str]) -> ValueOf:
+def _spliced(encoded: Mapping[int, str], plain: Collection[int]) -> tuple[ValueOf, list[bool]]:
+    """Plain values as they are, others as their canonical JSON (already encoded for the
+    resource's digest, or now); and a flag, still True when each text spliced in is
+    orjson's own compact bytes of its value (then the hashed bytes are orjson's). A
+    closure, not an object with `__call__`: it is called for every attribute value."""
+    alike = [True]
+
     def value_of(value: Any) -> Any:
-        """Plain values as they are, others as their canonical JSON (already encoded for
-        the resource's digest, or now)."""
-        if type(value) in _PLAIN:
+        if type(value) in _PLAIN or id(value) in plain:
             return value
         text = encoded.get(id(value))
-        return orjson.Fragment(text if text is not None else encode(value))
+        if text is None:
+            text = encode(value)
+        if alike[0]:
+            alike[0] = _orjson_bytes(value) == text.encode("utf-8")
+        return orjson.Fragment(text)
 
-    return value_of
+    return value_of, alike
+
+
+def _orjson_bytes(value: Any) -> bytes | None:
+    try:
+        return orjson.dumps(value, option=_SORTED)
+    except _FAILED:
+        return None
 
 
 def _hashed(parts: Iterator[bytes]) -> str:
@@ -120,27 +147,44 @@ def _hashed(parts: Iterator[bytes]) -> str:
     return "sha256:" + hasher.hexdigest()
 
 
-def compute_digest(plan: Plan, encoded: Mapping[int, str] | None = None) -> str:
+# Digests computed from orjson's own bytes of every value (spliced texts included): the plan
+# holding one is written by orjson without hashing it again (`_orjson_is_canonical`). The
+# digest is the sha256 of the canonical bytes, so it names one content.
+_ORJSON_WRITTEN: set[str] = set()
+
+
+def compute_digest(
+    plan: Plan, encoded: Mapping[int, str] | None = None, plain: Collection[int] = ()
+) -> str:
     """sha256 of the canonical JSON of the plan's JSON-mode dump without `digest`.
 
     Hashed a change at a time, each attribute value spliced in as its canonical JSON
-    (`encoded`: id of a value → its text, from the resources' own digests), so the plan is
-    neither dumped whole nor encoded a second time. A value it cannot splice (NaN, an
-    integer orjson does not take) falls back to encoding the whole dump."""
+    (`encoded`: id of a value → its text, from the resources' own digests) or taken as it
+    is (`plain`: ids of values whose canonical JSON orjson writes, from the resources whose
+    digest it wrote), so the plan is neither dumped whole nor encoded a second time. A
+    value it cannot splice (NaN, an integer orjson does not take) falls back to encoding
+    the whole dump."""
+    value_of, alike = _spliced(encoded or {}, plain)
     try:
-        return _hashed(_compact(plan, _spliced(encoded or {})))
+        found = _hashed(_compact(plan, value_of))
     except _FAILED:
         return digest(plan.model_dump(mode="json", exclude={"digest"}))
+    if alike[0]:
+        _ORJSON_WRITTEN.add(found)
+    return found
 
 
-def seal(plan: Plan, encoded: Mapping[int, str] | None = None) -> Plan:
-    """The plan with its digest filled in (`encoded`: see `compute_digest`)."""
-    return plan.model_copy(update={"digest": compute_digest(plan, encoded)})
+def seal(plan: Plan, encoded: Mapping[int, str] | None = None, plain: Collection[int] = ()) -> Plan:
+    """The plan with its digest filled in (`encoded`, `plain`: see `compute_digest`)."""
+    return plan.model_copy(update={"digest": compute_digest(plan, encoded, plain)})
 
 
 def _orjson_is_canonical(plan: Plan) -> bool:
     """orjson's compact bytes of the plan (its own values, floats included) hash to its
-    digest: then its indented bytes are the standard library's too (`canonical.py`)."""
+    digest: then its indented bytes are the standard library's too (`canonical.py`).
+    Known without hashing again when the digest was computed from those very bytes."""
+    if plan.digest in _ORJSON_WRITTEN:
+        return True
     try:
         return _hashed(_compact(plan, _same)) == plan.digest
     except _FAILED:

@@ -22,9 +22,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from compiler.plan.canonical import digest, digest_text, encode_items, join_items
+from compiler.plan.canonical import (
+    digest,
+    digest_bytes,
+    digest_text,
+    dump_canonical,
+    encode_items,
+    join_items,
+)
 from compiler.plan.errors import PlanError
-from compiler.redact import redact
+from compiler.redact import clean_json, redact
 from compiler.resolved import ResolvedEcosystem
 
 # Attributes that describe a resource without changing what the platform does.
@@ -43,9 +50,15 @@ class DesiredResource:
     sensitive: bool = False
     # each attribute's canonical JSON, encoded once: for this digest and the plan's
     encoded: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
+    # the digest, known already when orjson wrote the attributes' canonical JSON (`plain`:
+    # the plan's digest then takes the values as they are, orjson writing them alike)
+    known_digest: str | None = field(default=None, compare=False, repr=False)
+    plain: bool = field(default=False, compare=False, repr=False)
 
     @property
     def digest(self) -> str:
+        if self.known_digest is not None:
+            return self.known_digest
         if self.encoded is None:
             return digest(self.attributes)
         return digest_text(join_items(self.encoded))
@@ -119,7 +132,13 @@ def desired_resources(
         model = model_at(resolved.ecosystem, path)
         if existing(model):
             continue
-        attrs, sensitive = redact(dump(model))
+        data = dump(model)
+        text = dump_canonical(data)
+        if text is not None and clean_json(text):
+            attrs, sensitive = data, False  # redact would change nothing: no copy
+        else:
+            attrs, sensitive = redact(data)
+        plain = text is not None and not sensitive  # nothing redacted: text is attrs' JSON
         kind = kind_of(address)
         out[address] = DesiredResource(
             address=address,
@@ -129,7 +148,9 @@ def desired_resources(
             business_units=business_units_of(kind, name_of(address), attrs),
             path=path,
             sensitive=sensitive,
-            encoded=encode_items(attrs),
+            encoded=None if plain else encode_items(attrs),
+            known_digest=digest_bytes(text) if plain and text is not None else None,
+            plain=plain,
         )
     return out
 
