@@ -16,7 +16,8 @@ from test_plan_support import (
     workspace,
 )
 
-from compiler.plan.builder import _encoded
+from compiler.plan import planfile
+from compiler.plan.builder import _encoded, _plain
 from compiler.plan.canonical import digest, encode_items
 from compiler.plan.resources import DesiredResource
 from compiler.plan.state import ApplyMarker, StateEntry
@@ -118,3 +119,32 @@ def test_a_resource_whose_attributes_hold_nan_adds_nothing_to_the_digest_splice(
     )
     spliced = _encoded({"a.nan": fallback, "a.ok": encoded})
     assert spliced == {id(members): '["ana"]'}  # the integer is written as it is
+
+
+def test_the_values_of_a_resource_orjson_wrote_are_taken_as_they_are() -> None:
+    members, labels, other = ["ana"], {"team": "crm"}, ["bruno"]
+    written = DesiredResource(
+        address="a.ok",
+        kind="a",
+        attributes={"m": members, "l": labels, "n": 3, "s": "x"},
+        plain=True,
+    )
+    encoded = DesiredResource(
+        address="a.other",
+        kind="a",
+        attributes={"m": other},
+        encoded=encode_items({"m": other}),
+    )
+    # a list or an object of a resource whose canonical JSON orjson wrote; scalars are
+    # written as they are anyway, and a resource encoded the long way is spliced instead
+    assert _plain({"a.ok": written, "a.other": encoded}) == {id(members), id(labels)}
+
+
+def test_a_plan_of_resources_orjson_wrote_is_written_without_hashing_it_again() -> None:
+    workspace()
+    planfile._ORJSON_WRITTEN.clear()
+    plan = make_plan()
+    # its digest was hashed from orjson's own bytes, values taken as they are: the plan
+    # file is then written by orjson without a second hash (plan2's short way)
+    assert plan.digest in planfile._ORJSON_WRITTEN
+    assert plan.digest == planfile.compute_digest(plan)
