@@ -169,3 +169,43 @@ def test_consent_of_a_non_sendable_target_relates_by_its_single_primary_key(
     )
     assert findings == []
     assert "[c].[SubscriberKey] = [s].[Key]" in sql(out, f"{CHILD}/brand_audience.query-meta.sql")
+
+
+def test_an_insert_with_nothing_to_filter_has_no_where(tmp_path: Path) -> None:
+    """No filter, no key or required field, no consent, `mode: insert`: every source row."""
+    out, findings, _ = generate(tmp_path, NO_KEY, ("    mode: update\n", "    mode: insert\n"))
+    assert findings == []
+    assert sql(out, f"{PARENT}/summarize.query-meta.sql") == (
+        "SELECT\n"
+        "  [s].[Key] AS [Key],\n"
+        "  [s].[Segment] AS [Segment],\n"
+        "  0 AS [Amount],\n"
+        "  1 AS [Flag]\n"
+        "FROM [Customer Master] AS [s]\n"
+    )
+    assert '"targetUpdateTypeName": "Append"' in sql(out, f"{PARENT}/summarize.query-meta.json")
+
+
+NOT_SENDABLE = (
+    "      Email: {type: EmailAddress, length: 254, required: true}\n"
+    "    sendable: {field: Subscriber_Key}\n",
+    "      Email: {type: EmailAddress, length: 254, required: true}\n",
+)
+
+
+def test_a_transformed_subscriber_key_does_not_relate_a_non_sendable_target_to_consent(
+    tmp_path: Path,
+) -> None:
+    """`UPPER(Key)` is not the subscriber key the consent storage holds: E6801, no query
+    (the untransformed key relates it: the test above)."""
+    out, findings, _ = generate(
+        tmp_path,
+        NOT_SENDABLE,
+        (
+            "      Subscriber_Key: Key\n      Email: Email\n",
+            "      Subscriber_Key: {from: Key, transform: upper}\n      Email: Email\n",
+        ),
+    )
+    assert [f.code for f in findings] == ["E6801"]
+    assert "single primary key filled with the subscriber key" in findings[0].message
+    assert f"{CHILD}/brand_audience.query-meta.sql" not in out
