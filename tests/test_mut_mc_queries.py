@@ -1,7 +1,9 @@
 """Query activities on the Marketing Cloud fixture, one edit per path: a kept (imported)
 query re-emitted as written, the files' sources, a transformed key that is no longer
 unique, an e-mail address longer than its target left out, consent related by the
-sendable field (not the primary key), boolean filters as bits, and where E7802 points."""
+sendable field (not the primary key), boolean filters as bits, where E7802 points, a
+query with nothing to filter (no WHERE), and a transformed key that relates no row to
+consent."""
 
 from __future__ import annotations
 
