@@ -211,3 +211,27 @@ def test_a_transformed_subscriber_key_does_not_relate_a_non_sendable_target_to_c
     assert [f.code for f in findings] == ["E6801"]
     assert "single primary key filled with the subscriber key" in findings[0].message
     assert f"{CHILD}/brand_audience.query-meta.sql" not in out
+
+
+def test_an_update_touches_only_rows_whose_key_is_in_the_target(tmp_path: Path) -> None:
+    """`mode: update`: an EXISTS on the target by every primary key, the whole file."""
+    out, findings, _ = generate(tmp_path)
+    assert findings == []
+    assert sql(out, f"{PARENT}/summarize.query-meta.sql") == (
+        "SELECT\n"
+        "  [s].[Key] AS [Key],\n"
+        "  [s].[Segment] AS [Segment],\n"
+        "  0 AS [Amount],\n"
+        "  1 AS [Flag]\n"
+        "FROM [Customer Master] AS [s]\n"
+        "WHERE\n"
+        "  NOT [s].[Key] IS NULL\n"
+        "  AND EXISTS(\n"
+        "    SELECT\n"
+        "      1\n"
+        "    FROM [summary] AS [x]\n"
+        "    WHERE\n"
+        "      [x].[Key] = [s].[Key]\n"
+        "  )\n"
+    )
+    assert '"targetUpdateTypeName": "Update"' in sql(out, f"{PARENT}/summarize.query-meta.json")
