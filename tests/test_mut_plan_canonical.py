@@ -1,7 +1,9 @@
 """Canonical JSON and digests (compiler.plan.canonical): a digest is `sha256:` and the hex
 sha256 of the canonical text, the same whether the text was encoded whole or joined from
 its items; a planned resource's digest is its attributes' digest either way; state records
-the digest the plan showed."""
+the digest the plan showed. pretty_json's two writers (orjson's when its compact bytes are
+canonical_json's, else the standard library's) indent by two, sort keys and keep
+non-ASCII text, and a value orjson refuses is written by the standard library."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from compiler.plan.canonical import (
     digest_text,
     encode_items,
     join_items,
+    pretty_json,
 )
 from compiler.plan.resources import DesiredResource
 
@@ -61,3 +64,20 @@ def test_state_records_the_digest_the_plan_showed() -> None:
     assert state is not None
     for address, entry in state.resources.items():
         assert entry.digest == shown[address] == digest(dict(entry.attributes))
+
+
+# the same document, once in tokens orjson writes as the standard library does (taken by
+# orjson) and once with a float orjson writes its own way (taken by the standard library)
+PLAIN = {"b": [1, "x"], "a": {"é": True, "c": {}}}
+OWN_WAY = {"b": [1e-05, "x"], "a": {"é": True, "c": {}}}
+
+
+def test_both_writers_indent_by_two_sort_keys_and_keep_unicode() -> None:
+    layout = '{\n  "a": {\n    "c": {},\n    "é": true\n  },\n  "b": [\n    %s,\n    "x"\n  ]\n}\n'
+    assert pretty_json(PLAIN) == layout % "1"
+    assert pretty_json(OWN_WAY) == layout % "1e-05"
+
+
+def test_a_value_orjson_refuses_is_written_by_the_standard_library() -> None:
+    assert pretty_json({"n": 2**64, "m": "ü"}) == '{\n  "m": "ü",\n  "n": 18446744073709551616\n}\n'
+    assert pretty_json({2: "b", 1: "a"}) == '{\n  "1": "a",\n  "2": "b"\n}\n'
