@@ -13,6 +13,7 @@ import math
 import re
 import sys
 from array import array
+from collections.abc import MutableSequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -145,8 +146,8 @@ class SpanTree:
     def __init__(
         self,
         file: str,
-        pos: array[int],
-        meta: array[int],
+        pos: MutableSequence[int],
+        meta: MutableSequence[int],
         keys: list[str | None],
         alias: dict[int, int],
         root: int = 0,
@@ -240,8 +241,8 @@ class SpanTree:
     def to_json(self) -> list[Any]:
         """The rows as the parse cache keeps them (`from_json` reads them back)."""
         return [
-            self.pos.tolist(),
-            self.meta.tolist(),
+            _ints(self.pos),
+            _ints(self.meta),
             self.keys,
             sorted(self.alias.items()),
             self.root,
@@ -269,6 +270,10 @@ class SpanTree:
 
 
 _new = object.__new__
+
+
+def _ints(values: MutableSequence[int]) -> list[int]:
+    return values.tolist() if isinstance(values, array) else list(values)
 
 
 @dataclass(frozen=True)
@@ -428,7 +433,13 @@ class _Builder:
         self.tree = self._new_tree()
 
     def _new_tree(self) -> SpanTree:
-        return SpanTree(self.file, array("i"), array("i"), [], {})
+        # plain lists while the document is read (list.extend is cheaper per value than
+        # array.extend), packed into arrays when it ends (`_packed`)
+        return SpanTree(self.file, [], [], [], {})
+
+    def _packed(self, tree: SpanTree) -> SpanTree:
+        tree.pos, tree.meta = array("i", tree.pos), array("i", tree.meta)
+        return tree
 
     def _budget(self, n: int, line: int, col: int) -> None:
         self.nodes += n
@@ -554,7 +565,20 @@ class _Builder:
                     )
                 self._budget(1, sm.line + 1, sm.column + 1)
                 line, col = lines[sm.line], sm.column + 1
-                row = self._row(stack, line, col, _none)
+                row = len(meta)  # the new row (_row's work, inline); its end comes later
+                if stack and type(stack[-1][0]) is dict:
+                    frame = stack[-1]
+                    pending = frame[5]
+                    if pending is _none or pending == _MERGE:  # a key (refused) or a merge
+                        pos_extend((line, col, 0, 0, 0, 0))
+                        keys_append(_MERGE)
+                    else:
+                        pos_extend((line, col, 0, 0, frame[6], frame[7]))
+                        keys_append(pending)
+                else:
+                    pos_extend((line, col, 0, 0, 0, 0))
+                    keys_append(None)
+                meta_append(0)
                 stack.append([container, row, line, col, event.anchor, _none, 0, 0, None])
             elif et is map_end or et is seq_end:
                 frame = stack.pop()
@@ -592,13 +616,14 @@ class _Builder:
             elif et is doc_end:
                 if root:
                     tree.root = root[1]
-                    docs.append(ParsedDocument(root[0], tree.node(), self.nodes - counted))
+                    node = self._packed(tree).node()
+                    docs.append(ParsedDocument(root[0], node, self.nodes - counted))
                     counted = self.nodes
                 else:
                     pos_extend((1, 1, 1, 1, 0, 0))
                     meta_append(4)
                     keys_append(None)
-                    docs.append(ParsedDocument(None, tree.node(), 1))
+                    docs.append(ParsedDocument(None, self._packed(tree).node(), 1))
             elif et is stream_end:
                 return docs
 
@@ -764,7 +789,7 @@ def parse_text(
         char = err.character
         what = f"#x{char:04x}" if isinstance(char, int) else repr(char)
         return [], ParseProblem("syntax", f"the character {what}: {err.reason}", line, col)
-    except (YAMLError, ValueError, TypeError, UnicodeError, RecursionError) as err:
+    except (YAMLError, ValueError, TypeError, UnicodeError, RecursionError, OverflowError) as err:
         return [], ParseProblem("syntax", f"unreadable YAML: {err}", 1, 1)
 
 
