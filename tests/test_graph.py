@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -214,12 +215,13 @@ def test_resource_edges_share_one_read_only_empty_attribute_mapping(
     assert len(data) > 1 and all(d == {} for d in data)
     assert len({id(d) for d in data}) == 1  # one mapping, not a dict per edge
     u, v = next(iter(graph.edges))
-    for attempt in (
+    attempts: list[Callable[[], object]] = [
         lambda: graph.add_edge(u, v, weight=1),
         lambda: graph.edges[u, v].update(weight=1),
         lambda: graph.edges[u, v].__setitem__("weight", 1),
         lambda: graph.edges[u, v].setdefault("weight", 1),
-    ):
+    ]
+    for attempt in attempts:
         with pytest.raises(TypeError):
             attempt()
     graph.add_edge(u, v)  # no attributes: accepted, still the one mapping
