@@ -20,7 +20,9 @@ from test_plan_support import (
 from compiler.plan.canonical import (
     canonical_json,
     digest,
+    digest_bytes,
     digest_text,
+    dump_canonical,
     encode_items,
     join_items,
     pretty_json,
@@ -38,6 +40,19 @@ def test_a_digest_is_the_sha256_of_the_text() -> None:
     assert text == '{"a":{"z":"x","ü":true},"b":[1,2.5,null],"c":""}'
     assert digest(VALUE) == "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
     assert digest_text(text) == digest(VALUE)
+
+
+def test_the_digest_of_orjson_bytes_is_the_digest_of_the_value() -> None:
+    """plan2's fast path: a resource whose attributes orjson wrote carries the digest of
+    those bytes (`known_digest`), which must be the value's digest, not a stand-in."""
+    plain = {"a": {"z": "x", "ü": True}, "c": "", "n": [1, 2]}  # no float: orjson's bytes
+    text = dump_canonical(plain)
+    assert text == canonical_json(plain).encode("utf-8")
+    assert digest_bytes(text) == digest(plain) == digest_text(canonical_json(plain))
+    known = DesiredResource(
+        "data_extension.x", "data_extension", plain, known_digest=digest_bytes(text)
+    )
+    assert known.digest == DesiredResource("data_extension.x", "data_extension", plain).digest
 
 
 def test_a_digest_joined_from_items_is_the_whole_values() -> None:
