@@ -182,8 +182,9 @@ class _Assembler:
             return
         if mergeable and isinstance(content, dict) and isinstance(existing, dict):
             ekids = _kids(enode)
+            nkids = _kids(node)
             for name, entry in content.items():
-                entry_node = _kids(node)[name]
+                entry_node = nkids[name]
                 if name in existing:
                     what = f"{RESOURCE_SECTIONS[section]} {name!r}"
                     self._duplicate(what, entry_node, ekids[name])
@@ -268,10 +269,11 @@ class _Expander:
             if not isinstance(entries, dict):
                 continue
             snode = kids[section]
+            skids = _kids(snode)
             new_entries: dict[str, Any] = {}
             new_kids: dict[str, SpanNode] = {}
             for name, entry in entries.items():
-                enode = _kids(snode)[name]
+                enode = skids[name]
                 for inst_name, inst, inode in self._expand(name, entry, enode):
                     new_entries[inst_name] = inst
                     new_kids[inst_name] = inode
@@ -372,23 +374,42 @@ class _Expander:
         return str(current).lower() if isinstance(current, bool) else str(current)
 
     def _no_placeholders(self, value: Any, node: SpanNode) -> None:
-        if isinstance(value, str):
-            if "${" in value:
-                self.findings.append(
-                    make(
-                        E_PLACEHOLDER,
-                        f"{value!r} holds a placeholder, but its resource has no for_each",
-                        Span(node.file, node.line, node.col, node.end_line, node.end_col),
-                    )
+        """A finding for each string with a placeholder in a resource without for_each,
+        at the nearest node its path has (the nodes are looked up only for those)."""
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        _placeholder_texts(value, [], found)
+        for path, text in found:
+            at = node
+            for part in path:
+                at = at.child(part) or at
+            self.findings.append(
+                make(
+                    E_PLACEHOLDER,
+                    f"{text!r} holds a placeholder, but its resource has no for_each",
+                    Span(at.file, at.line, at.col, at.end_line, at.end_col),
                 )
-        elif isinstance(value, dict):
-            kids = _kids(node)
-            for k, v in value.items():
-                self._no_placeholders(v, kids.get(k, node))
-        elif isinstance(value, list):
-            lkids = node.children if isinstance(node.children, list) else []
-            for i, v in enumerate(value):
-                self._no_placeholders(v, lkids[i] if i < len(lkids) else node)
+            )
+
+
+def _placeholder_texts(
+    value: Any, path: list[str | int], found: list[tuple[tuple[str | int, ...], str]]
+) -> None:
+    """Add (path, text) of every string holding `${` in `value`, in order."""
+    if isinstance(value, str):
+        if "${" in value:
+            found.append((tuple(path), value))
+        return
+    if not isinstance(value, (dict, list)):
+        return
+    items: Any = value.items() if isinstance(value, dict) else enumerate(value)
+    for k, v in items:
+        if isinstance(v, str):
+            if "${" in v:
+                found.append(((*path, k), v))
+        elif isinstance(v, (dict, list)):
+            path.append(k)
+            _placeholder_texts(v, path, found)
+            path.pop()
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from compiler.yamlparse import (
     ParsedDocument,
     ParseProblem,
     SpanNode,
+    SpanTree,
     count_values,
     parse_text,
 )
@@ -164,6 +165,11 @@ def display_path(path: Path) -> str:
         return path.resolve().as_posix()
 
 
+# The form of the span rows in a parse cache entry (`SpanTree.to_json`); an entry of
+# another form is a miss. 2: flat rows (issue 11, memory), 1: nested lists per node.
+SPANS_FORMAT = 2
+
+
 class ParseCache:
     """Parsed files by content hash: in memory, and as JSON under a cache folder.
 
@@ -193,9 +199,7 @@ class ParseCache:
             if owner == file:
                 return docs
             return [
-                ParsedDocument(
-                    d.value, SpanNode.from_list(file, d.spans.to_list()), d.nodes, d.secrets
-                )
+                ParsedDocument(d.value, _tree(d).for_file(file).node(), d.nodes, d.secrets)
                 for d in docs
             ]
         path = self._file(digest)
@@ -203,7 +207,11 @@ class ParseCache:
             return None
         try:
             raw = _read_entry(path.read_bytes())
-            if not isinstance(raw, dict) or raw.get("key") != digest:
+            if (
+                not isinstance(raw, dict)
+                or raw.get("key") != digest
+                or raw.get("spans") != SPANS_FORMAT
+            ):
                 return None  # not an entry this engage wrote for this content
             docs = [_from_entry(file, d) for d in raw["docs"]]
         except (OSError, ValueError, TypeError, IndexError, KeyError, AttributeError):
@@ -219,7 +227,7 @@ class ParseCache:
         entry = [
             (
                 d.value,
-                d.spans.to_list(),
+                _tree(d).to_json(),
                 d.nodes,
                 None if d.secrets is None else [[list(p), w] for p, w in d.secrets],
             )
@@ -231,7 +239,12 @@ class ParseCache:
             # json.dumps, not json.dump: dump streams through the pure-Python encoder,
             # which cost a cold run with a cache folder 1.6 CPU-s at 10k resources.
             text = json.dumps(
-                {"key": digest, "orjson": _orjson_reads_back(entry), "docs": entry},
+                {
+                    "key": digest,
+                    "spans": SPANS_FORMAT,
+                    "orjson": _orjson_reads_back(entry),
+                    "docs": entry,
+                },
                 separators=(",", ":"),
             )
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -274,7 +287,15 @@ def _from_entry(file: str, raw: list[Any]) -> ParsedDocument:
     if not isinstance(nodes, int) or isinstance(nodes, bool):
         raise ValueError("a damaged count")
     judged = None if secrets is None else tuple((tuple(p), str(w)) for p, w in secrets)
-    return ParsedDocument(value, SpanNode.from_list(file, spans), nodes, judged)
+    return ParsedDocument(value, SpanTree.from_json(file, spans).node(), nodes, judged)
+
+
+def _tree(doc: ParsedDocument) -> SpanTree:
+    """The span rows of a document the parser made (its root node is a view of them)."""
+    tree = doc.spans.tree
+    if tree is None:  # pragma: no cover - the parser and the cache make only views
+        raise TypeError("a parsed document without its span rows")
+    return tree
 
 
 def _cache_key(data: bytes, limits: Limits) -> str:

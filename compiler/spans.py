@@ -23,13 +23,10 @@ class SpanIndex:
         """The node at `path`, or its nearest ancestor (and False) when the path runs out."""
         node = self.root
         for part in path:
-            kids = node.children
-            if isinstance(kids, dict) and isinstance(part, str) and part in kids:
-                node = kids[part]
-            elif isinstance(kids, list) and isinstance(part, int) and 0 <= part < len(kids):
-                node = kids[part]
-            else:
+            kid = node.child(part)
+            if kid is None:
                 return node, False
+            node = kid
         return node, True
 
     def at(self, path: Path, *, key: bool = False) -> Span:

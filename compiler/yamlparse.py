@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import re
 import sys
+from array import array
+from collections.abc import MutableSequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -41,9 +43,24 @@ except ImportError:  # pragma: no cover - the package depends on ruamel.yaml.cli
 
 
 class SpanNode:
-    """Where one value sits: its own region, its key's position, and its children's nodes."""
+    """Where one value sits: its own region, its key's position, and its children's nodes.
 
-    __slots__ = ("children", "col", "end_col", "end_line", "file", "key_col", "key_line", "line")
+    A node is either built by a later stage (`SpanNode(...)`, children given) or a view of
+    one value of a parsed document's `SpanTree`, made when asked for (`SpanTree.node`):
+    the parser keeps no object per value (issue 11, memory per resource)."""
+
+    __slots__ = (
+        "_at",
+        "_kids",
+        "_tree",
+        "col",
+        "end_col",
+        "end_line",
+        "file",
+        "key_col",
+        "key_line",
+        "line",
+    )
 
     def __init__(
         self,
@@ -61,54 +78,202 @@ class SpanNode:
         self.end_col = end_col
         self.key_line = 0
         self.key_col = 0
-        self.children = children
+        self._kids = children
+        self._tree: SpanTree | None = None
+        self._at = 0
+
+    @property
+    def children(self) -> dict[str, SpanNode] | list[SpanNode] | None:
+        """The children's nodes: a new dict or list of views for a parsed value (alter
+        it freely), the stage's own container for a built node."""
+        tree = self._tree
+        if tree is None:
+            return self._kids
+        return tree.children(self._at)
+
+    @property
+    def tree(self) -> SpanTree | None:
+        """The parsed document this node is a view of; None for a node a stage built."""
+        return self._tree
+
+    def child(self, part: str | int) -> SpanNode | None:
+        """The node of one child (a key of a mapping, an index of a sequence), or None."""
+        tree = self._tree
+        if tree is not None:
+            return tree.child(self._at, part)
+        kids = self._kids
+        if isinstance(kids, dict):
+            return kids.get(part) if isinstance(part, str) else None
+        if isinstance(kids, list) and isinstance(part, int) and 0 <= part < len(kids):
+            return kids[part]
+        return None
 
     def with_key(self, line: int, col: int) -> SpanNode:
         self.key_line, self.key_col = line, col
         return self
 
-    def copy(self) -> SpanNode:
-        """A deep copy, so that merges never alter a cached tree."""
-        kids: dict[str, SpanNode] | list[SpanNode] | None
-        if isinstance(self.children, dict):
-            kids = {k: v.copy() for k, v in self.children.items()}
-        elif isinstance(self.children, list):
-            kids = [v.copy() for v in self.children]
-        else:
-            kids = None
-        node = SpanNode(self.file, self.line, self.col, self.end_line, self.end_col, kids)
-        node.key_line, node.key_col = self.key_line, self.key_col
-        return node
-
     def to_list(self) -> list[Any]:
+        """The tree beneath this node as nested lists (for tests and comparisons)."""
         kids: Any = None
-        if isinstance(self.children, dict):
-            kids = {k: v.to_list() for k, v in self.children.items()}
-        elif isinstance(self.children, list):
-            kids = [v.to_list() for v in self.children]
+        children = self.children
+        if isinstance(children, dict):
+            kids = {k: v.to_list() for k, v in children.items()}
+        elif isinstance(children, list):
+            kids = [v.to_list() for v in children]
         return [self.line, self.col, self.end_line, self.end_col, self.key_line, self.key_col, kids]
 
+
+_SCALAR, _MAP, _SEQ, _ALIAS = 0, 1, 2, 3
+_BIG = 32  # children past which a collection's lookups go through a cached index
+_MERGE = "<<"
+
+
+class SpanTree:
+    """The positions of one parsed document, one row per value in walk order (a value
+    before its children), in flat arrays instead of an object and a children container
+    per value: at 10,000 resources the objects were about 20 MiB (issue 11, memory).
+
+    Row `i` has six ints in `pos` from `6 * i` (line, column, end line, end column, key
+    line, key column; 0 where there is no key), `meta[i]` = rows of its subtree * 4 +
+    kind (scalar, mapping, sequence, alias), and `keys[i]` the key it sits under in its
+    mapping (None in a sequence). An alias row stands for its anchor's row
+    (`alias[i]`), with its own key mark; a mapping's `<<` merge rows are kept under the
+    key "<<", which no lookup sees, and each merged key is an alias row at the mapping's
+    end. Rows are never altered once the document is parsed."""
+
+    __slots__ = ("_index", "alias", "file", "keys", "meta", "pos", "root")
+
+    def __init__(
+        self,
+        file: str,
+        pos: MutableSequence[int],
+        meta: MutableSequence[int],
+        keys: list[str | None],
+        alias: dict[int, int],
+        root: int = 0,
+    ) -> None:
+        self.file = file
+        self.pos = pos
+        self.meta = meta
+        self.keys = keys
+        self.alias = alias
+        self.root = root
+        self._index: dict[int, dict[str, int] | list[int]] = {}
+
+    def for_file(self, file: str) -> SpanTree:
+        """The same positions for another file of the same content (rows are shared)."""
+        return SpanTree(file, self.pos, self.meta, self.keys, self.alias, self.root)
+
+    def node(self, i: int | None = None) -> SpanNode:
+        """A view of row `i` (the document's root by default)."""
+        if i is None:
+            i = self.root
+        target = self.alias.get(i, i) if self.meta[i] & 3 == _ALIAS else i
+        p = self.pos
+        t = 6 * target
+        node = _new(SpanNode)
+        node.file = self.file
+        node.line, node.col, node.end_line, node.end_col = p[t], p[t + 1], p[t + 2], p[t + 3]
+        k = 6 * i + 4
+        if not p[k]:  # an alias in a sequence shows its anchor's key mark
+            k = t + 4
+        node.key_line, node.key_col = p[k], p[k + 1]
+        node._kids = None
+        node._tree = self
+        node._at = target
+        return node
+
+    def _rows(self, i: int) -> list[int]:
+        """The rows of the children of row `i` (a mapping's merge rows left out)."""
+        meta = self.meta
+        end = i + (meta[i] >> 2)
+        rows = []
+        j = i + 1
+        if meta[i] & 3 == _MAP:
+            keys = self.keys
+            while j < end:
+                if keys[j] != _MERGE:
+                    rows.append(j)
+                j += meta[j] >> 2
+        else:
+            while j < end:
+                rows.append(j)
+                j += meta[j] >> 2
+        return rows
+
+    def children(self, i: int) -> dict[str, SpanNode] | list[SpanNode] | None:
+        kind = self.meta[i] & 3
+        if kind == _MAP:
+            keys = self.keys
+            return {keys[j] or "": self.node(j) for j in self._rows(i)}
+        if kind == _SEQ:
+            return [self.node(j) for j in self._rows(i)]
+        return None
+
+    def child(self, i: int, part: str | int) -> SpanNode | None:
+        meta = self.meta
+        kind = meta[i] & 3
+        if kind == _MAP and isinstance(part, str):
+            found = self._index.get(i)
+            if found is None:
+                rows = self._rows(i)
+                if len(rows) <= _BIG:
+                    keys = self.keys
+                    for j in rows:
+                        if keys[j] == part:
+                            return self.node(j)
+                    return None
+                keys = self.keys
+                found = self._index[i] = {keys[j] or "": j for j in rows}
+            assert isinstance(found, dict)
+            at = found.get(part)
+            return None if at is None else self.node(at)
+        if kind == _SEQ and isinstance(part, int) and part >= 0:
+            cached = self._index.get(i)
+            if cached is None:
+                cached = self._rows(i)
+                if len(cached) > _BIG:
+                    self._index[i] = cached
+            assert isinstance(cached, list)
+            return self.node(cached[part]) if part < len(cached) else None
+        return None
+
+    def to_json(self) -> list[Any]:
+        """The rows as the parse cache keeps them (`from_json` reads them back)."""
+        return [
+            _ints(self.pos),
+            _ints(self.meta),
+            self.keys,
+            sorted(self.alias.items()),
+            self.root,
+        ]
+
     @classmethod
-    def from_list(cls, file: str, raw: list[Any]) -> SpanNode:
-        """The tree `to_list` wrote. Nodes are made without `__init__` and children by
-        type, not isinstance: a warm re-check of 10k resources builds 600,000 of them
-        from the parse cache."""
-        new = object.__new__
+    def from_json(cls, file: str, raw: list[Any]) -> SpanTree:
+        pos_raw, meta_raw, keys, alias_raw, root = raw
+        pos, meta = array("i", pos_raw), array("i", meta_raw)
+        rows = len(meta)
+        if (
+            not isinstance(keys, list)
+            or len(pos) != 6 * rows
+            or len(keys) != rows
+            or not isinstance(root, int)
+            or not 0 <= root < rows
+        ):
+            raise ValueError("damaged span rows")
+        alias = {int(a): int(t) for a, t in alias_raw}
+        if any(not (0 <= a < rows and 0 <= t < rows) for a, t in alias.items()):
+            raise ValueError("damaged span rows")
+        return cls(
+            file, pos, meta, [None if k is None else _intern(str(k)) for k in keys], alias, root
+        )
 
-        def build(raw: list[Any]) -> SpanNode:
-            node = new(cls)
-            node.line, node.col, node.end_line, node.end_col, kl, kc, kids = raw
-            node.file, node.key_line, node.key_col = file, kl, kc
-            kind = type(kids)
-            if kind is dict:
-                node.children = {k: build(v) for k, v in kids.items()}
-            elif kind is list:
-                node.children = [build(v) for v in kids]
-            else:
-                node.children = None
-            return node
 
-        return build(raw)
+_new = object.__new__
+
+
+def _ints(values: MutableSequence[int]) -> list[int]:
+    return values.tolist() if isinstance(values, array) else list(values)
 
 
 @dataclass(frozen=True)
@@ -142,7 +307,7 @@ class ParseProblem:
 @dataclass
 class ParsedDocument:
     value: Any
-    spans: SpanNode
+    spans: SpanNode  # the root's node, a view of the document's SpanTree
     nodes: int = -1  # values, aliases expanded; -1 when not known (an older cache entry)
     # (path, what it looks like) of each secret-looking string (compiler.secrets), judged
     # once per content and kept in the parse cache; None when not judged yet
@@ -263,7 +428,18 @@ class _Builder:
         self.file = file
         self.limits = limits
         self.nodes = 0
-        self.anchors: dict[str, tuple[Any, SpanNode, int]] = {}
+        # anchor -> (value, its row, values counted)
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
+        self.tree = self._new_tree()
+
+    def _new_tree(self) -> SpanTree:
+        # plain lists while the document is read (list.extend is cheaper per value than
+        # array.extend), packed into arrays when it ends (`_packed`)
+        return SpanTree(self.file, [], [], [], {})
+
+    def _packed(self, tree: SpanTree) -> SpanTree:
+        tree.pos, tree.meta = array("i", tree.pos), array("i", tree.meta)
+        return tree
 
     def _budget(self, n: int, line: int, col: int) -> None:
         self.nodes += n
@@ -281,7 +457,7 @@ class _Builder:
     def run(self, text: str) -> list[ParsedDocument]:
         parser = _Parser(text)
         docs: list[ParsedDocument] = []
-        # Stack entries: [container, span_children, start_line, start_col, anchor,
+        # Stack entries: [container, row, start_line, start_col, anchor,
         #                 pending_key, key_line, key_col, merges]
         stack: list[list[Any]] = []
         root: list[Any] = []
@@ -292,14 +468,14 @@ class _Builder:
             ev.DocumentEndEvent,
             ev.StreamEndEvent,
         )
-        file = self.file
         counted = 0  # nodes of the documents before this one
         _none = object()
         max_depth = self.limits.max_depth
         max_nodes = self.limits.max_nodes
-        # One int object per line number, shared by every position on that line: past
-        # 256 each `mark.line + 1` is a fresh 32-byte int, and a value keeps two or three
-        # (line, end line, key line): 7 MiB of 10,000 resources (issue 11, memory).
+        tree = self.tree
+        pos, meta, keys = tree.pos, tree.meta, tree.keys
+        pos_extend, meta_append, keys_append = pos.extend, meta.append, keys.append
+        # 1-based line numbers by libyaml's 0-based ones
         lines = list(range(1, _line_breaks(text) + 3))
         while True:
             event = parser.get_event()
@@ -331,7 +507,7 @@ class _Builder:
                     frame = stack[-1]
                     into = frame[0]
                     pending = frame[5]
-                    if type(into) is dict and pending is _none:  # a key: no node kept
+                    if type(into) is dict and pending is _none:  # a key: no row kept
                         key = (
                             ""
                             if value is None
@@ -343,23 +519,28 @@ class _Builder:
                             self._duplicate(frame, key, line, col)
                         frame[5], frame[6], frame[7] = key, line, col
                         continue
-                    if pending != "<<":
+                    if pending != _MERGE:
                         em = event.end_mark
-                        node = SpanNode(file, line, col, lines[em.line], em.column + 1)
                         if type(into) is dict:
-                            node.key_line, node.key_col = frame[6], frame[7]
+                            pos_extend(
+                                (line, col, lines[em.line], em.column + 1, frame[6], frame[7])
+                            )
+                            keys_append(pending)
                             frame[5] = _none
                             into[pending] = value
-                            frame[1][pending] = node
                         else:
+                            pos_extend((line, col, lines[em.line], em.column + 1, 0, 0))
+                            keys_append(None)
                             into.append(value)
-                            frame[1].append(node)
+                        meta_append(4)  # one row, a scalar
                         continue
                 em = event.end_mark
-                node = SpanNode(file, line, col, lines[em.line], em.column + 1)
+                row = self._row(stack, line, col, _none)
+                pos[6 * row + 2], pos[6 * row + 3] = lines[em.line], em.column + 1
+                meta[row] = 4
                 if anchor:
-                    self.anchors[anchor] = (value, node, 1)
-                self._add(stack, root, value, node, line, col, _none)
+                    self.anchors[anchor] = (value, row, 1)
+                self._add(stack, root, value, row, line, col, _none)
             elif et is map_t or et is seq_t:
                 if len(stack) >= max_depth:
                     sm = event.start_mark
@@ -373,7 +554,6 @@ class _Builder:
                     )
                 sm = event.start_mark
                 container: Any = {} if et is map_t else []
-                kids: Any = {} if et is map_t else []
                 if event.tag and event.tag not in (_TAG + "map", _TAG + "seq", "!"):
                     raise _Abort(
                         ParseProblem(
@@ -385,21 +565,36 @@ class _Builder:
                     )
                 self._budget(1, sm.line + 1, sm.column + 1)
                 line, col = lines[sm.line], sm.column + 1
-                stack.append([container, kids, line, col, event.anchor, _none, 0, 0, None])
+                row = len(meta)  # the new row (_row's work, inline); its end comes later
+                if stack and type(stack[-1][0]) is dict:
+                    frame = stack[-1]
+                    pending = frame[5]
+                    if pending is _none or pending == _MERGE:  # a key (refused) or a merge
+                        pos_extend((line, col, 0, 0, 0, 0))
+                        keys_append(_MERGE)
+                    else:
+                        pos_extend((line, col, 0, 0, frame[6], frame[7]))
+                        keys_append(pending)
+                else:
+                    pos_extend((line, col, 0, 0, 0, 0))
+                    keys_append(None)
+                meta_append(0)
+                stack.append([container, row, line, col, event.anchor, _none, 0, 0, None])
             elif et is map_end or et is seq_end:
                 frame = stack.pop()
-                container, kids, line, col, anchor, _, _, _, merges = frame
+                container, row, line, col, anchor, _, _, _, merges = frame
                 if merges:
-                    for mvalue, mnode in merges:
+                    for mvalue, mrow in merges:
                         for k, v in mvalue.items():
                             if k not in container:
                                 container[k] = v
-                                kids[k] = mnode.children[k]
+                                self._merged(mrow, k)
                 em = event.end_mark
-                node = SpanNode(file, line, col, lines[em.line], em.column + 1, kids)
+                pos[6 * row + 2], pos[6 * row + 3] = lines[em.line], em.column + 1
+                meta[row] = (len(meta) - row) * 4 + (_MAP if type(container) is dict else _SEQ)
                 if anchor:
-                    self.anchors[anchor] = (container, node, _count(container))
-                self._add(stack, root, container, node, line, col, _none)
+                    self.anchors[anchor] = (container, row, _count(container))
+                self._add(stack, root, container, row, line, col, _none)
             elif et is alias_t:
                 sm = event.start_mark
                 line, col = sm.line + 1, sm.column + 1
@@ -408,32 +603,108 @@ class _Builder:
                     raise _Abort(
                         ParseProblem("syntax", f"unknown alias *{event.anchor}", line, col)
                     )
-                value, anode, size = found
+                value, target, size = found
                 self._budget(size, line, col)
-                self._add(stack, root, value, anode, line, col, _none)
+                self._alias(stack, target, _none)
+                self._add(stack, root, value, target, line, col, _none)
             elif et is doc_start:
                 root = []
                 self.anchors = {}
+                tree = self.tree = self._new_tree()
+                pos, meta, keys = tree.pos, tree.meta, tree.keys
+                pos_extend, meta_append, keys_append = pos.extend, meta.append, keys.append
             elif et is doc_end:
                 if root:
-                    docs.append(ParsedDocument(root[0], root[1], self.nodes - counted))
+                    tree.root = root[1]
+                    node = self._packed(tree).node()
+                    docs.append(ParsedDocument(root[0], node, self.nodes - counted))
                     counted = self.nodes
                 else:
-                    docs.append(ParsedDocument(None, SpanNode(file, 1, 1, 1, 1), 1))
+                    pos_extend((1, 1, 1, 1, 0, 0))
+                    meta_append(4)
+                    keys_append(None)
+                    docs.append(ParsedDocument(None, self._packed(tree).node(), 1))
             elif et is stream_end:
                 return docs
 
-    @staticmethod
-    def _duplicate(frame: list[Any], key: str, line: int, col: int) -> None:
-        prev = frame[1][key]
+    def _row(self, stack: list[list[Any]], line: int, col: int, none: object) -> int:
+        """A new row for a value starting at line:col, with the key mark of where it sits
+        (its end and kind are filled in when it ends)."""
+        tree = self.tree
+        row = len(tree.meta)
+        key: str | None = None
+        kline = kcol = 0
+        if stack:
+            frame = stack[-1]
+            if type(frame[0]) is dict:
+                pending = frame[5]
+                # a value that is a key (anchored, or a collection: refused at its end)
+                # or a merge's value is a row no lookup sees
+                key = _MERGE if pending is none else pending
+                if pending is not none and pending != _MERGE:
+                    kline, kcol = frame[6], frame[7]
+        tree.pos.extend((line, col, 0, 0, kline, kcol))
+        tree.meta.append(0)
+        tree.keys.append(key)
+        return row
+
+    def _alias(self, stack: list[list[Any]], target: int, none: object) -> None:
+        """The row of an alias's use, standing for its anchor's row `target`. A key, or a
+        merge's value, gets none."""
+        tree = self.tree
+        pos = tree.pos
+        key: str | None = None
+        kline = kcol = 0
+        if stack:
+            frame = stack[-1]
+            if type(frame[0]) is dict:
+                pending = frame[5]
+                if pending is none or pending == _MERGE:
+                    return
+                key, kline, kcol = pending, frame[6], frame[7]
+                t = 6 * target + 4
+                if not pos[t]:  # the anchor's own value takes this first key mark
+                    pos[t], pos[t + 1] = kline, kcol
+        row = len(tree.meta)
+        t = 6 * target
+        pos.extend((pos[t], pos[t + 1], pos[t + 2], pos[t + 3], kline, kcol))
+        tree.meta.append(4 + _ALIAS)
+        tree.keys.append(key)
+        tree.alias[row] = target
+
+    def _merged(self, source: int, key: str) -> None:
+        """An alias row, at the end of the mapping being closed, for the key `key` that
+        a `<<` merge took from the mapping at row `source`."""
+        tree = self.tree
+        pos = tree.pos
+        j = next(r for r in tree._rows(source) if tree.keys[r] == key)
+        target = tree.alias.get(j, j) if tree.meta[j] & 3 == _ALIAS else j
+        k = 6 * j + 4
+        if not pos[k]:
+            k = 6 * target + 4
+        kline, kcol = pos[k], pos[k + 1]
+        row = len(tree.meta)
+        t = 6 * target
+        pos.extend((pos[t], pos[t + 1], pos[t + 2], pos[t + 3], kline, kcol))
+        tree.meta.append(4 + _ALIAS)
+        tree.keys.append(key)
+        tree.alias[row] = target
+
+    def _duplicate(self, frame: list[Any], key: str, line: int, col: int) -> None:
+        tree = self.tree
+        meta, keys = tree.meta, tree.keys
+        j = frame[1] + 1  # the mapping's rows so far: every child before this key is closed
+        while keys[j] != key or keys[j] == _MERGE:
+            j += meta[j] >> 2
+        t = 6 * j + 4
         raise _Abort(
             ParseProblem(
                 "duplicate_key",
                 f"the key {key!r} appears twice in the same mapping",
                 line,
                 col,
-                prev.key_line,
-                prev.key_col,
+                tree.pos[t],
+                tree.pos[t + 1],
             )
         )
 
@@ -442,19 +713,19 @@ class _Builder:
         stack: list[list[Any]],
         root: list[Any],
         value: Any,
-        node: SpanNode,
+        row: int,
         line: int,
         col: int,
         none: object,
     ) -> None:
+        """Place a finished value (its row already written) in its container."""
         if not stack:
-            root[:] = [value, node]
+            root[:] = [value, row]
             return
         frame = stack[-1]
         container = frame[0]
         if isinstance(container, list):
             container.append(value)
-            frame[1].append(node)
             return
         pending = frame[5]
         if pending is none:  # this value is a key
@@ -477,9 +748,13 @@ class _Builder:
             return
         key, kline, kcol = pending, frame[6], frame[7]
         frame[5] = none
-        if key == "<<":
+        if key == _MERGE:
+            tree = self.tree
             merges = value if isinstance(value, list) else [value]
-            mnodes = node.children if isinstance(value, list) else [node]
+            if isinstance(value, list):
+                mrows = [tree.alias.get(r, r) for r in tree._rows(row)]
+            else:
+                mrows = [row]
             if not all(isinstance(m, dict) for m in merges):
                 raise _Abort(
                     ParseProblem(
@@ -489,12 +764,9 @@ class _Builder:
                         kcol,
                     )
                 )
-            frame[8] = (frame[8] or []) + list(zip(merges, mnodes or [], strict=True))
+            frame[8] = (frame[8] or []) + list(zip(merges, mrows, strict=True))
             return
         container[key] = value
-        if node.key_line:  # an alias shares its anchor's node: give this use its own key mark
-            node = node.copy()
-        frame[1][key] = node.with_key(kline, kcol)
 
 
 def parse_text(
@@ -517,7 +789,7 @@ def parse_text(
         char = err.character
         what = f"#x{char:04x}" if isinstance(char, int) else repr(char)
         return [], ParseProblem("syntax", f"the character {what}: {err.reason}", line, col)
-    except (YAMLError, ValueError, TypeError, UnicodeError, RecursionError) as err:
+    except (YAMLError, ValueError, TypeError, UnicodeError, RecursionError, OverflowError) as err:
         return [], ParseProblem("syntax", f"unreadable YAML: {err}", 1, 1)
 
 

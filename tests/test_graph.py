@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -204,3 +205,27 @@ def test_reverse_edges_read_the_values_translation_the_other_way() -> None:
     assert edge.reversed().reversed() == edge
     assert edge.attributes()["values"] == [["a", "B"]]
     assert "values" not in FlowEdge(rule="r", integration="i", path=()).attributes()
+
+
+def test_resource_edges_share_one_read_only_empty_attribute_mapping(
+    base: EcosystemGraph,
+) -> None:
+    graph = base.resources
+    data = [d for _, _, d in graph.edges(data=True)]
+    assert len(data) > 1 and all(d == {} for d in data)
+    assert len({id(d) for d in data}) == 1  # one mapping, not a dict per edge
+    u, v = next(iter(graph.edges))
+    attempts: list[Callable[[], object]] = [
+        lambda: graph.add_edge(u, v, weight=1),
+        lambda: graph.edges[u, v].update(weight=1),
+        lambda: graph.edges[u, v].__setitem__("weight", 1),
+        lambda: graph.edges[u, v].setdefault("weight", 1),
+    ]
+    for attempt in attempts:
+        with pytest.raises(TypeError):
+            attempt()
+    graph.add_edge(u, v)  # no attributes: accepted, still the one mapping
+    assert graph.edges[u, v] == {} and graph.edges[u, v] is data[0]
+    copied = graph.copy()  # a copy's edges are plain dicts of its own
+    copied.edges[u, v]["weight"] = 1
+    assert graph.edges[u, v] == {} and nx.is_isomorphic(copied, graph)

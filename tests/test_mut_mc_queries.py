@@ -1,7 +1,9 @@
 """Query activities on the Marketing Cloud fixture, one edit per path: a kept (imported)
 query re-emitted as written, the files' sources, a transformed key that is no longer
 unique, an e-mail address longer than its target left out, consent related by the
-sendable field (not the primary key), boolean filters as bits, and where E7802 points."""
+sendable field (not the primary key), boolean filters as bits, where E7802 points, a
+query with nothing to filter (no WHERE), and a transformed key that relates no row to
+consent."""
 
 from __future__ import annotations
 
@@ -169,3 +171,67 @@ def test_consent_of_a_non_sendable_target_relates_by_its_single_primary_key(
     )
     assert findings == []
     assert "[c].[SubscriberKey] = [s].[Key]" in sql(out, f"{CHILD}/brand_audience.query-meta.sql")
+
+
+def test_an_insert_with_nothing_to_filter_has_no_where(tmp_path: Path) -> None:
+    """No filter, no key or required field, no consent, `mode: insert`: every source row."""
+    out, findings, _ = generate(tmp_path, NO_KEY, ("    mode: update\n", "    mode: insert\n"))
+    assert findings == []
+    assert sql(out, f"{PARENT}/summarize.query-meta.sql") == (
+        "SELECT\n"
+        "  [s].[Key] AS [Key],\n"
+        "  [s].[Segment] AS [Segment],\n"
+        "  0 AS [Amount],\n"
+        "  1 AS [Flag]\n"
+        "FROM [Customer Master] AS [s]\n"
+    )
+    assert '"targetUpdateTypeName": "Append"' in sql(out, f"{PARENT}/summarize.query-meta.json")
+
+
+NOT_SENDABLE = (
+    "      Email: {type: EmailAddress, length: 254, required: true}\n"
+    "    sendable: {field: Subscriber_Key}\n",
+    "      Email: {type: EmailAddress, length: 254, required: true}\n",
+)
+
+
+def test_a_transformed_subscriber_key_does_not_relate_a_non_sendable_target_to_consent(
+    tmp_path: Path,
+) -> None:
+    """`UPPER(Key)` is not the subscriber key the consent storage holds: E6801, no query
+    (the untransformed key relates it: the test above)."""
+    out, findings, _ = generate(
+        tmp_path,
+        NOT_SENDABLE,
+        (
+            "      Subscriber_Key: Key\n      Email: Email\n",
+            "      Subscriber_Key: {from: Key, transform: upper}\n      Email: Email\n",
+        ),
+    )
+    assert [f.code for f in findings] == ["E6801"]
+    assert "single primary key filled with the subscriber key" in findings[0].message
+    assert f"{CHILD}/brand_audience.query-meta.sql" not in out
+
+
+def test_an_update_touches_only_rows_whose_key_is_in_the_target(tmp_path: Path) -> None:
+    """`mode: update`: an EXISTS on the target by every primary key, the whole file."""
+    out, findings, _ = generate(tmp_path)
+    assert findings == []
+    assert sql(out, f"{PARENT}/summarize.query-meta.sql") == (
+        "SELECT\n"
+        "  [s].[Key] AS [Key],\n"
+        "  [s].[Segment] AS [Segment],\n"
+        "  0 AS [Amount],\n"
+        "  1 AS [Flag]\n"
+        "FROM [Customer Master] AS [s]\n"
+        "WHERE\n"
+        "  NOT [s].[Key] IS NULL\n"
+        "  AND EXISTS(\n"
+        "    SELECT\n"
+        "      1\n"
+        "    FROM [summary] AS [x]\n"
+        "    WHERE\n"
+        "      [x].[Key] = [s].[Key]\n"
+        "  )\n"
+    )
+    assert '"targetUpdateTypeName": "Update"' in sql(out, f"{PARENT}/summarize.query-meta.json")

@@ -10,10 +10,6 @@ output is compared with the C encoder's first: equal bytes mean every token is w
 alike, and the indentation (a line per item, two spaces a level, `[]` and `{}` for empty
 containers) is the same rule in both. Otherwise the standard library writes it.
 
-A sealed document (a plan: `digest` is the sha256 of the canonical JSON of the rest) needs
-no second encoding to compare with: orjson's compact bytes of the rest hashing to the
-recorded digest are the canonical bytes (`pretty_sealed`).
-
 A mapping's canonical JSON is also made of its items' (`encode_items`, `join_items`): a
 plan's resources are encoded once, item by item, for their own digests, and the plan's
 digest splices the same text in (`orjson.Fragment`) instead of encoding them a second time.
@@ -108,29 +104,15 @@ def _orjson(value: Any, option: int) -> bytes | None:
         return None
 
 
-def _indented(value: Any) -> str | None:
-    indented = _orjson(value, _INDENTED)
-    return None if indented is None else indented.decode("utf-8") + "\n"
-
-
 def pretty_json(value: Any) -> str:
     """How engage writes JSON files: indented, sorted, newline-terminated."""
-    compact = _orjson(value, _COMPACT)
-    if compact is not None and compact == canonical_json(value).encode("utf-8"):
-        fast = _indented(value)
-        if fast is not None:
-            return fast
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def pretty_sealed(value: Mapping[str, Any], key: str = "digest") -> str:
-    """`pretty_json(value)` of a document whose `key` is the `digest` of the rest."""
-    sealed = value.get(key)
-    rest = {k: v for k, v in value.items() if k != key}
-    compact = _orjson(rest, _COMPACT)
-    if isinstance(sealed, str) and compact is not None:
-        if sealed == "sha256:" + hashlib.sha256(compact).hexdigest():
-            fast = _indented(value)
-            if fast is not None:
-                return fast
-    return pretty_json(value)
+    try:
+        fast = orjson.dumps(value, option=_COMPACT) == canonical_json(value).encode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):  # a big integer, a non-str key...
+        fast = False
+    text = (
+        orjson.dumps(value, option=_INDENTED).decode("utf-8")
+        if fast
+        else json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    )
+    return text + "\n"
