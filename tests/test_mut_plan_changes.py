@@ -212,3 +212,20 @@ def test_a_create_of_metadata_attributes_keeps_its_kinds_risk() -> None:
         False,
     )
     assert updated is not None and updated.metadata_only is True and updated.risks == []
+
+
+def test_a_replace_marks_its_metadata_attributes_as_metadata() -> None:
+    shorter = {**FIELDS, "Name": {"type": "Text", "length": 50}}
+    change = change_for_desired(
+        desired(with_(DE, description="weekly", labels={"team": "crm"}, fields=shorter)),
+        entry(DE),
+        "data_extension.news",
+        False,
+    )
+    assert change is not None
+    assert change.action == "replace"
+    # the replace path marks each attribute itself (not the cached one of creates and
+    # plain updates): description and labels describe it, the field's length does not
+    metadata = {a.path: a.metadata for a in change.attributes}
+    assert metadata == {"description": True, "fields.Name.length": False, "labels": True}
+    assert not change.metadata_only

@@ -4,12 +4,14 @@ and every way a file is not what engage wrote is a PlanError naming it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from compiler.plan import planfile
 from compiler.plan.canonical import pretty_json
-from compiler.plan.definition import Plan, SourceRef, StateRef, Summary
+from compiler.plan.definition import AttributeChange, Change, Plan, SourceRef, StateRef, Summary
 from compiler.plan.errors import PlanError
 from compiler.plan.planfile import compute_digest, load_plan, plan_json, save_plan, seal
 
@@ -142,3 +144,31 @@ def test_a_plan_that_cannot_be_saved(tmp_path: Path) -> None:
         f"cannot save the plan to {tmp_path / 'p.plan.json'}: Is a directory"
     )
     assert caught.value.hint.startswith("Pass an --out file in a folder this user can write")
+
+
+def test_a_plan_whose_digest_orjson_hashed_is_written_without_hashing_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hashed: list[int] = []
+    real = planfile._hashed
+
+    def counting(parts: Iterator[bytes]) -> str:
+        hashed.append(1)
+        return real(parts)
+
+    monkeypatch.setattr(planfile, "_hashed", counting)
+    change = Change(
+        address="queue.care",
+        kind="queue",
+        action="create",
+        attributes=[AttributeChange(path="members", op="add", after=["ana", "é"])],
+    )
+    unsealed = plan().model_copy(update={"changes": [change]})
+    hashed.clear()
+    sealed = seal(unsealed)
+    assert hashed == [1]
+    text = plan_json(sealed)
+    # the digest was hashed from orjson's own bytes of every value: the file is written by
+    # orjson, the same text as the definition, without a second hash
+    assert hashed == [1]
+    assert text == pretty_json(planfile.plan_document(sealed))
