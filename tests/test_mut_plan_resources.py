@@ -7,10 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import compile_eco
+from conftest import FixtureEco, compile_eco
 
 from compiler.model.data_extensions import DataExtension
-from compiler.plan.canonical import digest
+from compiler.pipeline import compile_path
+from compiler.plan.builder import PlanInputs, build_plan
+from compiler.plan.canonical import canonical_json, digest
+from compiler.plan.planfile import plan_document
 from compiler.plan.resources import (
     METADATA_KEYS,
     DesiredResource,
@@ -21,6 +24,7 @@ from compiler.plan.resources import (
     model_at,
     name_of,
 )
+from compiler.source import ParseCache
 
 BASIC = Path(__file__).resolve().parent / "fixtures" / "marketing_cloud" / "basic"
 
@@ -120,3 +124,24 @@ def test_a_dump_names_attributes_as_the_yaml_does() -> None:
     data = dump(comp.resolved.ecosystem.integrations["nightly"])
     assert (data["from"], data["to"]) == ("mc", "mc")  # the aliases, not from_
     assert "from_" not in data
+
+
+def test_a_resource_orjson_cannot_write_canonically_keeps_its_values_spliced(
+    fixture_eco: FixtureEco,
+) -> None:
+    # a cost orjson writes as 0.00001 where canonical JSON writes 1e-05: that resource's
+    # JSON is encoded the long way, and its values are spliced, never taken as they are
+    root = fixture_eco()
+    path = root / "campaigns.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("budgeted_cost: 1000", "budgeted_cost: 0.00001"),
+        encoding="utf-8",
+    )
+    comp = compile_path(root, None, cache=ParseCache(None))
+    assert comp.resolved is not None
+    desired = desired_resources(comp.resolved, {})
+    floats = [r for r in desired.values() if "1e-05" in canonical_json(dict(r.attributes))]
+    assert floats and not any(r.plain for r in floats)
+    plan = build_plan(PlanInputs(comp.resolved, None, "eco", "state.json", allow_conflicts=True))
+    dumped = plan_document(plan)
+    assert plan.digest == digest({k: v for k, v in dumped.items() if k != "digest"})
