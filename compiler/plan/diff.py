@@ -33,7 +33,7 @@ class AttributeDiff:
 
 def top_of(path: str) -> str:
     """The top-level attribute a path lies under: `fields.Email.length` → `fields`."""
-    return path.split(".", 1)[0].split("[", 1)[0]
+    return path.partition(".")[0].partition("[")[0]
 
 
 def _join(prefix: str, key: str) -> str:
@@ -46,9 +46,8 @@ def _unique_by(items: list[Any], key: str) -> bool:
 
 
 def _name_key(before: list[Any], after: list[Any]) -> str | None:
-    """The name-like key both lists are keyed by, if any."""
-    if not before and not after:
-        return None
+    """The name-like key both lists are keyed by, if any (`_walk` asks only of two lists
+    that differ, so never of two empty ones)."""
     for key in _NAME_KEYS:
         if _unique_by(before, key) and _unique_by(after, key):
             return key
