@@ -274,6 +274,13 @@ CASES: list[tuple[str, str, str, list[Expected]]] = [
         "e7003_silent",
         [("case.yaml", 11, 13, (("data_extensions.yaml", 4, 20), ("case.yaml", 13, 20)))],
     ),
+    # no business_unit on the rule: it runs in its target's unit, which the finding names
+    (
+        "E7003",
+        "e7003_target_unit_fires",
+        "e7003_target_unit_silent",
+        [("case.yaml", 12, 13, (("data_extensions.yaml", 4, 20), ("case.yaml", 13, 13)))],
+    ),
     (
         "E7004",
         "e7004_fires",
