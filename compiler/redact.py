@@ -101,13 +101,16 @@ def redact(value: Any, *, secret: bool = False) -> tuple[Any, bool]:
     return value, False
 
 
-# What every secret-looking key and every inline secret holds, lower-cased: a word of
-# `_SECRET_NAMES`, a pair of `_SECRET_PAIRS` with no letter or digit between (as `_WORD`
-# splits `api_key` and `AccessKey`), or the start of a `_SECRET_WORDS` word (whose pairs
-# are joined by `_` or `-` at most). `pass` is looked for apart (`_PASS`).
+# What every secret-looking key and every inline secret holds, lower-cased, derived from
+# the lists above so that a name added there is looked for here too: a word of
+# `_SECRET_NAMES` or a pair of `_SECRET_PAIRS` with no letter or digit between (as `_WORD`
+# splits `api_key` and `AccessKey`); every `_SECRET_WORDS` word starts with one of them.
+# The names holding `pass` are looked for apart (`_PASS`).
 _MAYBE_SECRET = re.compile(
-    rb"pwd|secret|token|credential|bearer|api[^a-z0-9]*key|private[^a-z0-9]*key"
-    rb"|access[^a-z0-9]*key|signing[^a-z0-9]*key|session[^a-z0-9]*id|auth[^a-z0-9]*code"
+    "|".join(
+        [re.escape(name) for name in sorted(_SECRET_NAMES) if "pass" not in name]
+        + [f"{re.escape(a)}[^a-z0-9]*{re.escape(b)}" for a, b in sorted(_SECRET_PAIRS)]
+    ).encode("ascii")
 )
 # `pass` ends no secret name and starts an inline one only after a word boundary, so a
 # `pass` after a letter, digit or `_` and before no letter is none (`bypass_fields`); the

@@ -26,7 +26,7 @@ from compiler.plan.canonical import canonical_json, digest, dump_canonical, pret
 from compiler.plan.definition import AttributeChange, Change, Plan, SourceRef, StateRef, Summary
 from compiler.plan.planfile import compute_digest, plan_document, plan_json, seal
 from compiler.plan.resources import desired_resources, dump, model_at
-from compiler.redact import clean_json, redact
+from compiler.redact import _SECRET_NAMES, _SECRET_PAIRS, clean_json, redact
 from compiler.resolved import ResolvedEcosystem
 from compiler.source import ParseCache
 
@@ -141,6 +141,16 @@ def test_clean_json_never_vouches_for_a_value_redact_would_change(value: dict[st
     text = _orjson(value)
     if text is not None and clean_json(text):
         assert redact(value) == (value, False)
+
+
+def test_clean_json_looks_for_every_secret_name_and_pair_redact_knows() -> None:
+    """`clean_json`'s pattern is built from redact's own lists: a name or pair added there
+    is looked for without a second list to keep in step."""
+    keys = [*_SECRET_NAMES, *(f"{a}_{b}" for a, b in _SECRET_PAIRS)]
+    for key in sorted(keys):
+        value = {"fields": {key: "x"}}
+        assert redact(value)[1], key
+        assert not clean_json(orjson.dumps(value)), key
 
 
 def test_clean_json_gives_no_verdict_on_what_redact_cuts() -> None:
