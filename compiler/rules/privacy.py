@@ -45,13 +45,29 @@ def _units(ctx: Context, flow: Flow) -> list[str]:
     return sorted(set(out))
 
 
-def _limits(ctx: Context, flow: Flow) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
+def _personal_flows(ctx: Context) -> list[tuple[Flow, FieldSpec, list[str]]]:
+    """Every flow of a personal source field, with the field and the flow's business units
+    (built once per analysis: both rules of this module read them)."""
+    cached: list[tuple[Flow, FieldSpec, list[str]]] | None = ctx.memo.get("privacy.personal")
+    if cached is None:
+        cached = []
+        for flow in flows(ctx):
+            spec = _personal(ctx, flow)
+            if spec is not None:
+                cached.append((flow, spec, _units(ctx, flow)))
+        ctx.memo["privacy.personal"] = cached
+    return cached
+
+
+def _limits(
+    ctx: Context, flow: Flow, units: list[str]
+) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
     """(what, allowed class, path of the declaration) for the flow's target."""
     system = flow.target.partition(":")[0]
     if system in ctx.eco.systems:
         allowed = ctx.eco.systems[system].personal_data
         yield f"system {system!r}", allowed, ("systems", system)
-    for unit in _units(ctx, flow):
+    for unit in units:
         if unit in ctx.eco.business_units:
             allowed = ctx.eco.business_units[unit].personal_data
             yield f"business unit {unit!r}", allowed, ("business_units", unit)
@@ -65,11 +81,8 @@ def _personal(ctx: Context, flow: Flow) -> FieldSpec | None:
 @rule("personal-data-class", E_NOT_APPROVED)
 def personal_class(ctx: Context) -> Iterator[Finding]:
     """Personal data mapped into a system or business unit not approved for that class."""
-    for flow in flows(ctx):
-        spec = _personal(ctx, flow)
-        if spec is None:
-            continue
-        for what, allowed, path in _limits(ctx, flow):
+    for flow, spec, units in _personal_flows(ctx):
+        for what, allowed, path in _limits(ctx, flow, units):
             if _RANK[spec.personal_data] <= _RANK[allowed]:
                 continue
             yield ctx.finding(
@@ -86,13 +99,11 @@ def personal_class(ctx: Context) -> Iterator[Finding]:
 @rule("personal-data-region", E_REGION)
 def personal_region(ctx: Context) -> Iterator[Finding]:
     """Personal data of a business unit with a region flowing into another region."""
-    for flow in flows(ctx):
-        if _personal(ctx, flow) is None:
-            continue
+    for flow, _spec, units in _personal_flows(ctx):
         system = ctx.eco.systems.get(flow.target.partition(":")[0])
         if system is None:
             continue
-        for unit in _units(ctx, flow):
+        for unit in units:
             region = ctx.eco.business_units[unit].region if unit in ctx.eco.business_units else None
             if region is None or system.region == region:
                 continue

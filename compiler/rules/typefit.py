@@ -100,9 +100,18 @@ def _type_problem(src: FieldSpec, dst: FieldSpec, transforms: tuple[str, ...]) -
     return None
 
 
-def _pair(ctx: Context, flow: Flow) -> tuple[FieldSpec, FieldSpec] | None:
-    src, dst = ctx.field(flow.source), ctx.field(flow.target)
-    return (src, dst) if src is not None and dst is not None else None
+def _pairs(ctx: Context) -> list[tuple[Flow, FieldSpec, FieldSpec]]:
+    """Every flow whose source and target fields are both known, with their specs, in the
+    flows' order (built once per analysis: the three rules of this module read them)."""
+    cached: list[tuple[Flow, FieldSpec, FieldSpec]] | None = ctx.memo.get("typefit.pairs")
+    if cached is None:
+        cached = []
+        for flow in flows(ctx):
+            src, dst = ctx.field(flow.source), ctx.field(flow.target)
+            if src is not None and dst is not None:
+                cached.append((flow, src, dst))
+        ctx.memo["typefit.pairs"] = cached
+    return cached
 
 
 def _related(flow: Flow, spec: FieldSpec) -> list[tuple[PathT, str]]:
@@ -112,18 +121,16 @@ def _related(flow: Flow, spec: FieldSpec) -> list[tuple[PathT, str]]:
 @rule("mapping-types", E_TYPE)
 def mapping_types(ctx: Context) -> Iterator[Finding]:
     """Mappings whose source and target types are incompatible."""
-    for flow in flows(ctx):
-        pair = _pair(ctx, flow)
-        problem = _type_problem(*pair, flow.transforms) if pair else None
-        if pair is None or problem is None:
+    for flow, src, dst in _pairs(ctx):
+        problem = _type_problem(src, dst, flow.transforms)
+        if problem is None:
             continue
         yield ctx.finding(
             E_TYPE,
-            f"{flow.key} maps {flow.source} ({pair[0].type}) to {flow.target} "
-            f"({pair[1].type}): {problem}",
+            f"{flow.key} maps {flow.source} ({src.type}) to {flow.target} ({dst.type}): {problem}",
             flow.path,
             address=flow.key,
-            related=_related(flow, pair[1]),
+            related=_related(flow, dst),
         )
 
 
@@ -206,11 +213,9 @@ def mapping_lengths(ctx: Context) -> Iterator[Finding]:
     """Text mappings whose source is longer than the target (a picklist: its longest value),
     one finding per source written the same way into targets of one length."""
     misfits: list[_Misfit] = []
-    for flow in flows(ctx):
-        pair = _pair(ctx, flow)
-        if pair is None or "truncate" in flow.transforms:
+    for flow, src, dst in _pairs(ctx):
+        if "truncate" in flow.transforms:
             continue
-        src, dst = pair
         if _family(dst, ()) != "text" or _family(src, flow.transforms) != "text":
             continue
         length, how = _longest(ctx, flow, src)
@@ -258,20 +263,17 @@ def picklist_values(ctx: Context) -> Iterator[Finding]:
     """Values the source produces that the target picklist does not know, one finding per
     source written with the same unknown values into picklists of one kind."""
     misfits: dict[str, list[_Misfit]] = {E_PICKLIST.code: [], W_PICKLIST.code: []}
-    for flow in flows(ctx):
-        pair = _pair(ctx, flow)
-        if pair is None:
-            continue
-        unknown = _unknown_values(ctx, flow, *pair)
+    for flow, src, dst in _pairs(ctx):
+        unknown = _unknown_values(ctx, flow, src, dst)
         if not unknown:
             continue
-        info = E_PICKLIST if pair[1].restricted else W_PICKLIST
+        info = E_PICKLIST if dst.restricted else W_PICKLIST
         listed = ", ".join(map(repr, unknown))
         message = (
             f"{flow.key} can write {listed} into {flow.target}, "
             f"which its {_KIND[info.code]} does not know"
         )
-        misfits[info.code].append(_Misfit(flow, pair[1], (flow.source, *unknown), message))
+        misfits[info.code].append(_Misfit(flow, dst, (flow.source, *unknown), message))
     for info in (E_PICKLIST, W_PICKLIST):
         more = f"the same into {_KIND[info.code]}s"
         yield from _one_per_cause(ctx, info, misfits[info.code], more)
