@@ -196,3 +196,67 @@ def test_privacy_personal_flows_as_before(ctx: Context) -> None:
     assert expected and any(units for _, _, units in expected)
     assert privacy._personal_flows(fresh) == expected
     assert privacy._personal_flows(fresh) is privacy._personal_flows(fresh)
+
+
+@pytest.mark.parametrize(
+    ("type_", "scale", "decimal"),
+    [
+        ("currency", None, True),  # a currency, percent or Decimal has decimals, scale or not
+        ("percent", None, True),
+        ("Decimal", None, True),
+        ("number", 2, True),  # a number with a scale has decimals
+        ("number", None, False),
+        ("number", 0, False),
+        ("Number", None, False),
+    ],
+)
+def test_which_types_have_decimals(type_: str, scale: int | None, decimal: bool) -> None:
+    spec = FieldSpec("Amount", type_, "salesforce", scale=scale)
+    assert typefit._decimal(spec) is decimal
+    integer = FieldSpec("Amount", "Number", "marketing_cloud")
+    problem = typefit._type_problem(spec, integer, ())
+    assert (problem is not None and "loses the decimals" in problem) is decimal
+
+
+_JOB_CODES = """apiVersion: engage/v1
+data_extensions:
+  jobs:
+    business_unit: retail
+    external_key: jobs
+    fields:
+      CustomerId: {type: Text, length: 18, primary_key: true}
+      JobCode: {type: Text, length: 5}
+sync_rules:
+  shop_jobs:
+    integration: shop_feed
+    source: shop.Customer
+    target: mc.jobs
+    business_unit: retail
+    match: {source: Id, target: CustomerId}
+    fields:
+      CustomerId: Id
+      JobCode: JOB
+"""
+
+
+@pytest.mark.parametrize(
+    ("mapping", "fires"),
+    [("Job", True), ("{from: Job, transform: to_number}", False)],
+)
+def test_a_length_is_compared_only_for_text_arriving_as_text(
+    tmp_path: Path, mapping: str, fires: bool
+) -> None:
+    """The shop's 100-character job title into a 5-character text field is E3005; converted
+    to a number on the way (a number into a text field), its length is not compared."""
+    folder = tmp_path / "eco"
+    shutil.copytree(ROOT / "_base", folder)
+    (folder / "jobs.yaml").write_text(_JOB_CODES.replace("JOB", mapping), encoding="utf-8")
+    found = [f for f in check_path(folder).findings if f.code == "E3005"]
+    assert [f.message for f in found] == (
+        [
+            "sync_rule.shop_jobs writes shop:Customer.Job (up to 100 characters) into "
+            "mc:jobs.JobCode (5 characters)"
+        ]
+        if fires
+        else []
+    )
