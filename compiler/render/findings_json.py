@@ -7,11 +7,11 @@ findings_schema`). A change that removes or renames a key raises FORMAT_VERSION.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from compiler import __version__
 from compiler.diagnostics import Finding, Severity
+from compiler.render.jsonout import dumps_indented
 
 FINDINGS_KIND = "engage-findings"
 FORMAT_VERSION = 1
@@ -35,4 +35,4 @@ def findings_document(findings: Sequence[Finding], **extra: object) -> dict[str,
 
 
 def render_json(findings: Sequence[Finding], **extra: object) -> str:
-    return json.dumps(findings_document(findings, **extra), indent=2, sort_keys=False) + "\n"
+    return dumps_indented(findings_document(findings, **extra))

@@ -32,9 +32,18 @@ def repo_root() -> Path:
 def repo_relative(file: str) -> str:
     """`file` (relative to the working directory, or absolute) relative to the repository
     root, with forward slashes; unchanged when it lies outside the repository."""
+    return _relative(os.getcwd(), file)
+
+
+@lru_cache(maxsize=4096)
+def _relative(cwd: str, file: str) -> str:
+    """`repo_relative` in working directory `cwd`, once per file: a renderer maps every
+    finding's positions (3,000 at 10k resources), and resolving the working directory
+    (realpath) for each was most of the SARIF renderer's time."""
+    here = Path(cwd).resolve()
     path = Path(file)
-    absolute = path if path.is_absolute() else Path.cwd().resolve() / path
+    absolute = path if path.is_absolute() else here / path
     try:
-        return Path(os.path.normpath(absolute)).relative_to(repo_root()).as_posix()
+        return Path(os.path.normpath(absolute)).relative_to(_top_level(str(here))).as_posix()
     except ValueError:
         return file.replace("\\", "/")

@@ -12,13 +12,13 @@ does not move when lines do.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from compiler import __version__
 from compiler.diagnostics import REGISTRY, CodeInfo, Finding, Severity, Span
+from compiler.render.jsonout import dumps_indented
 from compiler.render.repo_paths import repo_relative, repo_root
 from compiler.suppress import fingerprint
 
@@ -122,4 +122,4 @@ def sarif_document(findings: Sequence[Finding], *, default_file: str = ".") -> d
 
 
 def render_sarif(findings: Sequence[Finding], *, default_file: str = ".") -> str:
-    return json.dumps(sarif_document(findings, default_file=default_file), indent=2) + "\n"
+    return dumps_indented(sarif_document(findings, default_file=default_file))
