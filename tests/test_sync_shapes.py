@@ -132,3 +132,25 @@ def test_a_name_the_shape_keeps_that_equals_a_token_is_rendered_on_its_own() -> 
     assert list(shapes._SHAPES.values()) == [None]
     same(dataclasses.replace(spec, targets=spec.targets[:-1]))  # without it: a shape
     assert [s is None for s in shapes._SHAPES.values()] == [True, False]
+
+
+@pytest.mark.parametrize(
+    "root",
+    [ROOT / "ecosystem", TYPED, ROOT / "tests" / "fixtures" / "sync" / "every_transform"],
+    ids=["example", "typed", "every_transform"],
+)
+def test_the_duckdb_statements_alone_are_those_of_both_dialects(root: Path) -> None:
+    """`engage sync run` (DuckDB) renders the DuckDB statements alone, without a shape:
+    the same text as the shaped statements and as building both dialects."""
+    comp = compile_eco(root)
+    assert comp.ok and comp.resolved is not None
+    rules = specs(comp.resolved)
+    assert rules
+    for spec in rules:
+        alone = build.duckdb_statements(spec)
+        assert alone.duckdb == shapes.statements(spec).duckdb == build.statements(spec).duckdb
+        assert alone.spark == ()
+        assert (alone.rule, alone.extract, alone.checked) == (
+            spec.rule,
+            *build.views(spec.rule),
+        )

@@ -103,7 +103,7 @@ def run_command(
     problem = _rule_problem(comp.resolved, rule)
     if problem is not None:
         return _error(problem)
-    spec, sql, findings = compile_rule(comp.resolved, rule)
+    spec, sql, findings = compile_rule(comp.resolved, rule, spark=engine == "spark")
     if spec is None or sql is None or has_errors(findings):
         render_findings(make_console(stderr=True), findings)
         return _error(f"no sync code can be generated for sync rule {rule!r}")

@@ -18,7 +18,7 @@ from compiler.diagnostics import Finding
 from compiler.emit.artifact import Emitted
 from compiler.emit.marketing_cloud.names import flat_name
 from compiler.emit.sync import spark
-from compiler.emit.sync.build import SyncSql, views
+from compiler.emit.sync.build import SyncSql, duckdb_statements, views
 from compiler.emit.sync.shapes import statements
 from compiler.emit.sync.spec import ROW, SyncSpec, build_spec, is_custom_rule
 from compiler.resolved import ResolvedEcosystem
@@ -40,13 +40,15 @@ def header(spec: SyncSpec, dialect: str) -> str:
 
 
 def compile_rule(
-    resolved: ResolvedEcosystem, name: str
+    resolved: ResolvedEcosystem, name: str, *, spark: bool = True
 ) -> tuple[SyncSpec | None, SyncSql | None, list[Finding]]:
+    """The rule's spec and statements; with `spark=False` only the DuckDB statements (the
+    same text), rendered directly: one rule run once needs no shape (shapes.py)."""
     rule = resolved.ecosystem.sync_rules[name]
     spec, findings = build_spec(resolved, name, rule)
     if spec is None:
         return None, None, findings
-    return spec, statements(spec), findings
+    return spec, statements(spec) if spark else duckdb_statements(spec), findings
 
 
 def files(spec: SyncSpec, sql: SyncSql) -> list[Emitted]:
