@@ -1,4 +1,5 @@
-"""Graph stage: a ResolvedEcosystem → two networkx views of one ecosystem.
+"""Graph stage: a ResolvedEcosystem → two graphs of one ecosystem (`compiler.graph_tables`:
+compact, immutable, read like networkx graphs; no networkx on the check path).
 
 * `resources`: the resource dependency graph. An edge u → v means "v depends on u": u must
   exist before v is created (a data extension after its business unit, a sync rule after
@@ -11,12 +12,12 @@
   `mode` (an `update` rule never inserts on either side) and its precedence read from the
   other side: `precedence` on an edge is about that edge's source and target, so the
   reverse edge of a `source_wins` rule says `target_wins` (the rule's source still wins).
-  Every data-flow edge carries one attribute, `flow`: a frozen `FlowEdge` (what rules and
-  renderers read, typed, instead of a free-form attribute dict).
+  Every data-flow edge's data is one frozen `FlowEdge` (what rules and renderers read,
+  typed, instead of a free-form attribute dict; `flow_edge` reads it).
 
 Cycles are found with strongly connected components first (linear), then one concrete
-cycle is extracted inside each non-trivial component only: `nx.find_cycle` on a large
-acyclic graph is orders of magnitude slower.
+cycle is extracted inside each non-trivial component only: networkx's `find_cycle` on a
+large acyclic graph is orders of magnitude slower.
 """
 
 from __future__ import annotations
@@ -26,69 +27,29 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Protocol
 
-import networkx as nx
-
+from compiler.graph_algorithms import strongly_connected_components
+from compiler.graph_tables import FlowEdge as FlowEdge
+from compiler.graph_tables import FlowGraph as FlowGraph
+from compiler.graph_tables import FlowGraphBuilder, ResourceGraphBuilder
+from compiler.graph_tables import Path as Path
+from compiler.graph_tables import ResourceGraph as ResourceGraph
+from compiler.graph_tables import flow_edge as flow_edge
 from compiler.model.integrations import Integration
 from compiler.model.sync import FieldMapping, SyncRule
 from compiler.resolved import ResolvedEcosystem
 from compiler.schedule import schedule_seconds
 
-Path = tuple[str | int, ...]
 
+class Adjacency(Protocol):
+    """What cycle finding reads of a directed graph (ours, or a networkx one)."""
 
-@dataclass(frozen=True, slots=True)
-class FlowEdge:
-    """One data-flow edge: a mapping of a sync rule, or a field Marketing Cloud Connect
-    synchronises. `rule` is the address of the declaring resource (the multigraph key)."""
+    def __iter__(self) -> Iterator[str]: ...
 
-    rule: str
-    integration: str
-    path: Path
-    transform: tuple[str, ...] = ()
-    precedence: str | None = None
-    direction: Literal["forward", "reverse"] = "forward"
-    mode: str | None = None
-    schedule_seconds: int | None = None
-    # the mapping's `values` translation as (from, to) pairs, read in this edge's direction
-    values: tuple[tuple[str, str], ...] = ()
+    def successors(self, node: str) -> Iterable[str]: ...
 
-    @property
-    def reverse(self) -> bool:
-        return self.direction == "reverse"
-
-    def reversed(self) -> FlowEdge:
-        """The same edge read the other way round (the reverse flow of a two-way rule)."""
-        other: Literal["forward", "reverse"] = "forward" if self.reverse else "reverse"
-        return replace(self, direction=other, values=_swapped(self.values))
-
-    def attributes(self) -> dict[str, Any]:
-        """The edge as plain values, for renderers (mode only where a sync rule sets it)."""
-        out: dict[str, Any] = {
-            "direction": self.direction,
-            "integration": self.integration,
-            "path": self.path,
-            "precedence": self.precedence,
-            "rule": self.rule,
-            "schedule_seconds": self.schedule_seconds,
-            "transform": self.transform,
-        }
-        if self.mode is not None:
-            out["mode"] = self.mode
-        if self.values:
-            out["values"] = [list(pair) for pair in self.values]
-        return out
-
-
-def _swapped(values: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((b, a) for a, b in values))
-
-
-def flow_edge(data: dict[str, Any]) -> FlowEdge:
-    """The FlowEdge of a data-flow edge's attribute dict."""
-    edge: FlowEdge = data["flow"]
-    return edge
+    def has_edge(self, u: str, v: str) -> bool: ...
 
 
 class GraphCycleError(ValueError):
@@ -102,8 +63,8 @@ class GraphCycleError(ValueError):
 
 @dataclass(frozen=True)
 class EcosystemGraph:
-    resources: nx.DiGraph
-    dataflow: nx.MultiDiGraph
+    resources: ResourceGraph
+    dataflow: FlowGraph
 
     def creation_order(self) -> list[str]:
         """Every resource, dependencies first; ties broken by address (deterministic)."""
@@ -137,7 +98,7 @@ class EcosystemGraph:
 
 
 # --------------------------------------------------------------------- cycles
-def find_cycles(graph: nx.DiGraph, components: Iterable[set[str]] | None = None) -> list[list[str]]:
+def find_cycles(graph: Adjacency, components: Iterable[set[str]] | None = None) -> list[list[str]]:
     """One concrete cycle per non-trivial strongly connected component, sorted.
 
     Each cycle is a list of nodes starting at the component's smallest node, without
@@ -146,7 +107,7 @@ def find_cycles(graph: nx.DiGraph, components: Iterable[set[str]] | None = None)
     """
     cycles: list[list[str]] = []
     if components is None:
-        components = nx.strongly_connected_components(graph)
+        components = strongly_connected_components(graph, graph.successors)
     for component in components:
         start = min(component)
         if len(component) == 1 and not graph.has_edge(start, start):
@@ -155,7 +116,7 @@ def find_cycles(graph: nx.DiGraph, components: Iterable[set[str]] | None = None)
     return sorted(cycles)
 
 
-def shortest_cycle(graph: nx.DiGraph, start: str, within: Iterable[str]) -> list[str]:
+def shortest_cycle(graph: Adjacency, start: str, within: Iterable[str]) -> list[str]:
     """The shortest cycle through `start` staying inside `within` (BFS, sorted neighbours)."""
     if graph.has_edge(start, start):
         return [start]
@@ -336,42 +297,17 @@ def _campaign_edges(resolved: ResolvedEcosystem) -> Iterator[tuple[str, str]]:
             yield me, f"sync_rule.{rule_name}"
 
 
-class _NoEdgeData(dict[str, Any]):
-    """The attribute mapping every edge of the resources graph shares: those edges carry
-    no attributes, and networkx made an empty dict per edge (22,000 at 10,000 resources,
-    1.3 MiB; issue 11, memory). Giving one an attribute is refused, so no edge's data
-    can leak into another's."""
-
-    __slots__ = ()
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("the resources graph's edges carry no attributes")
-
-    __setitem__ = __delitem__ = setdefault = pop = popitem = clear = __ior__ = _refuse  # type: ignore[assignment]
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        if kwargs or any(args):
-            self._refuse()
-
-
-_NO_EDGE_DATA = _NoEdgeData()
-
-
-def _no_edge_data() -> dict[str, Any]:
-    return _NO_EDGE_DATA
-
-
-def build_resources(resolved: ResolvedEcosystem) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    graph.edge_attr_dict_factory = _no_edge_data  # this instance's edges share one
+def build_resources(resolved: ResolvedEcosystem) -> ResourceGraph:
+    graph = ResourceGraphBuilder()
     for address in sorted(resolved.addresses):
         # the kind interned: one string per kind, not one per node (issue 11: memory)
         kind = sys.intern(address.partition(".")[0])
-        graph.add_node(address, kind=kind, path=tuple(resolved.addresses[address]))
+        graph.add_node(address, kind, tuple(resolved.addresses[address]))
+    nodes = graph.nodes
     for dependency, dependent in _resource_edges(resolved):
-        if dependency in graph and dependent in graph and dependency != dependent:
+        if dependency in nodes and dependent in nodes and dependency != dependent:
             graph.add_edge(dependency, dependent)
-    return graph
+    return graph.freeze()
 
 
 # ------------------------------------------------------------------ data flow
@@ -395,16 +331,14 @@ def transforms(mapping: str | FieldMapping) -> tuple[str, ...]:
 class _FlowBuilder:
     def __init__(self, resolved: ResolvedEcosystem) -> None:
         self.resolved = resolved
-        self.graph = nx.MultiDiGraph()
+        self.graph = FlowGraphBuilder()
 
     def field_node(self, system: str, obj: str, field: str) -> str:
         address = f"{system}:{obj}.{field}"
-        if address not in self.graph:
+        if address not in self.graph.nodes:
             spec = self.resolved.objects.get(system, {}).get(obj)
             kind = spec.kind if spec is not None else "unknown"
-            self.graph.add_node(
-                address, system=sys.intern(system), object=sys.intern(obj), field=field, kind=kind
-            )
+            self.graph.add_node(address, sys.intern(system), sys.intern(obj), field, kind)
         return address
 
     def sync_rule(self, name: str, rule: SyncRule) -> None:
@@ -432,10 +366,10 @@ class _FlowBuilder:
                 schedule_seconds=seconds,
                 values=() if isinstance(mapping, str) else tuple(sorted(mapping.values.items())),
             )
-            self.graph.add_edge(snode, tnode, key=address, flow=edge)
+            self.graph.add_edge(snode, tnode, edge)
             if rule.direction == "two_way":
                 back = replace(edge, direction="reverse", precedence=reverse_precedence(precedence))
-                self.graph.add_edge(tnode, snode, key=address, flow=back)
+                self.graph.add_edge(tnode, snode, back)
 
     def connect(self, name: str, integ: Integration) -> None:
         mcc = integ.marketing_cloud_connect
@@ -457,7 +391,7 @@ class _FlowBuilder:
                     precedence="source_wins",
                     schedule_seconds=schedule_seconds(integ),
                 )
-                self.graph.add_edge(snode, tnode, key=address, flow=edge)
+                self.graph.add_edge(snode, tnode, edge)
 
     def consent_fields(self) -> None:
         for cc in self.resolved.ecosystem.consent.channels.values():
@@ -468,7 +402,7 @@ class _FlowBuilder:
                 self.field_node(system, unit_storage.object, unit_storage.field)
 
 
-def build_dataflow(resolved: ResolvedEcosystem) -> nx.MultiDiGraph:
+def build_dataflow(resolved: ResolvedEcosystem) -> FlowGraph:
     builder = _FlowBuilder(resolved)
     eco = resolved.ecosystem
     for name in sorted(eco.integrations):
@@ -476,7 +410,7 @@ def build_dataflow(resolved: ResolvedEcosystem) -> nx.MultiDiGraph:
     for name in sorted(eco.sync_rules):
         builder.sync_rule(name, eco.sync_rules[name])
     builder.consent_fields()
-    return builder.graph
+    return builder.graph.freeze()
 
 
 def build_graph(resolved: ResolvedEcosystem) -> EcosystemGraph:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -18,6 +17,8 @@ from compiler.graph import (
     flow_edge,
     reverse_precedence,
 )
+from compiler.graph_algorithms import Digraph
+from compiler.graph_tables import FlowGraphBuilder, ResourceGraphBuilder
 from compiler.pipeline import compile_path
 
 BASE = Path(__file__).parent / "fixtures" / "rules" / "_base"
@@ -70,7 +71,7 @@ def test_creation_order_puts_dependencies_first_and_breaks_ties_by_name(
     order = base.creation_order()
     assert sorted(order) == sorted(base.resources)
     position = {address: i for i, address in enumerate(order)}
-    for dependency, dependent in base.resources.edges:
+    for dependency, dependent in base.resources.edges():
         assert position[dependency] < position[dependent]
     assert order[0] == "system.crm"  # first of the two roots, by address
 
@@ -119,6 +120,7 @@ def test_two_way_rules_flow_both_ways(tmp_path: Path) -> None:
     flow = graph_of(tmp_path / "eco").dataflow
     forward = flow.get_edge_data("mc:newsletter.EmailAddress", "mc:_Subscribers.EmailAddress")
     reverse = flow.get_edge_data("mc:_Subscribers.EmailAddress", "mc:newsletter.EmailAddress")
+    assert forward is not None and reverse is not None
     assert flow_edge(forward["sync_rule.names_back"]).direction == "forward"
     assert flow_edge(reverse["sync_rule.names_back"]).direction == "reverse"
     # the rule's source (the newsletter) wins both ways: on the reverse flow it is the target
@@ -149,35 +151,44 @@ def test_reverse_precedence_reads_the_declaration_from_the_other_side(
 
 def test_build_is_deterministic() -> None:
     first, second = graph_of(BASE), graph_of(BASE)
-    assert list(first.resources.edges) == list(second.resources.edges)
+    assert list(first.resources.edges()) == list(second.resources.edges())
     assert list(first.dataflow.edges(keys=True, data=True)) == list(
         second.dataflow.edges(keys=True, data=True)
     )
 
 
 def test_find_cycles_reports_one_shortest_cycle_per_component() -> None:
-    graph = nx.DiGraph()
-    graph.add_edges_from([("b", "c"), ("c", "d"), ("d", "b"), ("c", "b")])  # one SCC
-    graph.add_edges_from([("x", "y"), ("y", "x"), ("z", "z"), ("p", "q")])
-    assert find_cycles(graph) == [["b", "c"], ["x", "y"], ["z"]]
+    edges = [("b", "c"), ("c", "d"), ("d", "b"), ("c", "b")]  # one SCC
+    edges += [("x", "y"), ("y", "x"), ("z", "z"), ("p", "q")]
+    ours = Digraph()
+    for u, v in edges:
+        ours.add_edge(u, v)
+    assert find_cycles(ours) == find_cycles(nx.DiGraph(edges)) == [["b", "c"], ["x", "y"], ["z"]]
 
 
 def test_find_cycles_on_a_large_acyclic_graph_finds_none() -> None:
-    graph = nx.DiGraph()
-    graph.add_edges_from((f"n{i}", f"n{i + 1}") for i in range(20000))
-    graph.add_edges_from((f"n{i}", f"n{i + 7}") for i in range(0, 20000, 3))
+    graph = Digraph()
+    for i in range(20000):
+        graph.add_edge(f"n{i}", f"n{i + 1}")
+    for i in range(0, 20000, 3):
+        graph.add_edge(f"n{i}", f"n{i + 7}")
     assert find_cycles(graph) == []
 
 
 def test_creation_order_refuses_a_cycle_and_names_it() -> None:
-    graph = nx.DiGraph([("a", "b"), ("b", "a"), ("root", "a")])
+    graph = ResourceGraphBuilder()
+    for node in ("a", "b", "root"):
+        graph.add_node(node, "x", ())
+    for u, v in [("a", "b"), ("b", "a"), ("root", "a")]:
+        graph.add_edge(u, v)
     with pytest.raises(GraphCycleError, match="a -> b -> a"):
-        EcosystemGraph(graph, nx.MultiDiGraph()).creation_order()
+        EcosystemGraph(graph.freeze(), FlowGraphBuilder().freeze()).creation_order()
 
 
 def test_flow_edges_are_frozen_and_typed(base: EcosystemGraph) -> None:
     for _, _, data in base.dataflow.edges(data=True):
-        assert set(data) == {"flow"} and isinstance(data["flow"], FlowEdge)
+        assert isinstance(data, FlowEdge) and flow_edge(data) is data
+    assert all(set(d) == {"flow"} for _, _, d in base.dataflow.to_networkx().edges(data=True))
     edge = next(flow_edge(d) for _, _, d in base.dataflow.edges(data=True))
     with pytest.raises(AttributeError):
         edge.precedence = "source_wins"  # type: ignore[misc]
@@ -207,25 +218,19 @@ def test_reverse_edges_read_the_values_translation_the_other_way() -> None:
     assert "values" not in FlowEdge(rule="r", integration="i", path=()).attributes()
 
 
-def test_resource_edges_share_one_read_only_empty_attribute_mapping(
-    base: EcosystemGraph,
-) -> None:
-    graph = base.resources
-    data = [d for _, _, d in graph.edges(data=True)]
-    assert len(data) > 1 and all(d == {} for d in data)
-    assert len({id(d) for d in data}) == 1  # one mapping, not a dict per edge
-    u, v = next(iter(graph.edges))
-    attempts: list[Callable[[], object]] = [
-        lambda: graph.add_edge(u, v, weight=1),
-        lambda: graph.edges[u, v].update(weight=1),
-        lambda: graph.edges[u, v].__setitem__("weight", 1),
-        lambda: graph.edges[u, v].setdefault("weight", 1),
+def test_the_graphs_are_read_only_and_convert_to_networkx(base: EcosystemGraph) -> None:
+    graphs: list[object] = [base.resources, base.dataflow]
+    for graph in graphs:
+        assert not hasattr(graph, "add_edge") and not hasattr(graph, "add_node")
+        with pytest.raises(AttributeError):
+            graph.extra = 1  # type: ignore[attr-defined]
+    resources = base.resources.to_networkx()
+    assert list(resources.nodes(data=True)) == [
+        (n, base.resources.nodes[n]) for n in base.resources
     ]
-    for attempt in attempts:
-        with pytest.raises(TypeError):
-            attempt()
-    graph.add_edge(u, v)  # no attributes: accepted, still the one mapping
-    assert graph.edges[u, v] == {} and graph.edges[u, v] is data[0]
-    copied = graph.copy()  # a copy's edges are plain dicts of its own
-    copied.edges[u, v]["weight"] = 1
-    assert graph.edges[u, v] == {} and nx.is_isomorphic(copied, graph)
+    assert list(resources.edges(data=True)) == [(u, v, {}) for u, v in base.resources.edges()]
+    flow = base.dataflow.to_networkx()
+    assert list(flow.nodes(data=True)) == [(n, base.dataflow.nodes[n]) for n in base.dataflow]
+    assert list(flow.edges(keys=True, data=True)) == [
+        (u, v, k, {"flow": e}) for u, v, k, e in base.dataflow.edges(keys=True, data=True)
+    ]

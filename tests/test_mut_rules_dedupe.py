@@ -134,3 +134,28 @@ def test_a_system_without_its_own_key_is_judged_by_the_data_models(tmp_path: Pat
     assert positions(found, "E5004") == [
         ("case.yaml", 17, 22, (("case.yaml", 6, 23), ("ecosystem.yaml", 12, 21))),
     ]  # the base's data extension is filled from Contact.Id, the data model's key: silent
+
+
+def test_record_origins_walk_stops_at_ten_thousand_objects() -> None:
+    """_record_origins' walk is bounded: a chain of objects feeding one another reaches
+    the start from 10,004 objects, the walk keeps 10,000 of them (the start included)."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from compiler.graph import EcosystemGraph
+    from compiler.graph_tables import FlowEdge, FlowGraphBuilder, ResourceGraphBuilder
+    from compiler.rules.context import Context
+    from compiler.rules.dedupe import _record_origins
+
+    flow = FlowGraphBuilder()
+    for i in range(10005):
+        flow.add_node(f"s:O{i}.f", "s", f"O{i}", "f", "crm")
+    for i in range(10004):
+        edge = FlowEdge(rule=f"sync_rule.r{i}", integration="integration.i", path=())
+        flow.add_edge(f"s:O{i + 1}.f", f"s:O{i}.f", edge)
+    graph = EcosystemGraph(ResourceGraphBuilder().freeze(), flow.freeze())
+    ctx = cast(Context, SimpleNamespace(memo={}, graph=graph))
+    origins = _record_origins(ctx, "s.O0")
+    assert len(origins) == 10000 and {"s.O0", "s.O9999"} <= origins
+    assert "s.O10000" not in origins
+    assert _record_origins(ctx, "s.O10003") == frozenset({"s.O10003", "s.O10004"})

@@ -9,24 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import networkx as nx
-
+from compiler.graph_algorithms import lexicographical_topological_sort
 from compiler.plan.definition import Change
 
 
 def deletion_order(deleted: Sequence[str], dependencies: Mapping[str, Sequence[str]]) -> list[str]:
     """Dependents before their dependencies; ties by address."""
-    graph = nx.DiGraph()
-    graph.add_nodes_from(deleted)
-    members = set(deleted)
-    for address in deleted:
+    nodes = list(dict.fromkeys(deleted))
+    members = set(nodes)
+    before: dict[str, dict[str, None]] = {}  # address → what is deleted after it
+    for address in nodes:
         for dep in dependencies.get(address, ()):
             if dep in members and dep != address:
-                graph.add_edge(address, dep)  # delete `address` before `dep`
-    try:
-        return list(nx.lexicographical_topological_sort(graph))
-    except nx.NetworkXUnfeasible:  # a cycle recorded in state: fall back to address order
-        return sorted(deleted)
+                before.setdefault(address, {})[dep] = None  # delete `address` before `dep`
+    order = lexicographical_topological_sort(nodes, before)
+    # a cycle recorded in state: fall back to address order
+    return order if order is not None else sorted(deleted)
 
 
 def order_changes(

@@ -30,14 +30,17 @@ def _dataflow_seeds(flow: nx.MultiDiGraph, focus: str) -> set[str]:
 
 
 def select(graph: EcosystemGraph, view: str, focus: str | None) -> nx.DiGraph:
-    """The graph of `view`, reduced to what `focus` depends on and what depends on it."""
-    base: nx.DiGraph = graph.resources if view == "resources" else graph.dataflow
+    """The graph of `view` as a networkx graph, reduced to what `focus` depends on and what
+    depends on it."""
+    base: nx.DiGraph = (
+        graph.resources.to_networkx() if view == "resources" else graph.dataflow.to_networkx()
+    )
     if not focus:
         return base
     if view == "resources":
         seeds = {focus} if focus in base else set()
     else:
-        seeds = _dataflow_seeds(graph.dataflow, focus)
+        seeds = _dataflow_seeds(base, focus)
     if not seeds:
         raise FocusError(f"{focus!r} is not in the {view} graph")
     return base.subgraph(_around(base, seeds)).copy()

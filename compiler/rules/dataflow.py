@@ -8,10 +8,14 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
-import networkx as nx
-
 from compiler.diagnostics import Finding, code
 from compiler.graph import find_cycles
+from compiler.graph_algorithms import (
+    Digraph,
+    strongly_connected_components,
+    tree_path,
+    weakly_connected_components,
+)
 from compiler.rules._util import Flow, flows
 from compiler.rules.context import Context, split_field
 from compiler.rules.registry import rule
@@ -179,7 +183,7 @@ class _Links:
 
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
-        self.forest = nx.Graph()
+        self.forest: dict[str, dict[str, Flow]] = {}  # node → neighbour → the link between
         self.closing: list[Flow] = []
 
     def find(self, node: str) -> str:
@@ -196,15 +200,17 @@ class _Links:
             self.closing.append(flow)  # the two-way links themselves close a loop
             return
         self.parent[max(a, b)] = min(a, b)
-        self.forest.add_edge(flow.source, flow.target, flow=flow)
+        self.forest.setdefault(flow.source, {})[flow.target] = flow
+        self.forest.setdefault(flow.target, {})[flow.source] = flow
 
     def walk(self, start: str, end: str) -> list[Flow]:
+        """The links from `start` to `end`, each in the walk's direction (the one path
+        between them: the links form a forest)."""
         if start == end:
             return []
-        nodes = nx.shortest_path(self.forest, start, end)
         out = []
-        for a, b in itertools.pairwise(nodes):
-            link: Flow = self.forest.edges[a, b]["flow"]
+        for a, b in itertools.pairwise(tree_path(self.forest, start, end)):
+            link = self.forest[a][b]
             out.append(link if link.source == a else _reversed(link))
         return out
 
@@ -228,7 +234,7 @@ class _Contraction:
         one_way: list[Flow] = []
         for flow, two_way in forward:
             (self.links.link if two_way else one_way.append)(flow)
-        self.graph = nx.DiGraph()
+        self.graph = Digraph()
         self.chosen: dict[tuple[str, str], Flow] = {}
         for flow in sorted(one_way, key=lambda f: (f.source, f.target, f.key)):
             pair = (self.links.find(flow.source), self.links.find(flow.target))
@@ -307,7 +313,7 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
         return {u for u in (by_key[f.key][1] for f in loop) if u is not None}
 
     whole = _Contraction(zip(forward, two_way, strict=True))
-    components = list(nx.strongly_connected_components(whole.graph))
+    components = strongly_connected_components(whole.graph, whole.graph.successors)
     component: dict[str, int] = {}
     scoped: dict[tuple[int, str | None], list[int]] = {}
     examined: set[tuple[int, str]] = set()
@@ -317,7 +323,9 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
         candidates: Iterable[list[Flow]] = [loop]
         if len(units) > 1:
             if not component:
-                for i, nodes in enumerate(nx.weakly_connected_components(ctx.graph.dataflow)):
+                flow = ctx.graph.dataflow
+                weak = weakly_connected_components(flow, flow.successors, flow.predecessors)
+                for i, nodes in enumerate(weak):
                     component.update(dict.fromkeys(nodes, i))
                 part = _cyclic_classes(whole, components)
                 for index, f in enumerate(forward):

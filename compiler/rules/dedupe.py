@@ -7,10 +7,9 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import networkx as nx
-
 from compiler.diagnostics import Finding, code
 from compiler.graph import flow_edge
+from compiler.graph_algorithms import Digraph
 from compiler.model.dedupe import DuplicateRule
 from compiler.model.sync import SyncRule
 from compiler.rules.context import Context, PathT
@@ -211,16 +210,16 @@ def _dedupes(ctx: Context, target: str, sync: SyncRule) -> bool:
     return spec is None or spec.type != "id"
 
 
-def _object_flows(ctx: Context) -> nx.DiGraph:
+def _object_flows(ctx: Context) -> Digraph:
     """The data flow between objects (`system.Object`), from the field-level graph: which
     object's records reach which object (two-way rules and Marketing Cloud Connect too)."""
-    graph: nx.DiGraph | None = ctx.memo.get("object_flows")
+    graph: Digraph | None = ctx.memo.get("object_flows")
     if graph is None:
-        graph = nx.DiGraph()
-        nodes = ctx.graph.dataflow.nodes
-        for u, v in ctx.graph.dataflow.edges():
-            a, b = nodes[u], nodes[v]
-            graph.add_edge(f"{a['system']}.{a['object']}", f"{b['system']}.{b['object']}")
+        graph = Digraph()
+        flow = ctx.graph.dataflow
+        for u, v in flow.edges():
+            a, b = flow.node(u), flow.node(v)
+            graph.add_edge(f"{a[0]}.{a[1]}", f"{b[0]}.{b[1]}")
         ctx.memo["object_flows"] = graph
     return graph
 
