@@ -131,10 +131,75 @@ def find_secrets(
     know; `SFPASSWORD=…` or `pw: …` written inside a string is judged like any secret.
 
     The distinct strings are judged first, without paths: almost every document holds no
-    secret, and only one that does is walked again to name where."""
-    if not any(_what(text) is not None for text in _strings(value)):
+    secret, and only one that does is walked again to name where. Before that, all of
+    them at once are looked at for what any secret needs (`_may_hold`)."""
+    strings = _strings(value)
+    if not _may_hold("\x00".join(strings)) or not any(_what(text) is not None for text in strings):
         return iter(())
     return _find(value, path)
+
+
+# What `_what` needs to find a secret in an ASCII text, lower-cased: one of these, or a
+# run of base64 (`_BASE64` itself). Each pattern above needs one of them, in order:
+# the private key, the AWS key ids, the JSON Web Token, the GitHub and Slack tokens,
+# the Salesforce session id, the URL with a password, the two authorization headers,
+# then `_KEYWORDS` (password, passwd and passphrase need "pass"; pwd and pw "pw"; the
+# rest as written, `[_-]?` spelled out) and `_SPACED`'s. tests/test_secrets_prefilter.py
+# draws texts from every pattern and checks that one of these is in each.
+_NEEDLES = (
+    "-----begin ",
+    "akia",
+    "asia",
+    "agpa",
+    "aida",
+    "aroa",
+    "eyj",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "xoxa-",
+    "xoxb-",
+    "xoxp-",
+    "xoxr-",
+    "xoxs-",
+    "00d",
+    "://",
+    "authorization",
+    "basic",
+    "bearer",
+    "pass",
+    "secret",
+    "token",
+    "pw",
+    "apikey",
+    "api_key",
+    "api-key",
+    "accesskey",
+    "access_key",
+    "access-key",
+    "privatekey",
+    "private_key",
+    "private-key",
+    "credential",
+    "authcode",
+    "auth_code",
+    "auth-code",
+)
+
+
+def _may_hold(text: str) -> bool:
+    """False only when `_what` finds no secret in any part of `text` (the distinct
+    strings of a document joined by NUL, which no pattern needs): a few substring
+    searches instead of a dozen regular expressions per string. A text not all ASCII
+    may be (the patterns ignore case the Unicode way: the long s is an s, the Kelvin
+    sign a k)."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(needle in low for needle in _NEEDLES) or _BASE64.search(text) is not None
 
 
 def _strings(value: Any) -> set[str]:
