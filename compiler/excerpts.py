@@ -24,21 +24,33 @@ _BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 class _Text:
-    __slots__ = ("hidden", "starts", "text")
+    __slots__ = ("_starts", "hidden", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # starts[i] is where line i + 1 starts; starts[-1] is the end of the last line's break
-        # (str.splitlines breaks where _BREAK does, "\r\n" as one, in C)
-        self.starts = array("q", accumulate(map(len, text.splitlines(True)), initial=0))
+        self._starts: array[int] | None = None  # made when a line is first asked for
         self.hidden: set[int] = set()
+
+    @property
+    def starts(self) -> array[int]:
+        """starts[i] is where line i + 1 starts; starts[-1] is the end of the last line's
+        break (str.splitlines breaks where _BREAK does, "\r\n" as one, in C). Made on
+        first use: most accepted files are never quoted (issue 11: load)."""
+        starts = self._starts
+        if starts is None:
+            text = self.text
+            starts = self._starts = array(
+                "q", accumulate(map(len, text.splitlines(True)), initial=0)
+            )
+        return starts
 
     def count(self) -> int:
         return len(self.starts) - 1
 
     def line(self, number: int) -> str:
         """Line `number` (1-based, in range) without its line break."""
-        chunk = self.text[self.starts[number - 1] : self.starts[number]]
+        starts = self.starts
+        chunk = self.text[starts[number - 1] : starts[number]]
         match = _BREAK.search(chunk)
         return chunk if match is None else chunk[: match.start()]
 

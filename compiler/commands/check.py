@@ -198,7 +198,9 @@ def check(
     """
     target = resolve_path(path)
     key = None
-    if write_baseline is None:  # a run that writes a file is not served from the cache
+    # a run that writes a file is not served from the cache; with the cache off
+    # (ENGAGE_NO_CACHE) no key is made and no input fingerprinted
+    if write_baseline is None and resultcache.cache_folder() is not None:
         options = {
             "env": environment,
             "format": fmt,
