@@ -509,7 +509,9 @@ class _Builder:
                     pending = frame[5]
                     if type(into) is dict and pending is _none:  # a key: no row kept
                         key = (
-                            ""
+                            value  # most keys are words
+                            if type(value) is str
+                            else ""
                             if value is None
                             else str(value).lower()
                             if isinstance(value, bool)
