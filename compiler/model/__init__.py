@@ -1,6 +1,10 @@
-"""The engage/v1 language as pydantic models: one module per concern."""
+"""The engage/v1 language as pydantic models: one module per concern.
 
-from __future__ import annotations
+The modules that define models do not use `from __future__ import annotations`: with it
+every field's annotation is a string that pydantic evaluates when it builds the class
+(a third of `collect_model_fields`, about 0.01 CPU-s of every engage process; issue 11).
+Annotations name only what is defined above them, as Python evaluates them at once.
+"""
 
 from typing import Literal
 

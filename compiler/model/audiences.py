@@ -6,8 +6,6 @@ Advertising Studio audience, which Marketing Cloud builds from a data extension)
 names the consent purpose its members agreed to and the sync rules that send them.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Shared building blocks of the engage/v1 models: frozen, unknown keys forbidden."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints

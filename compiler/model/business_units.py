@@ -1,7 +1,5 @@
 """Brands and business units, mapped onto every cloud that has them (consideration 6)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints

@@ -7,8 +7,6 @@ campaign) and names the sync rules that add or update its members (a journey's o
 form handler's writes into CampaignMember).
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints

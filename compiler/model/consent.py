@@ -1,7 +1,5 @@
 """Consent: channels, purposes, where each system stores the choice, how fast it travels."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Marketing Cloud data extensions."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

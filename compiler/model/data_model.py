@@ -1,7 +1,5 @@
 """Objects and fields per system (the CRM, Account Engagement, external systems)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -1,8 +1,6 @@
 """Duplicate and matching rules (Salesforce DuplicateRule / MatchingRule semantics), and the
 custom permissions orgs exempt users with."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

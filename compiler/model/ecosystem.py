@@ -1,7 +1,5 @@
 """The ecosystem itself: name, owners, environments, data-model decisions."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

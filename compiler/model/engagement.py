@@ -8,8 +8,6 @@ Service's conversations (SocialPost, SocialPersona), a call centre's calls, a sh
 orders.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

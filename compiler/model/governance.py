@@ -1,7 +1,5 @@
 """Governance: the administration committee's groups and the approvals changes need."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints

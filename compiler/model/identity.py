@@ -10,8 +10,6 @@ Address' and 'Considerations for Accounts That Allow Multiple Prospects with the
 Email Address').
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

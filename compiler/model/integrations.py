@@ -1,7 +1,5 @@
 """Integration users, connectors and custom integrations."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -7,8 +7,6 @@ way those tools define segments (Marketing Cloud data filters and Account Engage
 dynamic lists are criteria on fields, combined with all/any).
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

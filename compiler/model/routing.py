@@ -13,8 +13,6 @@ the group type", Metadata API Developer Guide, "Group"): `members` documents the
 checked (the groups it names must be declared), but is added in the org after deploy.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -19,8 +19,6 @@ configuration. Here:
   found by a matching rule, or `create` one for every new persona.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Sync rules: what flows from where to where, field by field."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints

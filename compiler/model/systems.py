@@ -1,7 +1,5 @@
 """Clouds and external systems, each with its region and what personal data it may hold."""
 
-from __future__ import annotations
-
 from functools import cached_property
 from typing import Annotated, Literal
 

@@ -9,8 +9,6 @@ choice for that unit only. `consent.channels.<channel>.per_unit` declares which 
 units keep their own choice and, per system, where that choice is stored.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -6,8 +6,6 @@ A unit can only narrow the company's decision: a unit that says it uses leads in
 that uses none is reported (W8202), and the company's decision holds.
 """
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from compiler.model.base import Model
