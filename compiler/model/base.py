@@ -4,6 +4,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from compiler.model.compact import compact
+
 
 class Model(BaseModel):
     """Every model is immutable and refuses keys it does not know."""
@@ -27,15 +29,20 @@ class Model(BaseModel):
         10,000 resources held 28,600 sets, 8.5 MiB, of a few dozen contents (issue 11:
         memory per resource). Safe because the model is frozen (pydantic adds to the
         set only on assignment, which it refuses) and `model_copy` copies the set
-        before it adds the updated names."""
+        before it adds the updated names.
+
+        Then the field values move into a dict sharing its key table with the other
+        models of the class (`compiler.model.compact`)."""
         names = self.__pydantic_fields_set__
         shared = _FIELDS_SETS.setdefault(frozenset(names), names)
         if shared is not names:
-            object.__setattr__(self, "__pydantic_fields_set__", shared)
+            _set(self, "__pydantic_fields_set__", shared)
+        _set(self, "__dict__", compact(self.__class__, self.__dict__))
 
 
 # the shared sets, one per content (a few dozen: the combinations of fields written)
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+_set = object.__setattr__
 
 
 # A resource name, the key of a section entry; `name[instance]` is what for_each makes.
