@@ -14,6 +14,7 @@ from pathlib import Path
 from compiler.diagnostics import Finding
 from compiler.emit.artifact import Emitted
 from compiler.emit.deletions import unknown_deletions
+from compiler.emit.heap import older_objects_frozen
 from compiler.emit.manifest import MANIFEST, Entry, entries_of, manifest_bytes, read_manifest
 from compiler.emit.output import check_output, remove_file, write_file, write_files
 from compiler.emit.selection import Run, emit_target, finish_target, select
@@ -105,14 +106,15 @@ def prepare(
     by_target: dict[str, tuple[str, ...]] = {}
     found: set[str] = set()
     ran: set[str] = set()
-    for target, arts, target_found in _targets(run, targets):
-        ran.add(target)
-        found |= target_found
-        entries = entries_of(target, arts)
-        new.update(entries)
-        contents.update({f"{target}/{a.path}": a.content for a in arts})
-        by_target[target] = tuple(sorted(entries))
-    _finish(run, resolved, found)
+    with older_objects_frozen():
+        for target, arts, target_found in _targets(run, targets):
+            ran.add(target)
+            found |= target_found
+            entries = entries_of(target, arts)
+            new.update(entries)
+            contents.update({f"{target}/{a.path}": a.content for a in arts})
+            by_target[target] = tuple(sorted(entries))
+        _finish(run, resolved, found)
     return Prepared(run, new, contents, by_target, frozenset(ran))
 
 
@@ -126,10 +128,11 @@ def generation_findings(
     artifacts (the plan's proof that apply can generate them)."""
     run = _run(resolved, out_dir, addresses, deleted)
     found: set[str] = set()
-    for _, arts, target_found in _targets(run, None):
-        found |= target_found
-        del arts
-    _finish(run, resolved, found)
+    with older_objects_frozen():
+        for _, arts, target_found in _targets(run, None):
+            found |= target_found
+            del arts
+        _finish(run, resolved, found)
     return tuple(run.findings)
 
 

@@ -41,9 +41,30 @@ def inside(out_dir: Path, rel: str) -> Path | None:
     return target if target.is_relative_to(root) and target != root else None
 
 
+_ODD = ("", ".", "..")
+
+
+def _split(rel: str) -> tuple[str, tuple[str, ...], str] | None:
+    """`rel` as (its folder, that folder's parts, its name) when it is plain: relative,
+    and no part of it empty, `.` or `..` (then the parts are `Path(rel).parts` and
+    joining them is the path itself); None for any other path (it takes the long way)."""
+    head, _, name = rel.rpartition("/")
+    if name in _ODD or rel.startswith("/"):
+        return None
+    parts = tuple(head.split("/")) if head else ()
+    for part in parts:
+        if part in _ODD:
+            return None
+    return head, parts, name
+
+
 class _Folder:
     """Paths under one output folder, each of its sub-folders resolved and examined once
-    (a batch writes thousands of files into a few hundred folders)."""
+    (a batch writes thousands of files into a few hundred folders).
+
+    A folder found missing (`_missing`: its `lstat` said it does not exist, or one of its
+    folders does not) holds nothing: no file in it can be in the way, be a link or need
+    comparing, and nothing below it needs an `lstat` or a `stat`."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
@@ -52,6 +73,8 @@ class _Folder:
         self._blocked: dict[tuple[str, ...], str | None] = {(): None}
         self._inside: dict[tuple[str, ...], bool] = {}
         self._missing: set[tuple[str, ...]] = set()  # folders that do not exist
+        self._places: dict[str, tuple[str, tuple[str, ...], bool] | None] = {}
+        self._created: set[tuple[str, ...]] = set()
         self.made: set[Path] = set()
 
     def _folder(self, parts: tuple[str, ...]) -> Path:
@@ -81,6 +104,46 @@ class _Folder:
         self._resolved[parts] = found
         return found
 
+    def _is_inside(self, parts: tuple[str, ...], folder: Path) -> bool:
+        found = self._inside.get(parts)
+        if found is None:
+            found = self._inside[parts] = folder.is_relative_to(self.root)
+        return found
+
+    def place(self, head: str, parts: tuple[str, ...]) -> tuple[str, tuple[str, ...], bool] | None:
+        """The resolved folder of a plain `head` (see `_split`; its `parts`), its parts and
+        whether it was missing, when it resolves inside the output folder; else None (a
+        file there takes the long way, `target`). Computed once per folder.
+
+        A file `name` in it resolves to `folder/name` unless the file itself is a link,
+        and stays inside exactly when its folder does (the folder has at least the
+        root's parts, so the file has more: it is never the root itself)."""
+        if head in self._places:
+            return self._places[head]
+        folder = self._folder(parts)
+        place = (
+            (str(folder), parts, parts in self._missing) if self._is_inside(parts, folder) else None
+        )
+        self._places[head] = place
+        return place
+
+    def create(self, parts: tuple[str, ...], folder: str) -> None:
+        """Make a folder found missing, and its missing folders first: the first missing
+        one as `Path.mkdir(parents=True, exist_ok=True)` makes it (its parent may be a
+        link to a folder that does not exist), those below it with one `mkdir` each."""
+        if parts in self._created or parts not in self._missing:
+            return
+        if parts[:-1] in self._missing:
+            self.create(parts[:-1], os.path.dirname(folder))
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                if not os.path.isdir(folder):
+                    raise
+        else:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+        self._created.add(parts)
+
     def inside(self, rel: str) -> Path | None:
         """`inside(out_dir, rel)`: the resolved target when it stays inside the folder.
         The folder holding it is resolved once; its last part needs resolving only when
@@ -99,7 +162,7 @@ class _Folder:
         if parts in self._blocked:
             return self._blocked[parts]
         problem = self.blocked(parts[:-1])
-        if problem is None:
+        if problem is None and parts not in self._missing:  # a missing folder is no file
             parent = self.out_dir.joinpath(*parts)
             if parent.exists() and not parent.is_dir():
                 problem = f"{parent.as_posix()} is a file, but generated files go inside it"
@@ -113,22 +176,25 @@ class _Folder:
         What `_in_the_way` finds, with one `lstat` of the file in its resolved folder
         (whose place inside the folder is decided once): a missing file or a plain one
         is in nobody's way; a link (or an odd name) is examined the long way."""
-        path = Path(rel)
-        name = path.name
-        if not name or name in (".", "..") or path.is_absolute():
-            return self._in_the_way(rel)
-        parts = path.parts[:-1]
+        split = _split(rel)
+        if split is not None:
+            _, parts, name = split
+        else:  # `..` parts are resolved with their folder; `.` and empty ones dropped
+            path = Path(rel)
+            name = path.name
+            if not name or name in (".", "..") or path.is_absolute():
+                return self._in_the_way(rel)
+            parts = path.parts[:-1]
         parent = self._folder(parts)
-        try:
-            mode: int | None = os.lstat(os.path.join(parent, name)).st_mode
-        except OSError:  # missing, or a file where one of its folders must be
-            mode = None
+        mode: int | None = None
+        if parts not in self._missing:  # else nothing is there
+            try:
+                mode = os.lstat(os.path.join(parent, name)).st_mode
+            except OSError:  # missing, or a file where one of its folders must be
+                mode = None
         if mode is not None and stat.S_ISLNK(mode):
             return self._in_the_way(rel)
-        inside_root = self._inside.get(parts)
-        if inside_root is None:
-            inside_root = self._inside[parts] = parent.is_relative_to(self.root)
-        if not inside_root:
+        if not self._is_inside(parts, parent):
             return self._in_the_way(rel)
         problem = self.blocked(parts)
         if problem is not None:
@@ -236,35 +302,45 @@ def write_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[str]:
     Thousands of files go into a few hundred folders: each folder is resolved (and
     checked to stay inside `out_dir`) once; a file needs one `lstat` to tell whether it
     exists (then its bytes and permissions are compared and kept) or is a link (then it is
-    resolved as a whole)."""
+    resolved as a whole), none in a folder that did not exist (created here, one `mkdir`
+    a folder)."""
     pending: list[tuple[str, str, str]] = []  # (rel, target, temporary file)
     written: list[str] = []
     folder = _Folder(out_dir)
-    parents: dict[str, str] = {}  # relative folder -> its resolved path, created
     try:
         for rel in sorted(contents):
             content = contents[rel]
-            head, _, name = rel.rpartition("/")
-            parent = parents.get(head)
-            if parent is None or name in ("", ".", ".."):
+            split = _split(rel)
+            place = None if split is None else folder.place(split[0], split[1])
+            if split is None or place is None:
                 target = str(folder.target(rel))  # checks and resolves it the long way
-                parent = os.path.dirname(target)
-                if name not in ("", ".", ".."):
+                if rel.rpartition("/")[2] not in _ODD:
+                    folder.mkdir(Path(os.path.dirname(target)))
+                missing = False
+            else:
+                parent, parts, missing = place
+                if missing:
+                    folder.create(parts, parent)
+                else:
                     folder.mkdir(Path(parent))
-                    parents[head] = parent
-            else:
-                target = os.path.join(parent, name)
-            try:
-                st = os.lstat(target)
-            except FileNotFoundError:
-                mode = None
-            else:
-                if stat.S_ISLNK(st.st_mode):
-                    target = str(folder.target(rel))
-                    st = os.stat(target)
-                if stat.S_ISREG(st.st_mode) and _unchanged(target, st.st_size, content):
-                    continue
-                mode = st.st_mode & 0o7777
+                target = os.path.join(parent, split[2])
+            mode: int | None = None
+            if not missing:  # a file in a folder that did not exist does not exist either
+                try:
+                    st: os.stat_result | None = os.lstat(target)
+                except FileNotFoundError:
+                    st = None
+                if st is not None and stat.S_ISLNK(st.st_mode):
+                    target = str(folder.target(rel))  # the link resolved as a whole
+                    try:
+                        st = os.lstat(target)
+                    except FileNotFoundError:  # a link to nothing yet: written through
+                        st = None
+                        folder.mkdir(Path(os.path.dirname(target)))
+                if st is not None:
+                    if stat.S_ISREG(st.st_mode) and _unchanged(target, st.st_size, content):
+                        continue
+                    mode = st.st_mode & 0o7777
             fd, tmp = _open_temporary(os.path.dirname(target), os.path.basename(target), mode)
             pending.append((rel, target, tmp))
             _write_all(fd, content)
