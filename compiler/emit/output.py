@@ -179,10 +179,10 @@ class _Folder:
         split = _split(rel)
         if split is not None:
             _, parts, name = split
-        else:  # `..` parts are resolved with their folder; `.` and empty ones dropped
+        else:  # `.` and empty parts dropped; a path with `..` goes the long way
             path = Path(rel)
             name = path.name
-            if not name or name in (".", "..") or path.is_absolute():
+            if not name or ".." in path.parts or path.is_absolute():
                 return self._in_the_way(rel)
             parts = path.parts[:-1]
         parent = self._folder(parts)
