@@ -6,12 +6,11 @@ the 4,000 mcdev JSON files and the manifest of a 10,000-resource generation took
 1 CPU-s that way. orjson indents in C, two spaces a level, and writes the same bytes for
 the same tokens, but formats some tokens its own way (floats under 1e-4, NaN and
 infinities) and refuses others (integers beyond 64 bits, keys that are not strings). So
-its compact output is compared with the C encoder's first (`compiler/plan/canonical.py`
-does the same for sorted keys): equal bytes mean every token is written alike, and the
-layout (a line per item, `": "` after a key, `[]` and `{}` for empty containers) is the
-same rule in both. Four spaces a level are two doubled: an indented JSON line starts
-with its indentation only (a string's own line breaks are escaped). Otherwise the
-standard library writes it.
+`compiler/jsonfast.py` compares its compact output with the C encoder's first: equal
+bytes mean every token is written alike, and the layout (a line per item, `": "` after a
+key, `[]` and `{}` for empty containers) is the same rule in both. Four spaces a level
+are two doubled: an indented JSON line starts with its indentation only (a string's own
+line breaks are escaped). Otherwise the standard library writes it.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ import json
 import re
 from typing import Any
 
-import orjson
+from compiler.jsonfast import indented_two
 
 _INDENT = re.compile(rb"^(?: {2})+", re.MULTILINE)
 
@@ -29,21 +28,9 @@ def _doubled(match: re.Match[bytes]) -> bytes:
     return match.group(0) * 2
 
 
-def _fast(value: Any) -> bytes | None:
-    """orjson's two-space indented bytes, when they are the standard library's."""
-    try:
-        compact = orjson.dumps(value)
-        reference = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    except (TypeError, ValueError, OverflowError, orjson.JSONEncodeError):
-        return None
-    if compact != reference.encode("utf-8"):
-        return None
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2)
-
-
 def indented(value: Any, indent: int) -> bytes:
     """`(json.dumps(value, indent=indent, ensure_ascii=False) + "\\n").encode("utf-8")`."""
-    fast = _fast(value) if indent in (2, 4) else None
+    fast = indented_two(value) if indent in (2, 4) else None
     if fast is None:
         return (json.dumps(value, indent=indent, ensure_ascii=False) + "\n").encode("utf-8")
     if indent == 4:

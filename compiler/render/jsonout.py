@@ -7,10 +7,9 @@ orjson indents in C with the same layout (a line per item, two spaces a level, `
 after a key, `[]` and `{}` for empty containers), but formats some tokens its own way
 (floats under 1e-4, NaN and infinities), refuses others (integers beyond 64 bits, keys
 that are not strings), and writes non-ASCII characters and DEL as they are where
-`json.dumps` escapes them (`ensure_ascii`). So, as `compiler/emit/jsontext.py` does for
-its files: orjson's compact output is compared with the C encoder's first (equal bytes:
-every token is written alike), and the indented text is used only when it is ASCII
-without DEL; otherwise the standard library writes it.
+`json.dumps` escapes them (`ensure_ascii`). So orjson's text is used when
+`compiler/jsonfast.py` finds every token written alike and the text is ASCII without
+DEL; otherwise the standard library writes it.
 """
 
 from __future__ import annotations
@@ -18,20 +17,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
+from compiler.jsonfast import indented_two
 
 
 def _fast(value: Any) -> str | None:
-    try:
-        compact = orjson.dumps(value)
-        reference = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    except (TypeError, ValueError, OverflowError, orjson.JSONEncodeError):
-        return None
-    if compact != reference.encode("utf-8"):
-        return None
-    indented = orjson.dumps(value, option=orjson.OPT_INDENT_2)
-    if not indented.isascii() or b"\x7f" in indented:
-        return None  # json.dumps escapes them; orjson writes them raw
+    indented = indented_two(value)
+    if indented is None or not indented.isascii() or b"\x7f" in indented:
+        return None  # json.dumps escapes non-ASCII and DEL; orjson writes them raw
     return indented.decode("ascii")
 
 
