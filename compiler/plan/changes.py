@@ -22,14 +22,10 @@ def _forces(diff: AttributeDiff, verdict: Verdict) -> bool:
 
 
 def _attributes(diffs: tuple[AttributeDiff, ...], verdict: Verdict) -> list[AttributeChange]:
-    if not verdict.replace:  # nothing forces a replacement: `_forces` is False for each
-        return [
-            AttributeChange(d.path, d.op, d.before, d.after, False, _metadata(d.path))
-            for d in diffs
-        ]
+    forcing = bool(verdict.replace)  # else `_forces` is False for each diff: not called
     return [
         AttributeChange(
-            d.path, d.op, d.before, d.after, _forces(d, verdict), top_of(d.path) in METADATA_KEYS
+            d.path, d.op, d.before, d.after, forcing and _forces(d, verdict), _metadata(d.path)
         )
         for d in diffs
     ]
@@ -57,10 +53,10 @@ def change_for_desired(
     before = entry.attributes
     diffs = diff_attributes(before, res.attributes)
     moved = old_address != res.address
-    if entry is not None and not diffs and not moved:
+    if not diffs and not moved:
         return None
     verdict = judge(res.kind, before, res.attributes, empty=empty) if before else Verdict()
-    action: Action = "create" if entry is None else _action(verdict, diffs)
+    action = _action(verdict, diffs)
     metadata_only = bool(diffs) and all(d.top in METADATA_KEYS for d in diffs)
     found = assess(
         address=res.address,
@@ -68,7 +64,7 @@ def change_for_desired(
         action=action,
         diffs=diffs,
         verdict=verdict,
-        metadata_only=metadata_only and entry is not None,
+        metadata_only=metadata_only,
         after=res.attributes,
     )
     return Change(
@@ -79,11 +75,11 @@ def change_for_desired(
         risks=list(found.risks),
         reasons=[c.reason for c in verdict.replace],
         notes=list(found.notes),
-        metadata_only=metadata_only and entry is not None,
+        metadata_only=metadata_only,
         business_units=list(res.business_units),
         dependencies=list(res.dependencies),
         attributes=_attributes(diffs, verdict),
-        before_digest=entry.digest if entry is not None else None,
+        before_digest=entry.digest,
         after_digest=res.digest,
         sensitive=res.sensitive,
     )
