@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
+from typing import Any
 
 from compiler.plan.definition import Action, AttributeChange, Change
 from compiler.plan.diff import AttributeDiff, diff_attributes, top_of
@@ -114,14 +116,37 @@ def _create(res: DesiredResource, old_address: str) -> Change:
         metadata_only=False,
         business_units=list(res.business_units),
         dependencies=list(res.dependencies),
-        attributes=[
-            AttributeChange(key, "add", None, attrs[key], False, _metadata(key))
-            for key in sorted(attrs)
-        ],
+        attributes=_added(attrs),
         before_digest=None,
         after_digest=res.digest,
         sensitive=res.sensitive,
     )
+
+
+# The slots of `AttributeChange`, set directly: its frozen dataclass `__init__` sets each
+# field through `object.__setattr__`, which cost about twice as much for the 148,000 added
+# attributes of the creates of a 10,000-resource plan (the same instance, field by field).
+_NEW = object.__new__
+_SET_PATH, _SET_OP, _SET_BEFORE, _SET_AFTER, _SET_FORCES, _SET_METADATA = (
+    vars(AttributeChange)[name].__set__
+    for name in ("path", "op", "before", "after", "forces_replacement", "metadata")
+)
+
+
+def _added(attrs: Mapping[str, Any]) -> list[AttributeChange]:
+    """Each top-level attribute added whole, by sorted name: the list of
+    `AttributeChange(key, "add", None, attrs[key], False, _metadata(key))`."""
+    out: list[AttributeChange] = []
+    for key in sorted(attrs):
+        added = _NEW(AttributeChange)
+        _SET_PATH(added, key)
+        _SET_OP(added, "add")
+        _SET_BEFORE(added, None)
+        _SET_AFTER(added, attrs[key])
+        _SET_FORCES(added, False)
+        _SET_METADATA(added, _metadata(key))
+        out.append(added)
+    return out
 
 
 def change_for_delete(address: str, entry: StateEntry) -> Change:
