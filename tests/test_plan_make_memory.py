@@ -1,7 +1,7 @@
 """What `engage plan` does for its memory (compiler.plan.make): the generation check runs
-with the cyclic collector on over what it makes only, the plan's graph is emptied once
-the plan is built, and neither changes the plan (its digest and its file, byte for byte,
-against a plan made without them) nor the collector's state the caller had."""
+with the cyclic collector on over what it makes only, which changes neither the plan (its
+digest and its file, byte for byte, against a plan made without it) nor the collector's
+state the caller had."""
 
 from __future__ import annotations
 
@@ -20,10 +20,9 @@ from test_plan_support import (
     workspace,
 )
 
-from compiler.graph import EcosystemGraph, build_graph
 from compiler.plan import make
 from compiler.plan.errors import GenerationError
-from compiler.plan.make import compile_default, cycles_collected, make_plan
+from compiler.plan.make import cycles_collected, make_plan
 from compiler.plan.planfile import plan_json
 
 
@@ -90,34 +89,6 @@ def test_a_refused_generation_check_restores_the_collector(collector: bool) -> N
     assert gc.get_freeze_count() == 0
 
 
-def test_an_emptied_graph_holds_nothing() -> None:
-    resolved = compile_default(str(workspace()), None).resolved
-    assert resolved is not None
-    graph = build_graph(resolved)
-    assert graph.resources.number_of_nodes() and graph.dataflow.number_of_nodes()
-    make._emptied(graph)
-    assert graph.resources.number_of_nodes() == 0 and graph.resources.number_of_edges() == 0
-    assert graph.dataflow.number_of_nodes() == 0 and graph.dataflow.number_of_edges() == 0
-
-
-def test_the_graph_of_a_plan_is_emptied_once_the_plan_is_built(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    root = workspace()
-    built: list[EcosystemGraph] = []
-
-    def keep(resolved: object) -> EcosystemGraph:
-        graph = build_graph(resolved)  # type: ignore[arg-type]
-        built.append(graph)
-        return graph
-
-    monkeypatch.setattr(make, "build_graph", keep)
-    made = make_plan(str(root), None, STATE, ())
-    assert made.plan is not None and made.plan.has_changes
-    (graph,) = built
-    assert graph.resources.number_of_nodes() == 0 and graph.dataflow.number_of_nodes() == 0
-
-
 @pytest.mark.parametrize("state", ["empty", "one change"])
 def test_the_plan_is_the_plan_made_without_them(
     monkeypatch: pytest.MonkeyPatch, collector: bool, state: str
@@ -130,7 +101,6 @@ def test_the_plan_is_the_plan_made_without_them(
     assert made is not None
     assert made.summary.add == (0 if state == "one change" else len(made.changes))
     monkeypatch.setattr(make, "cycles_collected", nullcontext)
-    monkeypatch.setattr(make, "_emptied", lambda graph: None)
     plain = make_plan(str(root), None, STATE, ()).plan
     assert made is not None and plain is not None
     assert made.digest == plain.digest

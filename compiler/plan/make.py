@@ -16,7 +16,7 @@ from compiler.apply_artifacts import touched
 from compiler.diagnostics import has_errors
 from compiler.emit.generate import generation_findings
 from compiler.gcpause import gc_paused
-from compiler.graph import EcosystemGraph, build_graph
+from compiler.graph import build_graph
 from compiler.pipeline import Compilation, compile_source, load_sources
 from compiler.plan.backends import open_backend
 from compiler.plan.builder import PlanInputs, build_plan
@@ -108,15 +108,6 @@ def cycles_collected() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _emptied(graph: EcosystemGraph) -> None:
-    """Empty the plan's graph once the plan is built: the checks leave networkx's views
-    cached on each graph, which point back to it, so the paused collector would keep all
-    of its nodes and edges (a seventh of the 10,000-resource plan's peak) to the end of
-    the command. Emptied, the graph holds nothing; its shell stays."""
-    graph.resources.clear()
-    graph.dataflow.clear()
-
-
 def check_conflicts(plan: Plan, allow: bool) -> None:
     """Conflict errors refuse the plan, unless allowed and some policy must approve them."""
     found = errors(plan.conflicts)
@@ -166,7 +157,9 @@ def _built(
     allow_conflicts: bool,
     targets: tuple[str, ...],
 ) -> Plan:
-    """The plan, built from the graph this builds for the checks and the plan."""
+    """The plan, built from the graph this builds for the checks and the plan; the graph
+    is dropped when this returns, before the generation check (graph3's graph tables hold
+    no reference cycle, so reference counting frees them then)."""
     assert comp.resolved is not None
     environment = comp.resolved.environment
     backend = open_backend(state_path, environment)
@@ -187,10 +180,7 @@ def _built(
         graph=graph,
     )
     check_empty(inputs)
-    try:
-        return build_plan(inputs)
-    finally:
-        _emptied(graph)
+    return build_plan(inputs)
 
 
 def make_plan(
