@@ -11,6 +11,14 @@ import pytest
 from compiler.emit.heap import older_objects_frozen
 
 
+@pytest.fixture(autouse=True)
+def _nothing_frozen() -> None:
+    """Each test starts in a process where nothing is frozen. An in-process run of
+    `compiler.cli.main` earlier in the session freezes everything at its end (cli.py:
+    the objects are left to the OS at exit), which is not the state these tests are about."""
+    gc.unfreeze()
+
+
 class _Cycle:
     def __init__(self) -> None:
         self.me = self
