@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from compiler.model.compact import compact
 from compiler.model.governance import Risk
 
 PLAN_KIND = "engage-plan"
@@ -86,6 +87,24 @@ class Change(_Frozen):
     @property
     def symbol(self) -> str:
         return SYMBOLS[self.action]
+
+    def model_post_init(self, context: Any, /) -> None:
+        """As `compiler.model.base.Model`'s: the changes given the same fields share one
+        set of their names (728 bytes each past four names; a plan holds one change per
+        resource, of a few contents), and the field values move into a dict sharing its
+        key table with the other changes (`compact`). Safe because a change is frozen
+        (pydantic adds to the set only on assignment, which it refuses) and `model_copy`
+        copies the set before it adds the updated names."""
+        names = self.__pydantic_fields_set__
+        shared = _CHANGE_FIELDS_SETS.setdefault(frozenset(names), names)
+        if shared is not names:
+            _set(self, "__pydantic_fields_set__", shared)
+        _set(self, "__dict__", compact(Change, self.__dict__))
+
+
+# the shared sets of `Change`, one per content (the combinations of fields given)
+_CHANGE_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+_set = object.__setattr__
 
 
 class Summary(_Frozen):
