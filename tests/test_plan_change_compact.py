@@ -83,3 +83,21 @@ def test_read_back_from_json() -> None:
     again = Change.model_validate_json(made.model_dump_json())
     assert again == made
     assert again.model_dump_json() == made.model_dump_json()
+
+
+def test_copies_share_as_validated_changes_do() -> None:
+    names = frozenset({"risks"})
+    one, two = _change(names, "data_extension.a"), _change(names, "data_extension.b")
+    first = one.model_copy(update={"policies": ["p1"]})
+    second = two.model_copy(update={"policies": ["p2"]})
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
+    assert first.model_fields_set == {"address", "kind", "action", "risks", "policies"}
+    assert first.__dict__ == _values(names | {"policies"}, "data_extension.a")
+    assert list(first.__dict__) == list(Change.model_fields)
+    assert sys.getsizeof(first.__dict__) < sys.getsizeof(dict(first.__dict__))
+    assert second.policies == ["p2"] and two.policies == []
+    plain = one.model_copy()
+    assert plain == one and plain.__pydantic_fields_set__ is one.__pydantic_fields_set__
+    assert plain.risks is one.risks  # shallow unless asked
+    deep = one.model_copy(deep=True)
+    assert deep == one and deep.risks is not one.risks
