@@ -228,6 +228,7 @@ def test_a_rule_is_plain_only_when_its_tree_is(
     tree_checked = checked(root)
     assert emitted(root, True, monkeypatch) == tree
     assert bool(queries._RECIPES) is (plain and table != "Customer Master")
+    assert all(v is not None for v in queries._RECIPES.values())  # the template is used
     assert checked(root) == tree_checked
 
 
@@ -270,3 +271,20 @@ def test_the_recipes_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         assert comp.resolved is not None
         emit(comp.resolved)
     assert len(queries._RECIPES) == 1
+
+
+def test_a_kept_query_is_never_claimed_clean(tmp_path: Path) -> None:
+    """A query written by the user is kept as it is and not judged: it is not `checked`
+    (that flag says a query of engage's own is of a shape found clean)."""
+    root = tmp_path / "eco"
+    shutil.copytree(BASIC, root)
+    path = root / "ecosystem.yaml"
+    text = path.read_text(encoding="utf-8")
+    head = "  brand_audience:\n    integration: hourly\n"
+    kept = (
+        '    query: {key: kept_key, sql: "SELECT Key AS Subscriber_Key FROM [Customer Master]"}\n'
+    )
+    path.write_text(text.replace(head, head + kept, 1), encoding="utf-8")
+    found = checked(root)
+    assert found["kept_key"] is False
+    assert set(found.values()) == {False, True}

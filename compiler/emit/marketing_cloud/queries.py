@@ -396,9 +396,9 @@ def _placeholder(slot: int, length: int) -> str:
 def _template(recipe: _Plain) -> Cut:
     """The recipe written from a tree of placeholders, cut at them."""
     holders = [_placeholder(i, len(n)) for i, n in enumerate(recipe.names())]
-    ncols = len(recipe.columns)
-    table, pairs, required = holders[0], holders[1 : 1 + 2 * ncols], holders[1 + 2 * ncols :]
-    columns = [alias(col(pairs[2 * i], ex.SOURCE), pairs[2 * i + 1]) for i in range(ncols)]
+    ends = 1 + 2 * len(recipe.columns)
+    table, pairs, required = holders[0], holders[1:ends], holders[ends:]
+    columns = [alias(col(a, ex.SOURCE), b) for a, b in zip(pairs[::2], pairs[1::2], strict=True)]
     null = [exp.not_(exp.Is(this=col(n, ex.SOURCE), expression=exp.Null())) for n in required]
     source = table_ref(table, ex.SOURCE, db=recipe.db)
     text = shapes.render(_from(exp.select(*columns, copy=False), source, null))[0]
