@@ -11,6 +11,7 @@ The tree is written from its prebuilt shape (`shapes.py`: the same bytes as sqlg
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from compiler.emit.marketing_cloud.consent import (
     suppressions,
 )
 from compiler.emit.marketing_cloud.names import DeInfo, flat_name, short_key, synchronized_name
+from compiler.emit.shape_text import Cut, fill
 from compiler.emit.sql import (
     alias,
     col,
@@ -104,15 +106,15 @@ def is_query_rule(resolved: ResolvedEcosystem, rule: SyncRule) -> bool:
     return system is not None and system.type == "marketing_cloud" and dst.kind == "data_extension"
 
 
-def reference(ctx: _Ctx, obj: str, as_alias: str) -> tuple[exp.Expr | None, str]:
-    """A table the query can read, qualified by where it lives (compiler.mclocation),
-    or None and why not."""
+def located(ctx: _Ctx, obj: str) -> tuple[str | None, str, str]:
+    """Where a table the query can read lives (compiler.mclocation): its qualifier and
+    name, or why it cannot be read."""
     t = ctx.target
     db, why = qualifier(
         ctx.resolved, Reader(t.system, t.business_unit, t.engage_unit, t.parent), obj
     )
     if why:
-        return None, why
+        return None, "", why
     spec = ctx.resolved.objects[t.system][obj]
     name = obj
     if spec.kind == "synchronized":
@@ -120,8 +122,16 @@ def reference(ctx: _Ctx, obj: str, as_alias: str) -> tuple[exp.Expr | None, str]
     elif spec.kind == "data_extension":
         info = ctx.infos.get(obj)
         if info is None:
-            return None, f"data extension {obj!r} is not generated"
+            return None, "", f"data extension {obj!r} is not generated"
         name = info.name
+    return db, name, ""
+
+
+def reference(ctx: _Ctx, obj: str, as_alias: str) -> tuple[exp.Expr | None, str]:
+    """A table the query can read, qualified by where it lives, or None and why not."""
+    db, name, why = located(ctx, obj)
+    if why:
+        return None, why
     return table_ref(name, as_alias, db=db), ""
 
 
@@ -324,11 +334,7 @@ def build(
     findings.extend(consent_findings)
     if has_errors(findings):
         return None, findings
-    where = unique(_where(ctx, mapped) + consent)
-    if rule.mode == "update":
-        where.append(_exists_in_target(ctx, mapped))
-    select, order_findings = _select(ctx, mapped, where)
-    sql, clean = shapes.render(select)
+    sql, clean, order_findings = _sql(ctx, mapped, consent)
     key = short_key(flat_name(name))
     query = Query(
         rule=name,
@@ -345,3 +351,128 @@ def build(
         checked=clean,
     )
     return query, findings + order_findings
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+\Z")
+_FIRST, _PAD = 0xE000, "\uf8ff"  # private-use characters: no name holds them (_PLAIN_NAME)
+MAX_RECIPES = 1024
+
+
+@dataclass(frozen=True)
+class _Plain:
+    """A plain query (`_plain_recipe`): `SELECT [s].[a] AS [b], … FROM db.[table] AS [s]
+    WHERE NOT [s].[r] IS NULL AND …`, by its names.
+
+    Its text is written once per layout (`key`: the qualifier and every name's length)
+    from a tree of placeholders, one per name, each of its name's length and of
+    characters no name holds, cut at the placeholders (`_template`) and filled with each
+    query's names. Why the filled text is byte-identical to writing the query's tree:
+    a name of letters, digits and `_` is written as itself between `[` and `]`, so a
+    placeholder of the same length takes the same width and the pretty printer breaks
+    its lines at the same places (it wraps by width); the rest of the tree is the same
+    nodes. The first query of a layout is also written from its own tree and the
+    template is kept only when it fills to that text; else that layout always goes
+    through the tree."""
+
+    db: str | None
+    table: str
+    columns: tuple[tuple[str, str], ...]  # (source field, target field)
+    required: tuple[str, ...]  # source fields that must not be null, each once
+
+    def names(self) -> list[str]:
+        return [self.table, *(n for pair in self.columns for n in pair), *self.required]
+
+    def key(self) -> tuple[object, ...] | None:
+        names = self.names()
+        if len(names) > 4096 or not all(_PLAIN_NAME.match(n) for n in names):
+            return None
+        return (self.db, len(self.columns), tuple(len(n) for n in names))
+
+
+def _placeholder(slot: int, length: int) -> str:
+    return chr(_FIRST + slot) + _PAD * (length - 1)
+
+
+def _template(recipe: _Plain) -> Cut:
+    """The recipe written from a tree of placeholders, cut at them."""
+    holders = [_placeholder(i, len(n)) for i, n in enumerate(recipe.names())]
+    ends = 1 + 2 * len(recipe.columns)
+    table, pairs, required = holders[0], holders[1:ends], holders[ends:]
+    columns = [alias(col(a, ex.SOURCE), b) for a, b in zip(pairs[::2], pairs[1::2], strict=True)]
+    null = [exp.not_(exp.Is(this=col(n, ex.SOURCE), expression=exp.Null())) for n in required]
+    source = table_ref(table, ex.SOURCE, db=recipe.db)
+    text = shapes.render(_from(exp.select(*columns, copy=False), source, null))[0]
+    slot = {h: i for i, h in enumerate(holders)}
+    pieces: list[str] = []
+    slots: list[int] = []
+    start = 0
+    for match in re.finditer("|".join(map(re.escape, holders)), text):
+        pieces.append(text[start : match.start()])
+        slots.append(slot[match.group()])
+        start = match.end()
+    pieces.append(text[start:])
+    return tuple(pieces), tuple(slots)
+
+
+_RECIPES: dict[tuple[object, ...], tuple[Cut, bool] | None] = {}
+_UNSEEN: tuple[Cut, bool] = (((), ()), False)
+
+
+def _sql(
+    ctx: _Ctx, mapped: dict[str, exp.Expr], consent: list[exp.Expr]
+) -> tuple[str, bool, list[Finding]]:
+    """The query's text, whether it is known clean, and the ordering findings: from a
+    plain recipe's template when the rule is plain (`_Plain`), else from its tree."""
+    recipe = None if consent or ctx.rule.mode == "update" else _plain_recipe(ctx, mapped)
+    key = recipe.key() if recipe is not None else None
+    if recipe is None or key is None:
+        return _tree_sql(ctx, mapped, consent)
+    known = _RECIPES.get(key, _UNSEEN)
+    if known is _UNSEEN:
+        sql, clean, findings = _tree_sql(ctx, mapped, consent)
+        template = _template(recipe)
+        if len(_RECIPES) >= MAX_RECIPES:
+            _RECIPES.clear()
+        _RECIPES[key] = (template, clean) if fill(template, recipe.names()) == sql else None
+        return sql, clean, findings
+    if known is None:
+        return _tree_sql(ctx, mapped, consent)
+    return fill(known[0], recipe.names()), known[1], []
+
+
+def _tree_sql(
+    ctx: _Ctx, mapped: dict[str, exp.Expr], consent: list[exp.Expr]
+) -> tuple[str, bool, list[Finding]]:
+    where = unique(_where(ctx, mapped) + consent)
+    if ctx.rule.mode == "update":
+        where.append(_exists_in_target(ctx, mapped))
+    select, order_findings = _select(ctx, mapped, where)
+    sql, clean = shapes.render(select)
+    return sql, clean, order_findings
+
+
+def _plain_recipe(ctx: _Ctx, mapped: dict[str, exp.Expr]) -> _Plain | None:
+    """The rule as a plain recipe: every mapped field a source column as it is (no
+    constant, translation, transform or cut), no filter, every primary key from a unique
+    source field (no ranking), no e-mail length guard; None when it is not plain. Its
+    conditions are `_where`'s, in its order, each once (`unique`)."""
+    if ctx.rule.filter or not all(_unique_source(ctx, k) for k in _pk(ctx)):
+        return None
+    de = ctx.resolved.ecosystem.data_extensions[ctx.target.resource]
+    columns: list[tuple[str, str]] = []
+    required: list[str] = []
+    for target in mapped:
+        mapping = ctx.rule.fields[target]
+        field, spec = de.fields[target], ctx.target_spec.fields[target]
+        if not isinstance(mapping, str):
+            return None
+        source = ctx.source.fields.get(mapping)
+        if ex.needs_cut(field, spec.length, source):
+            return None
+        if field.type == "EmailAddress" and spec.length and ex.longer(spec.length, source):
+            return None
+        columns.append((mapping, target))
+        if (field.required or field.primary_key) and mapping not in required:
+            required.append(mapping)
+    db, table, _ = located(ctx, ctx.source.name)
+    return _Plain(db, table, tuple(columns), tuple(required))
