@@ -104,3 +104,21 @@ def test_folders_resolved_a_part_at_a_time_follow_links_as_resolve_does(tmp_path
         with pytest.raises(OutputError, match=why):
             check_output(out, [rel])
     assert not (tmp_path / "elsewhere" / "a.sql").exists()
+
+
+@pytest.mark.parametrize("loop", ["salesforce", "salesforce/force-app"])
+def test_a_link_loop_in_the_output_folder_is_a_user_error(tmp_path: Path, loop: str) -> None:
+    """A link that leads back to itself (where `Path.resolve` raises RuntimeError) is named
+    as what is in the way, with the fix, and nothing is written; before, it reached the
+    CLI as an internal error."""
+    from compiler.emit.output import OutputError, check_output
+
+    out = tmp_path / "out"
+    link = out / loop
+    link.parent.mkdir(parents=True)
+    link.symlink_to(link.name)
+    rel = f"{loop}/main/default/a.xml"
+    with pytest.raises(OutputError, match="leads back to itself") as raised:
+        check_output(out, [rel, "plain/ok.txt"])
+    assert f"{(out / rel).as_posix()} passes through a symbolic link" in str(raised.value)
+    assert sorted(p.name for p in out.iterdir()) == [link.parts[len(out.parts)]]

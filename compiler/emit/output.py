@@ -249,7 +249,13 @@ def check_output(out_dir: Path, rels: Iterable[str]) -> None:
         ) from None
     folder = _Folder(out_dir)
     for rel in sorted({MANIFEST, *rels}):
-        problem = folder.in_the_way(rel)
+        try:
+            problem = folder.in_the_way(rel)
+        except RuntimeError:  # Path.resolve: "Symlink loop from ..."
+            problem = (
+                f"{(out_dir / rel).as_posix()} passes through a symbolic link that leads "
+                "back to itself (a link loop)"
+            )
         if problem is not None:
             raise OutputError(problem, fix)
 
