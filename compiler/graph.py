@@ -22,14 +22,16 @@ large acyclic graph is orders of magnitude slower.
 
 from __future__ import annotations
 
-import heapq
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from compiler.graph_algorithms import strongly_connected_components
+from compiler.graph_algorithms import (
+    lexicographical_topological_sort,
+    strongly_connected_components,
+)
 from compiler.graph_tables import FlowEdge as FlowEdge
 from compiler.graph_tables import FlowGraph as FlowGraph
 from compiler.graph_tables import FlowGraphBuilder, ResourceGraphBuilder
@@ -69,18 +71,8 @@ class EcosystemGraph:
     def creation_order(self) -> list[str]:
         """Every resource, dependencies first; ties broken by address (deterministic)."""
         graph = self.resources
-        indegree = {node: graph.in_degree(node) for node in graph}
-        ready = [node for node, deg in indegree.items() if deg == 0]
-        heapq.heapify(ready)
-        order: list[str] = []
-        while ready:
-            node = heapq.heappop(ready)
-            order.append(node)
-            for succ in graph.successors(node):
-                indegree[succ] -= 1
-                if indegree[succ] == 0:
-                    heapq.heappush(ready, succ)
-        if len(order) != len(indegree):
+        order = lexicographical_topological_sort(list(graph), graph.successor_table())
+        if order is None:
             raise GraphCycleError(find_cycles(graph))
         return order
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:
@@ -105,15 +106,36 @@ class _Nodes(Mapping[str, dict[str, Any]]):
         return node in self._table
 
 
+class _Table:
+    """What both graphs answer from their node table alone: membership, iteration in
+    insertion order, size, and the KeyError networkx raises for an unknown node."""
+
+    __slots__ = ("_nodes",)
+    _nodes: Mapping[str, tuple[Any, ...]]
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._nodes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def _check(self, node: str) -> None:
+        if node not in self._nodes:
+            raise KeyError(f"{node!r} is not in the graph")
+
+
 # ------------------------------------------------------------------ resources
 _RESOURCE_FIELDS = ("kind", "path")
 
 
-class ResourceGraph:
+class ResourceGraph(_Table):
     """The resource dependency graph: an edge u → v means v depends on u. Nodes carry
     `kind` and `path`; edges carry nothing."""
 
-    __slots__ = ("_nodes", "_pred", "_succ")
+    __slots__ = ("_pred", "_succ")
 
     def __init__(
         self,
@@ -125,22 +147,9 @@ class ResourceGraph:
         self._succ = succ  # only nodes with successors
         self._pred = pred  # only nodes with predecessors
 
-    def __contains__(self, node: object) -> bool:
-        return node in self._nodes
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._nodes)
-
-    def __len__(self) -> int:
-        return len(self._nodes)
-
     @property
     def nodes(self) -> Mapping[str, dict[str, Any]]:
         return _Nodes(self._nodes, _RESOURCE_FIELDS)
-
-    def _check(self, node: str) -> None:
-        if node not in self._nodes:
-            raise KeyError(f"{node!r} is not in the graph")
 
     def successors(self, node: str) -> tuple[str, ...]:
         self._check(node)
@@ -158,6 +167,10 @@ class ResourceGraph:
 
     def has_edge(self, u: str, v: str) -> bool:
         return v in self._succ.get(u, _NONE)
+
+    def successor_table(self) -> Mapping[str, tuple[str, ...]]:
+        """Every node's successors, read-only; a node without any is left out."""
+        return MappingProxyType(self._succ)
 
     def edges(self) -> Iterator[tuple[str, str]]:
         """Every edge, by source in node order, then in the order added."""
@@ -233,11 +246,11 @@ def _edge(u: str, v: str, e: FlowEdge, keys: bool, data: bool) -> tuple[Any, ...
     return (u, v, e) if data else (u, v)
 
 
-class FlowGraph:
+class FlowGraph(_Table):
     """The field-level data-flow multigraph: nodes `system:Object.Field` with `system`,
     `object`, `field` and `kind`; each edge a `FlowEdge`, keyed by its `rule`."""
 
-    __slots__ = ("_nodes", "_pred", "_succ")
+    __slots__ = ("_pred", "_succ")
 
     def __init__(
         self,
@@ -251,15 +264,6 @@ class FlowGraph:
         self._succ = succ
         self._pred = pred
 
-    def __contains__(self, node: object) -> bool:
-        return node in self._nodes
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._nodes)
-
-    def __len__(self) -> int:
-        return len(self._nodes)
-
     @property
     def nodes(self) -> Mapping[str, dict[str, Any]]:
         return _Nodes(self._nodes, _FLOW_FIELDS)
@@ -267,10 +271,6 @@ class FlowGraph:
     def node(self, address: str) -> FlowNode:
         """(system, object, field, kind) of a node, without making a dict."""
         return self._nodes[address]
-
-    def _check(self, node: str) -> None:
-        if node not in self._nodes:
-            raise KeyError(f"{node!r} is not in the graph")
 
     def successors(self, node: str) -> list[str]:
         """The distinct targets of `node`'s edges, in the order their first edge was added."""
