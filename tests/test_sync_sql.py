@@ -9,6 +9,7 @@ import pytest
 import sqlglot
 from conftest import WriteEco, compile_eco, locate, where
 
+from compiler.emit.artifact import gathered
 from compiler.emit.sync import emit
 from compiler.resolved import ResolvedEcosystem
 
@@ -54,7 +55,7 @@ def check_files(files: dict[str, bytes]) -> None:
 def test_example_ecosystem_sync_code_parses(env: str | None) -> None:
     if not ECOSYSTEM.is_dir():
         pytest.skip("the example ecosystem is not in this checkout")
-    arts, findings = emit(resolved_of(ECOSYSTEM, env))
+    arts, findings = gathered(emit(resolved_of(ECOSYSTEM, env)))
     assert [f.message for f in findings] == []
     files = {a.path: a.content for a in arts}
     assert "legacy_customers_load.duckdb.sql" in files
@@ -64,8 +65,8 @@ def test_example_ecosystem_sync_code_parses(env: str | None) -> None:
 
 def test_files_per_rule_and_determinism(write_eco: WriteEco) -> None:
     root, _ = typed(write_eco)
-    first, _ = emit(resolved_of(root))
-    again, _ = emit(resolved_of(root))
+    first, _ = gathered(emit(resolved_of(root)))
+    again, _ = gathered(emit(resolved_of(root)))
     assert [a.path for a in first] == ["load.duckdb.sql", "load.spark.py", "load.spark.sql"]
     assert [a.content for a in first] == [a.content for a in again]
     assert first[0].sources == (
@@ -79,7 +80,7 @@ def test_files_per_rule_and_determinism(write_eco: WriteEco) -> None:
 
 def test_only_custom_integrations_into_data_extensions(write_eco: WriteEco) -> None:
     root, _ = typed(write_eco, "type: csv_import", "type: query")
-    arts, findings = emit(resolved_of(root))
+    arts, findings = gathered(emit(resolved_of(root)))
     assert (list(arts), findings) == ([], [])
 
 
@@ -89,7 +90,7 @@ def test_consent_that_cannot_be_checked_refuses_the_rule(write_eco: WriteEco) ->
         "feed: {object: Records, field: optout, polarity: opt_out}",
         "mc: {object: _Subscribers, field: Status, polarity: status, opted_out_values: [x]}",
     )
-    arts, findings = emit(resolved_of(root))
+    arts, findings = gathered(emit(resolved_of(root)))
     assert list(arts) == []
     assert [where(f)[0] for f in findings] == ["E6801"]
     line, col = locate(text, "respect_consent: [email]")
@@ -103,7 +104,7 @@ def test_consent_stored_in_a_target_field_is_checked(write_eco: WriteEco) -> Non
         "feed: {object: Records, field: optout, polarity: opt_out}",
         "mc: {object: target, field: Active, polarity: opt_in}",
     )
-    arts, findings = emit(resolved_of(root))
+    arts, findings = gathered(emit(resolved_of(root)))
     assert findings == []
     duck = arts[0].content.decode()
     assert "WHEN NOT COALESCE(" in duck and "'opted_out:email'" in duck
@@ -111,7 +112,7 @@ def test_consent_stored_in_a_target_field_is_checked(write_eco: WriteEco) -> Non
 
 def test_unmapped_primary_key_refuses_the_rule(write_eco: WriteEco) -> None:
     root, text = typed(write_eco, "      Key: {from: id, transform: trim}\n", "")
-    arts, findings = emit(resolved_of(root))
+    arts, findings = gathered(emit(resolved_of(root)))
     assert list(arts) == []
     assert [f.code for f in findings] == ["E7802"]
     assert where(findings[0])[2:] == locate(text, "Email: {from: email")  # the mapping
@@ -121,6 +122,6 @@ def test_reserved_column_name_refuses_the_rule(write_eco: WriteEco) -> None:
     root, _ = typed(write_eco, "      optout: {type: text, length: 5}\n", (
         "      optout: {type: text, length: 5}\n      engage_row: {type: text}\n"
     ))  # fmt: skip
-    arts, findings = emit(resolved_of(root))
+    arts, findings = gathered(emit(resolved_of(root)))
     assert list(arts) == []
     assert [f.code for f in findings] == ["E8801"]

@@ -69,14 +69,15 @@ def _run(
 
 
 def _targets(
-    run: Run, targets: Collection[str] | None
+    run: Run, targets: Collection[str] | None, contents: bool = True
 ) -> Iterator[tuple[str, list[Emitted], set[str]]]:
-    """Each target's selected and finished artifacts, one target at a time, and the
-    deleted resources whose components its manifest entries recorded."""
+    """Each target's selected and finished artifacts, one target at a time (with
+    `contents=False` the emitted ones as outlines), and the deleted resources whose
+    components its manifest entries recorded."""
     for target, emit in EMITTERS:
         if targets is not None and target not in targets:
             continue
-        emitted = emit_target(run, target, emit)
+        emitted = emit_target(run, target, emit, contents=contents)
         selected = select(run, target, emitted)
         del emitted
         arts, target_found = finish_target(run, target, selected, FINISHERS.get(target))
@@ -124,12 +125,13 @@ def generation_findings(
     addresses: Collection[str] | None = None,
     deleted: Collection[str] = (),
 ) -> tuple[Finding, ...]:
-    """The findings `prepare` would report, computed target by target without holding the
-    artifacts (the plan's proof that apply can generate them)."""
+    """The findings `prepare` would report, computed target by target from the artifacts'
+    outlines, without holding their contents (the plan's proof that apply can generate
+    them)."""
     run = _run(resolved, out_dir, addresses, deleted)
     found: set[str] = set()
     with older_objects_frozen():
-        for _, arts, target_found in _targets(run, None):
+        for _, arts, target_found in _targets(run, None, contents=False):
             found |= target_found
             del arts
         _finish(run, resolved, found)

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from compiler.diagnostics import Finding, code, make
-from compiler.emit.artifact import EmitFn, Emitted, FinishFn, normalize
+from compiler.emit.artifact import EmitFn, Emitted, FinishFn, drained, normalize, outline
 from compiler.emit.deletions import deleted_members
 from compiler.emit.manifest import Entry
 from compiler.emit.names import relpath_problem
@@ -55,10 +55,17 @@ class Run:
         return entry.aggregate or bool(set(entry.sources) & self.scope)
 
 
-def emit_target(run: Run, target: str, emit: EmitFn) -> list[Emitted]:
-    """The target's checked artifacts (none when its generator crashed)."""
+def emit_target(run: Run, target: str, emit: EmitFn, *, contents: bool = True) -> list[Emitted]:
+    """The target's checked artifacts, sorted by path (none when its generator crashed);
+    with `contents=False` their outlines (`artifact.outline`: the plan's generation check,
+    which a generator emitter hands its artifacts one by one, so that no target's
+    contents are ever held whole)."""
     try:
-        raw, findings = emit(run.resolved)
+        result = emit(run.resolved)
+        if isinstance(result, tuple):
+            raw, findings = result
+        else:  # a generator runs as it is drained: a crash midway is caught here too
+            raw, findings = drained(result, contents)
     except Exception as err:  # a generator bug must not take the other targets down
         run.findings.append(
             make(E_INTERNAL, f"generator {target!r} failed: {type(err).__name__}: {err}", None)
@@ -70,7 +77,7 @@ def emit_target(run: Run, target: str, emit: EmitFn) -> list[Emitted]:
         art = normalize(item)
         problem = relpath_problem(art.path)
         if problem is None:
-            out.append(art)
+            out.append(art if contents else outline(art))
         else:
             run.findings.append(
                 make(E_UNSAFE_PATH, f"{target}: file name {art.path!r} {problem}", None)

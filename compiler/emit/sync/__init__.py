@@ -12,7 +12,7 @@ give the same answers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator
 
 from compiler.diagnostics import Finding
 from compiler.emit.artifact import Emitted
@@ -73,12 +73,13 @@ def custom_rules(resolved: ResolvedEcosystem) -> list[str]:
     return sorted(n for n, r in rules.items() if is_custom_rule(resolved, r))
 
 
-def emit(resolved: ResolvedEcosystem) -> tuple[Sequence[Emitted], list[Finding]]:
-    artifacts: list[Emitted] = []
+def emit(resolved: ResolvedEcosystem) -> Generator[Emitted, None, list[Finding]]:
+    """Each custom rule's files as they are made (rule by rule; the caller sorts them by
+    path: `artifact.drained`), then its findings as the generator's value."""
     findings: list[Finding] = []
     for name in custom_rules(resolved):
         spec, sql, found = compile_rule(resolved, name)
         findings.extend(found)
         if spec is not None and sql is not None:
-            artifacts.extend(files(spec, sql))
-    return sorted(artifacts, key=lambda a: a.path), findings
+            yield from files(spec, sql)
+    return findings
