@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 import compiler.model.base as model_base
 from compiler.model import Ecosystem
-from compiler.model.compact import compact
+from compiler.model.compact import compact, share
 from compiler.model.data_extensions import DataExtension, DeField
 from compiler.pipeline import Compilation, compile_path
 from compiler.source import ParseCache
@@ -190,3 +190,23 @@ def test_model_annotations_are_evaluated_by_python_not_pydantic() -> None:
     for cls in classes:
         for name, annotation in vars(cls).get("__annotations__", {}).items():
             assert not isinstance(annotation, str), f"{cls.__qualname__}.{name}"
+
+
+class _Pair(BaseModel, frozen=True):
+    a: int = 0
+    b: str = ""
+
+
+def test_share_gives_one_fields_set_per_content_and_keeps_the_values() -> None:
+    first, second, other = _Pair(a=1), _Pair(a=2), _Pair(b="x")
+    before = [(m.model_fields_set, m.model_dump(), dict(m.__dict__)) for m in (first, second)]
+    for model in (first, second, other):
+        share(model)
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
+    assert first.__pydantic_fields_set__ is not other.__pydantic_fields_set__
+    assert [(m.model_fields_set, m.model_dump(), dict(m.__dict__)) for m in (first, second)] == (
+        before
+    )
+    assert other.model_fields_set == {"b"} and other.model_dump(exclude_unset=True) == {"b": "x"}
+    copied = first.model_copy(update={"b": "y"})  # pydantic copies the set before it adds
+    assert copied.model_fields_set == {"a", "b"} and first.model_fields_set == {"a"}

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from compiler.model.compact import compact
+from compiler.model.compact import share
 from compiler.model.governance import Risk
 
 PLAN_KIND = "engage-plan"
@@ -93,32 +93,17 @@ class Change(_Frozen):
         """As `compiler.model.base.Model`'s: the changes given the same fields share one
         set of their names (728 bytes each past four names; a plan holds one change per
         resource, of a few contents), and the field values move into a dict sharing its
-        key table with the other changes (`compact`). Safe because a change is frozen
+        key table with the other changes (`compiler.model.compact.share`). Safe: a change is frozen
         (pydantic adds to the set only on assignment, which it refuses) and `model_copy`
         copies the set before it adds the updated names."""
-        _share(self)
+        share(self)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """pydantic's copy (the builder adds each change's `policies` so), sharing as a
         validated change does: `model_copy` does not run `model_post_init`."""
         copied = super().model_copy(update=update, deep=deep)
-        _share(copied)
+        share(copied)
         return copied
-
-
-def _share(change: Change) -> None:
-    """`change`'s fields-set replaced by the shared one of its content, its values moved
-    into a dict sharing the key table of the other changes' (`Change.model_post_init`)."""
-    names = change.__pydantic_fields_set__
-    shared = _CHANGE_FIELDS_SETS.setdefault(frozenset(names), names)
-    if shared is not names:
-        _set(change, "__pydantic_fields_set__", shared)
-    _set(change, "__dict__", compact(Change, change.__dict__))
-
-
-# the shared sets of `Change`, one per content (the combinations of fields given)
-_CHANGE_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
-_set = object.__setattr__
 
 
 class Summary(_Frozen):
