@@ -118,27 +118,55 @@ class _Recorder:
         self.parts.append(text)
         return self.stream.write(text)
 
+    def flush(self) -> None:
+        self.stream.flush()
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
 
 
+def _summary(result: CheckResult, ok: bool) -> str:
+    """The last line, in rich markup."""
+    from compiler.render.findings_text import summary_line
+
+    line = summary_line(result.findings)
+    if not result.analyzed:
+        return f"[bold red]FAILED[/] validation: {line} [dim](conflicts not checked)[/]"
+    if ok:
+        envs = ", ".join(e or "base" for e in result.environments)
+        return f"[bold green]OK[/] {result.resources} resources checked ({envs}): {line}"
+    return f"[bold red]FAILED[/] {line}"
+
+
+# The markup of the summary lines, which a console without colour drops.
+_MARKUP = ("[bold red]", "[bold green]", "[dim]", "[/]")
+
+
 def _print_text(result: CheckResult, ok: bool) -> str:
     """Print the findings and the summary; return what was printed."""
-    from compiler.render.console import make_console
-    from compiler.render.findings_text import render_findings, summary_line
+    from compiler.render.console import PlainConsole, make_console, plain_stream
+    from compiler.render.findings_text import render_findings
 
+    summary = _summary(result, ok)
+    stream = plain_stream()
+    plain = summary
+    for tag in _MARKUP:
+        plain = plain.replace(tag, "")
+    # Without colour, what rich would print, without rich: the findings' renderer writes
+    # plain text to a plain console's stream as it does to rich's, and the summary is the
+    # line without its markup; unless an environment's name holds brackets (`a[b]`),
+    # which rich would read as markup.
+    if stream is not None and "[" not in plain:
+        recorder = _Recorder(stream)
+        render_findings(PlainConsole(recorder), result.findings)
+        recorder.write(plain + "\n")
+        recorder.flush()
+        return "".join(recorder.parts)
     console = make_console()
     recorder = _Recorder(console.file)
     console.file = recorder  # type: ignore[assignment]
     render_findings(console, result.findings)
-    line = summary_line(result.findings)
-    if not result.analyzed:
-        console.print(f"[bold red]FAILED[/] validation: {line} [dim](conflicts not checked)[/]")
-    elif ok:
-        envs = ", ".join(e or "base" for e in result.environments)
-        console.print(f"[bold green]OK[/] {result.resources} resources checked ({envs}): {line}")
-    else:
-        console.print(f"[bold red]FAILED[/] {line}")
+    console.print(summary)
     console.file.flush()
     return "".join(recorder.parts)
 

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from compiler import excerpts
 from compiler.diagnostics import NO_EXCERPT, Finding, Severity
+
+if TYPE_CHECKING:  # rich is imported only for colour and for lines that need its rules
+    from rich.console import Console
+
+    from compiler.render.console import PlainConsole
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 
@@ -53,13 +56,15 @@ class TextOut:
     def line(self, *pieces: Piece) -> None:
         self.lines.append(list(pieces))
 
-    def write(self, console: Console) -> None:
+    def write(self, console: Console | PlainConsole) -> None:
         if not self.lines:
             return
         if console.color_system is None:
             console.file.write("".join(_plain(line) + "\n" for line in self.lines))
             console.file.flush()
         else:
+            from rich.text import Text
+
             text = Text()
             for number, line in enumerate(self.lines):
                 if number:
@@ -74,6 +79,8 @@ def _plain(line: list[Piece]) -> str:
     joined = "".join(piece for piece, _ in line)
     if _SPECIAL.isdisjoint(joined):
         return joined
+    from rich.text import Text
+
     text = Text(joined)  # drops control codes as rich does
     text.expand_tabs()
     return text.plain
@@ -116,7 +123,7 @@ def finding_lines(out: TextOut, finding: Finding, sources: SourceLines) -> None:
     out.line()
 
 
-def render_finding(console: Console, finding: Finding, sources: SourceLines) -> None:
+def render_finding(console: Console | PlainConsole, finding: Finding, sources: SourceLines) -> None:
     out = TextOut()
     finding_lines(out, finding, sources)
     out.write(console)
@@ -137,7 +144,7 @@ def summary_line(findings: Sequence[Finding]) -> str:
 
 
 def render_findings(
-    console: Console, findings: Sequence[Finding], *, show_suppressed: bool = True
+    console: Console | PlainConsole, findings: Sequence[Finding], *, show_suppressed: bool = True
 ) -> None:
     sources = SourceLines()
     out = TextOut()
