@@ -146,7 +146,9 @@ def primary_keys(ctx: Context) -> Iterator[Finding]:
 def _nullable(ctx: Context, name: str, de: DataExtension) -> Iterator[Finding]:
     for key in _keys(de):
         path = ("data_extensions", name, "fields", key, "required")
-        if ctx.value(path) is False:
+        # written in the YAML (the model is strict: only a literal `false` gives False)
+        field = de.fields[key]
+        if field.required is False and "required" in field.model_fields_set:
             yield ctx.finding(
                 E_NULLABLE_KEY,
                 f"primary key {key!r} of data extension {name!r} is declared not required",
