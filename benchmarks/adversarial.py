@@ -440,6 +440,51 @@ def shape_rows(
     return rows
 
 
+CONTROL = "control: a linear loop"
+
+
+@dataclass(frozen=True)
+class _Item:
+    source: str
+    key: str
+
+
+def _control_items(n: int) -> tuple[list[_Item], dict[str, int]]:
+    items = [_Item(f"crm:Thing_{k}__c.First__c", f"sync_rule.prospect_{k}") for k in range(n)]
+    return items, {item.key.partition(".")[2]: k for k, item in enumerate(items)}
+
+
+def _control(items: list[_Item], index: dict[str, int]) -> dict[str, int]:
+    """What a rule does per item, and only that: read an attribute, split a name, look it
+    up in a dict, write a dict. The work is exactly linear; its growth is this machine's."""
+    out: dict[str, int] = {}
+    for item in items:
+        out[item.source.partition(".")[0]] = index[item.key.partition(".")[2]]
+    return out
+
+
+def control_row(sizes: tuple[int, int], repeat: int) -> Row:
+    """The growth of a loop whose work is exactly linear (`_control`) at the same sizes,
+    timed the same way: what the cache and the heap alone add to a rule's growth. Not a
+    target: printed beside the rules to read theirs against."""
+    row = Row(CONTROL, sizes)
+    data = [_control_items(size) for size in sizes]
+    runs = []
+    for items, index in data:
+        start = time.process_time()
+        _control(items, index)
+        runs.append(runs_for(time.process_time() - start))
+    best = [float("inf")] * len(sizes)
+    for _ in range(max(1, repeat)):
+        for i, (items, index) in enumerate(data):
+            start = time.process_time()
+            for _ in range(runs[i]):
+                _control(items, index)
+            best[i] = min(best[i], (time.process_time() - start) / runs[i])
+    row.seconds, row.runs, row.findings = best, runs, [0, 0]
+    return row
+
+
 def benchmark_rows(
     sizes: tuple[int, int], repeat: int, only: set[str], calls: bool = False
 ) -> list[Row]:
@@ -491,6 +536,7 @@ def main() -> None:
         title = "Every rule alone on the benchmark ecosystems"
     else:
         rows = shape_rows((args.sizes[0], args.sizes[1]), args.repeat, only, args.calls)
+        rows.append(control_row((args.sizes[0], args.sizes[1]), args.repeat))
         title = "Rules alone on their adversarial shapes"
     if args.json:
         print(json.dumps([asdict(r) for r in rows]))

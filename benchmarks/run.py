@@ -318,6 +318,9 @@ def per_resource_kib(memory: dict[str, Measure], kind: str) -> float:
     return (min(many.rss) - min(one.rss)) / (count.cpu[0] - 1)
 
 
+ADVERSARIAL_CONTROL = "control: a linear loop"  # benchmarks.adversarial.CONTROL's row
+
+
 def bench_adversarial(bench: Bench, sizes: list[int]) -> dict[str, Measure]:
     """`benchmarks.adversarial`: each pair- or cycle-scanning rule alone on its shape at
     1,000 and 10,000; with 10,000 and 100,000 in the sizes, every rule alone on the
@@ -450,6 +453,13 @@ def report(
             print(f"| {name} | {m.failed} | **no** |")
         for row in m.rows:
             small, large = row["sizes"]
+            if row["rule"] == ADVERSARIAL_CONTROL:  # the machine's own growth, beside the rules'
+                growth = row["seconds"][1] / row["seconds"][0] if row["seconds"][0] else 0.0
+                print(
+                    f"| (beside: growth {small:,} → {large:,} of a linear loop, the cache "
+                    f"and heap alone: {fmt(growth)}x) | — | — |"
+                )
+                continue
             seconds = row["seconds"]
             growth = seconds[1] / seconds[0] if seconds[0] > 0 else float("nan")
             what = "adversarial shape" if name == "adversarial" else "benchmark ecosystems"

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from benchmarks import adversarial
 from benchmarks.adversarial import FLOOR, SHAPES, Row, rule_of, runs_for, shape_rows
 from compiler.rules import RULES
 
@@ -47,3 +48,17 @@ def test_shape_rows_time_each_shape_at_both_sizes() -> None:
     assert rows[1].findings == [2, 4]
     assert rows[0].findings == [0, 0]
     assert all(runs >= 1 for row in rows for runs in row.runs)
+
+
+def test_the_control_is_linear_work_timed_like_the_rules() -> None:
+    items, index = adversarial._control_items(5)
+    assert adversarial._control(items, index) == {f"crm:Thing_{k}__c": k for k in range(5)}
+    row = adversarial.control_row((10, 100), 1)
+    assert row.rule == adversarial.CONTROL and row.findings == [0, 0]
+    assert len(row.seconds) == 2 and len(row.runs) == 2 and all(r >= 1 for r in row.runs)
+
+
+def test_run_names_the_control_row_as_adversarial_does() -> None:
+    from benchmarks.run import ADVERSARIAL_CONTROL
+
+    assert ADVERSARIAL_CONTROL == adversarial.CONTROL
