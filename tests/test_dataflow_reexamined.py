@@ -173,3 +173,27 @@ def test_unscoped_loops_beside_mixed_unit_loops() -> None:
         ["sync_rule.ac1", "sync_rule.ca1"],
     ]
     assert got == [sorted(f.key for f in loop) for loop in reference_loops(ctx)]
+
+
+def test_a_mapping_with_its_own_precedence_needs_none_from_its_two_way_rule() -> None:
+    """two-way-precedence: of a two-way rule without a precedence, the mappings that give
+    none are reported (the plain ones and those written out without one), not those that
+    give their own."""
+    own = SimpleNamespace(precedence="target_wins")
+    written_out = SimpleNamespace(precedence=None)
+    sync = SimpleNamespace(
+        direction="two_way",
+        precedence=None,
+        target="crm.Contact",
+        fields={"A": "a", "B": own, "C": written_out},
+    )
+    ctx: Any = SimpleNamespace(
+        eco=SimpleNamespace(sync_rules={"both": sync}),
+        field=lambda address: None,
+        finding=lambda info, message, path, **kw: path,
+    )
+    found: list[Any] = list(dataflow.two_way_precedence(ctx))
+    assert found == [
+        ("sync_rules", "both", "fields", "A"),
+        ("sync_rules", "both", "fields", "C"),
+    ]
