@@ -13,12 +13,18 @@ mixed-unit cycles (data-flow-loops), a chain and a circle of parents (campaign-h
 many upserts into one object on alternating keys (match-keys), many block rules beside
 many integration users who may not create their objects (block-rule-creating-user),
 many integrations of one user (shared-integration-user), many writers of one
-overwritten data extension, half of them reading it (query-overwrites). Each shape is
+overwritten data extension, half of them reading it (query-overwrites), and for
+data-flow-loops a second shape whose mixed-unit loops share their strongly connected
+parts with unscoped loops (data-flow-loops (unscoped loops)). Each shape is
 compiled at the two sizes (not timed); then the rule alone runs on a fresh analysis
-context (its shared lookups built inside the
-timing: they are part of its cost), CPU seconds, best of --repeat. The growth t(large) /
-t(small) is printed against the size ratio; a rule is linear when its growth is at most
-1.05x the size ratio (10.5 for 10x).
+context (its shared lookups built inside the timing: they are part of its cost), CPU
+seconds per run, best of --repeat rounds. A round runs the rule enough times in a row
+that it lasts at least `FLOOR` CPU seconds (0.05; the count is chosen once per size from
+a first run, as `timeit` does, and printed as `runs`), so that a rule of a few
+milliseconds is not read off one timer interval; the rounds alternate the two sizes, so
+that a change of the machine's load meets both alike. The growth t(large) / t(small) is
+printed against the size ratio; a rule is linear when its growth is at most 1.05x the
+size ratio (10.5 for 10x).
 
 With --calls, each rule also runs once under a profile hook that counts its Python and C
 function calls (`sys.setprofile`): the count does not depend on the machine's load or
@@ -33,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import tempfile
 import time
@@ -126,6 +133,30 @@ def data_flow_loops(n: int) -> dict[str, str]:
         + "  crm_feed: {type: api, from: crm, to: mc, schedule: {every: 1h}}\n"
         + f"data_extensions:\n{des}sync_rules:\n{rules}"
     }
+
+
+def data_flow_loops_unscoped(n: int) -> dict[str, str]:
+    """n/20 groups of three data extensions in one weakly connected component (one
+    unscoped feed from the CRM): a mixed-unit loop a_k → b_k → a_k as in
+    `data_flow_loops`, and an unscoped loop a_k → c_k → a_k beside it, so that every
+    strongly connected part holds flows of no business unit. Each unit's re-examination
+    reads the unscoped flows of the whole component: quadratic (see the README)."""
+    groups = max(2, n // 20)
+    files = data_flow_loops(groups)
+    extra = "".join(
+        f"  c_{k}:\n    business_unit: bu_{k}\n    fields:\n"
+        "      Key: {type: Text, length: 18, primary_key: true}\n"
+        for k in range(groups)
+    )
+    rules = "".join(
+        f"  u_ac_{k}:\n    integration: mc_queries\n    source: mc.a_{k}\n    target: mc.c_{k}\n"
+        "    fields: {Key: Key}\n"
+        f"  u_ca_{k}:\n    integration: mc_queries\n    source: mc.c_{k}\n    target: mc.a_{k}\n"
+        "    fields: {Key: Key}\n"
+        for k in range(groups)
+    )
+    text = files["eco.yaml"].replace("data_extensions:\n", "data_extensions:\n" + extra, 1)
+    return {"eco.yaml": text + rules}
 
 
 def campaign_hierarchy(n: int) -> dict[str, str]:
@@ -260,7 +291,15 @@ SHAPES: dict[str, Shape] = {
     "block-rule-creating-user": block_rules,
     "shared-integration-user": shared_user,
     "query-overwrites": overwrite_writers,
+    "data-flow-loops (unscoped loops)": data_flow_loops_unscoped,
 }
+
+# A shape named other than its rule: the rule it is made against.
+RULE_OF: dict[str, str] = {"data-flow-loops (unscoped loops)": "data-flow-loops"}
+
+
+def rule_of(shape: str) -> str:
+    return RULE_OF.get(shape, shape)
 
 
 @dataclass
@@ -272,10 +311,17 @@ class Row:
     seconds: list[float] = field(default_factory=list)
     findings: list[int] = field(default_factory=list)
     calls: list[int] = field(default_factory=list)  # with --calls
+    runs: list[int] = field(default_factory=list)  # runs a round of each size times
 
     @property
     def growth(self) -> float:
         return self.seconds[1] / self.seconds[0] if self.seconds[0] > 0 else float("nan")
+
+    @property
+    def call_growth(self) -> float:
+        if len(self.calls) != 2 or not self.calls[0]:
+            return float("nan")
+        return self.calls[1] / self.calls[0]
 
     @property
     def limit(self) -> float:
@@ -286,11 +332,11 @@ class Row:
         met = "yes" if self.growth <= self.limit else "**no**"
         calls = ""
         if len(self.calls) == 2:
-            growth = self.calls[1] / self.calls[0] if self.calls[0] else float("nan")
-            calls = f" {self.calls[0]:,} / {self.calls[1]:,}: {growth:.2f}x |"
+            calls = f" {self.calls[0]:,} / {self.calls[1]:,}: {self.call_growth:.2f}x |"
+        runs = f" (runs {self.runs[0]:,} / {self.runs[1]:,})" if len(self.runs) == 2 else ""
         return (
             f"| {self.rule} | {small:,} / {large:,} | "
-            f"{self.seconds[0]:.4f} / {self.seconds[1]:.4f} | "
+            f"{self.seconds[0]:.4f} / {self.seconds[1]:.4f}{runs} | "
             f"{self.findings[0]:,} / {self.findings[1]:,} | "
             f"{self.growth:.1f}x (size {large / small:g}x) | {met} |{calls}"
         )
@@ -307,18 +353,45 @@ def _compiled(files: dict[str, str], folder: Path) -> tuple[ResolvedEcosystem, E
     return comp.resolved, build_graph(comp.resolved)
 
 
+FLOOR = 0.05  # CPU seconds a round lasts at least
+
+
+def runs_for(first: float, floor: float = FLOOR, most: int = 1000) -> int:
+    """How many runs in a row make a round of at least `floor` CPU seconds, when one run
+    took `first` (at least 1, at most `most`)."""
+    if first <= 0:
+        return most
+    return max(1, min(most, math.ceil(floor / first)))
+
+
+def run_once(name: str, resolved: ResolvedEcosystem, graph: EcosystemGraph) -> tuple[float, int]:
+    """CPU seconds of one run of the rule alone on a fresh context, and its finding count."""
+    ctx = Context(resolved, graph)
+    start = time.process_time()
+    found = run_rule(RULES[name], ctx, debug=True)
+    return time.process_time() - start, len(found)
+
+
+def time_round(name: str, resolved: ResolvedEcosystem, graph: EcosystemGraph, runs: int) -> float:
+    """CPU seconds per run over `runs` runs in a row, each on a fresh context (the contexts
+    are made before the timing: building one is not the rule's cost)."""
+    contexts = [Context(resolved, graph) for _ in range(runs)]
+    rule = RULES[name]
+    start = time.process_time()
+    for ctx in contexts:
+        run_rule(rule, ctx, debug=True)
+    return (time.process_time() - start) / runs
+
+
 def time_rule(
     name: str, resolved: ResolvedEcosystem, graph: EcosystemGraph, repeat: int
-) -> tuple[float, int]:
-    """Best CPU seconds of the rule alone on a fresh context, and its finding count."""
-    best, count = float("inf"), 0
-    for _ in range(repeat):
-        ctx = Context(resolved, graph)
-        start = time.process_time()
-        found = run_rule(RULES[name], ctx, debug=True)
-        best = min(best, time.process_time() - start)
-        count = len(found)
-    return best, count
+) -> tuple[float, int, int]:
+    """Best CPU seconds per run of the rule alone (rounds of at least `FLOOR` seconds),
+    its finding count and the runs a round made."""
+    first, count = run_once(name, resolved, graph)
+    runs = runs_for(first)
+    best = min(time_round(name, resolved, graph, runs) for _ in range(max(1, repeat)))
+    return best, count, runs
 
 
 def count_calls(name: str, resolved: ResolvedEcosystem, graph: EcosystemGraph) -> int:
@@ -345,23 +418,76 @@ def shape_rows(
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="engage-adv-") as tmp, gc_paused():
         for name, shape in SHAPES.items():
-            if only and name not in only:
+            rule = rule_of(name)
+            if only and name not in only and rule not in only:
                 continue
             row = Row(name, sizes)
-            for size in sizes:
-                resolved, graph = _compiled(shape(size), Path(tmp) / f"{name}_{size}")
-                seconds, count = time_rule(name, resolved, graph, repeat)
-                row.seconds.append(seconds)
+            compiled = [_compiled(shape(size), Path(tmp) / f"{name}_{size}") for size in sizes]
+            best = [float("inf")] * len(sizes)
+            for resolved, graph in compiled:
+                first, count = run_once(rule, resolved, graph)
+                row.runs.append(runs_for(first))
                 row.findings.append(count)
-                if calls:
-                    row.calls.append(count_calls(name, resolved, graph))
-                del resolved, graph
+            for _ in range(max(1, repeat)):  # the sizes alternate, round by round
+                for i, (resolved, graph) in enumerate(compiled):
+                    best[i] = min(best[i], time_round(rule, resolved, graph, row.runs[i]))
+            row.seconds = best
+            if calls:
+                row.calls = [count_calls(rule, resolved, graph) for resolved, graph in compiled]
+            del compiled
             rows.append(row)
             print(row.line(), file=sys.stderr, flush=True)
     return rows
 
 
-def benchmark_rows(sizes: tuple[int, int], repeat: int, only: set[str]) -> list[Row]:
+CONTROL = "control: a linear loop"
+
+
+@dataclass(frozen=True)
+class _Item:
+    source: str
+    key: str
+
+
+def _control_items(n: int) -> tuple[list[_Item], dict[str, int]]:
+    items = [_Item(f"crm:Thing_{k}__c.First__c", f"sync_rule.prospect_{k}") for k in range(n)]
+    return items, {item.key.partition(".")[2]: k for k, item in enumerate(items)}
+
+
+def _control(items: list[_Item], index: dict[str, int]) -> dict[str, int]:
+    """What a rule does per item, and only that: read an attribute, split a name, look it
+    up in a dict, write a dict. The work is exactly linear; its growth is this machine's."""
+    out: dict[str, int] = {}
+    for item in items:
+        out[item.source.partition(".")[0]] = index[item.key.partition(".")[2]]
+    return out
+
+
+def control_row(sizes: tuple[int, int], repeat: int) -> Row:
+    """The growth of a loop whose work is exactly linear (`_control`) at the same sizes,
+    timed the same way: what the cache and the heap alone add to a rule's growth. Not a
+    target: printed beside the rules to read theirs against."""
+    row = Row(CONTROL, sizes)
+    data = [_control_items(size) for size in sizes]
+    runs = []
+    for items, index in data:
+        start = time.process_time()
+        _control(items, index)
+        runs.append(runs_for(time.process_time() - start))
+    best = [float("inf")] * len(sizes)
+    for _ in range(max(1, repeat)):
+        for i, (items, index) in enumerate(data):
+            start = time.process_time()
+            for _ in range(runs[i]):
+                _control(items, index)
+            best[i] = min(best[i], (time.process_time() - start) / runs[i])
+    row.seconds, row.runs, row.findings = best, runs, [0, 0]
+    return row
+
+
+def benchmark_rows(
+    sizes: tuple[int, int], repeat: int, only: set[str], calls: bool = False
+) -> list[Row]:
     from benchmarks.ecosystems import write
 
     names = [n for n in sorted(RULES) if not only or n in only]
@@ -372,9 +498,12 @@ def benchmark_rows(sizes: tuple[int, int], repeat: int, only: set[str]) -> list[
             write(size, folder)
             resolved, graph = _compiled({}, folder)
             for name in names:
-                seconds, count = time_rule(name, resolved, graph, repeat)
+                seconds, count, runs = time_rule(name, resolved, graph, repeat)
                 rows[name].seconds.append(seconds)
                 rows[name].findings.append(count)
+                rows[name].runs.append(runs)
+                if calls:
+                    rows[name].calls.append(count_calls(name, resolved, graph))
             del resolved, graph
     return list(rows.values())
 
@@ -383,8 +512,8 @@ def print_table(rows: list[Row], title: str) -> None:
     print(f"\n### {title}\n")
     calls = any(row.calls for row in rows)
     print(
-        "| rule | sizes | CPU-s alone | findings | growth | linear (≤ 1.05x size ratio) |"
-        + (" calls, growth |" if calls else "")
+        "| rule | sizes | CPU-s a run, alone (runs a round) | findings | growth "
+        "| linear (≤ 1.05x size ratio) |" + (" calls, growth |" if calls else "")
     )
     print("|---|---|---|---|---|---|" + ("---|" if calls else ""))
     for row in rows:
@@ -395,7 +524,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 10000])
     parser.add_argument("--benchmark", type=int, nargs=2, default=None, metavar="SIZE")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", nargs="*", default=[])
     parser.add_argument("--json", action="store_true", help="one JSON line of the rows")
     parser.add_argument("--calls", action="store_true", help="also count each rule's calls")
@@ -403,10 +532,11 @@ def main() -> None:
     only = set(args.only)
     if args.benchmark:
         sizes = (args.benchmark[0], args.benchmark[1])
-        rows = benchmark_rows(sizes, args.repeat, only)
+        rows = benchmark_rows(sizes, args.repeat, only, args.calls)
         title = "Every rule alone on the benchmark ecosystems"
     else:
         rows = shape_rows((args.sizes[0], args.sizes[1]), args.repeat, only, args.calls)
+        rows.append(control_row((args.sizes[0], args.sizes[1]), args.repeat))
         title = "Rules alone on their adversarial shapes"
     if args.json:
         print(json.dumps([asdict(r) for r in rows]))

@@ -318,14 +318,17 @@ def per_resource_kib(memory: dict[str, Measure], kind: str) -> float:
     return (min(many.rss) - min(one.rss)) / (count.cpu[0] - 1)
 
 
+ADVERSARIAL_CONTROL = "control: a linear loop"  # benchmarks.adversarial.CONTROL's row
+
+
 def bench_adversarial(bench: Bench, sizes: list[int]) -> dict[str, Measure]:
     """`benchmarks.adversarial`: each pair- or cycle-scanning rule alone on its shape at
     1,000 and 10,000; with 10,000 and 100,000 in the sizes, every rule alone on the
     benchmark ecosystems too. The rows come back as JSON in `extra`."""
     out: dict[str, Measure] = {}
-    runs = [("adversarial", ["--sizes", "1000", "10000", "--repeat", "1"])]
+    runs = [("adversarial", ["--sizes", "1000", "10000", "--repeat", "5", "--calls"])]
     if 10000 in sizes and 100000 in sizes:
-        runs.append(("rules-growth", ["--benchmark", "10000", "100000", "--repeat", "1"]))
+        runs.append(("rules-growth", ["--benchmark", "10000", "100000", "--repeat", "3"]))
     for name, args in runs:
         measure = out.setdefault(name, Measure())
         bench.measure(
@@ -450,12 +453,21 @@ def report(
             print(f"| {name} | {m.failed} | **no** |")
         for row in m.rows:
             small, large = row["sizes"]
+            if row["rule"] == ADVERSARIAL_CONTROL:  # the machine's own growth, beside the rules'
+                growth = row["seconds"][1] / row["seconds"][0] if row["seconds"][0] else 0.0
+                print(
+                    f"| (beside: growth {small:,} → {large:,} of a linear loop, the cache "
+                    f"and heap alone: {fmt(growth)}x) | — | — |"
+                )
+                continue
             seconds = row["seconds"]
             growth = seconds[1] / seconds[0] if seconds[0] > 0 else float("nan")
             what = "adversarial shape" if name == "adversarial" else "benchmark ecosystems"
+            calls = row.get("calls") or []
+            beside = f"; calls {calls[1] / calls[0]:.2f}x" if len(calls) == 2 and calls[0] else ""
             target(
                 f"growth {small:,} → {large:,} of rule {row['rule']} alone, {what} "
-                f"({seconds[0]:.3f} → {seconds[1]:.3f} s)",
+                f"({seconds[0]:.4f} → {seconds[1]:.4f} s a run, best of the rounds{beside})",
                 growth,
                 1.05 * large / small,
             )

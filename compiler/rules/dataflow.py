@@ -3,7 +3,6 @@ two-way syncs that never say which side wins."""
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -315,9 +314,31 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
     whole = _Contraction(zip(forward, two_way, strict=True))
     components = strongly_connected_components(whole.graph, whole.graph.successors)
     component: dict[str, int] = {}
-    scoped: dict[tuple[int, str | None], list[int]] = {}
+    # (component, part, unit or None) → the indices of its flows, in order; (component,
+    # unit) → the parts holding flows of the unit; component → its parts holding unscoped
+    # flows whose unscoped-only loops have not been read yet (see `_reexamined`).
+    scoped: dict[tuple[int, tuple[int, str], str | None], list[int]] = {}
+    parts_of: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    unread: dict[int, dict[tuple[int, str], None]] = {}
     examined: set[tuple[int, str]] = set()
     seen: set[frozenset[tuple[str, str, str]]] = set()
+
+    def reexamined(here: int, unit: str) -> list[int]:
+        """The flows of component `here` a re-examination for `unit` reads, in order: the
+        parts holding flows of the unit (with their unscoped flows), and the parts of
+        unscoped flows only whose loops no re-examination has read yet. The other parts
+        hold unscoped flows only, whose loops (the same in every re-examination: the parts
+        share no node, so each part's contraction and cycles are its own) were all seen
+        the first time; reading them again for every unit made a component of many units
+        and many unscoped loops quadratic."""
+        with_unit = parts_of.get((here, unit), [])
+        pending = unread.get(here, {})
+        chosen = [*with_unit, *(p for p in pending if (here, p, unit) not in scoped)]
+        for p in chosen:
+            if (here, p, unit) not in scoped:
+                del pending[p]  # read here without flows of the unit: its own loops
+        return sorted(i for p in chosen for u in (None, unit) for i in scoped.get((here, p, u), ()))
+
     for loop in whole.loops(components):
         units = units_of(loop)
         candidates: Iterable[list[Flow]] = [loop]
@@ -329,9 +350,16 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
                     component.update(dict.fromkeys(nodes, i))
                 part = _cyclic_classes(whole, components)
                 for index, f in enumerate(forward):
-                    if part(f.source) == part(f.target):
-                        where = (component[f.source], unit[index])
-                        scoped.setdefault(where, []).append(index)
+                    where = part(f.source)
+                    if where == part(f.target):
+                        weak_i, u = component[f.source], unit[index]
+                        indices = scoped.setdefault((weak_i, where, u), [])
+                        if not indices:
+                            if u is None:
+                                unread.setdefault(weak_i, {})[where] = None
+                            else:
+                                parts_of.setdefault((weak_i, u), []).append(where)
+                        indices.append(index)
             here = component[loop[0].source]
             todo = [u for u in sorted(units) if (here, u) not in examined]
             examined.update((here, u) for u in todo)
@@ -339,8 +367,7 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
                 inner
                 for unit in todo
                 for inner in _Contraction(
-                    (forward[i], two_way[i])
-                    for i in heapq.merge(scoped.get((here, None), []), scoped.get((here, unit), []))
+                    (forward[i], two_way[i]) for i in reexamined(here, unit)
                 ).loops()
             )
         for found in candidates:
