@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-import compiler.model.base as model_base
+import compiler.model.compact as compact_module
 from compiler.model import Ecosystem
 from compiler.model.compact import compact, share
 from compiler.model.data_extensions import DataExtension, DeField
@@ -51,7 +51,7 @@ def _models(value: Any) -> Iterator[BaseModel]:
 
 def _without_compaction(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Ecosystem:
     with monkeypatch.context() as patch:
-        patch.setattr(model_base, "compact", lambda cls, values: values)
+        patch.setattr(compact_module, "compact", lambda cls, values: values)
         comp = _compile(folder)
     assert comp.resolved is not None
     return comp.resolved.ecosystem
@@ -94,7 +94,7 @@ def test_the_layout_is_smaller(monkeypatch: pytest.MonkeyPatch) -> None:
 
     compacted = sizes()
     with monkeypatch.context() as patch:
-        patch.setattr(model_base, "compact", lambda cls, values: values)
+        patch.setattr(compact_module, "compact", lambda cls, values: values)
         plain = sizes()
     assert all(new < old for new, old in zip(compacted[1:], plain[1:], strict=True))
     assert sum(compacted) < 0.6 * sum(plain)

@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from compiler.model.compact import compact
+from compiler.model.compact import share
 
 
 class Model(BaseModel):
@@ -32,17 +32,8 @@ class Model(BaseModel):
         before it adds the updated names.
 
         Then the field values move into a dict sharing its key table with the other
-        models of the class (`compiler.model.compact`)."""
-        names = self.__pydantic_fields_set__
-        shared = _FIELDS_SETS.setdefault(frozenset(names), names)
-        if shared is not names:
-            _set(self, "__pydantic_fields_set__", shared)
-        _set(self, "__dict__", compact(self.__class__, self.__dict__))
-
-
-# the shared sets, one per content (a few dozen: the combinations of fields written)
-_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
-_set = object.__setattr__
+        models of the class: both halves are `compiler.model.compact.share`."""
+        share(self)
 
 
 # A resource name, the key of a section entry; `name[instance]` is what for_each makes.
