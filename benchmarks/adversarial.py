@@ -140,7 +140,8 @@ def data_flow_loops_unscoped(n: int) -> dict[str, str]:
     unscoped feed from the CRM): a mixed-unit loop a_k → b_k → a_k as in
     `data_flow_loops`, and an unscoped loop a_k → c_k → a_k beside it, so that every
     strongly connected part holds flows of no business unit. Each unit's re-examination
-    reads the unscoped flows of the whole component: quadratic (see the README)."""
+    read the unscoped flows of the whole component: quadratic before c04efc0 (see the
+    README's rules4 section)."""
     groups = max(2, n // 20)
     files = data_flow_loops(groups)
     extra = "".join(

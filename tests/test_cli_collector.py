@@ -36,20 +36,17 @@ def _run(argv: list[str]) -> int:
     return int(exit_.value.code or 0)
 
 
+@pytest.mark.parametrize(
+    ("argv", "code"), [(["validate", str(EXAMPLE)], 0), (["validate", "no/such/folder"], 1)]
+)
 @pytest.mark.usefixtures("collector")
-def test_an_enabled_collector_is_enabled_again_and_nothing_stays_frozen() -> None:
+def test_an_enabled_collector_is_enabled_again_and_nothing_stays_frozen(
+    argv: list[str], code: int
+) -> None:
+    """Whether the command succeeds or fails."""
     gc.enable()
     gc.unfreeze()
-    assert _run(["validate", str(EXAMPLE)]) == 0
-    assert gc.isenabled()
-    assert gc.get_freeze_count() == 0
-
-
-@pytest.mark.usefixtures("collector")
-def test_the_collector_is_restored_when_the_command_fails() -> None:
-    gc.enable()
-    gc.unfreeze()
-    assert _run(["validate", "no/such/folder"]) == 1
+    assert _run(argv) == code
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
 
