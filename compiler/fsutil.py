@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -36,16 +37,26 @@ def fsync_dir(folder: Path) -> None:
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over the target."""
+    write_atomic_chunks(path, (data.encode("utf-8") if isinstance(data, str) else data,))
+
+
+def write_atomic_chunks(path: str | Path, chunks: Iterable[bytes]) -> None:
+    """`write_atomic` of the bytes `chunks` yields, one chunk at a time: a 100,000-resource
+    plan file (400 MB) is never held whole. The same guarantees: the chunks go to a
+    temporary file in the same folder, which is flushed, fsynced and renamed over the
+    target, then the folder is fsynced; if a chunk cannot be made or written (any error,
+    from `chunks` too) the temporary file is removed, the target is left as it was, and
+    the error propagates."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     # The temporary name must fit wherever the target's name fits (255 bytes on most file
     # systems): keep a short prefix of the name only.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:32]}.", suffix=".tmp")
     try:
         os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -53,16 +64,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    fsync_dir(path.parent)
 
 
 file_mode = _mode_for  # for writers that batch their own temporary files (emit/output.py)

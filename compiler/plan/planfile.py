@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 import orjson
 from pydantic import ValidationError
 
-from compiler.fsutil import write_atomic
+from compiler.fsutil import write_atomic_chunks
 from compiler.plan.canonical import digest, encode, pretty_json
 from compiler.plan.definition import PLAN_FORMAT, PLAN_KIND, Change, Plan
 from compiler.plan.errors import PlanError
@@ -211,8 +211,10 @@ def write_plan_json(plan: Plan, stream: BinaryIO) -> None:
 
 
 def save_plan(plan: Plan, path: Path) -> None:
+    """The plan file, written atomically a change at a time (joined first, the 100,000-
+    resource file was held twice: its chunks and their join, 680 MiB over the plan)."""
     try:
-        write_atomic(path, b"".join(plan_chunks(plan)))
+        write_atomic_chunks(path, plan_chunks(plan))
     except OSError as err:
         raise PlanError(
             f"cannot save the plan to {path}: {err.strerror or err}",

@@ -5,7 +5,7 @@ Returns rich markup; `plain()` strips it (golden files, logs).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from rich.markup import escape
 from rich.text import Text
@@ -146,7 +146,28 @@ def _footer(plan: Plan) -> list[str]:
 
 def render_text(plan: Plan, given: Sequence[Approval] | None = None) -> str:
     """The whole plan as rich markup (control characters made visible)."""
-    return visible(_render(plan, given))
+    return "".join(text_chunks(plan, given))
+
+
+def text_chunks(
+    plan: Plan, given: Sequence[Approval] | None = None, size: int = 1 << 16
+) -> Iterator[str]:
+    """`render_text(plan, given)` in pieces of whole lines, each about `size` characters or
+    one change's lines if longer. Each piece ends where a change begins, at its `  [bold]`,
+    so no markup tag of the whole text spans two pieces (a tag holds no `[` but its first)
+    and none is left open at the end of one (every line closes its own): rich renders the
+    pieces one by one as it renders the whole text, which is never held whole."""
+    pending: list[str] = []
+    held = 0
+    for part in _render(plan, given):
+        if held >= size:
+            yield visible("".join(pending))
+            pending.clear()
+            held = 0
+        pending.append(part)
+        held += len(part)
+    if pending:
+        yield visible("".join(pending))
 
 
 def _conflicts(plan: Plan) -> list[str]:
@@ -165,19 +186,26 @@ def _conflicts(plan: Plan) -> list[str]:
     return [*lines, ""]
 
 
-def _render(plan: Plan, given: Sequence[Approval] | None) -> str:
+def _render(plan: Plan, given: Sequence[Approval] | None) -> Iterator[str]:
+    """The text's markup: its head, each change's lines, then its foot, each part whole
+    lines ending with a line break."""
     lines = _header(plan) + _conflicts(plan)
     if not plan.has_changes:
         lines.append(
             "No changes. The ecosystem matches the state "
             f"({plan.summary.unchanged} resources up to date)."
         )
-        return "\n".join(lines) + "\n"
+        yield _joined(lines)
+        return
     if plan.changes:
         lines += _legend(plan) + _risks(plan)
         lines.append("engage will perform the following actions, in this order:")
         lines.append("")
+    yield _joined(lines)
     for i, change in enumerate(plan.changes, start=1):
-        lines += _change(i, change)
-    lines += _footer(plan) + _approvals(plan, given)
-    return "\n".join(lines) + "\n"
+        yield _joined(_change(i, change))
+    yield _joined(_footer(plan) + _approvals(plan, given))
+
+
+def _joined(lines: list[str]) -> str:
+    return "".join(f"{line}\n" for line in lines)
