@@ -17,7 +17,8 @@ printed with its measured value and whether it is met.
   `--format json`, output to a file;
 - plan: `engage plan --format json` against an empty state; plan-1: the same against the
   state of the applied plan (made, approved unsigned and applied once per size, before the
-  rounds) after editing one business unit's brand, a one-change plan; generate: `engage
+  rounds) after editing one business unit's brand, a one-change plan; plan-out: plan with
+  `--out FILE` too (the plan file saved); plan-text: the default text plan; generate: `engage
   generate` into a fresh folder; all without parse cache and with --allow-conflicts (the
   ecosystems hold conflicts on purpose, which their governance policy covers; each of
   these measures must exit with changes, 2, or generated files, 0: a refusal is reported
@@ -227,6 +228,34 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
                 nocache,
                 ok=changes,
             )
+        if want("plan-out"):  # a user's save: the plan file written, text to a file
+            state = bench.work / "empty-state.json"
+            state.unlink(missing_ok=True)
+            bench.measure(
+                results.setdefault("plan-out", Measure()),
+                engage(
+                    "plan",
+                    str(eco),
+                    "--state",
+                    str(state),
+                    "--format",
+                    "json",
+                    "--out",
+                    str(bench.work / "saved.plan.json"),
+                    "--allow-conflicts",
+                ),
+                nocache,
+                ok=changes,
+            )
+        if want("plan-text"):  # the default text plan, to a file
+            state = bench.work / "empty-state.json"
+            state.unlink(missing_ok=True)
+            bench.measure(
+                results.setdefault("plan-text", Measure()),
+                engage("plan", str(eco), "--state", str(state), "--allow-conflicts"),
+                nocache,
+                ok=changes,
+            )
         if applied is not None:
             edited.write_text(one_edit(original), encoding="utf-8")
             try:
@@ -380,6 +409,16 @@ def report(
             f"{cell(r, 'cold')} / "
             f"{cell(r, 'warm-0')} / {cell(r, 'warm-1')} | {rss} MiB |"
         )
+    if any(n in r for r in all_results.values() for n in ("plan-out", "plan-text")):
+        print("\n### Plan output (CPU seconds, medians / peak RSS of the worst round)\n")
+        print("| resources | plan --format json | plan --out FILE | plan (text) |")
+        print("|---:|---|---|---|")
+        for size, r in all_results.items():
+            row = " | ".join(
+                f"{cell(r, n)} / {r[n].peak_mib:,.0f} MiB" if n in r and r[n].rss else cell(r, n)
+                for n in ("plan", "plan-out", "plan-text")
+            )
+            print(f"| {size:,} | {row} |")
     stages = ("load", "compile", "graph", "rules", "plan", "generate")
     print("\n### Stages in one process (CPU seconds, medians)\n")
     print("| resources | " + " | ".join(stages) + " |")
@@ -413,6 +452,9 @@ def report(
         target(f"warm re-check, no edit / cold at {size:,}", ratio(r, "warm-0", "cold"), 0.10)
         if size >= 100000 and "plan" in r and r["plan"].rss:
             target(f"plan peak RSS at {size:,}", r["plan"].peak_mib / 1024, 1, " GiB")
+        for name, what in (("plan-out", "plan --out"), ("plan-text", "plan (text)")):
+            if size >= 100000 and name in r and r[name].rss:
+                target(f"{what} peak RSS at {size:,}", r[name].peak_mib / 1024, 1, " GiB")
         if size >= 100000 and "plan-1" in r and r["plan-1"].rss:
             target(
                 f"plan (one change) peak RSS at {size:,}", r["plan-1"].peak_mib / 1024, 1, " GiB"
@@ -482,8 +524,8 @@ def main() -> None:
         nargs="*",
         default=[],
         help=(
-            "floor check check-json plan plan-1 generate warm stages stages-front memory "
-            "adversarial"
+            "floor check check-json plan plan-1 plan-out plan-text generate warm stages "
+            "stages-front memory adversarial"
         ),
     )
     parser.add_argument("--systems", type=int, default=20000, help="resources in each memory file")
