@@ -414,11 +414,11 @@ def report(
         print("| resources | plan --format json | plan --out FILE | plan (text) |")
         print("|---:|---|---|---|")
         for size, r in all_results.items():
-            row = " | ".join(
+            cells = " | ".join(
                 f"{cell(r, n)} / {r[n].peak_mib:,.0f} MiB" if n in r and r[n].rss else cell(r, n)
                 for n in ("plan", "plan-out", "plan-text")
             )
-            print(f"| {size:,} | {row} |")
+            print(f"| {size:,} | {cells} |")
     stages = ("load", "compile", "graph", "rules", "plan", "generate")
     print("\n### Stages in one process (CPU seconds, medians)\n")
     print("| resources | " + " | ".join(stages) + " |")
@@ -452,9 +452,9 @@ def report(
         target(f"warm re-check, no edit / cold at {size:,}", ratio(r, "warm-0", "cold"), 0.10)
         if size >= 100000 and "plan" in r and r["plan"].rss:
             target(f"plan peak RSS at {size:,}", r["plan"].peak_mib / 1024, 1, " GiB")
-        for name, what in (("plan-out", "plan --out"), ("plan-text", "plan (text)")):
-            if size >= 100000 and name in r and r[name].rss:
-                target(f"{what} peak RSS at {size:,}", r[name].peak_mib / 1024, 1, " GiB")
+        for output, said in (("plan-out", "plan --out"), ("plan-text", "plan (text)")):
+            if size >= 100000 and output in r and r[output].rss:
+                target(f"{said} peak RSS at {size:,}", r[output].peak_mib / 1024, 1, " GiB")
         if size >= 100000 and "plan-1" in r and r["plan-1"].rss:
             target(
                 f"plan (one change) peak RSS at {size:,}", r["plan-1"].peak_mib / 1024, 1, " GiB"
