@@ -203,14 +203,26 @@ def _may_hold(text: str) -> bool:
 
 
 def _strings(value: Any) -> set[str]:
+    """Every string value under `value`. The parser's values are exact dicts, lists and
+    strings, tested first by type (issue 11: a quarter of this walk's time at 10k);
+    subclasses still count."""
     found: set[str] = set()
+    add = found.add
     stack = [value]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            add(item)
+        elif kind is dict:
+            extend(item.values())
+        elif kind is list:
+            extend(item)
+        elif isinstance(item, dict):
+            extend(item.values())
         elif isinstance(item, list):
-            stack.extend(item)
+            extend(item)
         elif isinstance(item, str):
             found.add(item)
     return found

@@ -23,6 +23,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from compiler.diagnostics import REGISTRY, Finding, Span, Suppression, code, make
 from compiler.model.base import Suppress
@@ -82,18 +83,29 @@ def _applies(suppress: Suppress, name: str) -> bool:
 
 def entries(resolved: ResolvedEcosystem) -> dict[str, list[Entry]]:
     """Every resource's suppressions, by address."""
-    out: dict[str, list[Entry]] = {}
-    for address, path in sorted(resolved.addresses.items()):
+    # Only the few addresses that carry suppressions are sorted, not all of them
+    # (issue 11: sorting every address was ~3 ms of each of three calls per check at 10k).
+    found: list[tuple[str, tuple[str | int, ...], list[Suppress]]] = []
+    sections: dict[str | int, Any] = {}
+    eco = resolved.ecosystem
+    for address, path in resolved.addresses.items():
         if len(path) != 2:
             continue  # consent channels and groups carry no suppressions
-        resource = getattr(resolved.ecosystem, str(path[0]), {}).get(path[1])
-        items = getattr(resource, "suppress", [])
+        section = path[0]
+        table = sections.get(section)
+        if table is None:
+            table = sections[section] = getattr(eco, str(section), {})
+        items = getattr(table.get(path[1]), "suppress", None)
         if items:
-            out[address] = [
-                Entry(address, i, s, (*path, "suppress", i), _applies(s, str(path[1])))
-                for i, s in enumerate(items)
-            ]
-    return out
+            found.append((address, path, items))
+    found.sort(key=lambda item: item[0])
+    return {
+        address: [
+            Entry(address, i, s, (*path, "suppress", i), _applies(s, str(path[1])))
+            for i, s in enumerate(items)
+        ]
+        for address, path, items in found
+    }
 
 
 def _suppressible(code_: str) -> bool:

@@ -30,18 +30,31 @@ E_REGION = code(
 _RANK = {"none": 0, "personal": 1, "sensitive": 2}
 
 
-def _units(ctx: Context, flow: Flow) -> list[str]:
-    """Business units the records of this flow belong to."""
+def _units(ctx: Context, flow: Flow, ends: dict[tuple[str, str], str | None]) -> list[str]:
+    """Business units the records of this flow belong to. `ends` keeps each endpoint
+    object's unit (None: not a data extension) for the analysis: flows of one object
+    share it (issue 11: two object and model reads per flow were the stage's largest own
+    time)."""
     out: list[str] = []
     name = flow.rule_name
-    if name is not None and ctx.eco.sync_rules[name].business_unit:
-        out.append(str(ctx.eco.sync_rules[name].business_unit))
+    if name is not None:
+        unit = ctx.eco.sync_rules[name].business_unit
+        if unit:
+            out.append(str(unit))
     for address in (flow.source, flow.target):
         system, _, rest = address.partition(":")
-        obj = rest.rpartition(".")[0]
-        spec = ctx.object(system, obj)
-        if spec is not None and spec.kind == "data_extension":
-            out.append(ctx.eco.data_extensions[obj].business_unit)
+        key = (system, rest.rpartition(".")[0])
+        try:
+            end = ends[key]
+        except KeyError:
+            spec = ctx.object(*key)
+            end = ends[key] = (
+                ctx.eco.data_extensions[key[1]].business_unit
+                if spec is not None and spec.kind == "data_extension"
+                else None
+            )
+        if end is not None:
+            out.append(end)
     return sorted(set(out))
 
 
@@ -51,10 +64,11 @@ def _personal_flows(ctx: Context) -> list[tuple[Flow, FieldSpec, list[str]]]:
     cached: list[tuple[Flow, FieldSpec, list[str]]] | None = ctx.memo.get("privacy.personal")
     if cached is None:
         cached = []
+        ends: dict[tuple[str, str], str | None] = {}
         for flow in flows(ctx):
             spec = _personal(ctx, flow)
             if spec is not None:
-                cached.append((flow, spec, _units(ctx, flow)))
+                cached.append((flow, spec, _units(ctx, flow, ends)))
         ctx.memo["privacy.personal"] = cached
     return cached
 
