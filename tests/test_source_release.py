@@ -4,6 +4,7 @@ issue 11: memory); what later stages read of them stays (`Document.environment`,
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -109,3 +110,14 @@ def test_check_path_with_an_environment_without_overlays_releases(tmp_path: Path
     (eco / "zz_production.yaml").unlink()
     result = check_path(eco, "production")
     assert result.analyzed and result.compilation.source.released
+
+
+def test_a_used_suppression_is_not_reported_unused_and_the_result_is_frozen(
+    tmp_path: Path,
+) -> None:
+    result = check_path(_case(tmp_path, "suppressions"))
+    assert [f.code for f in result.findings if f.suppressed is not None] == ["W9001"]
+    unused = [f.message for f in result.findings if f.code == "W9902"]
+    assert len(unused) == 1 and "W4001" in unused[0]  # not the suppression W9001 used
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.analyzed = False  # type: ignore[misc]
