@@ -338,6 +338,7 @@ class _FlowBuilder:
         tsys, _, tobj = rule.target.partition(".")
         integ = self.resolved.ecosystem.integrations.get(rule.integration)
         address = f"sync_rule.{name}"
+        integration = f"integration.{rule.integration}"  # one string for the rule's edges
         seconds = schedule_seconds(integ)
         for target in sorted(rule.fields):
             mapping = rule.fields[target]
@@ -350,7 +351,7 @@ class _FlowBuilder:
             precedence = precedence or rule.precedence
             edge = FlowEdge(
                 rule=address,
-                integration=f"integration.{rule.integration}",
+                integration=integration,
                 path=("sync_rules", name, "fields", target),
                 transform=transforms(mapping),
                 precedence=precedence,

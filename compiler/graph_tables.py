@@ -127,6 +127,16 @@ class _Table:
             raise KeyError(f"{node!r} is not in the graph")
 
 
+def _ends(names: dict[str, str], u: str, v: str) -> tuple[str, str]:
+    """An edge's two ends as the very strings their nodes were added with: the graph's
+    tables then hold one string per node, not one per edge end (the callers make a new
+    address string for every edge: 30 MiB of the graphs at 100,000 resources, issue 11)."""
+    cu, cv = names.get(u), names.get(v)
+    if cu is None or cv is None:
+        raise KeyError(f"edge {u!r} -> {v!r}: both ends must be nodes first")
+    return cu, cv
+
+
 # ------------------------------------------------------------------ resources
 _RESOURCE_FIELDS = ("kind", "path")
 
@@ -200,16 +210,17 @@ class ResourceGraphBuilder:
 
     def __init__(self) -> None:
         self.nodes: dict[str, tuple[str, Path]] = {}
+        self._names: dict[str, str] = {}
         self._succ: dict[str, dict[str, None]] = {}
         self._pred: dict[str, dict[str, None]] = {}
 
     def add_node(self, node: str, kind: str, path: Path) -> None:
         self.nodes[node] = (kind, path)
+        self._names[node] = node
 
     def add_edge(self, u: str, v: str) -> None:
         """An edge between two added nodes."""
-        if u not in self.nodes or v not in self.nodes:
-            raise KeyError(f"edge {u!r} -> {v!r}: both ends must be nodes first")
+        u, v = _ends(self._names, u, v)
         succ = self._succ.get(u)
         if succ is None:
             succ = self._succ[u] = {}
@@ -221,10 +232,13 @@ class ResourceGraphBuilder:
             pred[u] = None
 
     def freeze(self) -> ResourceGraph:
+        # equal neighbour tuples are one tuple (tuples are immutable): half the resources
+        # depend on the same few units and systems (2.4 MiB at 100,000 resources, issue 11)
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
         return ResourceGraph(
             self.nodes,
-            {u: tuple(vs) for u, vs in self._succ.items()},
-            {v: tuple(us) for v, us in self._pred.items()},
+            {u: shared.setdefault(t, t) for u, vs in self._succ.items() if (t := tuple(vs))},
+            {v: shared.setdefault(t, t) for v, us in self._pred.items() if (t := tuple(us))},
         )
 
 
@@ -390,16 +404,17 @@ class FlowGraphBuilder:
 
     def __init__(self) -> None:
         self.nodes: dict[str, FlowNode] = {}
+        self._names: dict[str, str] = {}
         self._succ: dict[str, dict[str, dict[str, FlowEdge]]] = {}
         self._pred: dict[str, dict[str, None]] = {}
 
     def add_node(self, node: str, system: str, obj: str, field: str, kind: str) -> None:
         self.nodes[node] = (system, obj, field, kind)
+        self._names[node] = node
 
     def add_edge(self, u: str, v: str, edge: FlowEdge) -> None:
         """An edge between two added nodes, keyed by `edge.rule`."""
-        if u not in self.nodes or v not in self.nodes:
-            raise KeyError(f"edge {u!r} -> {v!r}: both ends must be nodes first")
+        u, v = _ends(self._names, u, v)
         succ = self._succ.get(u)
         if succ is None:
             succ = self._succ[u] = {}

@@ -28,11 +28,7 @@ BASE_NOTE = "the base value the overlay's change meets"
 
 def overlay_files(source: SourceSet, environment: str) -> frozenset[str]:
     """The files holding the overlay documents of `environment`."""
-    return frozenset(
-        doc.file
-        for doc in source.documents
-        if isinstance(doc.value, dict) and doc.value.get("environment") == environment
-    )
+    return frozenset(doc.file for doc in source.documents if doc.environment == environment)
 
 
 def _identity(finding: Finding) -> tuple[str, str, str]:

@@ -79,26 +79,22 @@ def _compile_env(
     if model.ecosystem is None:
         return None, result.environments, findings
     resolved, ref_findings = resolve(
-        model.ecosystem,
-        index,
-        environment,
-        model.broken,
-        digest=source.digest,
-        value=result.assembled.value,
+        model.ecosystem, index, environment, model.broken, digest=source.digest
     )
     findings.extend(f for f in ref_findings if f.span not in unreplaced)
     overlays = tuple(
         (doc.file, doc.spans.line, doc.spans.end_line or doc.spans.line)
         for doc in source.documents
-        if environment is not None
-        and isinstance(doc.value, dict)
-        and doc.value.get("environment") == environment
+        if environment is not None and doc.environment == environment
     )
     return replace(resolved, overlays=overlays), result.environments, findings
 
 
 def compile_source(source: SourceSet, environment: str | None = None) -> Compilation:
-    """Compile one environment (or the base, with None)."""
+    """Compile one environment (or the base, with None). The documents' values must still
+    be there (`SourceSet.release` drops them once every compilation is made)."""
+    if source.released:
+        raise ValueError("the sources' values were released: nothing can be compiled from them")
     resolved, envs, findings = _compile_env(source, environment)
     return Compilation(
         source, environment, envs, resolved, tuple(sort_findings([*source.findings, *findings]))

@@ -797,7 +797,6 @@ def resolve(
     broken: frozenset[tuple[str, str]] = frozenset(),
     *,
     digest: str = "",
-    value: Mapping[str, Any] | None = None,
 ) -> tuple[ResolvedEcosystem, list[Finding]]:
     resolver = _Resolver(eco, index, broken)
     resolver.build_objects()
@@ -809,6 +808,5 @@ def resolve(
         objects=resolver.objects,
         addresses=_addresses(eco),
         source_digest=digest,
-        value=value or {},
     )
     return resolved, resolver.findings

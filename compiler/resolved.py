@@ -9,7 +9,7 @@ import it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from compiler.model import Ecosystem
@@ -156,7 +156,6 @@ class ResolvedEcosystem:
     objects: Mapping[str, Mapping[str, ObjectSpec]]  # system → object name → spec
     addresses: Mapping[str, tuple[str | int, ...]]  # resource address → path in the values
     source_digest: str = ""
-    value: Mapping[str, Any] = field(default_factory=dict)
     # (file, first line, last line) of every overlay document applied to this environment
     overlays: tuple[tuple[str, int, int], ...] = ()
 

@@ -49,3 +49,17 @@ def test_hide_of_one_line_hides_only_it() -> None:
     excerpts.accept("one.yaml", "a\nb\nc")
     excerpts.hide("one.yaml", 2)
     assert [excerpts.line("one.yaml", n) for n in (1, 2, 3)] == ["a", None, "c"]
+
+
+def test_lines_of_files_read_in_turn_and_of_any_text() -> None:
+    # the texts are kept packed and the last one read unpacked: reading files in turn,
+    # and texts no UTF-8 codec would take as they are (a lone surrogate), give their lines
+    texts = {"one.yaml": "a: 1\nb: é\n", "two.yaml": "x: \ud800\ny: 😀\n", "three.yaml": ""}
+    for file, text in texts.items():
+        excerpts.accept(file, text)
+    for _ in range(2):
+        for file, text in texts.items():
+            lines = text.splitlines()
+            assert [excerpts.line(file, n) for n in range(1, len(lines) + 2)] == [*lines, None]
+    excerpts.accept("one.yaml", "changed\n")  # accepted again: the new text
+    assert excerpts.line("one.yaml", 1) == "changed"

@@ -234,3 +234,45 @@ def test_the_graphs_are_read_only_and_convert_to_networkx(base: EcosystemGraph) 
     assert list(flow.edges(keys=True, data=True)) == [
         (u, v, k, {"flow": e}) for u, v, k, e in base.dataflow.edges(keys=True, data=True)
     ]
+
+
+def test_edges_hold_the_strings_their_nodes_were_added_with(base: EcosystemGraph) -> None:
+    def same(a: str) -> str:
+        return "".join(list(a))  # an equal string, not the same object
+
+    resources = ResourceGraphBuilder()
+    for node in ("system.crm", "business_unit.a", "business_unit.b"):
+        resources.add_node(node, node.partition(".")[0], ())
+    resources.add_edge(same("system.crm"), same("business_unit.a"))
+    resources.add_edge(same("system.crm"), same("business_unit.b"))
+    graph = resources.freeze()
+    names = {n: n for n in graph}
+    for u, v in graph.edges():
+        assert u is names[u] and v is names[v]
+    # equal neighbour tuples are one tuple
+    assert graph.predecessors("business_unit.a") is graph.predecessors("business_unit.b")
+    with pytest.raises(KeyError, match="both ends must be nodes first"):
+        resources.add_edge("system.crm", "business_unit.c")
+    flow = FlowGraphBuilder()
+    for node in ("s:O.a", "s:O.b"):
+        flow.add_node(node, "s", "O", node[-1], "custom")
+    edge = FlowEdge(rule="sync_rule.x", integration="integration.y", path=())
+    flow.add_edge(same("s:O.a"), same("s:O.b"), edge)
+    frozen = flow.freeze()
+    ((u, v),) = frozen.edges()
+    own = {n: n for n in frozen}
+    assert u is own["s:O.a"] and v is own["s:O.b"]
+    with pytest.raises(KeyError, match="both ends must be nodes first"):
+        flow.add_edge("s:O.a", "s:O.c", edge)
+    # the built graphs: every edge end is its node's own string, one integration
+    # string per sync rule
+    flow_names = {n: n for n in base.dataflow}
+    for u, v in base.dataflow.edges():
+        assert u is flow_names[u] and v is flow_names[v]
+    by_rule: dict[str, set[int]] = {}
+    for _, _, data in base.dataflow.edges(data=True):
+        by_rule.setdefault(data.rule, set()).add(id(data.integration))
+    assert by_rule and all(len(ids) == 1 for ids in by_rule.values())
+    resource_names = {n: n for n in base.resources}
+    for u, v in base.resources.edges():
+        assert u is resource_names[u] and v is resource_names[v]

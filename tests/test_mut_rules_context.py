@@ -42,18 +42,6 @@ def test_a_value_span(ctx: Context) -> None:
     assert related.span == value and related.message == "here"
 
 
-def test_values_through_mappings_and_lists(ctx: Context) -> None:
-    assert ctx.value(("data_extensions", "newsletter", "external_key")) == "newsletter"
-    objects = ("integrations", "mc_connect", "marketing_cloud_connect", "objects")
-    assert ctx.value((*objects, "Contact", 0)) == "Email"
-    assert ctx.value((*objects, "Contact", 2)) == "HasOptedOutOfEmail"
-    assert ctx.value((*objects, "Contact", 3)) is None  # past the end
-    assert ctx.value((*objects, "Contact", "Email")) is None  # a name into a list
-    assert ctx.value(("data_extensions", "newsletter", "external_key", "x")) is None
-    assert ctx.value(("data_extensions", "nowhere")) is None
-    assert ctx.value(()) is ctx.resolved.value
-
-
 def test_fields_and_objects(ctx: Context) -> None:
     email = ctx.field("mc:newsletter.EmailAddress")
     assert email is not None and email.type == "EmailAddress"

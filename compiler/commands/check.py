@@ -255,7 +255,7 @@ def check(
     )
     if key is not None:
         source = result.compilation.source
-        includes = any(isinstance(d.value, dict) and "include" in d.value for d in source.documents)
+        includes = any(d.includes for d in source.documents)
         try:
             inputs = resultcache.snapshot(target, source.files, includes)
         except (OSError, ValueError):

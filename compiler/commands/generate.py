@@ -93,6 +93,7 @@ def generate(
         for f in check_source(comp.source, environment, comp).findings
         if f.suppressed is None and f.severity is Severity.ERROR
     ]
+    comp.source.release()  # nothing is compiled from them any more; the emitters read the model
     if conflicts and not allow_conflicts:
         render_findings(make_console(stderr=True), conflicts)
         return _refuse(

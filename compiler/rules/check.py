@@ -84,7 +84,7 @@ def check_path(
 ) -> CheckResult:
     with gc_paused():
         source = load_sources(path, load_limits, cache=cache)
-        return _check(source, environment, limits, baseline, baseline_name)
+        return _check(source, environment, limits, baseline, baseline_name, release=True)
 
 
 def check_source(
@@ -103,8 +103,15 @@ def _check(
     baseline: set[tuple[str, str, str]] | None,
     baseline_name: str,
     compiled: Compilation | None = None,
+    *,
+    release: bool = False,
 ) -> CheckResult:
     comps = compile_environments(source, environment, compiled)
+    # with `release`, the documents' values (read by compilation only) are dropped before
+    # the rules run, unless the base of an --env run is still to be compiled
+    # (`_from_environment`)
+    if release and (environment is None or not overlay_files(source, environment)):
+        source.release()
     first = comps[0]
     envs = tuple(c.environment for c in comps)
     if not all(c.ok for c in comps):

@@ -89,18 +89,6 @@ class Context:
             found = self._fields[address] = spec.fields.get(name) if spec is not None else None
             return found
 
-    def value(self, path: PathT) -> Any:
-        """The raw YAML value at `path` (None when absent)."""
-        current: Any = self.resolved.value
-        for part in path:
-            if isinstance(current, Mapping) and part in current:
-                current = current[part]
-            elif isinstance(current, list) and isinstance(part, int) and part < len(current):
-                current = current[part]
-            else:
-                return None
-        return current
-
     @cached_property
     def rules_by_target(self) -> Mapping[str, list[tuple[str, SyncRule]]]:
         out: dict[str, list[tuple[str, SyncRule]]] = defaultdict(list)
