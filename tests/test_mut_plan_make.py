@@ -17,8 +17,9 @@ from test_plan_support import (
     workspace,
 )
 
+from compiler.compile_default import compile_default
 from compiler.plan.errors import ConflictError, GenerationError, PlanError
-from compiler.plan.make import compile_default, make_plan, plan_compiled
+from compiler.plan.make import make_plan, plan_compiled
 
 NOTE = "objects:\n  crm.Contact:\n    fields:\n      Note__c: {type: text, length: 300}\n"
 

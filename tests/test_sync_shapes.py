@@ -154,3 +154,52 @@ def test_the_duckdb_statements_alone_are_those_of_both_dialects(root: Path) -> N
             spec.rule,
             *build.views(spec.rule),
         )
+
+
+def _keyed(spec: SyncSpec) -> tuple[tuple[object, ...], list[str], str, list[str]]:
+    """The shape key and strings of `spec`, and the repr and strings `shaped` gives."""
+    by_key, by_shape = shapes._Tokens("j"), shapes._Tokens("j")
+    key = shapes.shape_key(spec, by_key)
+    text = repr(shapes.shaped(spec, by_shape))
+    return key, by_key.strings, text, by_shape.strings
+
+
+def _variants() -> list[SyncSpec]:
+    base = plain_spec("orders_1", ("OrderKey", "EmailAddr", "StatusCol"))
+    found = [
+        base,
+        plain_spec("orders_2", ("OrderRef", "MailField", "StateCol1")),
+        plain_spec("orders_1", ("OrderKey", "OrderKey", "StatusCol")),
+        plain_spec("orders_10", ("OrderKeys", "EmailAddr", "StatusCol")),
+        hostile_spec(),
+        dataclasses.replace(base, filters=(), consent=()),
+        dataclasses.replace(base, order_by=None, order_type=""),
+    ]
+    # scalars equal in a tuple and different in the text: True, 1, 1.0, 0.0, -0.0, "1"
+    for value in (True, 1, 1.0, 0.0, -0.0, "1", "one_value", None):
+        found.append(dataclasses.replace(base, targets=(column("Flag", None, constant=value),)))
+        found.append(dataclasses.replace(base, targets=(column("Flag", "a_b", default=value),)))
+    for name in ("Qj1", "x", "OrderKey"):
+        found.append(dataclasses.replace(base, targets=(column(name, "OrderKey", length=9),)))
+    for root in (ROOT / "ecosystem", TYPED):
+        comp = compile_eco(root)
+        assert comp.resolved is not None
+        found.extend(specs(comp.resolved))
+    return found
+
+
+def test_the_shape_key_tells_specs_apart_as_the_repr_of_their_shape_does() -> None:
+    keyed = [_keyed(spec) for spec in _variants()]
+    for key, strings, _, shaped_strings in keyed:
+        assert strings == shaped_strings  # the same texts, numbered in the same order
+        assert hash(key) == hash(key)
+    for one in keyed:
+        for two in keyed:
+            assert (one[0] == two[0]) == (one[2] == two[2]), (one[2], two[2])
+
+
+def test_specs_equal_but_for_a_scalar_s_type_have_shapes_of_their_own() -> None:
+    base = plain_spec("orders_1", ("OrderKey", "EmailAddr", "StatusCol"))
+    for value in (True, 1, 1.0):
+        same(dataclasses.replace(base, targets=(column("Flag", "a_b", default=value),)))
+    assert len(shapes._SHAPES) == 3

@@ -25,3 +25,10 @@ def test_every_code_point_is_kept_or_replaced_as_xml_allows() -> None:
 @given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF)))
 def test_arbitrary_texts(text: str) -> None:
     assert xml_text(text) == per_character(text)
+
+
+def test_each_code_point_alone_in_a_text_is_kept_or_replaced_as_xml_allows() -> None:
+    # a text of one character takes the printable fast path or the replacement: both agree
+    for code in range(0x110000):
+        char = chr(code)
+        assert xml_text(f"a{char}b") == f"a{per_character(char)}b"

@@ -70,7 +70,7 @@ def compile_for(path: Path | None, environment: str | None) -> Compilation:
 
 def compile_one(path: Path | None, environment: str | None) -> Compilation:
     """For the commands that work on one environment: --env, else the default one."""
-    from compiler.plan.make import compile_default
+    from compiler.compile_default import compile_default
 
     return compile_default(resolve_path(path).as_posix(), environment)
 

@@ -100,5 +100,9 @@ def xml_text(text: str) -> str:
     (each character `_xml_allowed` refuses).
 
     Escaping of `<`, `&`, `]]>` and quotes is left to the XML library that writes the text.
+    A printable text holds none of them (controls, surrogates and U+FFFE / U+FFFF are not
+    printable) and is returned as it is, without the regular expression's scan and copy.
     """
+    if text.isprintable():
+        return text
     return _XML_FORBIDDEN.sub("\ufffd", text)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.apply_artifacts import touched
+from compiler.compile_default import compile_default
 from compiler.diagnostics import has_errors
 from compiler.emit.generate import generation_findings
-from compiler.gcpause import gc_paused
 from compiler.graph import build_graph
-from compiler.pipeline import Compilation, compile_source, load_sources
+from compiler.pipeline import Compilation
 from compiler.plan.backends import open_backend
 from compiler.plan.builder import PlanInputs, build_plan
 from compiler.plan.conflicts import check_findings, errors
@@ -34,19 +34,6 @@ class Made:
 
     compilation: Compilation
     plan: Plan | None
-
-
-def compile_default(path: str, environment: str | None) -> Compilation:
-    """Compile `environment`, or the ecosystem's default_environment when none is given."""
-    with gc_paused():
-        source = load_sources(Path(path))  # once, whichever environment is compiled from it
-        comp = compile_source(source, environment)
-        default = None
-        if environment is None and comp.ok and comp.resolved is not None:
-            default = comp.resolved.ecosystem.ecosystem.default_environment
-        if default is not None:
-            comp = compile_source(source, default)
-    return comp
 
 
 def check_empty(plan_inputs: PlanInputs) -> None:
