@@ -21,6 +21,7 @@ from compiler.commands.common import (
 
 if TYPE_CHECKING:  # the rest is imported when the result is not served from the cache
     from compiler.diagnostics import Finding
+    from compiler.render.findings_text import Piece
     from compiler.rules.check import CheckResult
     from compiler.rules.platform import Limits
     from compiler.yamlparse import Limits as LoaderLimits
@@ -125,48 +126,47 @@ class _Recorder:
         return getattr(self.stream, name)
 
 
-def _summary(result: CheckResult, ok: bool) -> str:
-    """The last line, in rich markup."""
+def _summary(result: CheckResult, ok: bool) -> list[Piece]:
+    """The last line, as (text, style) pieces (an environment's name is never markup)."""
     from compiler.render.findings_text import summary_line
 
     line = summary_line(result.findings)
     if not result.analyzed:
-        return f"[bold red]FAILED[/] validation: {line} [dim](conflicts not checked)[/]"
+        return [
+            ("FAILED", "bold red"),
+            (f" validation: {line} ", None),
+            ("(conflicts not checked)", "dim"),
+        ]
     if ok:
         envs = ", ".join(e or "base" for e in result.environments)
-        return f"[bold green]OK[/] {result.resources} resources checked ({envs}): {line}"
-    return f"[bold red]FAILED[/] {line}"
-
-
-# The markup of the summary lines, which a console without colour drops.
-_MARKUP = ("[bold red]", "[bold green]", "[dim]", "[/]")
+        return [
+            ("OK", "bold green"),
+            (f" {result.resources} resources checked ({envs}): {line}", None),
+        ]
+    return [("FAILED", "bold red"), (f" {line}", None)]
 
 
 def _print_text(result: CheckResult, ok: bool) -> str:
     """Print the findings and the summary; return what was printed."""
     from compiler.render.console import PlainConsole, make_console, plain_stream
-    from compiler.render.findings_text import render_findings
+    from compiler.render.findings_text import as_printed, print_pieces, render_findings
 
     summary = _summary(result, ok)
     stream = plain_stream()
-    plain = summary
-    for tag in _MARKUP:
-        plain = plain.replace(tag, "")
     # Without colour, what rich would print, without rich: the findings' renderer writes
     # plain text to a plain console's stream as it does to rich's, and the summary is the
-    # line without its markup; unless an environment's name holds brackets (`a[b]`),
-    # which rich would read as markup.
-    if stream is not None and "[" not in plain:
+    # pieces' text.
+    if stream is not None:
         recorder = _Recorder(stream)
         render_findings(PlainConsole(recorder), result.findings)
-        recorder.write(plain + "\n")
+        recorder.write(as_printed("".join(text for text, _ in summary)) + "\n")
         recorder.flush()
         return "".join(recorder.parts)
     console = make_console()
     recorder = _Recorder(console.file)
     console.file = recorder  # type: ignore[assignment]
     render_findings(console, result.findings)
-    console.print(summary)
+    print_pieces(console, *summary)
     console.file.flush()
     return "".join(recorder.parts)
 

@@ -77,12 +77,12 @@ def compile_one(path: Path | None, environment: str | None) -> Compilation:
 
 def print_findings_text(comp: Compilation, ok_message: str) -> None:
     from compiler.render.console import make_console
-    from compiler.render.findings_text import render_findings, summary_line
+    from compiler.render.findings_text import print_pieces, render_findings, summary_line
 
     console = make_console()
     render_findings(console, comp.findings)
     line = summary_line(comp.findings)
     if comp.ok:
-        console.print(f"[bold green]OK[/] {ok_message} [dim]({line})[/]")
+        print_pieces(console, ("OK", "bold green"), (f" {ok_message} ", None), (f"({line})", "dim"))
     else:
-        console.print(f"[bold red]FAILED[/] {line}")
+        print_pieces(console, ("FAILED", "bold red"), (f" {line}", None))

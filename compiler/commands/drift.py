@@ -18,7 +18,7 @@ from compiler.commands.common import (
 )
 from compiler.diagnostics import Finding, has_errors, sort_findings
 from compiler.render.console import make_console
-from compiler.render.findings_text import render_findings, summary_line
+from compiler.render.findings_text import Piece, print_pieces, render_findings, summary_line
 
 
 @click.command()
@@ -115,7 +115,7 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
         return
     console = make_console()
     render_findings(console, findings)
-    console.print(f"[bold red]FAILED[/] {summary_line(findings)}")
+    print_pieces(console, ("FAILED", "bold red"), (f" {summary_line(findings)}", None))
 
 
 def _value(value: Any) -> str:
@@ -140,14 +140,15 @@ def _render(changes: list[Any], findings: list[Finding], fmt: str) -> None:
         console.print("[bold green]no drift[/]: the org matches the ecosystem")
         return
     for c in changes:
-        flag = " [bold red](protected)[/]" if c.protected else ""
-        flag += " [bold yellow](consent)[/]" if c.consent else ""
+        flag: list[Piece] = [(" ", None), ("(protected)", "bold red")] if c.protected else []
+        flag += [(" ", None), ("(consent)", "bold yellow")] if c.consent else []
         sign = {"changed": "~", "added in the org": "+", "deleted in the org": "-"}[c.change]
         where = f" {c.attribute}:" if c.attribute else ""
-        console.print(
-            f"{sign} {c.address}{flag} {c.change}{where} "
-            f"ecosystem {_value(c.ecosystem)} → org {_value(c.org)}",
-            markup=True,
+        print_pieces(
+            console,
+            (f"{sign} {c.address}", None),
+            *flag,
+            (f" {c.change}{where} ecosystem {_value(c.ecosystem)} → org {_value(c.org)}", None),
             highlight=False,
         )
     console.print(f"[bold]{len(changes)} drifted attributes[/]")

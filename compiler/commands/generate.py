@@ -20,7 +20,7 @@ from compiler.emit.generate import generate as generate_files
 from compiler.emit.output import OutputError
 from compiler.emit.targets import EMITTERS
 from compiler.render.console import make_console
-from compiler.render.findings_text import render_findings
+from compiler.render.findings_text import print_pieces, render_findings
 from compiler.rules.check import check_source
 
 
@@ -116,7 +116,11 @@ def generate(
     findings = sort_findings([*comp.findings, *result.findings])
     render_findings(console, findings)
     where = f" for environment {environment!r}" if environment else ""
-    console.print(f"generated {len(result.written)} files into {out}{where}:", highlight=False)
+    print_pieces(
+        console,
+        (f"generated {len(result.written)} files into {out}{where}:", None),
+        highlight=False,
+    )
     for line in _summary(result):
         console.print(line, highlight=False, markup=False)
     if conflicts:

@@ -16,6 +16,7 @@ from compiler.commands.common import (
 )
 from compiler.graph import build_graph
 from compiler.render.console import make_console
+from compiler.render.findings_text import print_pieces
 from compiler.render.graph_dot import render_dot
 from compiler.render.graph_json import render_graph_json
 from compiler.render.graph_mermaid import render_mermaid
@@ -66,8 +67,10 @@ def graph(
         chosen = select(built, view, focus)
     except FocusError as err:
         names = built.resources if view == "resources" else built.dataflow
-        make_console(stderr=True).print(
-            f"[bold red]error:[/] {err}{did_you_mean(focus or '', list(names))}"
+        print_pieces(
+            make_console(stderr=True),
+            ("error:", "bold red"),
+            (f" {err}{did_you_mean(focus or '', list(names))}", None),
         )
         return EXIT_ERROR
     if fmt == "mermaid":

@@ -10,7 +10,7 @@ from compiler.commands.common import EXIT_ERROR, EXIT_OK
 from compiler.diagnostics import Finding, Span, has_errors, make, sort_findings
 from compiler.importer.core import E_NOT_A_PROJECT
 from compiler.render.console import make_console
-from compiler.render.findings_text import render_findings, summary_line
+from compiler.render.findings_text import print_pieces, render_findings, summary_line
 
 
 @click.command("import")
@@ -69,11 +69,16 @@ def import_(paths: tuple[Path, ...], out: Path, name: str, fmt: str) -> int:
             s: sum(e.status.value == s for e in result.entries)
             for s in ("imported", "partly imported", "not imported")
         }
-        console.print(
-            f"[bold green]imported[/] {len(result.resources)} resources into {out}: "
-            f"{c['imported']} elements imported, {c['partly imported']} partly, "
-            f"{c['not imported']} not (see {out / 'import-report.md'}) "
-            f"[dim]({summary_line(findings)})[/]"
+        print_pieces(
+            console,
+            ("imported", "bold green"),
+            (
+                f" {len(result.resources)} resources into {out}: "
+                f"{c['imported']} elements imported, {c['partly imported']} partly, "
+                f"{c['not imported']} not (see {out / 'import-report.md'}) ",
+                None,
+            ),
+            (f"({summary_line(findings)})", "dim"),
         )
     return EXIT_ERROR if has_errors(findings) else EXIT_OK
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from compiler.render.console import make_console
+from compiler.render.findings_text import print_pieces
 
 
 @click.command()
@@ -18,9 +19,14 @@ def init(directory: Path, force: bool) -> int:
     console = make_console(stderr=True)  # errors on stderr, the report on stdout
     report = make_console()
     if directory.exists() and any(directory.iterdir()) and not force:
-        console.print(
-            f"[bold red]error:[/] {directory} already holds files; choose an empty folder "
-            "or pass --force to add the starter files beside them"
+        print_pieces(
+            console,
+            ("error:", "bold red"),
+            (
+                f" {directory} already holds files; choose an empty folder "
+                "or pass --force to add the starter files beside them",
+                None,
+            ),
         )
         return 1
     template = resources.files("compiler") / "templates" / "init"
@@ -30,12 +36,16 @@ def init(directory: Path, force: bool) -> int:
             continue
         target = directory / item.name
         if target.exists() and not force:
-            console.print(f"[bold red]error:[/] {target} exists; pass --force to overwrite it")
+            print_pieces(
+                console,
+                ("error:", "bold red"),
+                (f" {target} exists; pass --force to overwrite it", None),
+            )
             return 1
         directory.mkdir(parents=True, exist_ok=True)
         target.write_text(item.read_text(encoding="utf-8"), encoding="utf-8")
         written.append(target)
     for target in written:
-        report.print(f"  created {target}")
-    report.print(f"\nNext: [bold]engage validate {directory}[/]")
+        print_pieces(report, (f"  created {target}", None))
+    print_pieces(report, ("\nNext: ", None), (f"engage validate {directory}", "bold"))
     return 0

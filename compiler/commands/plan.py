@@ -30,7 +30,7 @@ from compiler.plan.planfile import save_plan, write_plan_json
 from compiler.render.console import make_console
 from compiler.render.findings_text import render_findings
 from compiler.render.plan_markdown import render_markdown
-from compiler.render.plan_text import text_chunks
+from compiler.render.plan_text import print_chunks, text_chunks
 
 FORMATS = ("text", "markdown", "json")
 
@@ -50,9 +50,7 @@ def print_plan(plan: Plan, fmt: str, given: Sequence[Approval] | None = None) ->
     elif fmt == "markdown":
         click.echo(render_markdown(plan, given), nl=False)
     else:  # a piece at a time: the 100,000-resource text whole was a 2.6 GiB peak
-        console = make_console()
-        for chunk in text_chunks(plan, given):
-            console.print(chunk, end="")
+        print_chunks(text_chunks(plan, given))
 
 
 def _checked(comp: Compilation, path: str, doing: str) -> Compilation | None:

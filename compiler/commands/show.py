@@ -164,5 +164,5 @@ def _rendered(
         for chunk in plan_chunks(saved):
             yield chunk.decode("utf-8")
     else:
-        for markup in text_chunks(saved, given):
-            yield plain(markup)
+        for piece in text_chunks(saved, given):
+            yield plain(piece)

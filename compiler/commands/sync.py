@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
 from compiler.commands.common import ENV_HELP, EXIT_ERROR, EXIT_OK, compile_one, path_argument
 from compiler.diagnostics import has_errors
@@ -13,7 +12,7 @@ from compiler.emit.sync import compile_rule, custom_rules
 from compiler.emit.sync.runner import RunResult, SyncRunError, run
 from compiler.emit.sync.spec import CUSTOM_TYPES
 from compiler.render.console import make_console
-from compiler.render.findings_text import render_findings, summary_line
+from compiler.render.findings_text import print_pieces, render_findings, summary_line
 from compiler.resolved import ResolvedEcosystem
 from compiler.suggest import did_you_mean
 
@@ -26,7 +25,7 @@ def sync() -> None:
 
 
 def _error(message: str) -> int:
-    make_console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
+    print_pieces(make_console(stderr=True), ("error:", "bold red"), (f" {message}", None))
     return EXIT_ERROR
 
 
@@ -48,14 +47,18 @@ def _rule_problem(resolved: ResolvedEcosystem, rule: str) -> str | None:
 
 def _report(result: RunResult, source: Path, out: Path, rejects: Path) -> None:
     console = make_console()
-    console.print(
-        f"read {result.read} rows from {escape(str(source))}: "
-        f"{result.accepted} accepted -> {escape(str(out))}, "
-        f"{result.rejected} rejected -> {escape(str(rejects))}, "
-        f"{result.filtered} left out by the rule's filter"
+    print_pieces(
+        console,
+        (
+            f"read {result.read} rows from {source}: "
+            f"{result.accepted} accepted -> {out}, "
+            f"{result.rejected} rejected -> {rejects}, "
+            f"{result.filtered} left out by the rule's filter",
+            None,
+        ),
     )
     for reason, count in result.reasons.items():
-        console.print(f"  {count:>8}  {escape(reason)}")
+        print_pieces(console, (f"  {count:>8}  {reason}", None))
 
 
 @sync.command("run")

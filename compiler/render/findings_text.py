@@ -76,7 +76,12 @@ class TextOut:
 
 
 def _plain(line: list[Piece]) -> str:
-    joined = "".join(piece for piece, _ in line)
+    return as_printed("".join(piece for piece, _ in line))
+
+
+def as_printed(joined: str) -> str:
+    """Plain text as a rich console without colour prints it (control codes dropped, tabs
+    expanded), rich imported only when the text needs it."""
     if _SPECIAL.isdisjoint(joined):
         return joined
     from rich.text import Text
@@ -141,6 +146,14 @@ def summary_line(findings: Sequence[Finding]) -> str:
     if suppressed:
         parts.append(f"{suppressed} suppressed")
     return ", ".join(parts)
+
+
+def print_pieces(console: Console, *pieces: Piece, **options: bool) -> None:
+    """One line of (text, style) pieces printed through rich, its text never read as
+    markup (a path, name or message holding `[` is printed as it is)."""
+    from rich.text import Text
+
+    console.print(Text.assemble(*pieces), **options)  # type: ignore[arg-type]
 
 
 def render_findings(

@@ -1,14 +1,16 @@
 """A plan as text, Terraform-style: legend, risky changes first, attribute diffs, summary.
 
-Returns rich markup; `plain()` strips it (golden files, logs).
+The text is built as (text, style) pieces, never as rich markup: user text (names,
+descriptions, notes, reasons, the state's location, messages) holding `[` was read as
+markup by rich, which raised MarkupError or dropped text, and `rich.markup.escape`
+cannot be made safe for every text that follows. `plain()` joins the pieces' text
+(golden files, logs, `show --out`); `styled()` makes a rich Text of them for a terminal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-
-from rich.markup import escape
-from rich.text import Text
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from compiler.plan.approvals import Approval, missing
 from compiler.plan.definition import SYMBOLS, AttributeChange, Change, Plan
@@ -24,6 +26,12 @@ from compiler.render.plan_values import (
     visible,
 )
 
+if TYPE_CHECKING:  # rich is imported only to colour a terminal's text
+    from rich.text import Text
+
+Piece = tuple[str, str | None]  # (text, rich style or None); no markup in either
+Line = list[Piece]
+
 _STYLE = {
     "create": "green",
     "update": "yellow",
@@ -34,41 +42,78 @@ _STYLE = {
 _OP = {"add": ("+", "green"), "remove": ("-", "red"), "change": ("~", "yellow")}
 
 
-def plain(markup: str) -> str:
-    return Text.from_markup(markup).plain
+def plain(pieces: Sequence[Piece]) -> str:
+    """The pieces' text, control characters made visible: what a console without colour
+    prints (tabs aside, which a console expands)."""
+    return visible("".join(text for text, _ in pieces))
 
 
-def _symbol(action: str) -> str:
-    return f"[{_STYLE[action]}]{SYMBOLS[action]:>3}[/]"
+def styled(pieces: Sequence[Piece]) -> Text:
+    """The pieces as one rich Text, each piece's text taken as it is (never as markup)."""
+    from rich.text import Text
+
+    out = Text()
+    for text, style in pieces:
+        out.append(visible(text), style)
+    return out
 
 
-def _header(plan: Plan) -> list[str]:
+def print_chunks(chunks: Iterable[Sequence[Piece]]) -> None:
+    """The pieces printed to stdout: without colour (a pipe, a CI log, NO_COLOR) their text
+    is written as rich would print it, without rich; on a terminal, each chunk as a rich
+    Text."""
+    from compiler.render.console import make_console, plain_stream
+    from compiler.render.findings_text import as_printed
+
+    stream = plain_stream()
+    if stream is not None:
+        for chunk in chunks:
+            stream.write(as_printed(plain(chunk)))
+        stream.flush()
+        return
+    console = make_console()
+    for chunk in chunks:
+        console.print(styled(chunk), end="")
+
+
+def _symbol(action: str) -> Piece:
+    return (f"{SYMBOLS[action]:>3}", _STYLE[action])
+
+
+def _header(plan: Plan) -> list[Line]:
     env = plan.environment or "default"
     prod = " (production)" if plan.production else ""
     lineage = plan.state.lineage or "none yet"
     return [
-        f"engage plan for ecosystem {escape(plan.ecosystem)}, environment {escape(env)}{prod}",
-        f"State: {escape(plan.state.location)} (lineage {lineage}, serial {plan.state.serial})",
-        "",
+        [(f"engage plan for ecosystem {plan.ecosystem}, environment {env}{prod}", None)],
+        [
+            (
+                f"State: {plan.state.location} (lineage {lineage}, serial {plan.state.serial})",
+                None,
+            )
+        ],
+        [],
     ]
 
 
-def _legend(plan: Plan) -> list[str]:
+def _legend(plan: Plan) -> list[Line]:
     used = [a for a in SYMBOLS if any(c.action == a for c in plan.changes)]
-    lines = ["Resource actions are indicated with the following symbols:"]
-    lines += [f"{_symbol(a)} {ACTION_WORDS[a]}" for a in used]
-    return [*lines, ""]
+    lines: list[Line] = [[("Resource actions are indicated with the following symbols:", None)]]
+    lines += [[_symbol(a), (f" {ACTION_WORDS[a]}", None)] for a in used]
+    return [*lines, []]
 
 
-def _risks(plan: Plan) -> list[str]:
+def _risks(plan: Plan) -> list[Line]:
     risky = risky_first(plan.changes)
     if not risky:
         return []
-    lines = ["[bold]Risky changes, read these first:[/]"]
+    lines: list[Line] = [[("Risky changes, read these first:", "bold")]]
     for c in risky:
-        lines.append(f"{_symbol(c.action)} {escape(c.address)}  [bold red]({risk_list(c)})[/]")
-        lines += [f"        {escape(n)}" for n in [*c.notes, *c.reasons]]
-    return [*lines, ""]
+        lines.append(
+            [_symbol(c.action), (f" {c.address}  ", None), (f"({risk_list(c)})", "bold red")]
+        )
+        lines += [[(f"        {n}", None)] for n in [*c.notes, *c.reasons]]
+    return [*lines, []]
 
 
 def _empty(v: object) -> bool:
@@ -96,7 +141,7 @@ def expand(attrs: Sequence[AttributeChange], action: str) -> list[AttributeChang
     return out
 
 
-def _attribute(attr: AttributeChange) -> str:
+def _attribute(attr: AttributeChange) -> Line:
     sign, style = _OP[attr.op]
     if attr.op == "add":
         text = f"{attr.path} = {value(attr.after)}"
@@ -104,108 +149,130 @@ def _attribute(attr: AttributeChange) -> str:
         text = f"{attr.path} = {value(attr.before)} -> null"
     else:
         text = f"{attr.path}: {value(attr.before)} -> {value(attr.after)}"
-    note = "  [bold red]# forces replacement[/]" if attr.forces_replacement else ""
-    return f"      [{style}]{sign}[/] {escape(text)}{note}"
+    line: Line = [("      ", None), (sign, style), (f" {text}", None)]
+    if attr.forces_replacement:
+        line += [("  ", None), ("# forces replacement", "bold red")]
+    return line
 
 
-def _change(index: int, c: Change) -> list[str]:
+def _change(index: int, c: Change) -> list[Line]:
     risks = f" (risks: {risk_list(c)})" if c.risks else ""
-    lines = [f"  [bold]# {index}. {escape(headline(c))}[/]{risks}"]
-    lines += [f"  #    because {escape(r)}" for r in c.reasons]
-    lines.append(f"{_symbol(c.action)} {escape(c.address)} {{")
+    lines: list[Line] = [[("  ", None), (f"# {index}. {headline(c)}", "bold"), (risks, None)]]
+    lines += [[(f"  #    because {r}", None)] for r in c.reasons]
+    lines.append([_symbol(c.action), (f" {c.address} {{", None)])
     lines += [_attribute(a) for a in expand(c.attributes, c.action)]
-    return [*lines, "    }", ""]
+    return [*lines, [("    }", None)], []]
 
 
-def _approvals(plan: Plan, given: Sequence[Approval] | None) -> list[str]:
+def _approvals(plan: Plan, given: Sequence[Approval] | None) -> list[Line]:
     if not plan.required_approvals:
         return []
-    lines = ["", "Approvals required:"]
+    lines: list[Line] = [[], [("Approvals required:", None)]]
     for req in plan.required_approvals:
         who = ", ".join(req.members) or "nobody may approve"
         status = ""
         if given is not None:
             status = f" [{req.count - missing(req, given)} of {req.count} given]"
         lines.append(
-            f"  {escape(req.policy)}: {req.count} from {escape(req.group)} ({escape(who)}) "
-            f"for {escape(', '.join(req.addresses))}{escape(status)}"
+            [
+                (
+                    f"  {req.policy}: {req.count} from {req.group} ({who}) "
+                    f"for {', '.join(req.addresses)}{status}",
+                    None,
+                )
+            ]
         )
     return lines
 
 
-def _footer(plan: Plan) -> list[str]:
-    lines = [f"[bold]{summary_line(plan)}[/]"]
+def _footer(plan: Plan) -> list[Line]:
+    lines: list[Line] = [[(summary_line(plan), "bold")]]
     if plan.summary.move:
-        lines.append(f"{plan.summary.move} resource(s) move to a new address; nothing is lost.")
+        lines.append(
+            [(f"{plan.summary.move} resource(s) move to a new address; nothing is lost.", None)]
+        )
     if plan.interrupted_apply is not None:
-        lines.append(interrupted_line(plan))
+        lines.append([(interrupted_line(plan), None)])
     if plan.targets:
-        lines.append(f"[yellow]{escape(targeted_line(plan))}[/]")
+        lines.append([(targeted_line(plan), "yellow")])
     return lines
 
 
-def render_text(plan: Plan, given: Sequence[Approval] | None = None) -> str:
-    """The whole plan as rich markup (control characters made visible)."""
-    return "".join(text_chunks(plan, given))
+def render_text(plan: Plan, given: Sequence[Approval] | None = None) -> list[Piece]:
+    """The whole plan as (text, style) pieces; `plain()` makes its text."""
+    return [piece for chunk in text_chunks(plan, given) for piece in chunk]
 
 
 def text_chunks(
     plan: Plan, given: Sequence[Approval] | None = None, size: int = 1 << 16
-) -> Iterator[str]:
-    """`render_text(plan, given)` in pieces of whole lines, each about `size` characters or
-    one change's lines if longer. Each piece ends where a change begins, at its `  [bold]`,
-    so no markup tag of the whole text spans two pieces (a tag holds no `[` but its first)
-    and none is left open at the end of one (every line closes its own): rich renders the
-    pieces one by one as it renders the whole text, which is never held whole."""
-    pending: list[str] = []
+) -> Iterator[list[Piece]]:
+    """`render_text(plan, given)` in pieces of whole lines, each about `size` characters of
+    text or one change's lines if longer, split where a change begins: a console prints
+    them one by one as it prints the whole text, which is never held whole."""
+    pending: list[Piece] = []
     held = 0
-    for part in _render(plan, given):
+    for part, length in _render(plan, given):
         if held >= size:
-            yield visible("".join(pending))
-            pending.clear()
+            yield pending
+            pending = []
             held = 0
-        pending.append(part)
-        held += len(part)
+        pending += part
+        held += length
     if pending:
-        yield visible("".join(pending))
+        yield pending
 
 
-def _conflicts(plan: Plan) -> list[str]:
+def _conflicts(plan: Plan) -> list[Line]:
     """The unsuppressed check findings, errors first (issue 13 restyles this)."""
     if not plan.conflicts:
         return []
     allowed = " (allowed with --allow-conflicts)" if plan.conflicts_allowed else ""
-    lines = [f"[bold]Conflicts reported by `engage check`{allowed}:[/]"]
+    lines: list[Line] = [[(f"Conflicts reported by `engage check`{allowed}:", "bold")]]
     for c in sorted(plan.conflicts, key=lambda c: c.severity != "error"):
         style = "red" if c.severity == "error" else "yellow"
         where = f"{c.file}:{c.line}:{c.column}: " if c.file else ""
         lines.append(
-            f"  [{style}]{c.severity} {c.code}[/] {escape(where)}{escape(c.message)}"
-            + (f" ({escape(c.address)})" if c.address else "")
+            [
+                ("  ", None),
+                (f"{c.severity} {c.code}", style),
+                (f" {where}{c.message}" + (f" ({c.address})" if c.address else ""), None),
+            ]
         )
-    return [*lines, ""]
+    return [*lines, []]
 
 
-def _render(plan: Plan, given: Sequence[Approval] | None) -> Iterator[str]:
-    """The text's markup: its head, each change's lines, then its foot, each part whole
-    lines ending with a line break."""
+def _render(plan: Plan, given: Sequence[Approval] | None) -> Iterator[tuple[list[Piece], int]]:
+    """The text: its head, each change's lines, then its foot, each part whole lines
+    ending with a line break, with the length of its text."""
     lines = _header(plan) + _conflicts(plan)
     if not plan.has_changes:
         lines.append(
-            "No changes. The ecosystem matches the state "
-            f"({plan.summary.unchanged} resources up to date)."
+            [
+                (
+                    "No changes. The ecosystem matches the state "
+                    f"({plan.summary.unchanged} resources up to date).",
+                    None,
+                )
+            ]
         )
         yield _joined(lines)
         return
     if plan.changes:
         lines += _legend(plan) + _risks(plan)
-        lines.append("engage will perform the following actions, in this order:")
-        lines.append("")
+        lines.append([("engage will perform the following actions, in this order:", None)])
+        lines.append([])
     yield _joined(lines)
     for i, change in enumerate(plan.changes, start=1):
         yield _joined(_change(i, change))
     yield _joined(_footer(plan) + _approvals(plan, given))
 
 
-def _joined(lines: list[str]) -> str:
-    return "".join(f"{line}\n" for line in lines)
+_NEWLINE: Piece = ("\n", None)
+
+
+def _joined(lines: list[Line]) -> tuple[list[Piece], int]:
+    out: list[Piece] = []
+    for line in lines:
+        out += line
+        out.append(_NEWLINE)
+    return out, sum(len(text) for text, _ in out)
