@@ -1,5 +1,6 @@
 """Plans printed and saved a piece at a time: the text's pieces render through rich as the
-whole text does (colour or not, whatever markup-like text the plan holds), and `engage
+whole text does (colour or not, whatever markup-like text the plan holds, which is
+printed as it is), and `engage
 show` writes and prints the same bytes in pieces as the saved plan and the whole text."""
 
 from __future__ import annotations
@@ -8,17 +9,17 @@ import io
 import shutil
 from pathlib import Path
 
-import pytest
 from conftest import RunEngage
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
-from rich.errors import MarkupError
 from test_plan_support import REPO
 
 from compiler.plan.definition import AttributeChange, Change, Plan, SourceRef, StateRef, Summary
 from compiler.plan.planfile import load_plan, plan_json, save_plan, seal
-from compiler.render.plan_text import plain, render_text, text_chunks
+from compiler.render.findings_text import as_printed
+from compiler.render.plan_text import Piece, plain, render_text, styled, text_chunks
+from compiler.render.plan_values import visible
 
 # What could open, close or escape rich markup, or span lines: brackets, backslashes,
 # tag-like words, emoji codes, tabs, control characters.
@@ -74,18 +75,10 @@ def plan_of(texts: list[str]) -> Plan:
     )
 
 
-def by_line(markup: str) -> str | None:
-    """The plain text of each line alone, joined (None when a line alone is not markup)."""
-    try:
-        return "".join(plain(line) for line in markup.splitlines(keepends=True))
-    except MarkupError:
-        return None
-
-
-def printed(pieces: list[str], colour: bool) -> str:
+def printed(chunks: list[list[Piece]], colour: bool) -> str:
     made, out = console(colour)
-    for piece in pieces:
-        made.print(piece, end="")
+    for chunk in chunks:
+        made.print(styled(chunk), end="")
     return out.getvalue()
 
 
@@ -94,35 +87,31 @@ def printed(pieces: list[str], colour: bool) -> str:
 def test_the_pieces_print_as_the_whole_text(texts: list[str], size: int) -> None:
     plan = plan_of(texts)
     whole = render_text(plan)
-    pieces = list(text_chunks(plan, size=size))
-    assert "".join(pieces) == whole
-    assert all(piece.endswith("\n") for piece in pieces)
+    chunks = list(text_chunks(plan, size=size))
+    assert [piece for chunk in chunks for piece in chunk] == whole
+    assert all(chunk[-1] == ("\n", None) for chunk in chunks)
     if size == 1:  # the head, each change, the foot
-        assert len(pieces) == len(plan.changes) + 2
-    try:
-        plain(whole)
-    except MarkupError:  # a text's `[/` closed by a `]` on the next line: rich refuses it
-        with pytest.raises(MarkupError):
-            printed(pieces, colour=False)
-        return
-    assert printed(pieces, colour=False) == printed([whole], colour=False)
-    assert "".join(plain(piece) for piece in pieces) == plain(whole)
-    if by_line(whole) == plain(whole):  # no tag spans lines
-        assert printed(pieces, colour=True) == printed([whole], colour=True)
+        assert len(chunks) == len(plan.changes) + 2
+    assert "".join(plain(chunk) for chunk in chunks) == plain(whole)
+    for text in texts:  # markup-like text is text: printed as it is
+        assert visible(text) in plain(whole)
+    for colour in (False, True):
+        assert printed(chunks, colour) == printed([whole], colour)
+    assert printed(chunks, colour=False) == as_printed(plain(whole))
 
 
 def test_pieces_are_whole_changes_of_about_the_size() -> None:
     plan = plan_of([f"c{i}" for i in range(200)])
-    pieces = list(text_chunks(plan, size=2000))
+    pieces = [plain(chunk) for chunk in text_chunks(plan, size=2000)]
     assert 1 < len(pieces) < 200
-    assert all(piece.startswith(("engage plan", "  [bold]# ", "[bold]Plan: ")) for piece in pieces)
+    assert all(piece.startswith(("engage plan", "  # ", "Plan: ")) for piece in pieces)
     assert all(len(piece) < 2000 + 1000 for piece in pieces[1:])  # the head holds the risks
 
 
 def test_no_changes_is_one_piece() -> None:
     plan = plan_of([]).model_copy(update={"summary": Summary(unchanged=3)})
     assert list(text_chunks(plan, size=1)) == [render_text(plan)]
-    assert "No changes." in render_text(plan)
+    assert "No changes." in plain(render_text(plan))
 
 
 def test_show_writes_and_prints_the_saved_plan_and_its_text(engage: RunEngage) -> None:
