@@ -103,7 +103,10 @@ def _rich_print(result: CheckResult, ok: bool) -> str:
     console = make_console()
     console.file = stream
     render_findings(console, result.findings)
-    console.print(Text.assemble(*_summary(result, ok)))
+    summary = Text()
+    for piece, style in _summary(result, ok):
+        summary.append(piece, style)
+    console.print(summary)
     return stream.getvalue()
 
 
