@@ -657,7 +657,9 @@ class _Builder:
                             sm.column + 1,
                         )
                     )
-                self._budget(1, sm.line + 1, sm.column + 1)
+                self.nodes += 1  # _budget(1, ...), inline
+                if self.nodes > max_nodes:
+                    self._budget(0, sm.line + 1, sm.column + 1)
                 line, col = lines[sm.line], sm.column + 1
                 row = len(meta)  # the new row (_row's work, inline); its end comes later
                 if stack and type(stack[-1][0]) is dict:
@@ -688,6 +690,17 @@ class _Builder:
                 meta[row] = (len(meta) - row) * 4 + (_MAP if type(container) is dict else _SEQ)
                 if anchor:
                     self.anchors[anchor] = (container, row, _count(container))
+                if stack:  # the common cases of _add, inline
+                    frame = stack[-1]
+                    into = frame[0]
+                    if type(into) is list:
+                        into.append(container)
+                        continue
+                    pending = frame[5]
+                    if pending is not _none and pending != _MERGE:
+                        frame[5] = _none
+                        into[pending] = container
+                        continue
                 self._add(stack, root, container, row, line, col, _none)
             elif et is alias_t:
                 sm = event.start_mark

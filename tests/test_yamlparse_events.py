@@ -139,3 +139,30 @@ def test_parse_text_gives_the_values() -> None:
     docs, problem = yamlparse.parse_text("a: {b: 1, c: [2, x]}\n", "f.yaml", yamlparse.Limits())
     assert problem is None
     assert docs[0].value == {"a": {"b": 1, "c": [2, "x"]}}
+
+
+def test_collections_placed_in_their_containers() -> None:
+    """The collection-end paths: into a list, under a key, a merge's value, a key."""
+    text = "a: [[1], {b: [2]}]\nc:\n  <<: {d: 3}\n  e: {f: 4}\n"
+    docs, problem = yamlparse.parse_text(text, "f.yaml", yamlparse.Limits())
+    assert problem is None
+    assert docs[0].value == {"a": [[1], {"b": [2]}], "c": {"e": {"f": 4}, "d": 3}}
+    assert docs[0].spans.child("c").child("e").to_list()[:4] == [4, 6, 4, 12]
+    _, problem = yamlparse.parse_text("? [a]\n: 1\n", "f.yaml", yamlparse.Limits())
+    assert problem is not None and problem.kind == "key"
+
+
+def test_collections_count_against_the_node_budget() -> None:
+    limits = yamlparse.Limits(max_nodes=3)
+    _, problem = yamlparse.parse_text("[[], [], []]\n", "f.yaml", limits)
+    assert (
+        problem is not None
+        and problem.kind == "nodes"
+        and (problem.line, problem.col)
+        == (
+            1,
+            10,
+        )
+    )
+    docs, problem = yamlparse.parse_text("[[], []]\n", "f.yaml", limits)
+    assert problem is None and docs[0].value == [[], []]
