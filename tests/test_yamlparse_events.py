@@ -147,7 +147,9 @@ def test_collections_placed_in_their_containers() -> None:
     docs, problem = yamlparse.parse_text(text, "f.yaml", yamlparse.Limits())
     assert problem is None
     assert docs[0].value == {"a": [[1], {"b": [2]}], "c": {"e": {"f": 4}, "d": 3}}
-    assert docs[0].spans.child("c").child("e").to_list()[:4] == [4, 6, 4, 12]
+    c = docs[0].spans.child("c")
+    e = c.child("e") if c is not None else None
+    assert e is not None and e.to_list()[:4] == [4, 6, 4, 12]
     _, problem = yamlparse.parse_text("? [a]\n: 1\n", "f.yaml", yamlparse.Limits())
     assert problem is not None and problem.kind == "key"
 
