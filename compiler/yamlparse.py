@@ -22,6 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 try:  # the C-accelerated parser: ruamel.yaml.clib
+    import _ruamel_yaml
     from _ruamel_yaml import CParser as _Parser
 
     ACCELERATED = True
@@ -40,6 +41,97 @@ except ImportError:  # pragma: no cover - the package depends on ruamel.yaml.cli
 
         def get_event(self) -> Any:
             return self.parser.get_event()
+
+
+class _ScalarEvent(ev.ScalarEvent):
+    """A `ScalarEvent` made in one frame: the C parser builds one Python event object per
+    value, and ruamel's constructors chain three `__init__`s (ScalarEvent, NodeEvent,
+    Event) for it, a fifth of the load at 10k (issue 11). Same attributes, same values."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        anchor: Any,
+        tag: Any,
+        implicit: Any,
+        value: Any,
+        start_mark: Any = None,
+        end_mark: Any = None,
+        style: Any = None,
+        comment: Any = None,
+    ) -> None:
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = comment
+        self.anchor = anchor
+        self.ctag = tag
+        self.implicit = implicit
+        self.value = value
+        self.style = style
+
+
+def _start(base: type[Any]) -> type[Any]:
+    """A collection-start event class like `base`, made in one frame."""
+
+    def __init__(
+        self: Any,
+        anchor: Any,
+        tag: Any,
+        implicit: Any,
+        start_mark: Any = None,
+        end_mark: Any = None,
+        flow_style: Any = None,
+        comment: Any = None,
+        nr_items: int | None = None,
+    ) -> None:
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = comment
+        self.anchor = anchor
+        self.ctag = tag
+        self.implicit = implicit
+        self.flow_style = flow_style
+        self.nr_items = nr_items
+
+    return type(base.__name__, (base,), {"__slots__": (), "__init__": __init__})
+
+
+def _end(base: type[Any]) -> type[Any]:
+    """A collection-end event class like `base`, made in one frame."""
+
+    def __init__(
+        self: Any, start_mark: Any = None, end_mark: Any = None, comment: Any = ev.CommentCheck
+    ) -> None:
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = None if comment is ev.CommentCheck else comment
+
+    return type(base.__name__, (base,), {"__slots__": (), "__init__": __init__})
+
+
+_ScalarEvent.__name__ = "ScalarEvent"
+_MappingStartEvent = _start(ev.MappingStartEvent)
+_SequenceStartEvent = _start(ev.SequenceStartEvent)
+_MappingEndEvent = _end(ev.MappingEndEvent)
+_SequenceEndEvent = _end(ev.SequenceEndEvent)
+if ACCELERATED:
+    # The C parser looks its event classes up in its module's namespace at each event:
+    # it builds these subclasses from now on, for every caller in the process. They are
+    # the same classes to `isinstance` (ruamel's own composer), and set the same
+    # attributes to the same values; installed once, never undone (thread-safe).
+    _ruamel_yaml.ScalarEvent = _ScalarEvent
+    _ruamel_yaml.MappingStartEvent = _MappingStartEvent
+    _ruamel_yaml.SequenceStartEvent = _SequenceStartEvent
+    _ruamel_yaml.MappingEndEvent = _MappingEndEvent
+    _ruamel_yaml.SequenceEndEvent = _SequenceEndEvent
+    _EV_SCALAR: type[Any] = _ScalarEvent
+    _EV_MAP, _EV_SEQ = _MappingStartEvent, _SequenceStartEvent
+    _EV_MAP_END, _EV_SEQ_END = _MappingEndEvent, _SequenceEndEvent
+else:  # pragma: no cover - ruamel's Python parser builds its own classes
+    _EV_SCALAR = ev.ScalarEvent
+    _EV_MAP, _EV_SEQ = ev.MappingStartEvent, ev.SequenceStartEvent
+    _EV_MAP_END, _EV_SEQ_END = ev.MappingEndEvent, ev.SequenceEndEvent
 
 
 class SpanNode:
@@ -461,8 +553,8 @@ class _Builder:
         #                 pending_key, key_line, key_col, merges]
         stack: list[list[Any]] = []
         root: list[Any] = []
-        scalar_t, map_t, seq_t = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
-        map_end, seq_end, alias_t = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
+        scalar_t, map_t, seq_t = _EV_SCALAR, _EV_MAP, _EV_SEQ
+        map_end, seq_end, alias_t = _EV_MAP_END, _EV_SEQ_END, ev.AliasEvent
         doc_start, doc_end, stream_end = (
             ev.DocumentStartEvent,
             ev.DocumentEndEvent,
@@ -565,7 +657,9 @@ class _Builder:
                             sm.column + 1,
                         )
                     )
-                self._budget(1, sm.line + 1, sm.column + 1)
+                self.nodes += 1  # _budget(1, ...), inline
+                if self.nodes > max_nodes:
+                    self._budget(0, sm.line + 1, sm.column + 1)
                 line, col = lines[sm.line], sm.column + 1
                 row = len(meta)  # the new row (_row's work, inline); its end comes later
                 if stack and type(stack[-1][0]) is dict:
@@ -596,6 +690,17 @@ class _Builder:
                 meta[row] = (len(meta) - row) * 4 + (_MAP if type(container) is dict else _SEQ)
                 if anchor:
                     self.anchors[anchor] = (container, row, _count(container))
+                if stack:  # the common cases of _add, inline
+                    frame = stack[-1]
+                    into = frame[0]
+                    if type(into) is list:
+                        into.append(container)
+                        continue
+                    pending = frame[5]
+                    if pending is not _none and pending != _MERGE:
+                        frame[5] = _none
+                        into[pending] = container
+                        continue
                 self._add(stack, root, container, row, line, col, _none)
             elif et is alias_t:
                 sm = event.start_mark
