@@ -37,6 +37,7 @@ def split_field(address: str) -> tuple[str, str, str]:
 RELEASED_AFTER: dict[str, tuple[str, ...]] = {
     "integration-user-excess": ("access",),
     "mapping-lengths": ("suppress.entries",),
+    "mixed-subscriber-keys": ("subscriber_keys.sets",),
     "personal-data-region": ("privacy.personal",),
     "picklist-values": ("typefit.pairs",),
     "sendable-key-kind": ("subscriber_keys.fills",),
