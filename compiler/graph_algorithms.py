@@ -58,11 +58,28 @@ class Digraph:
 def strongly_connected_components(nodes: Iterable[str], successors: Neighbours) -> list[set[str]]:
     """Every strongly connected component (Tarjan's algorithm, iterative: no recursion
     limit on a long chain). The components' order is not part of the result's meaning."""
+    return list(_components(nodes, successors, lambda node: True))
+
+
+def cyclic_components(
+    nodes: Iterable[str], successors: Neighbours, has_edge: Callable[[str, str], bool]
+) -> list[set[str]]:
+    """The strongly connected components that hold a cycle: those of several nodes, and
+    those of one node with an edge to itself. The others (most nodes of a graph with few
+    loops) are never built: a set per node was most of what listing every component
+    allocated. Order not meaningful."""
+    return list(_components(nodes, successors, lambda node: has_edge(node, node)))
+
+
+def _components(
+    nodes: Iterable[str], successors: Neighbours, keep_single: Callable[[str], bool]
+) -> Iterator[set[str]]:
+    """The strongly connected components (Tarjan), those of one node only when
+    `keep_single` says so."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
     stack: list[str] = []
-    out: list[set[str]] = []
     for root in nodes:
         if root in index:
             continue
@@ -87,16 +104,22 @@ def strongly_connected_components(nodes: Iterable[str], successors: Neighbours) 
                     parent = work[-1][0]
                     if low[node] < low[parent]:
                         low[parent] = low[node]
-                if low[node] == index[node]:
-                    component: set[str] = set()
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.add(member)
-                        if member == node:
-                            break
-                    out.append(component)
-    return out
+                if low[node] != index[node]:
+                    continue
+                if stack[-1] == node:  # a component of this node alone
+                    stack.pop()
+                    on_stack.discard(node)
+                    if keep_single(node):
+                        yield {node}
+                    continue
+                component: set[str] = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                yield component
 
 
 def weakly_connected_components(

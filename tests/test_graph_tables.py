@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from compiler.graph import build_graph, find_cycles
 from compiler.graph_algorithms import (
     Digraph,
+    cyclic_components,
     lexicographical_topological_sort,
     strongly_connected_components,
     tree_path,
@@ -221,6 +222,11 @@ def test_components_and_cycles_as_networkx_finds_them(
     assert _sets(weak) == _sets(nx.weakly_connected_components(theirs))
     assert sum(len(c) for c in weak) == len(theirs)
     assert find_cycles(ours) == find_cycles(theirs)
+    cyclic = cyclic_components(ours, ours.successors, ours.has_edge)
+    assert _sets(cyclic) == _sets(
+        c for c in strong if len(c) > 1 or any(ours.has_edge(n, n) for n in c)
+    )
+    assert find_cycles(ours, cyclic) == find_cycles(theirs)
     successors = {n: list(theirs.successors(n)) for n in theirs if theirs.out_degree(n)}
     try:
         expected: list[str] | None = list(nx.lexicographical_topological_sort(theirs))

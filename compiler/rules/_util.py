@@ -18,9 +18,10 @@ def declared(spec: FieldSpec | None) -> bool:
     return spec is not None and bool(spec.path) and spec.path[0] in RESOURCE_SECTIONS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flow:
-    """One data-flow edge, with what rules usually need from it."""
+    """One data-flow edge, with what rules usually need from it (slots: a flow per edge
+    lives through most of the rules, ~160,000 at 100k resources; no instance dict)."""
 
     source: str
     target: str

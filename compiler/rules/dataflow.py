@@ -9,12 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from compiler.diagnostics import Finding, code
 from compiler.graph import find_cycles
-from compiler.graph_algorithms import (
-    Digraph,
-    strongly_connected_components,
-    tree_path,
-    weakly_connected_components,
-)
+from compiler.graph_algorithms import cyclic_components, tree_path, weakly_connected_components
 from compiler.rules._util import Flow, flows
 from compiler.rules.context import Context, split_field
 from compiler.rules.registry import rule
@@ -223,9 +218,45 @@ def _two_way(ctx: Context, flow: Flow) -> bool:
     return name is not None and ctx.eco.sync_rules[name].direction == "two_way"
 
 
+class _FlowGraph:
+    """The contraction's one-way flows as a graph of contracted nodes, successors only
+    (what cycle finding reads): each edge holds the first flow (by source, target, key)
+    between its two nodes. A `Digraph` beside a dict of node pairs kept a predecessor
+    dict per node and a tuple per flow that nothing read."""
+
+    __slots__ = ("succ",)
+
+    def __init__(self) -> None:
+        self.succ: dict[str, dict[str, Flow]] = {}
+
+    def add(self, a: str, b: str, flow: Flow) -> None:
+        out = self.succ.get(a)
+        if out is None:
+            out = self.succ[a] = {}
+        first = out.get(b)
+        if first is None or (flow.source, flow.target, flow.key) < (
+            first.source,
+            first.target,
+            first.key,
+        ):
+            out[b] = flow
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.succ)
+
+    def successors(self, node: str) -> Iterable[str]:
+        return self.succ.get(node, _NONE).keys()
+
+    def has_edge(self, u: str, v: str) -> bool:
+        return v in self.succ.get(u, _NONE)
+
+
+_NONE: dict[str, Flow] = {}
+
+
 class _Contraction:
     """Flows with their two-way rules contracted: the links (union-find and forest), the
-    one-way flows between contracted nodes as a graph, and the first flow (by source,
+    one-way flows between contracted nodes as a graph holding the first flow (by source,
     target, key) of each pair of contracted nodes."""
 
     def __init__(self, forward: Iterable[tuple[Flow, bool]]) -> None:
@@ -233,21 +264,21 @@ class _Contraction:
         one_way: list[Flow] = []
         for flow, two_way in forward:
             (self.links.link if two_way else one_way.append)(flow)
-        self.graph = Digraph()
-        self.chosen: dict[tuple[str, str], Flow] = {}
-        for flow in sorted(one_way, key=lambda f: (f.source, f.target, f.key)):
-            pair = (self.links.find(flow.source), self.links.find(flow.target))
-            self.chosen.setdefault(pair, flow)
-            self.graph.add_edge(*pair)
+        self.graph = _FlowGraph()
+        find = self.links.find
+        for flow in one_way:
+            self.graph.add(find(flow.source), find(flow.target), flow)
 
     def loops(self, components: Iterable[set[str]] | None = None) -> Iterator[list[Flow]]:
         """One loop per cycle (the links' own first, then the graph's), as flows;
-        `components`: the graph's strongly connected components, when already known."""
+        `components`: the graph's strongly connected components holding a cycle (at least),
+        when already known."""
         links = self.links
         for flow in links.closing:
             yield [flow, *links.walk(flow.target, flow.source)]
         for cycle in find_cycles(self.graph, components):
-            hops = [self.chosen[(a, b)] for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)]
+            succ = self.graph.succ
+            hops = [succ[a][b] for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)]
             path: list[Flow] = []
             for hop, following in zip(hops, [*hops[1:], hops[0]], strict=True):
                 path.append(hop)
@@ -265,7 +296,10 @@ def _cyclic_classes(
     are one contracted node. A flow between two parts lies on no such loop, and leaving it
     out changes neither the links, nor the flow chosen for a pair of contracted nodes
     (both of a pair's flows cross parts alike), nor any strongly connected component of a
-    subset: the subset's loops are the same without it."""
+    subset: the subset's loops are the same without it. `components` may leave out the
+    components of one node and no self-loop (`cyclic_components`): such a node's part is
+    then its own root, as for a node outside the graph, which tells it apart from every
+    other part as its index did."""
     scc: dict[str, int] = {}
     for i, nodes in enumerate(components):
         scc.update(dict.fromkeys(nodes, i))
@@ -312,7 +346,7 @@ def _loops(ctx: Context) -> Iterator[list[Flow]]:
         return {u for u in (by_key[f.key][1] for f in loop) if u is not None}
 
     whole = _Contraction(zip(forward, two_way, strict=True))
-    components = strongly_connected_components(whole.graph, whole.graph.successors)
+    components = cyclic_components(whole.graph, whole.graph.successors, whole.graph.has_edge)
     component: dict[str, int] = {}
     # (component, part, unit or None) → the indices of its flows, in order; (component,
     # unit) → the parts holding flows of the unit; component → its parts holding unscoped

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from compiler import progress
 from compiler.diagnostics import CodeInfo, Finding, code, make
-from compiler.rules.context import Context
+from compiler.rules.context import RELEASED_AFTER, Context
 
 RuleFunc = Callable[[Context], Iterable[Finding]]
 
@@ -101,5 +101,6 @@ def run_rules(
     progress.stage(f"rules ({ctx.resolved.environment or 'base'})", len(names))
     for name in names:
         findings.extend(run_rule(RULES[name], ctx, debug=debug))
+        ctx.release(RELEASED_AFTER.get(name, ()))
         progress.advance()
     return findings

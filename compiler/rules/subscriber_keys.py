@@ -120,9 +120,10 @@ def field_kind(ctx: Context, address: str) -> str:
 WALK_LIMIT = 10_000  # fields one walk visits at most (the field itself included)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Upstream:
-    """What one walk up the data flows from a subscriber field found."""
+    """What one walk up the data flows from a subscriber field found (one per walked
+    field, kept until the last rule reading them: slots, and equal sets shared)."""
 
     fields: frozenset[str]  # every field upstream of it, itself excluded
     roots: tuple[str, ...]  # fields nothing fills; the direct sources when all are filled
@@ -149,11 +150,18 @@ def upstream(ctx: Context, node: str) -> Upstream:
     seen.discard(node)
     roots = sorted(n for n in seen if flow.in_degree(n) == 0)
     direct = sorted(set(flow.predecessors(node)) - {node})
-    found = memo[node] = Upstream(frozenset(seen), tuple(roots or direct))
+    found = memo[node] = Upstream(_shared(ctx, frozenset(seen)), tuple(roots or direct))
     return found
 
 
-@dataclass(frozen=True)
+def _shared(ctx: Context, items: frozenset[str]) -> frozenset[str]:
+    """`items`, or the equal set already kept (many subscriber fields share their upstream
+    fields, and every fill shares a few kinds)."""
+    sets: dict[frozenset[str], frozenset[str]] = ctx.memo.setdefault("subscriber_keys.sets", {})
+    return sets.setdefault(items, items)
+
+
+@dataclass(frozen=True, slots=True)
 class Fill:
     """A sendable data extension's subscriber field and what fills it."""
 
@@ -186,7 +194,7 @@ def sendable_fills(ctx: Context) -> list[Fill]:
         walk = upstream(ctx, node)
         writer = sorted(flow.in_edges(node, keys=True, data=True))[0]
         mc = unit.marketing_cloud
-        kinds = frozenset(field_kind(ctx, r) for r in walk.roots)
+        kinds = _shared(ctx, frozenset(field_kind(ctx, r) for r in walk.roots))
         edge_path = flow_edge(writer[3]).path
         out.append(
             Fill(
