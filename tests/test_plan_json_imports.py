@@ -1,5 +1,6 @@
-"""`engage plan --format json` prints no rich text, so it loads no rich (about 0.07 CPU-s
-of imports on every run); the text and markdown plans still do."""
+"""`engage plan --format json` prints no rich text and takes no lock, so it loads neither
+rich nor filelock (about 0.07 and 0.09 CPU-s of imports on every run); the text and
+markdown plans still load rich, and the state lock and the approvals lock still lock."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _plan(tmp_path: Path, *fmt: str) -> tuple[bool, str]:
+def _plan(tmp_path: Path, *fmt: str, module: str = "rich") -> tuple[bool, str]:
     state = tmp_path / "state.json"
     code = (
         "import sys\n"
@@ -22,7 +23,7 @@ def _plan(tmp_path: Path, *fmt: str) -> tuple[bool, str]:
         f"    main(['plan', {str(ROOT / 'ecosystem')!r}, '--state', {str(state)!r}, *{fmt!r}])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print('rich' in sys.modules, file=sys.stderr)\n"
+        f"print({module!r} in sys.modules, file=sys.stderr)\n"
     )
     env = {"PATH": "/usr/bin:/bin", "ENGAGE_NO_CACHE": "1", "NO_COLOR": "1"}
     done = subprocess.run(
@@ -35,6 +36,23 @@ def test_plan_json_does_not_import_rich(tmp_path: Path) -> None:
     loaded, out = _plan(tmp_path, "--format", "json")
     assert not loaded
     assert json.loads(out)["kind"] == "engage-plan"
+
+
+def test_plan_json_does_not_import_filelock(tmp_path: Path) -> None:
+    loaded, out = _plan(tmp_path, "--format", "json", module="filelock")
+    assert not loaded
+    assert json.loads(out)["kind"] == "engage-plan"
+
+
+def test_the_state_lock_still_locks(tmp_path: Path) -> None:
+    from compiler.plan.errors import LockError
+    from compiler.plan.lock import state_lock
+
+    state = tmp_path / "state.json"
+    with state_lock(state, "apply", 1.0):
+        assert (tmp_path / "state.json.lock").exists()
+        with pytest.raises(LockError, match="is locked by pid"), state_lock(state, "apply", 0.05):
+            pass
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
