@@ -60,3 +60,11 @@ def test_text_and_markdown_plans_still_print(tmp_path: Path, fmt: str) -> None:
     loaded, out = _plan(tmp_path, "--format", fmt)
     assert loaded
     assert "ecosystem" in out.lower() or "plan" in out.lower()
+
+
+def test_the_state_lock_makes_its_folder(tmp_path: Path) -> None:
+    from compiler.plan.lock import state_lock
+
+    state = tmp_path / "new" / "deeper" / "state.json"
+    with state_lock(state, "apply", 1.0):
+        assert (tmp_path / "new" / "deeper" / "state.json.lock").exists()
