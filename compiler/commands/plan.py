@@ -29,8 +29,6 @@ from compiler.plan.make import make_plan
 from compiler.plan.planfile import save_plan, write_plan_json
 from compiler.render.console import make_console
 from compiler.render.findings_text import render_findings
-from compiler.render.plan_markdown import render_markdown
-from compiler.render.plan_text import print_chunks, text_chunks
 
 FORMATS = ("text", "markdown", "json")
 
@@ -48,8 +46,12 @@ def print_plan(plan: Plan, fmt: str, given: Sequence[Approval] | None = None) ->
         write_plan_json(plan, out)
         out.flush()
     elif fmt == "markdown":
+        from compiler.render.plan_markdown import render_markdown  # rich: not for json
+
         click.echo(render_markdown(plan, given), nl=False)
     else:  # a piece at a time: the 100,000-resource text whole was a 2.6 GiB peak
+        from compiler.render.plan_text import print_chunks, text_chunks  # rich: not for json
+
         print_chunks(text_chunks(plan, given))
 
 

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from filelock import FileLock, Timeout
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from compiler.fsutil import write_atomic
@@ -266,7 +265,10 @@ def add_approval(
 
 @contextmanager
 def _locked(plan_path: Path) -> Iterator[None]:
-    """Hold `<plan>.approvals.json.lock` (an OS lock; the empty file stays behind)."""
+    """Hold `<plan>.approvals.json.lock` (an OS lock; the empty file stays behind).
+    filelock is imported here, by `approve` only (`plan` imports this module)."""
+    from filelock import FileLock, Timeout
+
     path = Path(f"{approvals_path(plan_path)}.lock")
     lock = FileLock(str(path), timeout=60)
     try:
