@@ -1,6 +1,7 @@
 """`engage plan --format json` prints no rich text and takes no lock, so it loads neither
-rich nor filelock (about 0.07 and 0.09 CPU-s of imports on every run); the text and
-markdown plans still load rich, and the state lock and the approvals lock still lock."""
+rich nor filelock (about 0.07 and 0.09 CPU-s of imports on every run); plain text and
+markdown plans print without rich too, a coloured text plan still loads it, and the state
+lock and the approvals lock still lock."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _plan(tmp_path: Path, *fmt: str, module: str = "rich") -> tuple[bool, str]:
+def _plan(
+    tmp_path: Path, *fmt: str, module: str = "rich", colour: str = "NO_COLOR"
+) -> tuple[bool, str]:
     state = tmp_path / "state.json"
     code = (
         "import sys\n"
@@ -25,7 +28,7 @@ def _plan(tmp_path: Path, *fmt: str, module: str = "rich") -> tuple[bool, str]:
         "    pass\n"
         f"print({module!r} in sys.modules, file=sys.stderr)\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "ENGAGE_NO_CACHE": "1", "NO_COLOR": "1"}
+    env = {"PATH": "/usr/bin:/bin", "ENGAGE_NO_CACHE": "1", colour: "1"}
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
     )
@@ -56,10 +59,16 @@ def test_the_state_lock_still_locks(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
-def test_text_and_markdown_plans_still_print(tmp_path: Path, fmt: str) -> None:
+def test_plain_text_and_markdown_plans_print_without_rich(tmp_path: Path, fmt: str) -> None:
     loaded, out = _plan(tmp_path, "--format", fmt)
+    assert not loaded
+    assert "120 to add" in out
+
+
+def test_a_coloured_text_plan_prints_through_rich(tmp_path: Path) -> None:
+    loaded, out = _plan(tmp_path, "--format", "text", colour="FORCE_COLOR")
     assert loaded
-    assert "ecosystem" in out.lower() or "plan" in out.lower()
+    assert "\x1b[" in out and "120 to add" in out
 
 
 def test_the_state_lock_makes_its_folder(tmp_path: Path) -> None:
