@@ -3,9 +3,11 @@ undecodable, not JSON or not the schema are each an ApprovalError naming the fil
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from compiler.plan.approvals import (
     Approval,
@@ -129,3 +131,65 @@ def test_an_approval_lock_that_cannot_be_taken_says_why(tmp_path: Path) -> None:
     assert caught.value.message == (
         f"cannot lock {approvals_path(path)}.lock to record the approval: Is a directory"
     )
+
+
+def test_an_approval_with_a_key_engage_does_not_write_is_refused(tmp_path: Path) -> None:
+    """An approval is exactly what engage signs and writes: an extra key in the approvals
+    file (say a hand-added `policies_waived`) makes the file invalid, never ignored, and a
+    read approval cannot be altered in memory either."""
+    plan = tmp_path / "p.plan.json"
+    one = approval("ann", signature="sig").model_dump(mode="json")
+    record = {"plan_digest": "d", "approvals": [{**one, "policies_waived": ["prod"]}]}
+    approvals_path(plan).write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(ApprovalError) as caught:
+        read_approvals(plan)
+    assert "is not a valid approvals file: 1 validation error" in caught.value.message
+    approvals_path(plan).write_text(json.dumps({**record, "approvals": [one]}), encoding="utf-8")
+    read = read_approvals(plan)
+    assert read is not None and read.approvals == [approval("ann", signature="sig")]
+    with pytest.raises(ValidationError):
+        read.approvals[0].name = "bob"
+
+
+def test_an_approvals_file_with_a_key_engage_does_not_write_is_refused(tmp_path: Path) -> None:
+    plan = tmp_path / "p.plan.json"
+    record = {"plan_digest": "d", "approvals": [], "waived": True}
+    approvals_path(plan).write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(ApprovalError) as caught:
+        read_approvals(plan)
+    assert "is not a valid approvals file: 1 validation error" in caught.value.message
+    del record["waived"]
+    approvals_path(plan).write_text(json.dumps(record), encoding="utf-8")
+    read = read_approvals(plan)
+    assert read is not None and read.approvals == []
+    with pytest.raises(ValidationError):
+        read.plan_digest = "other"
+
+
+def test_a_lock_held_elsewhere_is_waited_for_a_minute_then_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another `engage approve` holding the approvals lock is waited for the minute the
+    refusal names (a stand-in lock times out at once instead of after the minute)."""
+    import filelock
+
+    asked: list[tuple[str, float]] = []
+
+    class HeldElsewhere:
+        def __init__(self, path: str, timeout: float) -> None:
+            asked.append((path, timeout))
+
+        def acquire(self) -> None:
+            raise filelock.Timeout(asked[-1][0])
+
+    monkeypatch.setattr(filelock, "FileLock", HeldElsewhere)
+    plan = plan_with({"admins": ["ann"]})
+    path = tmp_path / "p.plan.json"
+    approval = draft_approval(plan, "ann", "", at="2026-12-01T00:00:00Z")
+    with pytest.raises(ApprovalError) as caught:
+        record_approval(plan, path, approval)
+    lock = f"{approvals_path(path)}.lock"
+    assert asked == [(lock, 60)]
+    assert caught.value.message == f"another `engage approve` has held {lock} for a minute"
+    assert caught.value.hint == "Try again when it has finished."
+    assert not approvals_path(path).exists()

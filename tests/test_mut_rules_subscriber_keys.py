@@ -18,7 +18,7 @@ from compiler.graph import build_graph
 from compiler.pipeline import compile_path
 from compiler.rules import Context
 from compiler.rules.check import check_path
-from compiler.rules.subscriber_keys import field_kind
+from compiler.rules.subscriber_keys import _shared, field_kind, sendable_fills, upstream
 
 AE_CASE = BASE.parent / "ae_silent"  # the base with an Account Engagement system
 
@@ -212,3 +212,23 @@ def test_an_email_is_known_by_its_type_or_its_format_alone(tmp_path: Path) -> No
     ctx = Context(comp.resolved, build_graph(comp.resolved))
     kinds = [field_kind(ctx, f"shop:Login.{name}") for name in ("Contact", "Handle", "Nickname")]
     assert kinds == ["email", "email", "external_id"]
+
+
+def test_walks_and_fills_keep_equal_sets_once_and_no_instance_dicts(tmp_path: Path) -> None:
+    """The walks up the data flows and the fills live until their last reader: each is
+    slotted, and an upstream or kinds set equal to one already kept is that one
+    (`_shared`, the memo's "subscriber_keys.sets")."""
+    eco = tmp_path / "eco"
+    shutil.copytree(BASE, eco)
+    result = check_path(eco)
+    assert result.analyzed and result.graph is not None
+    assert result.compilation.resolved is not None
+    ctx = Context(result.compilation.resolved, result.graph)
+    (fill,) = sendable_fills(ctx)
+    walk = upstream(ctx, "mc:newsletter.SubscriberKey")
+    assert walk.fields and fill.upstream is walk.fields and fill.kinds == {"crm_id"}
+    assert _shared(ctx, frozenset(walk.fields)) is walk.fields
+    assert _shared(ctx, frozenset({"crm_id"})) is fill.kinds
+    fresh = frozenset({"not", "kept"})
+    assert _shared(ctx, fresh) is fresh and _shared(ctx, frozenset(fresh)) is fresh
+    assert not hasattr(walk, "__dict__") and not hasattr(fill, "__dict__")
