@@ -148,7 +148,7 @@ def test_an_approval_with_a_key_engage_does_not_write_is_refused(tmp_path: Path)
     read = read_approvals(plan)
     assert read is not None and read.approvals == [approval("ann", signature="sig")]
     with pytest.raises(ValidationError):
-        read.approvals[0].name = "bob"
+        read.approvals[0].name = "bob"  # type: ignore[misc]
 
 
 def test_an_approvals_file_with_a_key_engage_does_not_write_is_refused(tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ def test_an_approvals_file_with_a_key_engage_does_not_write_is_refused(tmp_path:
     read = read_approvals(plan)
     assert read is not None and read.approvals == []
     with pytest.raises(ValidationError):
-        read.plan_digest = "other"
+        read.plan_digest = "other"  # type: ignore[misc]
 
 
 def test_a_lock_held_elsewhere_is_waited_for_a_minute_then_refused(

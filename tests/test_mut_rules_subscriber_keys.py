@@ -7,6 +7,7 @@ E5502 and every further departing list of E5503."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
@@ -232,3 +233,45 @@ def test_walks_and_fills_keep_equal_sets_once_and_no_instance_dicts(tmp_path: Pa
     fresh = frozenset({"not", "kept"})
     assert _shared(ctx, fresh) is fresh and _shared(ctx, frozenset(fresh)) is fresh
     assert not hasattr(walk, "__dict__") and not hasattr(fill, "__dict__")
+    with pytest.raises(FrozenInstanceError):  # memoised and shared by E5004 and E5502
+        walk.roots = ()  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        fill.writer = ""  # type: ignore[misc]
+
+
+def test_a_sendable_field_that_only_feeds_others_has_no_fill(tmp_path: Path) -> None:
+    """A sendable data extension whose subscriber field is in the data flows but filled by
+    nothing (it only feeds another data extension) has no fill and breaks no rule."""
+    eco = tmp_path / "eco"
+    shutil.copytree(BASE, eco)
+    (eco / "digest.yaml").write_text(
+        "apiVersion: engage/v1\n"
+        "data_extensions:\n"
+        "  digest:\n"
+        "    business_unit: retail\n"
+        "    external_key: digest\n"
+        "    sendable: {field: SubscriberKey}\n"
+        "    fields:\n"
+        "      SubscriberKey: {type: Text, length: 18, primary_key: true}\n"
+        "  digest_copy:\n"
+        "    business_unit: retail\n"
+        "    external_key: digest_copy\n"
+        "    fields:\n"
+        "      Key: {type: Text, length: 18, primary_key: true}\n"
+        "sync_rules:\n"
+        "  digest_to_copy:\n"
+        "    integration: mc_queries\n"
+        "    source: mc.digest\n"
+        "    target: mc.digest_copy\n"
+        "    business_unit: retail\n"
+        "    match: {source: SubscriberKey, target: Key}\n"
+        "    fields:\n"
+        "      Key: SubscriberKey\n"
+    )
+    result = check_path(eco)
+    assert result.analyzed and result.graph is not None
+    assert result.compilation.resolved is not None
+    assert list(result.findings) == []  # no E9900: no rule broke on it
+    ctx = Context(result.compilation.resolved, result.graph)
+    assert "mc:digest.SubscriberKey" in ctx.graph.dataflow
+    assert [fill.de for fill in sendable_fills(ctx)] == ["newsletter"]
