@@ -10,8 +10,9 @@ import pytest
 from test_rules_fixtures import check_case, positions
 
 from compiler.graph import FlowEdge
+from compiler.graph_algorithms import cyclic_components
 from compiler.rules._util import Flow
-from compiler.rules.dataflow import _Links
+from compiler.rules.dataflow import _Contraction, _cyclic_classes, _Links
 
 # (code, fires in, silent in, every finding of the code: (file, line, col, related))
 CASES = [
@@ -98,3 +99,19 @@ def test_of_two_earlier_writers_a_connector_writer_conflicts_with_the_first_is_n
         "crm:Lead.Nickname__c) and by sync_rule.prospect_a_names (from crm:Contact.Nickname__c); "
         "nothing says which value wins"
     )
+
+
+def test_a_flow_between_strongly_connected_parts_is_in_no_part() -> None:
+    """`_cyclic_classes`: the fields of one strongly connected part (two-way links
+    contracted) share a part; a field outside every cycle is a part of its own (with the
+    other end of its two-way links), so a flow leaving a loop joins two parts and a
+    re-examination never reads it."""
+    a_b, b_a = _two_way("a", "b"), _two_way("b", "a")
+    b_c, c_d, d_e = _two_way("b", "c"), _two_way("c", "d"), _two_way("d", "e")
+    whole = _Contraction([(a_b, False), (b_a, False), (b_c, False), (c_d, False), (d_e, True)])
+    components = cyclic_components(whole.graph, whole.graph.successors, whole.graph.has_edge)
+    assert components == [{"a", "b"}]
+    part = _cyclic_classes(whole, components)
+    assert part("a") == part("b")
+    assert part("d") == part("e")  # one contracted node, on no cycle
+    assert len({part("a"), part("c"), part("d")}) == 3
