@@ -291,6 +291,12 @@ def _index(eco: Ecosystem) -> _Index:
     (models are immutable), since the Salesforce emitter asks for every user in turn."""
     if _last and _last[0][0] is eco:
         return _last[0][1]
+    index = _build_index(eco)
+    _last[:] = [(eco, index)]
+    return index
+
+
+def _build_index(eco: Ecosystem) -> _Index:
     by_user: dict[str, list[str]] = defaultdict(list)
     for name in sorted(eco.integrations):
         user = eco.integrations[name].user
@@ -299,9 +305,7 @@ def _index(eco: Ecosystem) -> _Index:
     by_integration: dict[str, list[str]] = defaultdict(list)
     for name in sorted(eco.sync_rules):
         by_integration[eco.sync_rules[name].integration].append(name)
-    index = _Index(by_user, by_integration)
-    _last[:] = [(eco, index)]
-    return index
+    return _Index(by_user, by_integration)
 
 
 def _user(eco: Ecosystem, index: _Index, user_name: str) -> UserAccess:
@@ -331,7 +335,9 @@ def integrations_of(resolved: ResolvedEcosystem, user_name: str) -> list[str]:
 def all_access(resolved: ResolvedEcosystem) -> dict[str, UserAccess]:
     """Every integration user's need, in one pass over the ecosystem (linear)."""
     eco = resolved.ecosystem
-    index = _index(eco)
+    # the index made here is not kept for later askers (`_last`): check's rules ask once,
+    # and a kept index stayed alive through the peak of its memory (issue 11)
+    index = _last[0][1] if _last and _last[0][0] is eco else _build_index(eco)
     return {name: _user(eco, index, name) for name in sorted(eco.integration_users)}
 
 

@@ -137,6 +137,20 @@ def _ends(names: dict[str, str], u: str, v: str) -> tuple[str, str]:
     return cu, cv
 
 
+def _used_up(
+    table: dict[str, dict[str, None]], shared: dict[tuple[str, ...], tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """`table`'s neighbour dicts as tuples (equal tuples one object, through `shared`),
+    in its order, without the empty ones; each dict is taken out of `table` as its tuple
+    is made."""
+    out: dict[str, tuple[str, ...]] = {}
+    for node in list(table):
+        t = tuple(table.pop(node))
+        if t:
+            out[node] = shared.setdefault(t, t)
+    return out
+
+
 # ------------------------------------------------------------------ resources
 _RESOURCE_FIELDS = ("kind", "path")
 
@@ -232,14 +246,13 @@ class ResourceGraphBuilder:
             pred[u] = None
 
     def freeze(self) -> ResourceGraph:
+        """The graph; the builder's edges are used up (each node's neighbour dict is
+        dropped as its tuple is made: both never held whole at once, issue 11: the peak
+        RSS of `check`), so a builder is frozen once."""
         # equal neighbour tuples are one tuple (tuples are immutable): half the resources
         # depend on the same few units and systems (2.4 MiB at 100,000 resources, issue 11)
         shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-        return ResourceGraph(
-            self.nodes,
-            {u: shared.setdefault(t, t) for u, vs in self._succ.items() if (t := tuple(vs))},
-            {v: shared.setdefault(t, t) for v, us in self._pred.items() if (t := tuple(us))},
-        )
+        return ResourceGraph(self.nodes, _used_up(self._succ, shared), _used_up(self._pred, shared))
 
 
 # ------------------------------------------------------------------ data flow
@@ -400,13 +413,18 @@ class FlowGraph(_Table):
 
 class FlowGraphBuilder:
     """Collects a `FlowGraph`. An edge of an existing (source, target, key) replaces that
-    edge's data where it stands, as networkx does."""
+    edge's data where it stands, as networkx does.
+
+    Between two nodes the builder holds the edge itself, and a dict by key only once a
+    second key joins them; the pairs in the order they were first joined (one flat list,
+    u, v, u, v, ...) stand for predecessor dicts. Issue 11: at 100,000 resources, 70,000
+    pairs had a one-entry dict of each kind, ~25 MiB of the graph stage's peak."""
 
     def __init__(self) -> None:
         self.nodes: dict[str, FlowNode] = {}
         self._names: dict[str, str] = {}
-        self._succ: dict[str, dict[str, dict[str, FlowEdge]]] = {}
-        self._pred: dict[str, dict[str, None]] = {}
+        self._succ: dict[str, dict[str, FlowEdge | dict[str, FlowEdge]]] = {}
+        self._joined: list[str] = []
 
     def add_node(self, node: str, system: str, obj: str, field: str, kind: str) -> None:
         self.nodes[node] = (system, obj, field, kind)
@@ -418,22 +436,49 @@ class FlowGraphBuilder:
         succ = self._succ.get(u)
         if succ is None:
             succ = self._succ[u] = {}
-        by_key = succ.get(v)
-        if by_key is None:
-            by_key = succ[v] = {}
-            pred = self._pred.get(v)
-            if pred is None:
-                pred = self._pred[v] = {}
-            pred[u] = None
-        by_key[edge.rule] = edge
+        held = succ.get(v)
+        if held is None:
+            succ[v] = edge
+            self._joined += (u, v)
+        elif isinstance(held, dict):
+            held[edge.rule] = edge
+        elif held.rule == edge.rule:
+            succ[v] = edge
+        else:
+            succ[v] = {held.rule: held, edge.rule: edge}
 
     def freeze(self) -> FlowGraph:
-        succ = {
-            u: tuple(x for v, by_key in targets.items() for e in by_key.values() for x in (v, e))
-            for u, targets in self._succ.items()
-        }
-        pred = {
-            v: tuple(x for u in sources for e in self._succ[u][v].values() for x in (u, e))
-            for v, sources in self._pred.items()
-        }
+        """The graph; the builder's edges are used up as they are packed (each node's
+        successors dropped as its tuple is made), so a builder is frozen once."""
+        succ_of, joined = self._succ, self._joined
+        # each target's sources, in the order the pairs were first joined: one source
+        # (most targets) as itself, more as a list
+        sources: dict[str, str | list[str]] = {}
+        for k in range(0, len(joined), 2):
+            u, v = joined[k], joined[k + 1]
+            known = sources.get(v)
+            if known is None:
+                sources[v] = u
+            elif isinstance(known, list):
+                known.append(u)
+            else:
+                sources[v] = [known, u]
+        joined.clear()
+        pred: dict[str, tuple[Any, ...]] = {}
+        for v, us in sources.items():
+            pred[v] = tuple(
+                x for u in ((us,) if isinstance(us, str) else us) for x in _keyed(succ_of[u][v], u)
+            )
+        del sources
+        succ: dict[str, tuple[Any, ...]] = {}
+        for u in list(succ_of):
+            targets = succ_of.pop(u)
+            succ[u] = tuple(x for v, held in targets.items() for x in _keyed(held, v))
         return FlowGraph(self.nodes, succ, pred)
+
+
+def _keyed(held: FlowEdge | dict[str, FlowEdge], end: str) -> tuple[Any, ...]:
+    """`end`, edge, `end`, edge... for the edges a builder holds between two nodes."""
+    if isinstance(held, dict):
+        return tuple(x for e in held.values() for x in (end, e))
+    return (end, held)

@@ -31,6 +31,10 @@ _SPECIAL = frozenset("\t\x07\x08\x0b\x0c\r")
 
 Piece = tuple[str, str | None]  # (text, rich style or None)
 
+# Lines held before a plain console is written to (`TextOut.spill`): a finding is about
+# eight lines.
+_SPILL = 512
+
 
 class SourceLines:
     """The source excerpt under a finding: only lines the loader accepted (never a file it
@@ -56,8 +60,19 @@ class TextOut:
     def line(self, *pieces: Piece) -> None:
         self.lines.append(list(pieces))
 
+    def spill(self, console: Console | PlainConsole) -> None:
+        """Without colour, write the lines held so far (unflushed) and forget them: the
+        bytes are those one `write` at the end prints, without every finding's pieces
+        held at once (issue 11: the peak RSS of `check` at 100,000 resources was in the
+        text of its 10,000 findings). With colour, nothing: one rich Text is printed."""
+        if len(self.lines) >= _SPILL and console.color_system is None:
+            console.file.write("".join(_plain(line) + "\n" for line in self.lines))
+            self.lines.clear()
+
     def write(self, console: Console | PlainConsole) -> None:
         if not self.lines:
+            if console.color_system is None:
+                console.file.flush()
             return
         if console.color_system is None:
             console.file.write("".join(_plain(line) + "\n" for line in self.lines))
@@ -164,6 +179,7 @@ def render_findings(
     for finding in findings:
         if finding.suppressed is None:
             finding_lines(out, finding, sources)
+            out.spill(console)
     suppressed = [f for f in findings if f.suppressed is not None]
     if suppressed and show_suppressed:
         out.line((f"Suppressed ({len(suppressed)}):", "dim"))
@@ -171,5 +187,6 @@ def render_findings(
             reason = f.suppressed.reason if f.suppressed else ""
             where = f" at {f.span}" if f.span else ""
             out.line(("  ", None), (f"{f.code} {f.message}{where} — reason: {reason}", "dim"))
+            out.spill(console)
         out.line()
     out.write(console)
