@@ -18,30 +18,53 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from compiler.jsonfast import indented_two
+import orjson
+
+# the standard library's compact encoder, made once (`json.dumps` with separators makes
+# one per call): the reference `_two` compares orjson's compact bytes with
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_REFUSED = (TypeError, ValueError, OverflowError, orjson.JSONEncodeError)
+_DEEPEST = 64  # deeper documents are doubled by the standard library's indenting
+_BREAKS = [b"\n" + b"  " * k for k in range(_DEEPEST + 1)]  # a depth-k line's start
+_MARKED = [b"\n" + b"\0" * (4 * k) for k in range(_DEEPEST + 1)]  # ... doubled, in NULs
 
 
-def _doubled(text: bytes) -> bytes:
+def _two(value: Any) -> bytes | None:
+    """`compiler.jsonfast.indented_two(value)`, with the reference encoder made once."""
+    try:
+        compact = orjson.dumps(value)
+        reference = _COMPACT.encode(value)
+    except _REFUSED:
+        return None
+    if compact != reference.encode("utf-8"):
+        return None
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2)
+
+
+def _doubled(text: bytes) -> bytes | None:
     """Two-space indented JSON with each line's indentation doubled, by `bytes.replace`
     (in C; a regular expression calling back per line cost twice as much): a line break
     is always followed by the line's indentation and then a token (orjson escapes line
     breaks and NUL inside strings, so neither appears raw in a string), so the lines of
     depth k are those whose break is followed by 2k spaces and no more. From the deepest
     depth up, their breaks and indentation become the break and 4k NULs, which no
-    shallower depth's pattern then matches; the NULs become spaces at the end."""
+    shallower depth's pattern then matches; the NULs become spaces at the end. None for a
+    document deeper than `_DEEPEST` (the patterns are made once, up to that depth)."""
     depth = 1
-    while b"\n" + b"  " * depth in text:
+    while depth <= _DEEPEST and _BREAKS[depth] in text:
         depth += 1
+    if depth > _DEEPEST:
+        return None
     for k in range(depth - 1, 0, -1):
-        text = text.replace(b"\n" + b"  " * k, b"\n" + b"\0" * (4 * k))
+        text = text.replace(_BREAKS[k], _MARKED[k])
     return text.replace(b"\0", b" ")
 
 
 def indented(value: Any, indent: int) -> bytes:
     """`(json.dumps(value, indent=indent, ensure_ascii=False) + "\\n").encode("utf-8")`."""
-    fast = indented_two(value) if indent in (2, 4) else None
+    fast = _two(value) if indent in (2, 4) else None
+    if fast is not None and indent == 4:
+        fast = _doubled(fast)
     if fast is None:
         return (json.dumps(value, indent=indent, ensure_ascii=False) + "\n").encode("utf-8")
-    if indent == 4:
-        fast = _doubled(fast)
     return fast + b"\n"

@@ -249,8 +249,8 @@ def statements(spec: SyncSpec) -> SyncSql:
     """Both dialects written from the same syntax tree (a transpilation of the DuckDB text
     would lose `OR REPLACE`)."""
     nodes = [create_checked(spec), accepted(spec), rejected(spec)]
-    duck = tuple(_duckdb(n).sql(dialect="duckdb", pretty=True) for n in nodes)
-    spark = tuple(_spark(n).sql(dialect="spark", pretty=True) for n in nodes)
+    duck = tuple(_duckdb(n).sql(dialect="duckdb", pretty=True, copy=False) for n in nodes)
+    spark = tuple(_spark(n).sql(dialect="spark", pretty=True, copy=False) for n in nodes)
     return SyncSql(spec.rule, duck, spark, *views(spec.rule))
 
 
@@ -259,19 +259,21 @@ def duckdb_statements(spec: SyncSpec) -> SyncSql:
     `statements(spec).duckdb`: what `engage sync run` executes, rendered once for one
     rule (half the cost of both dialects, a quarter of a shape's two renderings)."""
     nodes = [create_checked(spec), accepted(spec), rejected(spec)]
-    duck = tuple(_duckdb(n).sql(dialect="duckdb", pretty=True) for n in nodes)
+    duck = tuple(_duckdb(n).sql(dialect="duckdb", pretty=True, copy=False) for n in nodes)
     return SyncSql(spec.rule, duck, (), *views(spec.rule))
 
 
 def _whitespace(node: exp.Expr, spell: Callable[[str], exp.Expr]) -> exp.Expr:
-    """The set of trimmed characters spelled visibly (the same characters either way)."""
+    """The set of trimmed characters spelled visibly (the same characters either way), in
+    `node` itself (each caller's node is its own: `_duckdb`'s a copy, `_spark`'s the
+    statement's last use)."""
 
     def visible(n: exp.Expr) -> exp.Expr:
         if isinstance(n, exp.Literal) and n.is_string and n.this == WHITESPACE:
             return spell(WHITESPACE)
         return n
 
-    return node.transform(visible)
+    return node.transform(visible, copy=False)
 
 
 def _duckdb(node: exp.Expr) -> exp.Expr:
@@ -289,7 +291,8 @@ def _duckdb(node: exp.Expr) -> exp.Expr:
 
 
 def _spark(node: exp.Expr) -> exp.Expr:
-    """Spark: a temporary view; the set as one literal of `\\uXXXX` escapes."""
+    """Spark: a temporary view; the set as one literal of `\\uXXXX` escapes. `node` is
+    changed in place: `statements` writes it last (after `_duckdb`'s copy of it)."""
     node = _whitespace(
         node, lambda w: exp.Var(this="'" + "".join(f"\\u{ord(c):04X}" for c in w) + "'")
     )

@@ -24,8 +24,8 @@ def _text(value: str, indent: str) -> str:
     lines = value.splitlines(keepends=True) or [""]
     if len(lines) == 1:
         return repr(value)
-    body = "".join(f"{indent}    {line!r}\n" for line in lines)
-    return f"(\n{body}{indent})"
+    prefix = indent + "    "  # each line's literal on a line of its own (reprs in C: `map`)
+    return "(\n" + prefix + ("\n" + prefix).join(map(repr, lines)) + "\n" + indent + ")"
 
 
 def _strings(values: tuple[str, ...]) -> str:
