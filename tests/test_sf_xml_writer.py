@@ -115,3 +115,22 @@ def test_an_element_with_text_and_children_is_written_by_lxml() -> None:
     etree.indent(node, space="    ")
     assert xml.to_bytes(root) == xml.DECLARATION + etree.tostring(node, encoding="UTF-8") + b"\n"
     assert not xml._simple(root)
+
+
+@pytest.mark.parametrize("tag", ["a><b", "a b", "1a", "", "a/", 'a"', "fieldPermissions\n"])
+def test_a_tag_that_is_no_xml_name_is_refused_as_lxml_refuses_it(tag: str) -> None:
+    with pytest.raises(ValueError, match="tag name"):
+        etree.Element(tag)
+    with pytest.raises(ValueError, match="tag name"):
+        xml.root(tag)
+    parent = xml.root("PermissionSet")
+    with pytest.raises(ValueError, match="tag name"):
+        xml.add(parent, tag, "x")
+    assert parent.children == []
+
+
+@pytest.mark.parametrize("tag", ["fieldPermissions", "_a", "a.b-c_1"])
+def test_a_tag_that_is_an_xml_name_is_written(tag: str) -> None:
+    element = xml.root("PermissionSet")
+    xml.add(element, tag, "x")
+    assert f"<{tag}>x</{tag}>".encode() in xml.to_bytes(element)

@@ -26,6 +26,19 @@ DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _INDENT = "    "
 _SPECIAL = re.compile("[&<>\r]")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
+# An element name as lxml accepts one (an XML NCName, ASCII here: the metadata API's tags
+# are): the plain writer writes tags as they are, so a name that is not one is refused as
+# lxml refused it, never written into the markup.
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
+_NAMES: set[str] = set()
+
+
+def _checked(tag: str) -> str:
+    if tag not in _NAMES:
+        if _NAME.match(tag) is None:
+            raise ValueError(f"Invalid tag name {tag!r}")
+        _NAMES.add(tag)
+    return tag
 
 
 class Element:
@@ -44,7 +57,7 @@ class Element:
 
 
 def root(tag: str, *, xsi: bool = False) -> Element:
-    return Element(tag, None, xsi, root=True)
+    return Element(_checked(tag), None, xsi, root=True)
 
 
 def add(parent: Element, tag: str, text: str | int | bool | None = None) -> Element:
@@ -57,7 +70,7 @@ def add(parent: Element, tag: str, text: str | int | bool | None = None) -> Elem
         value = xml_text(text if text.__class__ is str else str(text))
     else:
         value = None
-    element = Element(tag, value, parent.xsi)
+    element = Element(_checked(tag), value, parent.xsi)
     parent.children.append(element)
     return element
 
