@@ -18,14 +18,18 @@ from typing import Any
 
 import orjson
 
+# the C encoder's compact form, made once (`json.dumps` with separators makes one a call)
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_REFUSED = (TypeError, ValueError, OverflowError, orjson.JSONEncodeError)
+
 
 def indented_two(value: Any) -> bytes | None:
     """`json.dumps(value, indent=2, ensure_ascii=False).encode()` written by orjson, or
     None when orjson would write any token differently (then the caller asks `json`)."""
     try:
         compact = orjson.dumps(value)
-        reference = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    except (TypeError, ValueError, OverflowError, orjson.JSONEncodeError):
+        reference = _COMPACT.encode(value)
+    except _REFUSED:
         return None
     if compact != reference.encode("utf-8"):
         return None

@@ -18,27 +18,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
+from compiler.jsonfast import indented_two
 
-# the standard library's compact encoder, made once (`json.dumps` with separators makes
-# one per call): the reference `_two` compares orjson's compact bytes with
-_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-_REFUSED = (TypeError, ValueError, OverflowError, orjson.JSONEncodeError)
 _DEEPEST = 64  # deeper documents are doubled by the standard library's indenting
 _BREAKS = [b"\n" + b"  " * k for k in range(_DEEPEST + 1)]  # a depth-k line's start
 _MARKED = [b"\n" + b"\0" * (4 * k) for k in range(_DEEPEST + 1)]  # ... doubled, in NULs
-
-
-def _two(value: Any) -> bytes | None:
-    """`compiler.jsonfast.indented_two(value)`, with the reference encoder made once."""
-    try:
-        compact = orjson.dumps(value)
-        reference = _COMPACT.encode(value)
-    except _REFUSED:
-        return None
-    if compact != reference.encode("utf-8"):
-        return None
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2)
 
 
 def _doubled(text: bytes) -> bytes | None:
@@ -62,7 +46,7 @@ def _doubled(text: bytes) -> bytes | None:
 
 def indented(value: Any, indent: int) -> bytes:
     """`(json.dumps(value, indent=indent, ensure_ascii=False) + "\\n").encode("utf-8")`."""
-    fast = _two(value) if indent in (2, 4) else None
+    fast = indented_two(value) if indent in (2, 4) else None
     if fast is not None and indent == 4:
         fast = _doubled(fast)
     if fast is None:
