@@ -286,13 +286,15 @@ class _Index:
 _last: list[tuple[Ecosystem, _Index]] = []  # the index of the last ecosystem asked about
 
 
-def _index(eco: Ecosystem) -> _Index:
+def _index(eco: Ecosystem, *, keep: bool = True) -> _Index:
     """Integrations by user and sync rules by integration; computed once per ecosystem
-    (models are immutable), since the Salesforce emitter asks for every user in turn."""
+    (models are immutable), since the Salesforce emitter asks for every user in turn.
+    With `keep=False` an index not kept already is made and not kept (`all_access`)."""
     if _last and _last[0][0] is eco:
         return _last[0][1]
     index = _build_index(eco)
-    _last[:] = [(eco, index)]
+    if keep:
+        _last[:] = [(eco, index)]
     return index
 
 
@@ -337,7 +339,7 @@ def all_access(resolved: ResolvedEcosystem) -> dict[str, UserAccess]:
     eco = resolved.ecosystem
     # the index made here is not kept for later askers (`_last`): check's rules ask once,
     # and a kept index stayed alive through the peak of its memory (issue 11)
-    index = _last[0][1] if _last and _last[0][0] is eco else _build_index(eco)
+    index = _index(eco, keep=False)
     return {name: _user(eco, index, name) for name in sorted(eco.integration_users)}
 
 
