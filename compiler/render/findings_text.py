@@ -66,18 +66,18 @@ class TextOut:
         held at once (issue 11: the peak RSS of `check` at 100,000 resources was in the
         text of its 10,000 findings). With colour, nothing: one rich Text is printed."""
         if len(self.lines) >= _SPILL and console.color_system is None:
-            console.file.write("".join(_plain(line) + "\n" for line in self.lines))
-            self.lines.clear()
+            self._write_plain(console)
+
+    def _write_plain(self, console: Console | PlainConsole) -> None:
+        console.file.write("".join(_plain(line) + "\n" for line in self.lines))
+        self.lines.clear()
 
     def write(self, console: Console | PlainConsole) -> None:
-        if not self.lines:
-            if console.color_system is None:
-                console.file.flush()
-            return
         if console.color_system is None:
-            console.file.write("".join(_plain(line) + "\n" for line in self.lines))
+            if self.lines:
+                self._write_plain(console)
             console.file.flush()
-        else:
+        elif self.lines:
             from rich.text import Text
 
             text = Text()
