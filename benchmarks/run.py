@@ -19,10 +19,12 @@ printed with its measured value and whether it is met.
   state of the applied plan (made, approved unsigned and applied once per size, before the
   rounds) after editing one business unit's brand, a one-change plan; plan-out: plan with
   `--out FILE` too (the plan file saved); plan-text: the default text plan; generate: `engage
-  generate` into a fresh folder; all without parse cache and with --allow-conflicts (the
-  ecosystems hold conflicts on purpose, which their governance policy covers; each of
-  these measures must exit with changes, 2, or generated files, 0: a refusal is reported
-  as "did not finish", never timed);
+  generate` into a fresh folder (beside it, the write floor: the same files' paths and
+  sizes created with a plain `open`/`write`/`close` each in another fresh folder, the file
+  system's own cost of them, reported in user + system and system CPU); all without parse
+  cache and with --allow-conflicts (the ecosystems hold conflicts on purpose, which their
+  governance policy covers; each of these measures must exit with changes, 2, or generated
+  files, 0: a refusal is reported as "did not finish", never timed);
 - cold / warm: `engage check` with a fresh cache folder (cold), then again with no edit
   (warm-0) and after editing one of the files (warm-1), with that cache;
 - stages: `benchmarks.stages`, the stages timed inside one process (for growth).
@@ -67,10 +69,32 @@ for name in sys.argv[1:]:
             pass
 """
 
+# The file system's own cost of what `generate` writes: the same files (paths and sizes
+# of a generated folder, listed once) created in a fresh folder with one `open`, `write`
+# and `close` each, no temporary file, rename or sync. On this machine's journal-less ext4
+# creating an inode costs from 30 µs to over 500 µs (it skips recently freed ones), which
+# is system time of whichever process creates it.
+WRITE_FLOOR = """
+import json, os, sys
+with open(sys.argv[1], encoding="utf-8") as handle:
+    files = json.load(handle)
+made = set()
+for rel, size in files:
+    target = os.path.join(sys.argv[2], rel)
+    folder = os.path.dirname(target)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    os.write(fd, b"x" * size)
+    os.close(fd)
+"""
+
 
 @dataclass
 class Measure:
     cpu: list[float] = field(default_factory=list)
+    system: list[float] = field(default_factory=list)  # the system part of `cpu`
     rss: list[int] = field(default_factory=list)  # KiB
     failed: str = ""
     extra: list[dict[str, float]] = field(default_factory=list)
@@ -79,6 +103,10 @@ class Measure:
     @property
     def median(self) -> float:
         return statistics.median(self.cpu) if self.cpu else float("nan")
+
+    @property
+    def system_median(self) -> float:
+        return statistics.median(self.system) if self.system else float("nan")
 
     @property
     def peak_mib(self) -> float:
@@ -96,8 +124,9 @@ def byte_compile(root: Path) -> None:
 
 def run_process(
     argv: Sequence[str], env: dict[str, str], cwd: Path, stdout: Path, max_gib: float, max_cpu: int
-) -> tuple[float, int, int]:
-    """CPU seconds, peak RSS (KiB) and exit status of one process run to its end."""
+) -> tuple[float, float, int, int]:
+    """CPU seconds (user + system), system seconds, peak RSS (KiB) and exit status of one
+    process run to its end."""
 
     def limits() -> None:
         limit = int(max_gib * 1024**3)
@@ -115,7 +144,7 @@ def run_process(
         )
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode
+    return usage.ru_utime + usage.ru_stime, usage.ru_stime, usage.ru_maxrss, proc.returncode
 
 
 class Bench:
@@ -140,11 +169,12 @@ class Bench:
         if measure.failed:
             return
         out = self.work / "stdout.txt"
-        cpu, rss, code = run_process(argv, env, self.work, out, self.max_gib, self.max_cpu)
+        cpu, system, rss, code = run_process(argv, env, self.work, out, self.max_gib, self.max_cpu)
         if not ok(code):
             measure.failed = f"did not finish (exit {code}, {cpu:.0f} CPU-s, {rss // 1024} MiB)"
             return
         measure.cpu.append(cpu)
+        measure.system.append(system)
         measure.rss.append(rss)
         if argv[1:3] == ["-m", "benchmarks.stages"]:
             measure.extra.append(json.loads(out.read_text(encoding="utf-8")))
@@ -176,6 +206,13 @@ def applied_state(bench: Bench, eco: Path, size: int) -> Path:
         if proc.returncode != expected:
             raise SystemExit(f"engage {args[0]} failed ({proc.returncode}):\n{proc.stderr}")
     return state
+
+
+def generated_files(out: Path) -> list[tuple[str, int]]:
+    """(path relative to `out`, size) of every file of a generated folder, sorted."""
+    return sorted(
+        (p.relative_to(out).as_posix(), p.stat().st_size) for p in out.rglob("*") if p.is_file()
+    )
 
 
 def one_edit(text: str) -> str:
@@ -290,6 +327,19 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
                 nocache,
                 ok=lambda code: code == 0,
             )
+            if out.is_dir():  # beside it, the file system's own cost of the same files
+                listing = bench.work / f"generated_{size}.files.json"
+                if not listing.exists():
+                    listing.write_text(json.dumps(generated_files(out)), encoding="utf-8")
+                floor_out = bench.work / f"write_floor_{size}_{round_ + 1}"
+                if floor_out.exists():
+                    floor_out.rename(bench.work / f"stale_floor_{size}_{time.time_ns()}")
+                bench.measure(
+                    results.setdefault("write-floor", Measure()),
+                    [PY, "-c", WRITE_FLOOR, str(listing), str(floor_out)],
+                    nocache,
+                    ok=lambda code: code == 0,
+                )
         if want("warm"):
             cache = bench.work / "cache"
             shutil.rmtree(cache, ignore_errors=True)
@@ -419,6 +469,22 @@ def report(
                 for n in ("plan", "plan-out", "plan-text")
             )
             print(f"| {size:,} | {cells} |")
+    if any("write-floor" in r for r in all_results.values()):
+        print("\n### Generate and the file system (CPU seconds, medians: user + system / system)\n")
+        print(
+            "| resources | generate | write floor (the same files, plain `open`/`write`) | "
+            "generate less the write floor | check |"
+        )
+        print("|---:|---|---|---:|---:|")
+        for size, r in all_results.items():
+            if "write-floor" not in r or "generate" not in r:
+                continue
+            gen, floor = r["generate"], r["write-floor"]
+            print(
+                f"| {size:,} | {fmt(gen.median)} / {fmt(gen.system_median)} | "
+                f"{fmt(floor.median)} / {fmt(floor.system_median)} | "
+                f"{fmt(gen.median - floor.median)} | {cell(r, 'check')} |"
+            )
     stages = ("load", "compile", "graph", "rules", "plan", "generate")
     print("\n### Stages in one process (CPU seconds, medians)\n")
     print("| resources | " + " | ".join(stages) + " |")
@@ -445,6 +511,13 @@ def report(
         target(f"plan (empty state) / check at {size:,}", ratio(r, "plan", "check"), 2)
         target(f"plan (one change) / check at {size:,}", ratio(r, "plan-1", "check"), 2)
         target(f"generate / check at {size:,}", ratio(r, "generate", "check"), 2)
+        if "write-floor" in r and "generate" in r and "check" in r:
+            less_floor = (r["generate"].median - r["write-floor"].median) / r["check"].median
+            print(
+                f"| (beside: generate less the write floor / check at {size:,}: "
+                f"{fmt(less_floor)}x; the file system's share of generate: "
+                f"{fmt(r['write-floor'].median)} of {fmt(r['generate'].median)} CPU-s) | — | — |"
+            )
         if size == 10000:
             target("check (text) / floor at 10,000", ratio(r, "check", "floor"), 2.5)
             target("check (json) / floor at 10,000", ratio(r, "check-json", "floor"), 2)
