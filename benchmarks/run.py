@@ -44,7 +44,6 @@ import argparse
 import compileall
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -122,34 +121,79 @@ def byte_compile(root: Path) -> None:
             raise SystemExit(f"could not byte-compile {root / package}")
 
 
-def run_process(
-    argv: Sequence[str], env: dict[str, str], cwd: Path, stdout: Path, max_gib: float, max_cpu: int
-) -> tuple[float, float, int, int]:
-    """CPU seconds (user + system), system seconds, peak RSS (KiB) and exit status of one
-    process run to its end."""
-
-    def limits() -> None:
-        limit = int(max_gib * 1024**3)
+# Runs each measured process and reports its `wait4` figures, one JSON line per job read
+# on stdin. A process's peak RSS (`ru_maxrss`) counts the pages of the process it was
+# forked from until it calls `exec` (Linux keeps the larger of the two high-water marks,
+# with fork and with posix_spawn alike): started by the benchmark itself, whose own RSS
+# grows past 150 MiB at 100,000 resources, a small run's peak would read as the
+# benchmark's. So the measured processes are started by this small process, started
+# before the benchmark builds anything (about 12 MiB, below any measured process).
+SPAWNER = """
+import json, os, resource, subprocess, sys
+for line in sys.stdin:
+    job = json.loads(line)
+    def limits(gib=job["max_gib"], cpu=job["max_cpu"]):
+        limit = int(gib * 1024**3)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        resource.setrlimit(resource.RLIMIT_CPU, (max_cpu, max_cpu))
-
-    with stdout.open("wb") as out:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    with open(job["stdout"], "wb") as out:
         proc = subprocess.Popen(
-            list(argv),
-            cwd=cwd,
-            env=env,
-            stdout=out,
-            stderr=subprocess.DEVNULL,
-            preexec_fn=limits,
+            job["argv"], cwd=job["cwd"], env=job["env"], stdout=out,
+            stderr=subprocess.DEVNULL, preexec_fn=limits,
         )
         _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_utime + usage.ru_stime, usage.ru_stime, usage.ru_maxrss, proc.returncode
+    code = os.waitstatus_to_exitcode(status)
+    figures = [usage.ru_utime + usage.ru_stime, usage.ru_stime, usage.ru_maxrss, code]
+    print(json.dumps(figures), flush=True)
+"""
+
+
+class Spawner:
+    """The small process that starts the measured ones (`SPAWNER`)."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [PY, "-c", SPAWNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def run(
+        self,
+        argv: Sequence[str],
+        env: dict[str, str],
+        cwd: Path,
+        stdout: Path,
+        max_gib: float,
+        max_cpu: int,
+    ) -> tuple[float, float, int, int]:
+        """CPU seconds (user + system), system seconds, peak RSS (KiB) and exit status of
+        one process run to its end."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        job = {
+            "argv": list(argv),
+            "env": env,
+            "cwd": str(cwd),
+            "stdout": str(stdout),
+            "max_gib": max_gib,
+            "max_cpu": max_cpu,
+        }
+        self.proc.stdin.write(json.dumps(job) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit("the benchmark's spawner process ended")
+        cpu, system, rss, code = json.loads(line)
+        return float(cpu), float(system), int(rss), int(code)
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait()
 
 
 class Bench:
-    def __init__(self, work: Path, max_gib: float, max_cpu: int) -> None:
+    def __init__(self, work: Path, max_gib: float, max_cpu: int, spawner: Spawner) -> None:
         self.work = work
+        self.spawner = spawner
         self.max_gib = max_gib
         self.max_cpu = max_cpu
         self.base_env = {k: v for k, v in os.environ.items() if not k.startswith("ENGAGE_")}
@@ -169,7 +213,9 @@ class Bench:
         if measure.failed:
             return
         out = self.work / "stdout.txt"
-        cpu, system, rss, code = run_process(argv, env, self.work, out, self.max_gib, self.max_cpu)
+        cpu, system, rss, code = self.spawner.run(
+            argv, env, self.work, out, self.max_gib, self.max_cpu
+        )
         if not ok(code):
             measure.failed = f"did not finish (exit {code}, {cpu:.0f} CPU-s, {rss // 1024} MiB)"
             return
@@ -606,13 +652,14 @@ def main() -> None:
     parser.add_argument("--max-cpu", type=int, default=600)
     parser.add_argument("--keep", type=Path, default=None, help="work folder to keep")
     args = parser.parse_args()
+    spawner = Spawner()  # first, while this process is small (see SPAWNER)
     try:
         import yaml  # type: ignore[import-untyped, import-not-found, unused-ignore]  # noqa: F401
     except ImportError:
         sys.exit("the floor needs PyYAML with libyaml: pip install pyyaml")
     work = args.keep or Path(tempfile.mkdtemp(prefix="engage-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    bench = Bench(work, args.max_gib, args.max_cpu)
+    bench = Bench(work, args.max_gib, args.max_cpu, spawner)
     byte_compile(ROOT)
     only = set(args.only)
     load = os.getloadavg()
@@ -629,6 +676,7 @@ def main() -> None:
         r.pop("_count", None)
     memory = bench_memory(bench, args.systems) if not only or "memory" in only else {}
     adversarial = bench_adversarial(bench, args.sizes) if not only or "adversarial" in only else {}
+    spawner.close()
     report(results, memory, adversarial)
     end = os.getloadavg()
     print(f"\nload average at the end: {end[0]:.1f} / {end[1]:.1f} / {end[2]:.1f}")
