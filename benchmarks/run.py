@@ -440,7 +440,8 @@ def per_resource_kib(memory: dict[str, Measure], kind: str) -> float:
     many, one, count = memory.get(kind), memory.get(f"{kind}-1"), memory.get("_count")
     if not many or not one or not count or not many.rss or not one.rss:
         return float("nan")
-    return (min(many.rss) - min(one.rss)) / (count.cpu[0] - 1)
+    cost = (min(many.rss) - min(one.rss)) / (count.cpu[0] - 1)
+    return cost if cost > 0 else float("nan")  # none measured: no verdict, never "met"
 
 
 ADVERSARIAL_CONTROL = "control: a linear loop"  # benchmarks.adversarial.CONTROL's row
@@ -622,7 +623,8 @@ def report(
                 )
                 continue
             seconds = row["seconds"]
-            growth = seconds[1] / seconds[0] if seconds[0] > 0 else float("nan")
+            # a time too short to read at either size gives no growth, never a "met" 0x
+            growth = seconds[1] / seconds[0] if seconds[0] > 0 < seconds[1] else float("nan")
             what = "adversarial shape" if name == "adversarial" else "benchmark ecosystems"
             calls = row.get("calls") or []
             beside = f"; calls {calls[1] / calls[0]:.2f}x" if len(calls) == 2 and calls[0] else ""
