@@ -256,10 +256,13 @@ def _deep_merge(base: Any, bnode: SpanNode, over: Any, onode: SpanNode) -> tuple
 class _Expander:
     """Instantiates for_each definitions per business unit."""
 
-    def __init__(self, value: dict[str, Any], findings: list[Finding]) -> None:
+    def __init__(
+        self, value: dict[str, Any], findings: list[Finding], clean: frozenset[str] = frozenset()
+    ) -> None:
         bus = value.get("business_units")
         self.units: dict[str, Any] = bus if isinstance(bus, dict) else {}
         self.findings = findings
+        self.clean = clean  # files whose resources hold no placeholder
 
     def run(self, value: dict[str, Any], spans: SpanNode) -> tuple[dict[str, Any], SpanNode]:
         out = dict(value)
@@ -288,7 +291,8 @@ class _Expander:
 
     def _expand(self, name: str, entry: Any, node: SpanNode) -> list[tuple[str, Any, SpanNode]]:
         if not isinstance(entry, dict) or "for_each" not in entry:
-            self._no_placeholders(entry, node)
+            if node.file not in self.clean:
+                self._no_placeholders(entry, node)
             return [(name, entry, node)]
         fe_node = _kids(node)["for_each"]
         units = self._units(entry["for_each"], fe_node)
@@ -438,7 +442,15 @@ def assemble(documents: tuple[Document, ...], environment: str | None) -> Assemb
             )
             return AssembleResult(None, tuple(names), tuple(asm.findings))
         value, spans = asm.apply_overlays(value, spans, environment)
-    value, spans = _Expander(value, asm.findings).run(value, spans)
+    # the files none of whose strings can hold a placeholder (`Document.placeholders`):
+    # their resources without for_each are not searched for one; with an environment, only
+    # when none of its overlays (merged into the resources) can hold one either
+    clean = frozenset(d.file for d in documents if not d.placeholders)
+    if environment is not None and any(
+        d.placeholders for d in asm.overlays if d.value.get("environment") == environment
+    ):
+        clean = frozenset()
+    value, spans = _Expander(value, asm.findings, clean).run(value, spans)
     return AssembleResult(Assembled(environment, value, spans), tuple(names), tuple(asm.findings))
 
 

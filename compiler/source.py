@@ -145,6 +145,10 @@ class Document:
     # the secret-looking strings of the document (compiler.secrets.find_secrets), judged
     # when the file was parsed and kept with it in the parse cache; None: not judged
     secrets: tuple[tuple[tuple[str | int, ...], str], ...] | None = None
+    # False when the file's text holds neither `${` nor a backslash: then no string of the
+    # document holds a placeholder (`${`), since only a double-quoted string's escapes
+    # could spell one (`"\x24{"`, an escaped line break); assemble looks no further then
+    placeholders: bool = True
     # the document's `environment:` when it is a string (an overlay of that environment)
     environment: str | None = field(init=False)
     # whether the document has an `include:` key
@@ -392,10 +396,13 @@ class Loader:
         excerpts.accept(file, data.decode("utf-8-sig", errors="replace"))
         self.hasher.update(file.encode() + b"\0" + hashlib.sha256(data).digest())
         parsed = self._parse(data, file)
+        placeholders = b"${" in data or b"\\" in data
         for index, doc in enumerate(parsed):
             if self.over or not self._within_limits(file, doc):
                 return
-            self.documents.append(Document(file, index, doc.value, doc.spans, doc.secrets))
+            self.documents.append(
+                Document(file, index, doc.value, doc.spans, doc.secrets, placeholders)
+            )
             self._follow_includes(real, doc)
 
     def _within_limits(self, file: str, doc: ParsedDocument) -> bool:
