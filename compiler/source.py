@@ -538,7 +538,8 @@ class Loader:
             self.findings.append(_problem_finding(problem, file))
             return []
         for doc in docs:  # judged once per content, kept in the cache with the values
-            doc.secrets = tuple(find_secrets(doc.value))
+            doc.secrets = tuple(find_secrets(doc.value, strings=doc.strings))
+            doc.strings = None
         self.cache.put(digest, file, docs)
         return docs
 

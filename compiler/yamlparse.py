@@ -14,7 +14,7 @@ import re
 import sys
 from array import array
 from collections.abc import MutableSequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ruamel.yaml import events as ev
@@ -404,6 +404,11 @@ class ParsedDocument:
     # (path, what it looks like) of each secret-looking string (compiler.secrets), judged
     # once per content and kept in the parse cache; None when not judged yet
     secrets: tuple[tuple[tuple[str | int, ...], str], ...] | None = None
+    # the distinct strings the parser met in the document: every string value, maybe a
+    # few keys more (an anchored key, a document that is one string), for the secrets
+    # scan to look at without walking the value again (`find_secrets(strings=)`); the
+    # loader drops them once judged, and the cache never holds them
+    strings: set[str] | None = field(default=None, compare=False, repr=False)
 
 
 class _Abort(Exception):
@@ -588,6 +593,8 @@ class _Builder:
         pos_extend, meta_append, keys_append = pos.extend, meta.append, keys.append
         # 1-based line numbers by libyaml's 0-based ones
         lines = list(range(1, _line_breaks(text) + 3))
+        strings: set[str] = set()  # the document's distinct string values
+        strings_add = strings.add
         while True:
             event = get_event()
             et = type(event)
@@ -621,6 +628,8 @@ class _Builder:
                         keys_append(None)
                         meta_append(4)  # one row, a scalar
                         into.append(value)
+                        if type(value) is str:
+                            strings_add(value)
                         continue
                     if pending is _none:  # a key: no row kept
                         key = (
@@ -643,7 +652,11 @@ class _Builder:
                         meta_append(4)
                         into[pending] = value
                         pending = _none
+                        if type(value) is str:
+                            strings_add(value)
                         continue
+                if type(value) is str:  # a value, or an anchored key: one more is harmless
+                    strings_add(value)
                 if top is not None:
                     top[5], top[6], top[7] = pending, kline, kcol
                 em = event.end_mark
@@ -742,6 +755,8 @@ class _Builder:
                         ParseProblem("syntax", f"unknown alias *{event.anchor}", line, col)
                     )
                 value, target, size = found
+                if type(value) is str:  # an anchored key's text used as a value
+                    strings_add(value)
                 nodes += size  # _budget(size, ...), inline
                 if nodes > max_nodes:
                     self.nodes = nodes
@@ -755,6 +770,8 @@ class _Builder:
             elif et is doc_start:
                 root = []
                 self.anchors = {}
+                strings = set()
+                strings_add = strings.add
                 tree = self.tree = self._new_tree()
                 pos, meta, keys = tree.pos, tree.meta, tree.keys
                 pos_extend, meta_append, keys_append = pos.extend, meta.append, keys.append
@@ -762,13 +779,13 @@ class _Builder:
                 if root:
                     tree.root = root[1]
                     node = self._packed(tree).node()
-                    docs.append(ParsedDocument(root[0], node, nodes - counted))
+                    docs.append(ParsedDocument(root[0], node, nodes - counted, strings=strings))
                     counted = nodes
                 else:
                     pos_extend((1, 1, 1, 1, 0, 0))
                     meta_append(4)
                     keys_append(None)
-                    docs.append(ParsedDocument(None, self._packed(tree).node(), 1))
+                    docs.append(ParsedDocument(None, self._packed(tree).node(), 1, strings=strings))
             elif et is stream_end:
                 self.nodes = nodes
                 return docs
