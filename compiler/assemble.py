@@ -79,7 +79,10 @@ class Assembled:
 
 
 def _kids(node: SpanNode) -> dict[str, SpanNode]:
-    return node.children if isinstance(node.children, dict) else {}
+    # `children` once: of a parsed node it is a fresh dict of views, one per child (a
+    # section's: one per resource)
+    kids = node.children
+    return kids if isinstance(kids, dict) else {}
 
 
 def _shallow(node: SpanNode) -> SpanNode:
@@ -177,8 +180,9 @@ class _Assembler:
         existing, enode = value[section], kids[section]
         if mergeable and isinstance(content, list) and isinstance(existing, list):
             existing.extend(content)
-            if isinstance(enode.children, list) and isinstance(node.children, list):
-                enode.children.extend(node.children)
+            ekids, nkids = enode.children, node.children
+            if isinstance(ekids, list) and isinstance(nkids, list):
+                ekids.extend(nkids)
             return
         if mergeable and isinstance(content, dict) and isinstance(existing, dict):
             ekids = _kids(enode)

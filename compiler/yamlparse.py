@@ -308,14 +308,23 @@ class SpanTree:
         if kind == _MAP and isinstance(part, str):
             found = self._index.get(i)
             if found is None:
-                rows = self._rows(i)
-                if len(rows) <= _BIG:
-                    keys = self.keys
-                    for j in rows:
-                        if keys[j] == part:
-                            return self.node(j)
-                    return None
+                # the children's rows scanned in place (`_rows`' walk, no list made): a
+                # mapping of up to _BIG children is looked up so; a larger one, once the
+                # scan has passed _BIG children, gets its cached index
                 keys = self.keys
+                end = i + (meta[i] >> 2)
+                j = i + 1
+                seen = 0
+                while j < end and seen <= _BIG:
+                    key = keys[j]
+                    if key == part and key != _MERGE:
+                        return self.node(j)
+                    if key != _MERGE:
+                        seen += 1
+                    j += meta[j] >> 2
+                if seen <= _BIG:
+                    return None
+                rows = self._rows(i)
                 found = self._index[i] = {keys[j] or "": j for j in rows}
             assert isinstance(found, dict)
             at = found.get(part)

@@ -296,3 +296,27 @@ def test_values_and_rows_around_anchors_aliases_and_merges(text: str) -> None:
                 key_marks(child)
 
     key_marks(spans)
+
+
+@pytest.mark.parametrize("size", [1, 31, 32, 33, 34, 80])
+def test_a_mapping_child_is_found_by_key_at_any_size(size: int) -> None:
+    """`SpanTree.child` scans a mapping's rows in place until it has passed `_BIG`
+    children, then looks the key up in the mapping's cached index: either way the node
+    `children` has for the key, none for a key the mapping lacks or for `<<`."""
+    text = (
+        "base: &b {merged: 1}\nm:\n"
+        + "".join(f"  k{i}: {{v: {i}}}\n" for i in range(size))
+        + "  <<: *b\n"
+    )
+    for order in (1, -1):
+        _, spans = parse_one(text)
+        node = spans.child("m")
+        assert node is not None
+        children = node.children
+        assert isinstance(children, dict) and len(children) == size + 1
+        for key in [*sorted(children, reverse=order < 0), "nope", "<<"]:
+            found = node.child(key)
+            if key in children:
+                assert found is not None and found.to_list() == children[key].to_list()
+            else:
+                assert found is None
