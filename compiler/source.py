@@ -371,6 +371,7 @@ class Loader:
         self.per_unit: set[tuple[str, str]] = set()  # for_each '*'
         self.units: set[str] = set()
         self.over = False  # a limit on the whole ecosystem was crossed: compile no more
+        self._cwd: Path | None = None  # the working directory, resolved (`_display`)
 
     def load_file(self, path: Path) -> None:
         real = path.resolve()
@@ -388,7 +389,7 @@ class Loader:
                 )
             )
             return
-        file = display_path(path)
+        file = self._display(real)
         data = self._read(real, file)
         if data is None:
             return
@@ -404,6 +405,16 @@ class Loader:
                 Document(file, index, doc.value, doc.spans, doc.secrets, placeholders)
             )
             self._follow_includes(real, doc)
+
+    def _display(self, real: Path) -> str:
+        """`display_path` of a file already resolved (`real`): the working directory
+        resolved once per load, not twice per file."""
+        if self._cwd is None:
+            self._cwd = Path.cwd().resolve()
+        try:
+            return real.relative_to(self._cwd).as_posix()
+        except ValueError:
+            return real.as_posix()
 
     def _within_limits(self, file: str, doc: ParsedDocument) -> bool:
         """Count the document's values and resources against the ecosystem's limits; when
@@ -428,13 +439,18 @@ class Loader:
             names = doc.value.get(section)
             if not isinstance(names, dict):
                 continue
+            resources, instances, per_unit = self.resources, self.instances, self.per_unit
             for name, entry in names.items():
-                self.resources.add((section, str(name)))
+                # the parser's keys are strings: one tuple per resource, no str() calls
+                key = (section, name if type(name) is str else str(name))
+                resources.add(key)
                 each = entry.get("for_each") if isinstance(entry, dict) else None
+                if each is None:
+                    continue
                 if isinstance(each, list):  # one instance per unit listed
-                    self.instances[(section, str(name))] = max(0, len(each) - 1)
-                elif each is not None:  # '*': one per business unit
-                    self.per_unit.add((section, str(name)))
+                    instances[key] = max(0, len(each) - 1)
+                else:  # '*': one per business unit
+                    per_unit.add(key)
             if section == "business_units":
                 self.units.update(str(name) for name in names)
             units = len(self.units)
