@@ -79,7 +79,10 @@ class Assembled:
 
 
 def _kids(node: SpanNode) -> dict[str, SpanNode]:
-    return node.children if isinstance(node.children, dict) else {}
+    # `children` once: of a parsed node it is a fresh dict of views, one per child (a
+    # section's: one per resource)
+    kids = node.children
+    return kids if isinstance(kids, dict) else {}
 
 
 def _shallow(node: SpanNode) -> SpanNode:
@@ -177,8 +180,9 @@ class _Assembler:
         existing, enode = value[section], kids[section]
         if mergeable and isinstance(content, list) and isinstance(existing, list):
             existing.extend(content)
-            if isinstance(enode.children, list) and isinstance(node.children, list):
-                enode.children.extend(node.children)
+            ekids, nkids = enode.children, node.children
+            if isinstance(ekids, list) and isinstance(nkids, list):
+                ekids.extend(nkids)
             return
         if mergeable and isinstance(content, dict) and isinstance(existing, dict):
             ekids = _kids(enode)
@@ -256,10 +260,13 @@ def _deep_merge(base: Any, bnode: SpanNode, over: Any, onode: SpanNode) -> tuple
 class _Expander:
     """Instantiates for_each definitions per business unit."""
 
-    def __init__(self, value: dict[str, Any], findings: list[Finding]) -> None:
+    def __init__(
+        self, value: dict[str, Any], findings: list[Finding], clean: frozenset[str] = frozenset()
+    ) -> None:
         bus = value.get("business_units")
         self.units: dict[str, Any] = bus if isinstance(bus, dict) else {}
         self.findings = findings
+        self.clean = clean  # files whose resources hold no placeholder
 
     def run(self, value: dict[str, Any], spans: SpanNode) -> tuple[dict[str, Any], SpanNode]:
         out = dict(value)
@@ -288,7 +295,8 @@ class _Expander:
 
     def _expand(self, name: str, entry: Any, node: SpanNode) -> list[tuple[str, Any, SpanNode]]:
         if not isinstance(entry, dict) or "for_each" not in entry:
-            self._no_placeholders(entry, node)
+            if node.file not in self.clean:
+                self._no_placeholders(entry, node)
             return [(name, entry, node)]
         fe_node = _kids(node)["for_each"]
         units = self._units(entry["for_each"], fe_node)
@@ -438,7 +446,15 @@ def assemble(documents: tuple[Document, ...], environment: str | None) -> Assemb
             )
             return AssembleResult(None, tuple(names), tuple(asm.findings))
         value, spans = asm.apply_overlays(value, spans, environment)
-    value, spans = _Expander(value, asm.findings).run(value, spans)
+    # the files none of whose strings can hold a placeholder (`Document.placeholders`):
+    # their resources without for_each are not searched for one; with an environment, only
+    # when none of its overlays (merged into the resources) can hold one either
+    clean = frozenset(d.file for d in documents if not d.placeholders)
+    if environment is not None and any(
+        d.placeholders for d in asm.overlays if d.value.get("environment") == environment
+    ):
+        clean = frozenset()
+    value, spans = _Expander(value, asm.findings, clean).run(value, spans)
     return AssembleResult(Assembled(environment, value, spans), tuple(names), tuple(asm.findings))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -123,7 +123,7 @@ def looks_secret(text: str) -> str | None:
 
 
 def find_secrets(
-    value: Any, path: tuple[str | int, ...] = ()
+    value: Any, path: tuple[str | int, ...] = (), *, strings: Collection[str] | None = None
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(path, what it looks like) of every secret-looking string under `value`. Keys are
     not judged: in this language they are names (a field called `Device_Token` is a field,
@@ -132,8 +132,14 @@ def find_secrets(
 
     The distinct strings are judged first, without paths: almost every document holds no
     secret, and only one that does is walked again to name where. Before that, all of
-    them at once are looked at for what any secret needs (`_may_hold`)."""
-    strings = _strings(value)
+    them at once are looked at for what any secret needs (`_may_hold`).
+
+    `strings`: the distinct strings under `value` as the parser met them, collected from
+    `value` when not given. More than those (a key) changes nothing: only a string judged
+    a secret leads to the walk, and the walk judges the value's own strings (issue 11:
+    the parser's set spares a second walk of every document)."""
+    if strings is None:
+        strings = _strings(value)
     if not _may_hold("\x00".join(strings)) or not any(_what(text) is not None for text in strings):
         return iter(())
     return _find(value, path)

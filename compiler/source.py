@@ -145,6 +145,10 @@ class Document:
     # the secret-looking strings of the document (compiler.secrets.find_secrets), judged
     # when the file was parsed and kept with it in the parse cache; None: not judged
     secrets: tuple[tuple[tuple[str | int, ...], str], ...] | None = None
+    # False when the file's text holds neither `${` nor a backslash: then no string of the
+    # document holds a placeholder (`${`), since only a double-quoted string's escapes
+    # could spell one (`"\x24{"`, an escaped line break); assemble looks no further then
+    placeholders: bool = True
     # the document's `environment:` when it is a string (an overlay of that environment)
     environment: str | None = field(init=False)
     # whether the document has an `include:` key
@@ -367,6 +371,7 @@ class Loader:
         self.per_unit: set[tuple[str, str]] = set()  # for_each '*'
         self.units: set[str] = set()
         self.over = False  # a limit on the whole ecosystem was crossed: compile no more
+        self._cwd: Path | None = None  # the working directory, resolved (`_display`)
 
     def load_file(self, path: Path) -> None:
         real = path.resolve()
@@ -384,7 +389,7 @@ class Loader:
                 )
             )
             return
-        file = display_path(path)
+        file = self._display(real)
         data = self._read(real, file)
         if data is None:
             return
@@ -392,11 +397,24 @@ class Loader:
         excerpts.accept(file, data.decode("utf-8-sig", errors="replace"))
         self.hasher.update(file.encode() + b"\0" + hashlib.sha256(data).digest())
         parsed = self._parse(data, file)
+        placeholders = b"${" in data or b"\\" in data
         for index, doc in enumerate(parsed):
             if self.over or not self._within_limits(file, doc):
                 return
-            self.documents.append(Document(file, index, doc.value, doc.spans, doc.secrets))
+            self.documents.append(
+                Document(file, index, doc.value, doc.spans, doc.secrets, placeholders)
+            )
             self._follow_includes(real, doc)
+
+    def _display(self, real: Path) -> str:
+        """`display_path` of a file already resolved (`real`): the working directory
+        resolved once per load, not twice per file."""
+        if self._cwd is None:
+            self._cwd = Path.cwd().resolve()
+        try:
+            return real.relative_to(self._cwd).as_posix()
+        except ValueError:
+            return real.as_posix()
 
     def _within_limits(self, file: str, doc: ParsedDocument) -> bool:
         """Count the document's values and resources against the ecosystem's limits; when
@@ -421,13 +439,18 @@ class Loader:
             names = doc.value.get(section)
             if not isinstance(names, dict):
                 continue
+            resources, instances, per_unit = self.resources, self.instances, self.per_unit
             for name, entry in names.items():
-                self.resources.add((section, str(name)))
+                # the parser's keys are strings: one tuple per resource, no str() calls
+                key = (section, name if type(name) is str else str(name))
+                resources.add(key)
                 each = entry.get("for_each") if isinstance(entry, dict) else None
+                if each is None:
+                    continue
                 if isinstance(each, list):  # one instance per unit listed
-                    self.instances[(section, str(name))] = max(0, len(each) - 1)
-                elif each is not None:  # '*': one per business unit
-                    self.per_unit.add((section, str(name)))
+                    instances[key] = max(0, len(each) - 1)
+                else:  # '*': one per business unit
+                    per_unit.add(key)
             if section == "business_units":
                 self.units.update(str(name) for name in names)
             units = len(self.units)
@@ -531,7 +554,8 @@ class Loader:
             self.findings.append(_problem_finding(problem, file))
             return []
         for doc in docs:  # judged once per content, kept in the cache with the values
-            doc.secrets = tuple(find_secrets(doc.value))
+            doc.secrets = tuple(find_secrets(doc.value, strings=doc.strings))
+            doc.strings = None
         self.cache.put(digest, file, docs)
         return docs
 

@@ -14,7 +14,7 @@ import re
 import sys
 from array import array
 from collections.abc import MutableSequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ruamel.yaml import events as ev
@@ -308,14 +308,23 @@ class SpanTree:
         if kind == _MAP and isinstance(part, str):
             found = self._index.get(i)
             if found is None:
-                rows = self._rows(i)
-                if len(rows) <= _BIG:
-                    keys = self.keys
-                    for j in rows:
-                        if keys[j] == part:
-                            return self.node(j)
-                    return None
+                # the children's rows scanned in place (`_rows`' walk, no list made): a
+                # mapping of up to _BIG children is looked up so; a larger one, once the
+                # scan has passed _BIG children, gets its cached index
                 keys = self.keys
+                end = i + (meta[i] >> 2)
+                j = i + 1
+                seen = 0
+                while j < end and seen <= _BIG:
+                    key = keys[j]
+                    if key == part and key != _MERGE:
+                        return self.node(j)
+                    if key != _MERGE:
+                        seen += 1
+                    j += meta[j] >> 2
+                if seen <= _BIG:
+                    return None
+                rows = self._rows(i)
                 found = self._index[i] = {keys[j] or "": j for j in rows}
             assert isinstance(found, dict)
             at = found.get(part)
@@ -404,6 +413,11 @@ class ParsedDocument:
     # (path, what it looks like) of each secret-looking string (compiler.secrets), judged
     # once per content and kept in the parse cache; None when not judged yet
     secrets: tuple[tuple[tuple[str | int, ...], str], ...] | None = None
+    # the distinct strings the parser met in the document: every string value, maybe a
+    # few keys more (an anchored key, a document that is one string), for the secrets
+    # scan to look at without walking the value again (`find_secrets(strings=)`); the
+    # loader drops them once judged, and the cache never holds them
+    strings: set[str] | None = field(default=None, compare=False, repr=False)
 
 
 class _Abort(Exception):
@@ -434,6 +448,9 @@ _CONSTANTS: dict[str, Any] = {
     "FALSE": False,
 }
 _TAG = "tag:yaml.org,2002:"
+# the first characters of the plain scalars `resolve_plain` may read as a number (every
+# other text it returns as it is; a non-ASCII digit too)
+_NUMBER_START = "+-.0123456789"
 _intern = sys.intern
 
 
@@ -548,6 +565,7 @@ class _Builder:
 
     def run(self, text: str) -> list[ParsedDocument]:
         parser = _Parser(text)
+        get_event = parser.get_event
         docs: list[ParsedDocument] = []
         # Stack entries: [container, row, start_line, start_col, anchor,
         #                 pending_key, key_line, key_col, merges]
@@ -564,42 +582,65 @@ class _Builder:
         _none = object()
         max_depth = self.limits.max_depth
         max_nodes = self.limits.max_nodes
+        # The values counted against max_nodes, a local of the loop: `self.nodes` is set
+        # from it before a helper counts, and when the stream ends.
+        nodes = self.nodes
+        # The innermost open collection: its frame (stack[-1]), its container, whether
+        # that is a mapping, and the frame's pending key and key mark (frame[5:8]). While
+        # a frame is innermost these locals are its pending key, not the frame's list:
+        # the list is written (`top[5:8] = ...`) before a helper reads it or a
+        # collection opens inside, and read back when a helper may have changed it or
+        # the frame is innermost again (issue 11: a key and its value, half the events,
+        # cost no list reads and writes).
+        top: list[Any] | None = None
+        into: Any = None
+        in_map = False
+        pending: Any = _none
+        kline = kcol = 0
         tree = self.tree
         pos, meta, keys = tree.pos, tree.meta, tree.keys
         pos_extend, meta_append, keys_append = pos.extend, meta.append, keys.append
         # 1-based line numbers by libyaml's 0-based ones
         lines = list(range(1, _line_breaks(text) + 3))
+        strings: set[str] = set()  # the document's distinct string values
+        strings_add = strings.add
         while True:
-            event = parser.get_event()
+            event = get_event()
             et = type(event)
             if et is scalar_t:
                 sm = event.start_mark
                 line, col = lines[sm.line], sm.column + 1
-                self.nodes += 1
-                if self.nodes > max_nodes:
+                nodes += 1
+                if nodes > max_nodes:
+                    self.nodes = nodes
                     self._budget(0, line, col)
                 # One string object per distinct text: keys and names repeat in every
                 # resource (type, fields, business_unit...), and each event's value is a
                 # fresh object (issue 11: memory per resource).
                 text = _intern(event.value)
                 ctag = event.ctag  # the tag as the parser gave it (`tag` is a property over it)
-                tag = None if ctag is None else str(ctag)
-                if tag and tag != "!":
+                if ctag is not None and (tag := str(ctag)) and tag != "!":
                     value = _tagged(tag, text, line, col)
                 elif event.implicit[0] and not event.style:
                     if text in _CONSTANTS:
                         value = _CONSTANTS[text]
-                    else:  # resolve_plain's own test, inline: most plain scalars are words
-                        first = text[0]
-                        value = resolve_plain(text) if first.isdigit() or first in "+-." else text
+                    elif text[0] in _NUMBER_START:  # resolve_plain's own test, inline
+                        value = resolve_plain(text)
+                    else:  # most plain scalars are words
+                        value = text
                 else:
                     value = text
-                anchor = event.anchor
-                if stack and not anchor:  # the common cases of _add, inline: half the events
-                    frame = stack[-1]
-                    into = frame[0]
-                    pending = frame[5]
-                    if type(into) is dict and pending is _none:  # a key: no row kept
+                if top is not None and not event.anchor:  # the common cases of _add, inline
+                    if not in_map:
+                        em = event.end_mark
+                        pos_extend((line, col, lines[em.line], em.column + 1, 0, 0))
+                        keys_append(None)
+                        meta_append(4)  # one row, a scalar
+                        into.append(value)
+                        if type(value) is str:
+                            strings_add(value)
+                        continue
+                    if pending is _none:  # a key: no row kept
                         key = (
                             value  # most keys are words
                             if type(value) is str
@@ -610,31 +651,33 @@ class _Builder:
                             else str(value)
                         )
                         if key in into:
-                            self._duplicate(frame, key, line, col)
-                        frame[5], frame[6], frame[7] = key, line, col
+                            self._duplicate(top, key, line, col)
+                        pending, kline, kcol = key, line, col
                         continue
                     if pending != _MERGE:
                         em = event.end_mark
-                        if type(into) is dict:
-                            pos_extend(
-                                (line, col, lines[em.line], em.column + 1, frame[6], frame[7])
-                            )
-                            keys_append(pending)
-                            frame[5] = _none
-                            into[pending] = value
-                        else:
-                            pos_extend((line, col, lines[em.line], em.column + 1, 0, 0))
-                            keys_append(None)
-                            into.append(value)
-                        meta_append(4)  # one row, a scalar
+                        pos_extend((line, col, lines[em.line], em.column + 1, kline, kcol))
+                        keys_append(pending)
+                        meta_append(4)
+                        into[pending] = value
+                        pending = _none
+                        if type(value) is str:
+                            strings_add(value)
                         continue
+                if type(value) is str:  # a value, or an anchored key: one more is harmless
+                    strings_add(value)
+                if top is not None:
+                    top[5], top[6], top[7] = pending, kline, kcol
                 em = event.end_mark
                 row = self._row(stack, line, col, _none)
                 pos[6 * row + 2], pos[6 * row + 3] = lines[em.line], em.column + 1
                 meta[row] = 4
+                anchor = event.anchor
                 if anchor:
                     self.anchors[anchor] = (value, row, 1)
                 self._add(stack, root, value, row, line, col, _none)
+                if top is not None:
+                    pending, kline, kcol = top[5], top[6], top[7]
             elif et is map_t or et is seq_t:
                 if len(stack) >= max_depth:
                     sm = event.start_mark
@@ -657,25 +700,29 @@ class _Builder:
                             sm.column + 1,
                         )
                     )
-                self.nodes += 1  # _budget(1, ...), inline
-                if self.nodes > max_nodes:
+                nodes += 1  # _budget(1, ...), inline
+                if nodes > max_nodes:
+                    self.nodes = nodes
                     self._budget(0, sm.line + 1, sm.column + 1)
                 line, col = lines[sm.line], sm.column + 1
                 row = len(meta)  # the new row (_row's work, inline); its end comes later
-                if stack and type(stack[-1][0]) is dict:
-                    frame = stack[-1]
-                    pending = frame[5]
+                if in_map:
                     if pending is _none or pending == _MERGE:  # a key (refused) or a merge
                         pos_extend((line, col, 0, 0, 0, 0))
                         keys_append(_MERGE)
                     else:
-                        pos_extend((line, col, 0, 0, frame[6], frame[7]))
+                        pos_extend((line, col, 0, 0, kline, kcol))
                         keys_append(pending)
                 else:
                     pos_extend((line, col, 0, 0, 0, 0))
                     keys_append(None)
                 meta_append(0)
-                stack.append([container, row, line, col, event.anchor, _none, 0, 0, None])
+                if top is not None:
+                    top[5], top[6], top[7] = pending, kline, kcol
+                top = [container, row, line, col, event.anchor, _none, 0, 0, None]
+                stack.append(top)
+                into, in_map = container, et is map_t
+                pending, kline, kcol = _none, 0, 0
             elif et is map_end or et is seq_end:
                 frame = stack.pop()
                 container, row, line, col, anchor, _, _, _, merges = frame
@@ -691,17 +738,23 @@ class _Builder:
                 if anchor:
                     self.anchors[anchor] = (container, row, _count(container))
                 if stack:  # the common cases of _add, inline
-                    frame = stack[-1]
-                    into = frame[0]
-                    if type(into) is list:
+                    top = stack[-1]
+                    into = top[0]
+                    in_map = type(into) is dict
+                    if not in_map:
                         into.append(container)
                         continue
-                    pending = frame[5]
+                    pending = top[5]
                     if pending is not _none and pending != _MERGE:
-                        frame[5] = _none
+                        kline, kcol = top[6], top[7]
                         into[pending] = container
+                        pending = _none
                         continue
-                self._add(stack, root, container, row, line, col, _none)
+                    self._add(stack, root, container, row, line, col, _none)
+                    pending, kline, kcol = top[5], top[6], top[7]
+                else:
+                    top, into, in_map = None, None, False
+                    self._add(stack, root, container, row, line, col, _none)
             elif et is alias_t:
                 sm = event.start_mark
                 line, col = sm.line + 1, sm.column + 1
@@ -711,12 +764,23 @@ class _Builder:
                         ParseProblem("syntax", f"unknown alias *{event.anchor}", line, col)
                     )
                 value, target, size = found
-                self._budget(size, line, col)
+                if type(value) is str:  # an anchored key's text used as a value
+                    strings_add(value)
+                nodes += size  # _budget(size, ...), inline
+                if nodes > max_nodes:
+                    self.nodes = nodes
+                    self._budget(0, line, col)
+                if top is not None:
+                    top[5], top[6], top[7] = pending, kline, kcol
                 self._alias(stack, target, _none)
                 self._add(stack, root, value, target, line, col, _none)
+                if top is not None:
+                    pending, kline, kcol = top[5], top[6], top[7]
             elif et is doc_start:
                 root = []
                 self.anchors = {}
+                strings = set()
+                strings_add = strings.add
                 tree = self.tree = self._new_tree()
                 pos, meta, keys = tree.pos, tree.meta, tree.keys
                 pos_extend, meta_append, keys_append = pos.extend, meta.append, keys.append
@@ -724,14 +788,15 @@ class _Builder:
                 if root:
                     tree.root = root[1]
                     node = self._packed(tree).node()
-                    docs.append(ParsedDocument(root[0], node, self.nodes - counted))
-                    counted = self.nodes
+                    docs.append(ParsedDocument(root[0], node, nodes - counted, strings=strings))
+                    counted = nodes
                 else:
                     pos_extend((1, 1, 1, 1, 0, 0))
                     meta_append(4)
                     keys_append(None)
-                    docs.append(ParsedDocument(None, self._packed(tree).node(), 1))
+                    docs.append(ParsedDocument(None, self._packed(tree).node(), 1, strings=strings))
             elif et is stream_end:
+                self.nodes = nodes
                 return docs
 
     def _row(self, stack: list[list[Any]], line: int, col: int, none: object) -> int:

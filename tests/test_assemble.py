@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import pytest
 from conftest import FixtureEco, RunEngage, compile_eco, locate, where
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_validate import Case, H, _ids, check
 
+from compiler.assemble import assemble
 from compiler.model import Ecosystem
 from compiler.model.systems import MarketingCloudSystem
 from compiler.pipeline import Compilation
+from compiler.source import ParseCache, load
+from compiler.yamlparse import Limits, parse_text
 
 # ------------------------------------------------------------------ documents and merging
 
@@ -220,3 +228,105 @@ def test_for_each_instances_point_at_their_definition(fixture_eco: FixtureEco) -
     assert [where(f) for f in comp.findings] == [("E1004", "eco/x.yaml", *locate(text, "Txt"))] * 2
     assert "promo[outlet]" in comp.findings[0].message
     assert "promo[retail]" in comp.findings[1].message
+
+
+# ------------------------------------------- placeholders: files that cannot hold one skipped
+
+
+def _placeholder_findings(comp: Compilation) -> list[tuple[str, str, int, int]]:
+    return [where(f) for f in comp.findings if f.code == "E2004"]
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    ['"\\x24{each}"', '"\\u0024{each}"', '"$\\x7beach}"', '"\\U00000024{each}"',
+     '"$\\\n      {each}"'],
+)  # fmt: skip
+def test_a_placeholder_spelled_by_an_escape_is_found(fixture_eco: FixtureEco, spelled: str) -> None:
+    # no `${` in the file's text, but a double-quoted string's escape spells one: the
+    # backslash keeps the file's resources searched
+    text = DE + f"    business_unit: {spelled}\n    fields: {{A: {{type: Text}}}}\n"
+    assert "${" not in text
+    comp = compile_eco(fixture_eco({"x.yaml": text}))
+    assert _placeholder_findings(comp) == [("E2004", "eco/x.yaml", *locate(text, spelled[:3]))]
+
+
+def test_a_placeholder_an_overlay_brings_into_a_clean_file_is_found(
+    fixture_eco: FixtureEco,
+) -> None:
+    overlay = H + "environment: sandbox\nintegrations:\n  mc_connect:\n    user: ${each}\n"
+    root = fixture_eco({"overlays/extra.yaml": overlay})
+    source = load(root, None, ParseCache(None))
+    (integrations,) = (d for d in source.documents if d.file == "eco/integrations.yaml")
+    assert not integrations.placeholders  # the resource's own file cannot hold one
+    expected = [("E2004", "eco/overlays/extra.yaml", *locate(overlay, "${each}"))]
+    assert _placeholder_findings(compile_eco(root, "sandbox")) == expected
+    assert _placeholder_findings(compile_eco(root, "production")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "placeholders"),
+    [("a: b\n", False), ("a: ${each}\n", True), ("a: '$ {x}'\n", False), ('a: "\\t"\n', True),
+     ("# ${each}\na: b\n", True), ("a: $\n  {b}\n", False)],
+)  # fmt: skip
+def test_documents_say_whether_their_file_may_hold_a_placeholder(
+    tmp_path: Path, text: str, placeholders: bool
+) -> None:
+    (tmp_path / "x.yaml").write_text(H + text, encoding="utf-8")
+    (doc,) = load(tmp_path, None, ParseCache(None)).documents
+    assert doc.placeholders is placeholders
+
+
+def _fixture_folders() -> list[Path]:
+    roots = [Path(__file__).parent / "fixtures", Path(__file__).parent.parent / "ecosystem"]
+    found = {p.parent for root in roots for p in root.rglob("*.yaml")}
+    return sorted(f for f in found if not any(p in found for p in f.parents))
+
+
+def test_skipping_clean_files_finds_what_searching_every_resource_finds() -> None:
+    """Oracle: on every fixture folder (each environment too), assemble with the files'
+    flags gives the findings and values it gives with every document marked as possibly
+    holding a placeholder (every resource searched, as before the flag)."""
+    compared = skipped = 0
+    for folder in _fixture_folders():
+        documents = load(folder, None, ParseCache(None)).documents
+        searched = tuple(dataclasses.replace(d, placeholders=True) for d in documents)
+        skipped += any(not d.placeholders for d in documents)
+        envs = {d.environment for d in documents if d.environment is not None}
+        for env in [None, *sorted(envs)]:
+            fast, slow = assemble(documents, env), assemble(searched, env)
+            assert fast.findings == slow.findings, (folder, env)
+            assert (fast.assembled is None) == (slow.assembled is None)
+            if fast.assembled is not None and slow.assembled is not None:
+                assert fast.assembled.value == slow.assembled.value, (folder, env)
+            compared += 1
+    assert compared > 100 and skipped > 50
+
+
+@given(
+    st.lists(
+        st.sampled_from(["$", "{", "}", "each", " ", "\n    ", "\n\n    ", "''", "\\x24",
+                         "\\x7b", "\\u0024", "\\\n    ", "\\ ", "a", "\\$"]),
+        max_size=12,
+    ),
+    st.sampled_from(['"', "'", "", "|\n    ", ">\n    "]),
+)  # fmt: skip
+@settings(max_examples=300, deadline=None)
+def test_a_string_holds_a_placeholder_only_when_its_text_may(pieces: list[str], style: str) -> None:
+    """What the flag relies on: a parsed string holds `${` only when the text holds `${`
+    or a backslash (folding adds a space or line break between lines; only escapes drop
+    or make characters)."""
+    body = "".join(pieces)
+    if style in ('"', "'"):
+        if style == "'":
+            body = body.replace("'", "''")
+        scalar = f"{style}{body}{style}"
+    else:
+        scalar = style + body
+    text = f"a: {scalar}\n"
+    docs, problem = parse_text(text, "x.yaml", Limits())
+    if problem is not None or not docs or not isinstance(docs[0].value, dict):
+        return
+    value = docs[0].value.get("a")
+    if isinstance(value, str) and "${" in value:
+        assert "${" in text or "\\" in text

@@ -302,3 +302,30 @@ def test_json_output_names_every_position(write_eco: WriteEco, engage: RunEngage
     assert finding["code"] == "E0002"
     assert finding["location"]["line"] == 4 and finding["location"]["column"] == 3
     assert finding["related"][0]["line"] == 3
+
+
+def test_files_are_named_as_display_path_names_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader names a file from its resolved path and the working directory resolved
+    once per load: relative inside the working directory (through a link to it too),
+    absolute outside, as `display_path` names it."""
+    from compiler.source import ParseCache, display_path
+
+    eco = tmp_path / "work" / "eco"
+    (eco / "sub").mkdir(parents=True)
+    for name in ("a.yaml", "sub/b.yaml"):
+        (eco / name).write_text("apiVersion: engage/v1\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "work")
+    for cwd, root in [
+        (tmp_path / "work", eco),
+        (tmp_path / "work", tmp_path / "link" / "eco"),
+        (tmp_path / "link", eco),
+        (eco / "sub", eco),
+    ]:
+        monkeypatch.chdir(cwd)
+        names = [d.file for d in load(root, None, ParseCache(None)).documents]
+        assert names == [display_path(root / n) for n in ("a.yaml", "sub/b.yaml")]
+    monkeypatch.chdir(eco / "sub")
+    first = load(eco, None, ParseCache(None)).documents[0]
+    assert first.file == (eco / "a.yaml").resolve().as_posix()

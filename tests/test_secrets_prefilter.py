@@ -4,7 +4,9 @@ it found by judging every string."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,8 @@ from hypothesis import strategies as st
 
 from compiler import secrets
 from compiler.secrets import _may_hold, _what, find_secrets
+from compiler.source import ParseCache, load
+from compiler.yamlparse import Limits, parse_text
 
 # Lookarounds and word boundaries taken out: the texts drawn match a larger language,
 # which must hold a needle all the same.
@@ -111,3 +115,43 @@ def test_clean_texts_and_the_unicode_case_rules() -> None:
     assert _what("db_\u017fecret=abc123") is not None
     assert _may_hold("A" * 39 + "b")  # a base64 run
     assert not _may_hold("A" * 39 + "\x00" + "b")
+
+
+_YAML_VALUES = st.recursive(
+    st.one_of(st.none(), st.integers(), _PIECES, st.lists(_PIECES, max_size=8).map("".join)),
+    lambda kids: st.one_of(st.lists(kids, max_size=4), st.dictionaries(_PIECES, kids, max_size=4)),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_YAML_VALUES, _PIECES)
+def test_the_parsers_strings_hold_every_string_value(value: Any, key: str) -> None:
+    """The parser's `strings` of a document hold every string `_strings` collects (a key
+    more at most), and `find_secrets` given them finds what it finds collecting them. The
+    document is written as JSON (a YAML flow document), an anchored key used as a value
+    too: `&k "key": value` and `*k`."""
+    anchored = json.dumps(key)
+    text = f"{{&k {anchored}: {json.dumps(value)}, other: *k}}"
+    docs, problem = parse_text(text, "x.yaml", Limits())
+    assert problem is None
+    (doc,) = docs
+    assert doc.strings is not None and doc.strings >= secrets._strings(doc.value)
+    given_strings = list(find_secrets(doc.value, strings=doc.strings))
+    assert given_strings == list(find_secrets(doc.value)) == _slow(doc.value)
+
+
+def test_the_loader_judges_with_the_parsers_strings_and_drops_them(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text(
+        "apiVersion: engage/v1\nsystems:\n  crm: {description: 'password=hunter22x'}\n"
+        "---\n&k pw: [a, *k]\n",
+        encoding="utf-8",
+    )
+    cache = ParseCache(None)
+    documents = load(tmp_path, None, cache).documents
+    assert [d.secrets for d in documents] == [
+        ((("systems", "crm", "description"), "a password, token or key written inline"),),
+        (),
+    ]
+    held = [d for _, docs in cache.memory.values() for d in docs]
+    assert len(held) == 2 and all(d.strings is None for d in held)

@@ -6,8 +6,12 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compiler.yamlparse import (
+    _CONSTANTS,
+    _NUMBER_START,
     Limits,
     ParseProblem,
     SpanNode,
@@ -248,3 +252,71 @@ def test_characters_yaml_forbids_are_located() -> None:
         problem = problem_of(text)
         assert (problem.kind, problem.line, problem.col) == ("syntax", line, col)
         assert "control characters are not allowed" in problem.message
+
+
+@given(st.text(min_size=1, max_size=8))
+@settings(max_examples=500, deadline=None)
+def test_a_plain_scalar_starting_otherwise_than_a_number_is_its_text(text: str) -> None:
+    """The parser resolves a plain scalar only when its first character is one of
+    `_NUMBER_START` (or it is a constant); `resolve_plain` reads every other text as it is,
+    a non-ASCII digit (`²`, `٣`) too."""
+    if text in _CONSTANTS or text[0] in _NUMBER_START:
+        return
+    assert resolve_plain(text) is text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x {b: 1}\nc: *x\nd: {<<: *x, e: 2}\n",
+        "a: [1, &y 3, *y]\nb: {k: *y}\n",
+        "<<: [{a: 1}, {b: 2}]\nc: 3\n",
+        "a: &m\n  x: 1\nb:\n  <<: *m\n  x: 2\nc: {<<: *m}\n",
+        "&k key: v\nother: {&v inner: *k}\n",
+        "- &s [1, 2]\n- {a: *s, b: [*s]}\n- ²3\n- ٣\n- .5\n",
+    ],
+)
+def test_values_and_rows_around_anchors_aliases_and_merges(text: str) -> None:
+    """The loop keeps the innermost mapping's pending key in locals, and the helpers for
+    anchors, aliases and merges read it from the frame: the values are ruamel's own
+    loader's, and every child of a mapping has its key's mark."""
+    from ruamel.yaml import YAML
+
+    value, spans = parse_one(text)
+    assert value == YAML(typ="safe", pure=True).load(text)
+
+    def key_marks(node: SpanNode) -> None:
+        children = node.children
+        if isinstance(children, dict):
+            for child in children.values():
+                assert child.key_line >= 1 and child.key_col >= 1
+                key_marks(child)
+        elif isinstance(children, list):
+            for child in children:
+                key_marks(child)
+
+    key_marks(spans)
+
+
+@pytest.mark.parametrize("size", [1, 31, 32, 33, 34, 80])
+def test_a_mapping_child_is_found_by_key_at_any_size(size: int) -> None:
+    """`SpanTree.child` scans a mapping's rows in place until it has passed `_BIG`
+    children, then looks the key up in the mapping's cached index: either way the node
+    `children` has for the key, none for a key the mapping lacks or for `<<`."""
+    text = (
+        "base: &b {merged: 1}\nm:\n"
+        + "".join(f"  k{i}: {{v: {i}}}\n" for i in range(size))
+        + "  <<: *b\n"
+    )
+    for order in (1, -1):
+        _, spans = parse_one(text)
+        node = spans.child("m")
+        assert node is not None
+        children = node.children
+        assert isinstance(children, dict) and len(children) == size + 1
+        for key in [*sorted(children, reverse=order < 0), "nope", "<<"]:
+            found = node.child(key)
+            if key in children:
+                assert found is not None and found.to_list() == children[key].to_list()
+            else:
+                assert found is None
