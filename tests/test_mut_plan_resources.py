@@ -12,7 +12,8 @@ from conftest import FixtureEco, compile_eco
 from compiler.model.data_extensions import DataExtension
 from compiler.pipeline import compile_path
 from compiler.plan.builder import PlanInputs, build_plan
-from compiler.plan.canonical import canonical_json, digest
+from compiler.plan.canonical import canonical_json, digest, encode_items
+from compiler.plan.changes import _create
 from compiler.plan.planfile import plan_document
 from compiler.plan.resources import (
     METADATA_KEYS,
@@ -145,3 +146,45 @@ def test_a_resource_orjson_cannot_write_canonically_keeps_its_values_spliced(
     plan = build_plan(PlanInputs(comp.resolved, None, "eco", "state.json", allow_conflicts=True))
     dumped = plan_document(plan)
     assert plan.digest == digest({k: v for k, v in dumped.items() if k != "digest"})
+
+
+def test_a_resource_is_its_content_whatever_its_caches() -> None:
+    # the canonical texts, the known digest and the orjson flag are caches of the
+    # attributes: two resources of the same content are equal and print alike, and a
+    # resource is not sensitive unless redaction said so
+    attrs = {"members": ["ana"], "n": 3}
+    bare = DesiredResource("queue.q", "queue", attrs)
+    cached = DesiredResource(
+        "queue.q",
+        "queue",
+        attrs,
+        encoded=encode_items(attrs),
+        known_digest=digest(attrs),
+        plain=True,
+    )
+    assert bare == cached
+    assert repr(bare) == repr(cached)
+    for name in ("encoded", "known_digest", "plain"):
+        assert name not in repr(cached)
+    assert bare.digest == cached.digest == digest(attrs)
+    assert bare.sensitive is False
+    assert _create(bare, "queue.q").sensitive is False
+
+
+def test_only_the_resources_orjson_did_not_write_keep_their_items_texts() -> None:
+    # a resource whose canonical JSON orjson wrote carries its digest and no texts (the
+    # plan's digest takes its values as they are); the others keep each attribute's
+    # canonical JSON for the digest to splice in: one text per resource, never two
+    comp = compile_path(
+        Path(__file__).resolve().parent.parent / "ecosystem", None, cache=ParseCache(None)
+    )
+    assert comp.resolved is not None
+    desired = desired_resources(comp.resolved, {})
+    plain = [r for r in desired.values() if r.plain]
+    other = [r for r in desired.values() if not r.plain]
+    assert plain and other
+    for res in plain:
+        assert res.encoded is None and res.known_digest == digest(res.attributes)
+    for res in other:
+        assert res.known_digest is None
+        assert res.encoded == encode_items(res.attributes)

@@ -103,6 +103,40 @@ def test_nan_a_big_integer_and_an_empty_plan_fall_back_alike() -> None:
     assert compute_digest(big) == reference(big)
 
 
+def test_only_the_creates_of_the_plain_resources_are_hashed_as_orjson_writes_them() -> None:
+    # a float orjson writes its own way (0.00001, canonical 1e-05): declared plain, the
+    # digest hashes orjson's text, so it differs from the definition exactly where the
+    # change is a create at an address `plain` names, and nowhere else
+    def one(action: str) -> Plan:
+        change = Change(
+            address="data_extension.d",
+            kind="data_extension",
+            action=action,
+            attributes=[AttributeChange(path="x", op="add", after={"v": 1e-05})],
+        )
+        return plan_of([]).model_copy(update={"changes": [change]})
+
+    created, updated = one("create"), one("update")
+    assert compute_digest(created, plain={"data_extension.d"}) != reference(created)
+    assert compute_digest(created, plain={"data_extension.other"}) == reference(created)
+    assert compute_digest(updated, plain={"data_extension.d"}) == reference(updated)
+    assert compute_digest(created) == reference(created)
+    # the values of a plain resource's create are orjson's canonical JSON: the same digest
+    plain = plan_of([]).model_copy(
+        update={
+            "changes": [
+                Change(
+                    address="data_extension.d",
+                    kind="data_extension",
+                    action="create",
+                    attributes=[AttributeChange(path="x", op="add", after={"v": [1, "é"]})],
+                )
+            ]
+        }
+    )
+    assert compute_digest(plain, plain={"data_extension.d"}) == reference(plain)
+
+
 def test_a_real_plan_with_its_resources_encodings() -> None:
     workspace()
     plan = make_plan()

@@ -1,5 +1,6 @@
 """`engage plan --format json` prints no rich text and takes no lock, so it loads neither
-rich nor filelock (about 0.07 and 0.09 CPU-s of imports on every run); plain text and
+rich nor filelock (about 0.07 and 0.09 CPU-s of imports on every run), nor lxml (the
+Salesforce writer's fallback, which no emitter's tree needs); plain text and
 markdown plans print without rich too, a coloured text plan still loads it, and the state
 lock and the approvals lock still lock."""
 
@@ -43,6 +44,14 @@ def test_plan_json_does_not_import_rich(tmp_path: Path) -> None:
 
 def test_plan_json_does_not_import_filelock(tmp_path: Path) -> None:
     loaded, out = _plan(tmp_path, "--format", "json", module="filelock")
+    assert not loaded
+    assert json.loads(out)["kind"] == "engage-plan"
+
+
+def test_plan_json_does_not_import_lxml(tmp_path: Path) -> None:
+    # the Salesforce writer's lxml fallback (a tree its plain layout does not cover) is
+    # the only use of lxml in the generation check; no emitter makes such a tree
+    loaded, out = _plan(tmp_path, "--format", "json", module="lxml")
     assert not loaded
     assert json.loads(out)["kind"] == "engage-plan"
 

@@ -293,9 +293,10 @@ def test_a_value_orjson_writes_its_own_way_is_written_by_the_standard_library() 
 def test_a_value_taken_as_it_is_hashes_as_its_canonical_json(splice: bool) -> None:
     plan = _float_plan()
     value = plan.changes[0].attributes[0].after
-    # `plain` names values orjson writes canonically; a float is not one of them, and
-    # declaring it plain would hash orjson's text: the digest then differs
+    # `plain` names resources whose values orjson writes canonically; one holding a float
+    # is not one of them, and declaring it plain would hash its create with orjson's
+    # text: the digest then differs
     encoded = {id(value): canonical_json(value)} if splice else {}
-    plain = set() if splice else {id(value)}
+    plain = set() if splice else {"campaign.c"}
     sealed = seal(plan, encoded, plain)
     assert (sealed.digest == compute_digest(plan)) is splice

@@ -179,16 +179,10 @@ def _encoded(desired: Mapping[str, DesiredResource]) -> dict[int, str]:
     }
 
 
-def _plain(desired: Mapping[str, DesiredResource]) -> set[int]:
-    """The identities of the attribute values orjson writes as their canonical JSON (those
-    of the resources whose digest it wrote): the plan's digest takes them as they are."""
-    return {
-        id(value)
-        for res in desired.values()
-        if res.plain
-        for value in res.attributes.values()
-        if isinstance(value, (dict, list))
-    }
+def _plain(desired: Mapping[str, DesiredResource]) -> set[str]:
+    """The resources whose attributes orjson writes as their canonical JSON (those whose
+    digest it wrote): the plan's digest takes the values of their creates as they are."""
+    return {address for address, res in desired.items() if res.plain}
 
 
 def _interrupted(state: State | None) -> InterruptedApply | None:

@@ -26,7 +26,6 @@ _INDENTED = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
 _PLAIN = (str, int, bool, type(None))  # orjson writes these as canonical_json does
 _FAILED = (TypeError, ValueError, orjson.JSONEncodeError)  # a big integer, NaN...
 ValueOf = Callable[[Any], Any]
-_NO_ATTRIBUTES: set[str] = {"attributes"}  # read only
 
 
 def _attributes(change: Change, value_of: ValueOf) -> list[dict[str, Any]]:
@@ -56,28 +55,33 @@ def _attributes(change: Change, value_of: ValueOf) -> list[dict[str, Any]]:
     ]
 
 
-def _top_level(plan: Plan, value_of: ValueOf, sealed: bool) -> Iterator[tuple[str, Any]]:
+def _top_level(
+    plan: Plan, value_of: ValueOf, sealed: bool, plain: Collection[str] = ()
+) -> Iterator[tuple[str, Any]]:
     """The plan's JSON-mode dump, key by sorted key; `changes` as an iterator of changes,
-    each dumped when it is reached, its attributes the values themselves, not copies.
-    A change at a time: the dumps of all 100,000 changes at once were a peak of about
-    0.5 GB, made three times per plan (the digest, the check of orjson, the file)."""
+    each dumped when it is reached, its attributes the values themselves, not copies
+    (through `value_of`, but for the creates of the resources `plain` names: see
+    `compute_digest`). A change at a time: the dumps of all 100,000 changes at once were
+    a peak of about 0.5 GB, made three times per plan (the digest, the check of orjson,
+    the file)."""
     exclude: set[str] = {"changes"} if sealed else {"changes", "digest"}
     rest = plan.model_dump(mode="json", exclude=exclude)
     rest["changes"] = None  # its place among the sorted keys
 
     def changes() -> Iterator[dict[str, Any]]:
         for change in plan.changes:
-            dump = change.model_dump(mode="json", exclude=_NO_ATTRIBUTES)
-            dump["attributes"] = _attributes(change, value_of)
+            dump = _fields(change)
+            created = change.action == "create" and change.address in plain
+            dump["attributes"] = _attributes(change, _same if created else value_of)
             yield dump
 
     for key in sorted(rest):
         yield key, changes() if key == "changes" else rest[key]
 
 
-def _compact(plan: Plan, value_of: ValueOf) -> Iterator[bytes]:
+def _compact(plan: Plan, value_of: ValueOf, plain: Collection[str] = ()) -> Iterator[bytes]:
     """The canonical JSON of the plan without its digest, a change at a time."""
-    for index, (key, value) in enumerate(_top_level(plan, value_of, sealed=False)):
+    for index, (key, value) in enumerate(_top_level(plan, value_of, False, plain)):
         yield (b"," if index else b"{") + orjson.dumps(key) + b":"
         if key != "changes":
             yield orjson.dumps(value, option=_SORTED)
@@ -109,19 +113,29 @@ def _indented(plan: Plan) -> Iterator[bytes]:
     yield b"\n}\n"
 
 
+def _fields(change: Change) -> dict[str, Any]:
+    """`change.model_dump(mode="json", exclude={"attributes"})`, from its field values
+    themselves: every field but `attributes` holds strings, booleans, None or lists of
+    strings, which a JSON-mode dump gives as they are (`tests/test_plan_change_fields.py`
+    holds each field's type to those), in half the time of pydantic's dump (twice per
+    change of every plan: the digest and the file)."""
+    return {key: value for key, value in change.__dict__.items() if key != "attributes"}
+
+
 def _same(value: Any) -> Any:
     return value
 
 
-def _spliced(encoded: Mapping[int, str], plain: Collection[int]) -> tuple[ValueOf, list[bool]]:
-    """Plain values as they are, others as their canonical JSON (already encoded for the
-    resource's digest, or now); and a flag, still True when each text spliced in is
-    orjson's own compact bytes of its value (then the hashed bytes are orjson's). A
-    closure, not an object with `__call__`: it is called for every attribute value."""
+def _spliced(encoded: Mapping[int, str]) -> tuple[ValueOf, list[bool]]:
+    """Scalars orjson writes as canonical JSON as they are, others as their canonical JSON
+    (already encoded for the resource's digest, or now); and a flag, still True when each
+    text spliced in is orjson's own compact bytes of its value (then the hashed bytes are
+    orjson's). A closure, not an object with `__call__`: it is called for every attribute
+    value of the changes it hashes."""
     alike = [True]
 
     def value_of(value: Any) -> Any:
-        if type(value) in _PLAIN or id(value) in plain:
+        if type(value) in _PLAIN:
             return value
         text = encoded.get(id(value))
         if text is None:
@@ -154,19 +168,20 @@ _ORJSON_WRITTEN: set[str] = set()
 
 
 def compute_digest(
-    plan: Plan, encoded: Mapping[int, str] | None = None, plain: Collection[int] = ()
+    plan: Plan, encoded: Mapping[int, str] | None = None, plain: Collection[str] = ()
 ) -> str:
     """sha256 of the canonical JSON of the plan's JSON-mode dump without `digest`.
 
     Hashed a change at a time, each attribute value spliced in as its canonical JSON
-    (`encoded`: id of a value → its text, from the resources' own digests) or taken as it
-    is (`plain`: ids of values whose canonical JSON orjson writes, from the resources whose
-    digest it wrote), so the plan is neither dumped whole nor encoded a second time. A
-    value it cannot splice (NaN, an integer orjson does not take) falls back to encoding
-    the whole dump."""
-    value_of, alike = _spliced(encoded or {}, plain)
+    (`encoded`: id of a value → its text, from the resources' own digests), so the plan
+    is neither dumped whole nor encoded a second time; the creates of the resources
+    `plain` names (addresses of resources whose attributes' canonical JSON orjson wrote,
+    `DesiredResource.plain`: a create holds those very values) are hashed with their
+    values as they are, as orjson writes them. A value it cannot splice (NaN, an integer
+    orjson does not take) falls back to encoding the whole dump."""
+    value_of, alike = _spliced(encoded or {})
     try:
-        found = _hashed(_compact(plan, value_of))
+        found = _hashed(_compact(plan, value_of, plain))
     except _FAILED:
         return digest(plan.model_dump(mode="json", exclude={"digest"}))
     if alike[0]:
@@ -174,7 +189,7 @@ def compute_digest(
     return found
 
 
-def seal(plan: Plan, encoded: Mapping[int, str] | None = None, plain: Collection[int] = ()) -> Plan:
+def seal(plan: Plan, encoded: Mapping[int, str] | None = None, plain: Collection[str] = ()) -> Plan:
     """The plan with its digest filled in (`encoded`, `plain`: see `compute_digest`)."""
     return plan.model_copy(update={"digest": compute_digest(plan, encoded, plain)})
 
