@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -130,10 +131,18 @@ def save_and_approve(plan: Plan, path: Path = Path("plans/p.plan.json")) -> Path
     return path
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def engage_process(
     *args: str, env: dict[str, str] | None = None, **kwargs: object
 ) -> subprocess.Popen[str]:
-    """Start the real CLI as a separate process (for locks, crashes and kills)."""
+    """Start the real CLI as a separate process (for locks, crashes and kills).
+
+    With SIGINT at its default, as a terminal's Ctrl-C meets it: a suite started in the
+    background by a non-interactive shell inherits SIGINT ignored, and Python then installs
+    no KeyboardInterrupt handler, so a test's SIGINT would do nothing."""
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
         [sys.executable, "-m", "compiler.cli", *args],
@@ -141,5 +150,6 @@ def engage_process(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_sigint,
         **kwargs,
     )
