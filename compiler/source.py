@@ -193,10 +193,15 @@ class SourceSet:
 
 def display_path(path: Path) -> str:
     """How a file is named in findings: relative to the working directory when inside it."""
+    return resolved_display(path.resolve(), Path.cwd().resolve())
+
+
+def resolved_display(real: Path, cwd: Path) -> str:
+    """`display_path` of a path and a working directory both resolved already."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return real.relative_to(cwd).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        return real.as_posix()
 
 
 # The form of the span rows in a parse cache entry (`SpanTree.to_json`); an entry of
@@ -411,10 +416,7 @@ class Loader:
         resolved once per load, not twice per file."""
         if self._cwd is None:
             self._cwd = Path.cwd().resolve()
-        try:
-            return real.relative_to(self._cwd).as_posix()
-        except ValueError:
-            return real.as_posix()
+        return resolved_display(real, self._cwd)
 
     def _within_limits(self, file: str, doc: ParsedDocument) -> bool:
         """Count the document's values and resources against the ecosystem's limits; when
