@@ -22,10 +22,10 @@ printed with its measured value and whether it is met.
   generate` into a fresh folder (beside it, the write floor: the same files' paths and
   sizes created with a plain `open`/`write`/`close` each in another fresh folder and one
   `os.sync()`, the file system's own cost of them, reported in user + system and system
-  CPU); all without parse
-  cache and with --allow-conflicts (the ecosystems hold conflicts on purpose, which their
-  governance policy covers; each of these measures must exit with changes, 2, or generated
-  files, 0: a refusal is reported as "did not finish", never timed);
+  CPU); all without parse cache and with --allow-conflicts (the ecosystems hold conflicts
+  on purpose, which their governance policy covers; each of these measures must exit with
+  changes, 2, or generated files, 0: a refusal is reported as "did not finish", never
+  timed);
 - cold / warm: `engage check` with a fresh cache folder (cold), then again with no edit
   (warm-0) and after editing one of the files (warm-1), with that cache;
 - stages: `benchmarks.stages`, the stages timed inside one process (for growth).
@@ -258,6 +258,15 @@ def applied_state(bench: Bench, eco: Path, size: int) -> Path:
     return state
 
 
+def fresh_folder(work: Path, name: str) -> Path:
+    """`work / name`, moved aside first when an earlier run kept with --keep left it (not
+    deleted: see the generate measure; the work folder's removal deletes it at the end)."""
+    folder = work / name
+    if folder.exists():
+        folder.rename(work / f"stale_{name}_{time.time_ns()}")
+    return folder
+
+
 def generated_files(out: Path) -> list[tuple[str, int]]:
     """(path relative to `out`, size) of every file of a generated folder, sorted."""
     return sorted(
@@ -368,9 +377,7 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
             # machine) each new file would scan the 12,000 the previous round freed
             # (the gen3 section of the README); moved aside, the work folder's removal
             # at the end deletes them
-            out = bench.work / f"generated_{size}_{round_ + 1}"
-            if out.exists():  # left by an earlier run kept with --keep
-                out.rename(bench.work / f"stale_{size}_{round_ + 1}_{time.time_ns()}")
+            out = fresh_folder(bench.work, f"generated_{size}_{round_ + 1}")
             bench.measure(
                 results.setdefault("generate", Measure()),
                 engage("generate", str(eco), "--out", str(out), "--allow-conflicts"),
@@ -381,9 +388,7 @@ def bench_size(bench: Bench, size: int, repeat: int, only: set[str]) -> dict[str
                 listing = bench.work / f"generated_{size}.files.json"
                 if not listing.exists():
                     listing.write_text(json.dumps(generated_files(out)), encoding="utf-8")
-                floor_out = bench.work / f"write_floor_{size}_{round_ + 1}"
-                if floor_out.exists():
-                    floor_out.rename(bench.work / f"stale_floor_{size}_{time.time_ns()}")
+                floor_out = fresh_folder(bench.work, f"write_floor_{size}_{round_ + 1}")
                 bench.measure(
                     results.setdefault("write-floor", Measure()),
                     [PY, "-c", WRITE_FLOOR, str(listing), str(floor_out)],

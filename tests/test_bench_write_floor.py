@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.run import WRITE_FLOOR, generated_files
+from benchmarks.run import WRITE_FLOOR, fresh_folder, generated_files
 from compiler.emit.generate import generate
 from compiler.pipeline import compile_path
 
@@ -44,3 +44,13 @@ def test_the_floor_refuses_a_folder_that_holds_the_files_already(tmp_path: Path)
     )
     # O_EXCL: the floor creates every file, never rewrites one (a timed create, not a write)
     assert proc.returncode != 0 and b"FileExistsError" in proc.stderr
+
+
+def test_a_folder_left_by_a_kept_run_is_moved_aside_not_written_into(tmp_path: Path) -> None:
+    (tmp_path / "generated_10_1").mkdir()
+    (tmp_path / "generated_10_1" / "old.xml").write_bytes(b"old")
+    folder = fresh_folder(tmp_path, "generated_10_1")
+    assert folder == tmp_path / "generated_10_1" and not folder.exists()
+    (moved,) = tmp_path.glob("stale_generated_10_1_*")
+    assert (moved / "old.xml").read_bytes() == b"old"
+    assert fresh_folder(tmp_path, "write_floor_10_1") == tmp_path / "write_floor_10_1"
